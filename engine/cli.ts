@@ -1,0 +1,36 @@
+// `hvbarrier <command> ...`: one table of subcommands, each in engine/cli/<command>.ts.
+// Only this layer and the cli/ modules touch the process (argv, files, stdout, exit codes).
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, { run: Command; summary: string }> = {
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`);
+  return ['usage: hvbarrier <command> [options] FILE...', '', 'commands:', ...lines, ''].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`hvbarrier: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    // Analysis code returns problems instead of throwing; reaching here is a bug in hvbarrier.
+    process.stderr.write(`hvbarrier: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
