@@ -1,0 +1,19 @@
+// `npm run bench`: runs every area's benchmarks and prints one markdown table to paste in README.
+// Each area module exports `run(): Promise<BenchResult[]>`; add a line here for a new area.
+import { formatResults, type BenchResult } from './harness';
+
+const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> = [
+];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const results: BenchResult[] = [];
+  for (const [name, load] of areas) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    process.stderr.write(`bench: ${name}...\n`);
+    results.push(...(await (await load()).run()));
+  }
+  process.stdout.write(formatResults(results) + '\n');
+}
+
+void main();
