@@ -117,17 +117,38 @@ export function combine(traces: readonly Trace[], initValues: ReadonlyMap<string
   return { traces, events, deps, rmw, srcuMatch, locations };
 }
 
-/** Every combination of one trace per thread. */
+/**
+ * Every combination of one trace per thread whose reads can all be satisfied: each value a
+ * read returns is the initial value or is written by some trace of the combination. The
+ * check is cheap and rejects most combinations before any event is laid out.
+ */
 export function* traceCombinations(perThread: readonly Trace[][], initValues: ReadonlyMap<string, Value>): Generator<TraceCombination> {
   if (perThread.some((ts) => ts.length === 0)) return;
+  const summaries = perThread.map((ts) => ts.map(summarize));
+  const initKeys = new Set([...initValues].map(([loc, v]) => `${loc}=${valueKey(v)}`));
   const idx = perThread.map(() => 0);
   for (;;) {
-    yield combine(perThread.map((ts, t) => ts[idx[t]!]!), initValues);
+    const chosen = summaries.map((s, t) => s[idx[t]!]!);
+    const feasible = chosen.every((c) => c.reads.every((k) => initKeys.has(k) || chosen.some((d) => d.writes.has(k))));
+    if (feasible) yield combine(perThread.map((ts, t) => ts[idx[t]!]!), initValues);
     let t = perThread.length - 1;
     while (t >= 0 && idx[t]! + 1 >= perThread[t]!.length) { idx[t] = 0; t--; }
     if (t < 0) return;
     idx[t]!++;
   }
+}
+
+/** The (location, value) pairs a trace reads and writes. */
+function summarize(tr: Trace): { reads: string[]; writes: Set<string> } {
+  const reads: string[] = [];
+  const writes = new Set<string>();
+  for (const e of tr.events) {
+    if (e.loc === undefined || e.value === undefined) continue;
+    const key = `${e.loc}=${valueKey(e.value)}`;
+    if (e.kind === 'R') reads.push(key);
+    else if (e.kind === 'W') writes.add(key);
+  }
+  return { reads, writes };
 }
 
 /** One location's share of a candidate: its coherence order and its reads' sources. */
@@ -233,8 +254,12 @@ function atomic(rank: ReadonlyMap<number, number>, rf: ReadonlyArray<readonly [n
 
 /** All candidates of a trace combination (product of the per-location choices). */
 export function* candidatesOf(combo: TraceCombination): Generator<Candidate> {
-  const perLoc = combo.locations.map((loc) => ({ loc, choices: locationChoices(combo, loc) }));
-  if (perLoc.some((p) => p.choices.length === 0)) return;
+  const perLoc: Array<{ loc: string; choices: LocationChoice[] }> = [];
+  for (const loc of combo.locations) {
+    const choices = locationChoices(combo, loc);
+    if (choices.length === 0) return;
+    perLoc.push({ loc, choices });
+  }
   const idx = perLoc.map(() => 0);
   for (;;) {
     const rf = new Map<number, number>();

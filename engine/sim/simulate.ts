@@ -5,7 +5,7 @@ import type { CondVar, LitmusTest, Value } from '../litmus/ast';
 import type { Model, ModelName } from '../models/model';
 import { MODELS } from '../models/registry';
 import { candidatesOf, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate } from './candidates';
-import { buildExecution, staticPart, type Execution } from './execution';
+import { buildExecution, staticPart, type Execution, type StaticPart } from './execution';
 import { compareValues, evalProp, finalValue, observedVars } from './outcome';
 import type { UnsupportedConstruct } from './trace';
 import { toWitness, type Witness } from './witness';
@@ -75,8 +75,9 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   let candidates = 0;
   let inconclusiveReason: string | undefined;
   outer: for (const combo of traceCombinations(traced.traces, traced.initValues)) {
-    const st = staticPart(combo);
+    let st: StaticPart | undefined;
     for (const c of candidatesOf(combo)) {
+      st ??= staticPart(combo);
       if (++candidates > budget.maxExecutions) { inconclusiveReason = `more than ${budget.maxExecutions} candidate executions`; break outer; }
       if ((candidates & 255) === 0 && Date.now() - started > budget.maxMillis) { inconclusiveReason = `over ${budget.maxMillis} ms`; break outer; }
       if (test.filter && !evalProp(test.filter, c)) continue;
