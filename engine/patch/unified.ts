@@ -157,10 +157,10 @@ export class HunkBuilder {
     const headerText = `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
     const truncated = this.oldSeen < h.oldLines || this.newSeen < h.newLines;
     if (truncated) {
-      const where = this.depth > 0 ? 'the reply quotes only part of it' : 'the patch is cut short';
+      const why = this.depth > 0 ? 'trimmed by the reviewer or lost by the mail archive' : 'the patch is cut short';
       problems.push({
         severity: this.depth > 0 ? 'info' : 'warning', line, col,
-        message: `hunk ${headerText} ends after ${this.oldSeen} old and ${this.newSeen} new lines; ${where}`,
+        message: `hunk ${headerText} has ${this.oldSeen} of ${h.oldLines} old and ${this.newSeen} of ${h.newLines} new lines; the rest is missing (${why})`,
       });
     } else if (this.extended) {
       problems.push({
