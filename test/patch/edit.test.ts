@@ -15,7 +15,9 @@ function only(parsed: ParsedInput, path: string): FilePatch {
 
 /** The edited patch re-reads without problems and still applies to its pre-image. */
 function assertStillApplies(out: string): ParsedInput {
-  assertStillApplies(out);
+  const again = parseInput(out);
+  assert.deepEqual(again.problems, []);
+  assert.equal(gitApplyCheck(again.units[0]!.files, out), '');
   return again;
 }
 
