@@ -87,3 +87,8 @@ export function isReplyAttribution(body: string): boolean {
 export function isSignatureSeparator(body: string): boolean {
   return body === '-- ';
 }
+
+/** `[...]`, `[snip]`, `<snip>`, `...`: a reviewer marking lines cut from a quote. */
+export function isSnipMarker(body: string): boolean {
+  return /^\s*(\[\s*(\.\.\.|…|snip(ped)?)\s*\]|<\s*snip\s*>|\.\.\.|…)\s*$/i.test(body);
+}

@@ -68,3 +68,23 @@ function decodeEncodedWords(s: string): string {
       return bytes.toString(charset === 'utf-8' || charset === 'utf8' ? 'utf8' : 'latin1');
     });
 }
+
+/** `commit <sha>` as printed by `git show` and `git log -p`: one commit, one patch unit. */
+export function isGitLogCommit(body: string): boolean {
+  return /^commit [0-9a-f]{7,64}\b/.test(body);
+}
+
+/** Reads `Author:`/`Date:` after a `commit` line and takes the message's first line as subject. */
+export function readGitLogHeader(lines: readonly QuotedLine[], i: number): { headers: MailHeaders; next: number } {
+  const headers: MailHeaders = {};
+  let j = i + 1;
+  for (; j < lines.length && lines[j]!.raw !== ''; j++) {
+    const m = HEADER_LINE.exec(lines[j]!.raw);
+    if (!m) break;
+    if (m[1] === 'Author') headers.from = m[2]!.trim();
+    if (m[1] === 'Date') headers.date = m[2]!.trim();
+  }
+  const subject = lines.slice(j, j + 3).find((l) => /^ {4}\S/.test(l.raw));
+  if (subject) headers.subject = subject.raw.trim();
+  return { headers, next: j };
+}

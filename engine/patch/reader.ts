@@ -4,11 +4,11 @@
 
 import { buildFragments } from './fragments';
 import {
-  GIT_BINARY_PATCH, isBinaryPatchData, isMboxSeparator, isReplyAttribution, isSignatureSeparator,
+  GIT_BINARY_PATCH, isBinaryPatchData, isMboxSeparator, isReplyAttribution, isSignatureSeparator, isSnipMarker,
   looksLikeHunkHeader, parseBinaryFilesLine, parseGitDiffLine, parseHunkHeader, parseMinusPlusPair,
   type HunkHeader,
 } from './headers';
-import { readHeaderBlock, startsHeaderBlock, type MailHeaders } from './mbox';
+import { isGitLogCommit, readGitLogHeader, readHeaderBlock, startsHeaderBlock, type MailHeaders } from './mbox';
 import type { QuotedLine } from './quote';
 import type { FilePatch, Hunk, PatchUnit, Problem } from './types';
 import { HunkBuilder } from './unified';
@@ -70,6 +70,21 @@ class PatchReader {
       const { headers, next } = readHeaderBlock(this.lines, isMboxSeparator(q.body) ? i + 1 : i);
       this.mail = { headers, line: q.line };
       return next - 1;
+    }
+    if (q.depth === 0 && isGitLogCommit(q.body)) {
+      // `git show` / `git log -p`: each commit is a unit, like a mail of a series.
+      this.closeHunk();
+      this.boundary = true;
+      const { headers, next } = readGitLogHeader(this.lines, i);
+      this.mail = { headers, line: q.line };
+      return next - 1;
+    }
+    if (this.hunk !== undefined && !this.hunk.isComplete && isSnipMarker(q.body) && q.depth <= this.hunk.depth) {
+      // The reviewer cut lines out of the middle of the hunk: what follows is at an unknown
+      // offset, so the hunk ends here rather than gluing unrelated lines together.
+      this.problems.push({ severity: 'info', line: q.line, col: q.bodyCol, message: 'lines were snipped from the quoted hunk; the hunk is read up to here' });
+      this.closeHunk();
+      return i;
     }
     if (isReplyAttribution(q.body) && (this.hunk === undefined || q.depth < this.hunk.depth)) {
       this.closeHunk();

@@ -51,6 +51,9 @@ export class HunkBuilder {
 
   get headerLine(): number { return this.headerQ.line; }
 
+  /** All the lines the header promises have been read. */
+  get isComplete(): boolean { return this.complete(); }
+
   private complete(): boolean {
     return this.oldSeen >= this.header.oldLines && this.newSeen >= this.header.newLines;
   }

@@ -200,3 +200,48 @@ check('C source without a path is recognized', [
 ].join('\n'), { kind: 'c' });
 
 check('empty input', '', { kind: 'unknown', problems: [['1:1', 'info', /no diff/]] });
+
+check('git show / git log -p: one unit per commit, subject from the message', [
+  'commit 0123456789abcdef0123456789abcdef01234567',
+  'Author: A Developer <dev@example.org>',
+  'Date:   Mon Jan 1 00:00:00 2024 +0000',
+  '',
+  '    xen: add the missing barrier',
+  '',
+  '    Longer text.',
+  '',
+  'diff --git a/a.c b/a.c',
+  '--- a/a.c',
+  '+++ b/a.c',
+  '@@ -1 +1,2 @@',
+  ' a;',
+  '+smp_wmb();',
+  '',
+  'commit 89abcdef0123456789abcdef0123456789abcdef',
+  'Author: A Developer <dev@example.org>',
+  '',
+  '    second',
+  '',
+  'diff --git a/a.c b/a.c',
+  '--- a/a.c',
+  '+++ b/a.c',
+  '@@ -1 +1 @@',
+  '-a;',
+  '+b;',
+].join('\n'), {
+  kind: 'patch',
+  subjects: ['xen: add the missing barrier', 'second'],
+  files: [['a.c -> a.c: @@ -1,1 +1,2 @@'], ['a.c -> a.c: @@ -1,1 +1,1 @@']],
+});
+
+check('a reviewer snip inside a quoted hunk ends the hunk there; later quoted lines are not glued on', [
+  '> --- a/a.c', '> +++ b/a.c', '> @@ -1,6 +1,7 @@', '>  a;', '> +b;', '', '[...]', '', '> -f;', '>  g;',
+].join('\n'), {
+  kind: 'patch',
+  post: ['a;\nb;'],
+  problems: [
+    ['3:3', 'info', /has 1 of 6 old and 2 of 7 new lines/],
+    ['7:1', 'info', /snipped/],
+    ['9:3', 'info', /outside any hunk/],
+  ],
+});
