@@ -36,6 +36,9 @@ function check(name: string, input: string, expect: Expect, path?: string): void
   });
 }
 
+/** A whole one-file git diff that turns `a;` into `b;`. */
+const oneLineChange = ['diff --git a/a.c b/a.c', '--- a/a.c', '+++ b/a.c', '@@ -1 +1 @@', '-a;', '+b;'];
+
 const gitDiff = [
   'diff --git a/xen/common/sched.c b/xen/common/sched.c',
   'index 1111111..2222222 100644',
@@ -114,12 +117,7 @@ check('binary diffs are marked and skipped with a problem', [
   'literal 0',
   'HcmV?d00001',
   '',
-  'diff --git a/a.c b/a.c',
-  '--- a/a.c',
-  '+++ b/a.c',
-  '@@ -1 +1 @@',
-  '-a;',
-  '+b;',
+  ...oneLineChange,
 ].join('\n'), {
   kind: 'patch',
   files: [['img.png -> img.png (binary):', 'blob.bin -> blob.bin (binary):', 'a.c -> a.c: @@ -1,1 +1,1 @@']],
@@ -222,12 +220,7 @@ check('git show / git log -p: one unit per commit, subject from the message', [
   '',
   '    second',
   '',
-  'diff --git a/a.c b/a.c',
-  '--- a/a.c',
-  '+++ b/a.c',
-  '@@ -1 +1 @@',
-  '-a;',
-  '+b;',
+  ...oneLineChange,
 ].join('\n'), {
   kind: 'patch',
   subjects: ['xen: add the missing barrier', 'second'],
