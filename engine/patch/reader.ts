@@ -63,6 +63,13 @@ class PatchReader {
 
   /** Handles line `i`; returns the index of the last line it consumed. */
   private step(q: QuotedLine, i: number): number {
+    const h = this.hunk;
+    if (h !== undefined && !h.isComplete && q.depth === h.depth && /^[ +-]/.test(q.body) && !/^ +@@ -\d/.test(q.body)) {
+      // Inside a hunk the header counts decide, as for git: `--- x` here is a removed line
+      // `-- x`, and `-- ` a removed `- `, not a file header or a signature.
+      h.offer(q, i);
+      return i;
+    }
     if (q.depth === 0 && (isMboxSeparator(q.body) || (i === 0 && startsHeaderBlock(this.lines, 0)))) {
       this.closeHunk();
       this.boundary = true;

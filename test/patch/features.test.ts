@@ -238,3 +238,11 @@ check('a reviewer snip inside a quoted hunk ends the hunk there; later quoted li
     ['9:3', 'info', /outside any hunk/],
   ],
 });
+
+check('inside a hunk the counts decide: "--- x" / "+++ y" are a removed and an added line', [
+  '--- a/notes.sql', '+++ b/notes.sql', '@@ -1,2 +1,2 @@', '--- old comment', '+++ new comment', ' select 1;',
+].join('\n'), { kind: 'patch', files: [['notes.sql -> notes.sql: @@ -1,2 +1,2 @@']], post: ['++ new comment\nselect 1;'] });
+
+check('prose starting with "From the" is not an mbox separator', [
+  'From the note in 3.2.3: an interrupt is active on one CPU at a time.', '', ...oneLineChange,
+].join('\n'), { kind: 'patch', subjects: [undefined] });
