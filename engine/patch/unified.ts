@@ -40,7 +40,7 @@ export class HunkBuilder {
   private chainStartLength: number;
   private sectionText: string | undefined;
   private extended = false;
-  private noMarkerLines: number[] = [];
+  private noMarkerLines: InputPos[] = [];
 
   constructor(private readonly header: HunkHeader, private readonly headerQ: QuotedLine, index: number) {
     this.depth = headerQ.depth;
@@ -143,7 +143,7 @@ export class HunkBuilder {
     this.lines.push(d);
     if (d.kind !== 'added') this.oldSeen++;
     if (d.kind !== 'removed') this.newSeen++;
-    if (d.inferred === 'no-marker') this.noMarkerLines.push(d.segments[0]!.input.line);
+    if (d.inferred === 'no-marker') this.noMarkerLines.push(d.segments[0]!.input);
   }
 
   private commitPending(): void {
@@ -171,8 +171,8 @@ export class HunkBuilder {
         message: `hunk ${headerText} holds ${this.oldSeen} old and ${this.newSeen} new lines; counts taken from the content`,
       });
     }
-    for (const l of this.noMarkerLines) {
-      problems.push({ severity: 'warning', line: l, col: 1, message: 'context line without its leading space (eaten by the mailer); read as context' });
+    for (const at of this.noMarkerLines) {
+      problems.push({ severity: 'warning', line: at.line, col: at.col, message: 'context line without its leading space (eaten by the mailer); read as context' });
     }
     const differs = this.oldSeen !== h.oldLines || this.newSeen !== h.newLines;
     return {

@@ -246,3 +246,7 @@ check('inside a hunk the counts decide: "--- x" / "+++ y" are a removed and an a
 check('prose starting with "From the" is not an mbox separator', [
   'From the note in 3.2.3: an interrupt is active on one CPU at a time.', '', ...oneLineChange,
 ].join('\n'), { kind: 'patch', subjects: [undefined] });
+
+check('in a quoted reply, the eaten-space warning points inside the quote', [
+  '> --- a/a.c', '> +++ b/a.c', '> @@ -1,3 +1,4 @@', '>  a;', '> }', '> +b;', '>  c;',
+].join('\n'), { kind: 'patch', post: ['a;\n}\nb;\nc;'], problems: [['5:3', 'warning', /without its leading space/]] });

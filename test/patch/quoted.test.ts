@@ -68,8 +68,10 @@ test('seed 000: the quoted hunk is reported as cut short, not dropped', () => {
 
 test('seed 001: the patch quoted at depths 1 and 2 and shown at depth 0 reads as the same code', () => {
   const parsed = parseInput(readSeed('001-v3-patchwork-thread.txt'));
-  const complete = parsed.units.filter((u) => u.files.length === 2);
-  assert.deepEqual(complete.map((u) => u.quoteDepth), [1, 2, 0]);
+  const reply = parseInput(readSeed('001-v3-quoted-reply.txt'));
+  assert.deepEqual(reply.problems, []);
+  const complete = [...parsed.units.filter((u) => u.files.length === 2), ...reply.units];
+  assert.deepEqual(complete.map((u) => u.quoteDepth), [1, 2, 0, 1]);
   const clean = parseInput(readSeed('001-v3-rank-vgic-lock-inversion.patch')).units[0]!;
   for (const unit of complete) {
     for (const path of ['xen/arch/arm/gic.c', 'xen/arch/arm/vgic.c']) {
