@@ -40,9 +40,11 @@ export function readHeaderBlock(lines: readonly QuotedLine[], i: number): { head
       case 'date': headers.date = v; break;
     }
   };
+  const depth = lines[i]?.depth ?? 0;
   let j = i;
   for (; j < lines.length; j++) {
-    const body = lines[j]!.raw;
+    if (lines[j]!.depth !== depth) break;
+    const body = lines[j]!.body;
     if (body === '') { j++; break; }
     if (/^[ \t]/.test(body) && name !== '') { value += ' ' + body.trim(); continue; }
     const m = HEADER_LINE.exec(body);
@@ -78,13 +80,13 @@ export function isGitLogCommit(body: string): boolean {
 export function readGitLogHeader(lines: readonly QuotedLine[], i: number): { headers: MailHeaders; next: number } {
   const headers: MailHeaders = {};
   let j = i + 1;
-  for (; j < lines.length && lines[j]!.raw !== ''; j++) {
-    const m = HEADER_LINE.exec(lines[j]!.raw);
+  for (; j < lines.length && lines[j]!.body !== ''; j++) {
+    const m = HEADER_LINE.exec(lines[j]!.body);
     if (!m) break;
     if (m[1] === 'Author') headers.from = m[2]!.trim();
     if (m[1] === 'Date') headers.date = m[2]!.trim();
   }
-  const subject = lines.slice(j, j + 3).find((l) => /^ {4}\S/.test(l.raw));
-  if (subject) headers.subject = subject.raw.trim();
+  const subject = lines.slice(j, j + 3).find((l) => /^ {4}\S/.test(l.body));
+  if (subject) headers.subject = subject.body.trim();
   return { headers, next: j };
 }

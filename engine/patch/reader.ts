@@ -48,7 +48,7 @@ class PatchReader {
   private hunk: HunkBuilder | undefined;
   /** A new mail (or a new quoted view) began since the current unit was opened. */
   private boundary = true;
-  private mail: { headers: MailHeaders; line: number } | undefined;
+  private mail: { headers: MailHeaders; line: number; depth: number } | undefined;
   private sawMail = false;
   private strayReportedAt = -2;
 
@@ -70,20 +70,16 @@ class PatchReader {
       h.offer(q, i);
       return i;
     }
-    if (q.depth === 0 && (isMboxSeparator(q.body) || (i === 0 && startsHeaderBlock(this.lines, 0)))) {
+    // A mail of a series (also when a whole series is quoted), or a commit of `git log -p`:
+    // each one starts a new unit.
+    const mboxSeparator = isMboxSeparator(q.body);
+    const commit = isGitLogCommit(q.body);
+    if (mboxSeparator || commit || (i === 0 && startsHeaderBlock(this.lines, 0))) {
       this.closeHunk();
       this.boundary = true;
-      this.sawMail = true;
-      const { headers, next } = readHeaderBlock(this.lines, isMboxSeparator(q.body) ? i + 1 : i);
-      this.mail = { headers, line: q.line };
-      return next - 1;
-    }
-    if (q.depth === 0 && isGitLogCommit(q.body)) {
-      // `git show` / `git log -p`: each commit is a unit, like a mail of a series.
-      this.closeHunk();
-      this.boundary = true;
-      const { headers, next } = readGitLogHeader(this.lines, i);
-      this.mail = { headers, line: q.line };
+      if (!commit) this.sawMail = true;
+      const { headers, next } = commit ? readGitLogHeader(this.lines, i) : readHeaderBlock(this.lines, mboxSeparator ? i + 1 : i);
+      this.mail = { headers, line: q.line, depth: q.depth };
       return next - 1;
     }
     if (this.hunk !== undefined && !this.hunk.isComplete && isSnipMarker(q.body) && q.depth <= this.hunk.depth) {
@@ -194,7 +190,7 @@ class PatchReader {
     const u = this.unit;
     const seen = u?.files.some((f) => f.newPath === paths.newPath && f.oldPath === paths.oldPath);
     if (u && !this.boundary && u.depth === q.depth && !seen) return u;
-    const fromMail = this.mail !== undefined && q.depth === 0;
+    const fromMail = this.mail !== undefined && this.mail.depth === q.depth;
     const unit: UnitDraft = {
       startLine: fromMail ? this.mail!.line : q.line,
       depth: q.depth,

@@ -250,3 +250,9 @@ check('prose starting with "From the" is not an mbox separator', [
 check('in a quoted reply, the eaten-space warning points inside the quote', [
   '> --- a/a.c', '> +++ b/a.c', '> @@ -1,3 +1,4 @@', '>  a;', '> }', '> +b;', '>  c;',
 ].join('\n'), { kind: 'patch', post: ['a;\n}\nb;\nc;'], problems: [['5:3', 'warning', /without its leading space/]] });
+
+check('a whole series quoted in a reply still splits into one unit per mail', (mail(1, 'first') + mail(2, 'second')).split('\n').map((l) => `> ${l}`).join('\n'), {
+  kind: 'mbox',
+  files: [['f1.c -> f1.c: @@ -1,1 +1,2 @@'], ['f2.c -> f2.c: @@ -1,1 +1,2 @@']],
+  subjects: ['[PATCH 1/2] first continued', '[PATCH 2/2] second continued'],
+});
