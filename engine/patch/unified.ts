@@ -115,8 +115,10 @@ export class HunkBuilder {
     if (this.chainStartLength < WRAP_MIN_LENGTH) return false;
     if (this.lines.length === 0 && this.pending.length === 0) return true;
     if (!this.complete()) return true;
-    // After the counted end only a short tail can be a wrap; longer text is the reply.
-    return body.trim().length <= 25;
+    // After the counted end only a short tail of code can be a wrap (`*/`, `irq)`); longer
+    // text, or text that starts like a sentence, is the reply.
+    const tail = body.trim();
+    return tail.length <= 25 && !/^[A-Z][a-z]/.test(tail);
   }
 
   /** Joins a wrapped continuation to the last line read, or to the header's section. */
