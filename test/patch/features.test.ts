@@ -256,3 +256,13 @@ check('a whole series quoted in a reply still splits into one unit per mail', (m
   files: [['f1.c -> f1.c: @@ -1,1 +1,2 @@'], ['f2.c -> f2.c: @@ -1,1 +1,2 @@']],
   subjects: ['[PATCH 1/2] first continued', '[PATCH 2/2] second continued'],
 });
+
+const longLastLine = ['--- a/a.c', '+++ b/a.c', '@@ -1,1 +1,2 @@', ' a;', '+        /* Drop the interrupt, because it is still inflight on another vcpu'];
+
+check('after a complete hunk, the wrapped tail of its last line is joined', [...longLastLine, '*/'].join('\n'), {
+  kind: 'patch', post: ['a;\n        /* Drop the interrupt, because it is still inflight on another vcpu */'],
+});
+
+check('after a complete hunk, a sentence is the reply, not a wrap', [...longLastLine, 'Thanks'].join('\n'), {
+  kind: 'patch', post: ['a;\n        /* Drop the interrupt, because it is still inflight on another vcpu'],
+});
