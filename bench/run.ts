@@ -4,6 +4,7 @@ import { formatResults, type BenchResult } from './harness';
 
 const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> = [
   ['litmus', () => import('./litmus')],
+  ['patch', () => import('./patch')],
 ];
 
 async function main(): Promise<void> {
