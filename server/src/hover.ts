@@ -1,0 +1,57 @@
+// Hover content: the markdown half of the engine → LSP translation. On a finding it shows
+// the explanation, the per-model table, the witness steps per CPU and the litmus test; on a
+// note (a barrier, a shared access, a lock) it shows the note's own markdown.
+import type { Hover, MarkupContent } from 'vscode-languageserver';
+import type { Analysis, Finding, ModelEvidence, Note, Place } from '../../engine/checks/types';
+import { docsHref, isHere, toRange, type UriOf } from './to-proto';
+
+const MODEL_TITLES: Record<string, string> = { sc: 'SC', 'x86-tso': 'x86-TSO', armv8: 'ARMv8', lkmm: 'LKMM' };
+
+function contains(place: Place, line: number, col: number): boolean {
+  const r = place.range;
+  if (line < r.line || line > r.endLine) return false;
+  if (line === r.line && col < r.col) return false;
+  // The end is exclusive, but a hover right after the last character still means this span.
+  if (line === r.endLine && col > r.endCol) return false;
+  return true;
+}
+
+function modelTable(models: readonly ModelEvidence[]): string {
+  if (models.length === 0) return '';
+  const rows = models.map((m) => `| ${MODEL_TITLES[m.model] ?? m.model} | ${m.verdict} | ${m.detail ?? ''} |`);
+  return ['| model | bad outcome | detail |', '|---|---|---|', ...rows].join('\n');
+}
+
+function witnessSteps(f: Finding): string {
+  if (!f.witness || f.witness.length === 0) return '';
+  const cpus = [...new Set(f.witness.map((s) => s.cpu))].sort((a, b) => a - b);
+  const parts = cpus.map((cpu) => {
+    const steps = f.witness!.filter((s) => s.cpu === cpu).sort((a, b) => a.step - b.step);
+    return [`CPU ${cpu}:`, ...steps.map((s) => `${s.step}. ${s.text}`)].join('\n');
+  });
+  return ['**Witness execution**', '', ...parts].join('\n\n');
+}
+
+export function findingMarkdown(f: Finding): string {
+  const head = `**${f.message}** — [\`${f.code}\`](${docsHref(f.code)})`;
+  const sections = [head, f.explanation, modelTable(f.models), witnessSteps(f)];
+  if (f.litmus) sections.push('**Litmus test**\n\n```litmus\n' + f.litmus.trimEnd() + '\n```');
+  if (f.fixes.length > 0) sections.push('**Fixes**: ' + f.fixes.map((x) => (x.preferred ? `${x.title} (preferred)` : x.title)).join('; '));
+  return sections.filter((s) => s.trim() !== '').join('\n\n');
+}
+
+function noteMarkdown(n: Note): string {
+  return n.markdown;
+}
+
+/** The hover at a 1-based position, or null when nothing of ours is there. */
+export function hoverAt(a: Analysis, pos: { line: number; col: number }, ctx: { docUri: string; uriOf: UriOf }): Hover | null {
+  const here = (p: Place): boolean => isHere(p, ctx.docUri, ctx.uriOf) && contains(p, pos.line, pos.col);
+  const findings = a.findings.filter((f) => here(f.place));
+  const notes = a.notes.filter((n) => here(n.place));
+  if (findings.length === 0 && notes.length === 0) return null;
+  const value = [...findings.map(findingMarkdown), ...notes.map(noteMarkdown)].join('\n\n---\n\n');
+  const contents: MarkupContent = { kind: 'markdown', value };
+  const first = findings[0]?.place ?? notes[0]!.place;
+  return { contents, range: toRange(first.range) };
+}

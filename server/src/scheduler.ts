@@ -1,0 +1,102 @@
+// Debounced, cancellable re-analysis per document. Each edit restarts the document's timer
+// and cancels its running job; a result is published only if it belongs to the newest
+// version requested, so a slow old analysis can never overwrite a newer one.
+import type { AnalyzeInput } from '../../engine/analyze';
+import type { Analysis } from '../../engine/checks/types';
+import { Cancelled, type Analyzer, type AnalysisJob } from './analyzer';
+
+export interface Snapshot {
+  readonly uri: string;
+  readonly version: number;
+  readonly input: AnalyzeInput;
+}
+
+export interface Result {
+  readonly uri: string;
+  readonly version: number;
+  readonly analysis: Analysis;
+}
+
+interface DocState {
+  wanted: number;
+  timer?: NodeJS.Timeout;
+  job?: AnalysisJob;
+  last?: Result;
+  waiters: Array<() => void>;
+}
+
+export class Scheduler {
+  private readonly docs = new Map<string, DocState>();
+
+  constructor(private readonly opts: {
+    analyzer: Analyzer;
+    debounceMs: () => number;
+    publish: (r: Result) => void;
+    onError: (uri: string, err: unknown) => void;
+  }) {}
+
+  /** Asks for an analysis of this version; earlier pending versions are dropped. */
+  request(snap: Snapshot, opts: { immediate?: boolean } = {}): void {
+    const st = this.state(snap.uri);
+    st.wanted = snap.version;
+    if (st.timer) clearTimeout(st.timer);
+    st.job?.cancel();
+    st.job = undefined;
+    const delay = opts.immediate ? 0 : this.opts.debounceMs();
+    st.timer = setTimeout(() => this.start(snap), delay);
+  }
+
+  /** The newest published result, if it is for this version (or any version when omitted). */
+  latest(uri: string, version?: number): Result | undefined {
+    const last = this.docs.get(uri)?.last;
+    return last && (version === undefined || last.version === version) ? last : undefined;
+  }
+
+  /** Resolves when the wanted version of the document has been analysed (or was dropped). */
+  settled(uri: string): Promise<void> {
+    const st = this.docs.get(uri);
+    if (!st || (!st.timer && !st.job)) return Promise.resolve();
+    return new Promise((resolve) => st.waiters.push(resolve));
+  }
+
+  forget(uri: string): void {
+    const st = this.docs.get(uri);
+    if (!st) return;
+    if (st.timer) clearTimeout(st.timer);
+    st.job?.cancel();
+    this.docs.delete(uri);
+    for (const w of st.waiters.splice(0)) w();
+  }
+
+  uris(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  private state(uri: string): DocState {
+    let st = this.docs.get(uri);
+    if (!st) this.docs.set(uri, (st = { wanted: -Infinity, waiters: [] }));
+    return st;
+  }
+
+  private start(snap: Snapshot): void {
+    const st = this.docs.get(snap.uri);
+    if (!st || st.wanted !== snap.version) return;
+    st.timer = undefined;
+    const job = this.opts.analyzer.run(snap.input);
+    st.job = job;
+    job.promise.then(
+      (analysis) => {
+        // Only the newest wanted version may be published, and never after the doc closed.
+        if (this.docs.get(snap.uri) !== st || st.wanted !== snap.version) return;
+        const result = { uri: snap.uri, version: snap.version, analysis };
+        st.last = result;
+        this.opts.publish(result);
+      },
+      (err: unknown) => { if (!(err instanceof Cancelled)) this.opts.onError(snap.uri, err); },
+    ).finally(() => {
+      if (st.job !== job) return;
+      st.job = undefined;
+      if (!st.timer) for (const w of st.waiters.splice(0)) w();
+    });
+  }
+}

@@ -1,0 +1,272 @@
+// The language server: LSP requests in, engine calls out, LSP shapes back. It owns the
+// document lifecycle, settings, the workspace index and commands; every conversion of
+// engine data lives in to-proto.ts and hover.ts, and every handler is guarded.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
+  TextDocumentSyncKind, TextDocuments,
+  type CodeAction, type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalyzeConfig } from '../../engine/analyze';
+import type { Analysis } from '../../engine/checks/types';
+import { createAnalyzer, type Analyzer } from './analyzer';
+import { kindOf, pathOf, wantsDocument } from './documents';
+import { guard, type Logger } from './guard';
+import { hoverAt } from './hover';
+import { FileListIndex } from './index/file-index';
+import { frontEndSummary } from './index/summarize';
+import type { IndexStats } from './index/types';
+import { createProgress } from './progress';
+import { Scheduler } from './scheduler';
+import { DEFAULT_SETTINGS, kbConfigText, readSettings, type Settings } from './settings';
+import { findingToDiagnostic, fromPosition, toCodeActions, toCodeLenses, toDiagnostics, uriResolver, type DiagnosticData } from './to-proto';
+
+export const COMMANDS = { showLitmus: 'hvbarrier.showLitmus', checkWorkspace: 'hvbarrier.checkWorkspace', applyFix: 'hvbarrier.applyFix' } as const;
+
+/** How long a hover or code action waits for the analysis of the current version. */
+const WAIT_FOR_ANALYSIS_MS = 5_000;
+
+interface ClientFeatures { configuration: boolean; progress: boolean; watchers: boolean }
+
+export function startServer(connection: Connection, opts: { analyzer?: Analyzer } = {}): void {
+  const log: Logger = {
+    error: (m) => connection.console.error(m),
+    warn: (m) => connection.console.warn(m),
+    info: (m) => connection.console.info(m),
+  };
+  const documents = new TextDocuments(TextDocument);
+  const analyzer = opts.analyzer ?? createAnalyzer((m) => log.info(m));
+  let roots: string[] = [];
+  let cacheDir: string | undefined;
+  let features: ClientFeatures = { configuration: false, progress: false, watchers: false };
+  let initSettings: unknown;
+  let settings: Settings = DEFAULT_SETTINGS;
+  let config: AnalyzeConfig = { arch: settings.arch };
+  let index: FileListIndex | undefined;
+  let indexing: Promise<IndexStats | undefined> = Promise.resolve(undefined);
+
+  const uriOf = (docUri: string) => uriResolver(docUri, pathOf(docUri), roots);
+
+  const scheduler = new Scheduler({
+    analyzer,
+    debounceMs: () => settings.debounceMs,
+    publish: ({ uri, version, analysis }) => {
+      const doc = documents.get(uri);
+      if (!doc || doc.version !== version) return;
+      const diagnostics = toDiagnostics(analysis, { docUri: uri, uriOf: uriOf(uri), version });
+      void connection.sendDiagnostics({ uri, version, diagnostics });
+    },
+    onError: (uri, err) => log.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
+  });
+
+  function request(doc: TextDocument, immediate = false): void {
+    if (!wantsDocument(doc)) return;
+    scheduler.request({
+      uri: doc.uri,
+      version: doc.version,
+      input: { path: pathOf(doc.uri), text: doc.getText(), kind: kindOf(doc), config },
+    }, { immediate });
+  }
+
+  /** The analysis of the document's current version, waiting briefly for it if it is running. */
+  async function current(uri: string): Promise<Analysis | undefined> {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    let r = scheduler.latest(uri, doc.version);
+    if (!r) {
+      await Promise.race([scheduler.settled(uri), new Promise((res) => setTimeout(res, WAIT_FOR_ANALYSIS_MS))]);
+      r = scheduler.latest(uri, documents.get(uri)?.version);
+    }
+    return r?.analysis;
+  }
+
+  function report(errors: readonly string[]): void {
+    for (const e of errors) {
+      log.warn(e);
+      void connection.window.showWarningMessage(e);
+    }
+  }
+
+  async function loadSettings(): Promise<void> {
+    let raw: unknown = initSettings;
+    if (features.configuration) raw = await connection.workspace.getConfiguration('hvbarrier');
+    const read = readSettings(raw);
+    const errors = [...read.errors];
+    settings = read.settings;
+    let fileText: string | undefined;
+    if (settings.kbPath) {
+      const kbFile = path.isAbsolute(settings.kbPath) ? settings.kbPath : path.join(roots[0] ?? process.cwd(), settings.kbPath);
+      try {
+        fileText = await fs.readFile(kbFile, 'utf8');
+      } catch (err) {
+        errors.push(`hvbarrier.kbPath: cannot read ${kbFile}: ${(err as Error).message}; using the built-in knowledge base`);
+      }
+    }
+    const kb = kbConfigText(fileText, settings);
+    if (kb.error) errors.push(`hvbarrier.kbPath: ${kb.error}`);
+    config = { arch: settings.arch, models: settings.models, budget: settings.budget, kbConfigText: kb.text };
+    report(errors);
+  }
+
+  function startIndex(): Promise<IndexStats | undefined> {
+    if (!settings.index.enabled || roots.length === 0) return Promise.resolve(undefined);
+    index = new FileListIndex({
+      roots, include: settings.index.include, exclude: settings.index.exclude,
+      cacheFile: path.join(cacheDir ?? path.join(roots[0]!, '.hvbarrier-cache'), 'index-v1.json'),
+      summarize: frontEndSummary, log: (m) => log.info(m),
+    });
+    const idx = index;
+    indexing = createProgress(connection, features.progress)
+      .then((progress) => idx.build({ progress, isCancelled: () => progress.cancelled() || index !== idx }))
+      .then((stats) => { log.info(`index: ${stats.files} files, ${stats.lines} lines (${stats.fromCache} cached, ${stats.parsed} parsed) in ${stats.millis} ms`); return stats; })
+      .catch((err: unknown) => { log.error(`index failed: ${String(err)}`); return undefined; });
+    return indexing;
+  }
+
+  async function checkWorkspace(): Promise<{ files: number; findings: number; indexed?: IndexStats }> {
+    const indexed = await startIndex();
+    const progress = await createProgress(connection, features.progress);
+    const files = (index?.files() ?? []).filter((f) => f.kind !== 'c' || f.lines > 0);
+    progress.begin('hvbarrier: checking the workspace');
+    let findings = 0;
+    for (let i = 0; i < files.length && !progress.cancelled(); i++) {
+      const f = files[i]!;
+      const uri = uriResolver('', undefined, roots)(f.path);
+      progress.report(i, files.length, path.basename(f.path));
+      // Open documents are already analysed from their (possibly unsaved) text.
+      if (documents.get(uri)) continue;
+      const text = await fs.readFile(f.path, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      const analysis = await analyzer.run({ path: f.path, text, kind: f.kind, config }).promise.catch((err: unknown) => { log.error(`check ${f.path}: ${String(err)}`); return undefined; });
+      if (!analysis) continue;
+      const diagnostics = toDiagnostics(analysis, { docUri: uri, uriOf: uriOf(uri), version: 0 }).filter((d) => d.code !== 'input');
+      findings += diagnostics.length;
+      if (diagnostics.length > 0) void connection.sendDiagnostics({ uri, diagnostics });
+    }
+    progress.done();
+    return { files: files.length, findings, indexed };
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    features = {
+      configuration: caps.workspace?.configuration === true,
+      progress: caps.window?.workDoneProgress === true,
+      watchers: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    };
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    roots = folders.map(pathOf).filter((p): p is string => p !== undefined);
+    const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown; settings?: unknown };
+    if (typeof init.cacheDir === 'string') cacheDir = init.cacheDir;
+    initSettings = init.settings;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: 'hvbarrier', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(guard(log, 'initialized', undefined, async () => {
+    if (features.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'hvbarrier' });
+    if (features.watchers) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h,patch,diff,litmus}' }] });
+    }
+    await loadSettings();
+    for (const doc of documents.all()) request(doc);
+    void startIndex();
+  }));
+
+  connection.onDidChangeConfiguration(guard(log, 'didChangeConfiguration', undefined, async () => {
+    const before = JSON.stringify(settings.index);
+    await loadSettings();
+    for (const doc of documents.all()) request(doc, true);
+    if (JSON.stringify(settings.index) !== before) void startIndex();
+  }));
+
+  connection.onDidChangeWatchedFiles(guard(log, 'didChangeWatchedFiles', undefined, async (params) => {
+    await indexing;
+    const changes = params.changes.map((c) => ({ path: pathOf(c.uri), deleted: c.type === FileChangeType.Deleted }))
+      .filter((c): c is { path: string; deleted: boolean } => c.path !== undefined);
+    await index?.update(changes);
+  }));
+
+  documents.onDidOpen(guard(log, 'didOpen', undefined, (e) => request(e.document, true)));
+  documents.onDidChangeContent(guard(log, 'didChange', undefined, (e) => request(e.document)));
+  documents.onDidClose(guard(log, 'didClose', undefined, (e) => {
+    scheduler.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  }));
+
+  connection.onHover(guard(log, 'hover', null, async (params) => {
+    const a = await current(params.textDocument.uri);
+    if (!a) return null;
+    const uri = params.textDocument.uri;
+    return hoverAt(a, fromPosition(params.position), { docUri: uri, uriOf: uriOf(uri) });
+  }));
+
+  connection.onCodeAction(guard(log, 'codeAction', [] as CodeAction[], async (params) => {
+    if (params.context.only && !params.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === CodeActionKind.Empty)) return [];
+    const uri = params.textDocument.uri;
+    // The diagnostics' own data carries the fixes; no analysis is needed for them.
+    let diags = params.context.diagnostics.filter((d) => (d.data as DiagnosticData | undefined)?.fixes !== undefined);
+    if (diags.length === 0) {
+      // Some clients send diagnostics without `data`: rebuild them from the current analysis.
+      const a = await current(uri);
+      const doc = documents.get(uri);
+      if (!a || !doc) return [];
+      const { start, end } = params.range;
+      diags = a.findings
+        .map((f) => findingToDiagnostic(f, { uriOf: uriOf(uri), version: doc.version }))
+        .filter((d) => d.range.start.line <= end.line && d.range.end.line >= start.line);
+    }
+    const seen = new Set<string>();
+    return diags.flatMap(toCodeActions).filter((a) => !seen.has(a.title) && seen.add(a.title) !== undefined);
+  }));
+
+  connection.onCodeLens(guard(log, 'codeLens', [], async (params) => {
+    const a = await current(params.textDocument.uri);
+    const uri = params.textDocument.uri;
+    return a ? toCodeLenses(a, { docUri: uri, uriOf: uriOf(uri) }) : [];
+  }));
+
+  connection.onExecuteCommand(guard(log, 'executeCommand', null as unknown, async (params) => {
+    const args = params.arguments ?? [];
+    switch (params.command) {
+      case COMMANDS.showLitmus: {
+        // Returns the test; the VS Code client opens it as an untitled .litmus document.
+        const [uri, id] = args as [string, string];
+        const f = (await current(uri))?.findings.find((x) => x.id === id);
+        return f?.litmus ? { language: 'litmus', content: f.litmus } : null;
+      }
+      case COMMANDS.applyFix: {
+        const [uri, id, which] = args as [string, string, number | undefined];
+        const doc = documents.get(uri);
+        const f = (await current(uri))?.findings.find((x) => x.id === id);
+        const fix = f?.fixes[which ?? Math.max(0, f.fixes.findIndex((x) => x.preferred))];
+        if (!doc || !f || !fix) return { applied: false, reason: 'no such finding or fix in the current version' };
+        const action = toCodeActions(findingToDiagnostic(f, { uriOf: uriOf(uri), version: doc.version })).find((a) => a.title === fix.title);
+        const res = await connection.workspace.applyEdit({ label: fix.title, edit: action!.edit! });
+        return { applied: res.applied };
+      }
+      case COMMANDS.checkWorkspace:
+        return checkWorkspace();
+      default:
+        log.warn(`unknown command ${params.command}`);
+        return null;
+    }
+  }));
+
+  connection.onShutdown(() => analyzer.dispose());
+  documents.listen(connection);
+  connection.listen();
+}
+
+
