@@ -68,6 +68,10 @@ export class Scheduler {
     for (const w of st.waiters.splice(0)) w();
   }
 
+  has(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
   uris(): string[] {
     return [...this.docs.keys()];
   }

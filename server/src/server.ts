@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  TextDocumentSyncKind, TextDocuments,
+  MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
   type CodeAction, type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -46,6 +46,10 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   let config: AnalyzeConfig = { arch: settings.arch };
   let index: FileListIndex | undefined;
   let indexing: Promise<IndexStats | undefined> = Promise.resolve(undefined);
+  // Documents opened before the first settings arrive wait for them, so nothing is ever
+  // analysed (and published) under a configuration the user did not ask for.
+  let settingsLoaded!: () => void;
+  const ready = new Promise<void>((resolve) => { settingsLoaded = resolve; });
 
   const uriOf = (docUri: string) => uriResolver(docUri, pathOf(docUri), roots);
 
@@ -85,7 +89,8 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   function report(errors: readonly string[]): void {
     for (const e of errors) {
       log.warn(e);
-      void connection.window.showWarningMessage(e);
+      // A notification, not a request: nothing waits for the user to dismiss it.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: e });
     }
   }
 
@@ -179,8 +184,11 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     if (features.watchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h,patch,diff,litmus}' }] });
     }
-    await loadSettings();
-    for (const doc of documents.all()) request(doc);
+    try {
+      await loadSettings();
+    } finally {
+      settingsLoaded();
+    }
     void startIndex();
   }));
 
@@ -198,8 +206,13 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     await index?.update(changes);
   }));
 
-  documents.onDidOpen(guard(log, 'didOpen', undefined, (e) => request(e.document, true)));
-  documents.onDidChangeContent(guard(log, 'didChange', undefined, (e) => request(e.document)));
+  // The document manager fires this for didOpen too: a newly opened document is analysed at
+  // once, later versions after the debounce delay.
+  documents.onDidChangeContent(guard(log, 'didChange', undefined, async (e) => {
+    await ready;
+    const doc = documents.get(e.document.uri);
+    if (doc === e.document) request(doc, !scheduler.has(doc.uri));
+  }));
   documents.onDidClose(guard(log, 'didClose', undefined, (e) => {
     scheduler.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
