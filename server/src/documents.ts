@@ -7,8 +7,13 @@ import { documentKind, type DocumentKind } from '../../engine/analyze';
 const LANGUAGES = new Set(['diff', 'patch', 'gitsendemail', 'mail', 'email', 'eml', 'c', 'litmus']);
 const EXTENSIONS = /\.(patch|diff|rej|eml|mbox|mbx|c|h|litmus)$/i;
 
-export function wantsDocument(doc: { uri: string; languageId: string }): boolean {
-  return LANGUAGES.has(doc.languageId) || EXTENSIONS.test(doc.uri);
+/** A diff (possibly quoted in a reply) somewhere in the text. */
+const DIFF_INSIDE = /^[> ]*(diff --git |@@ -\d+(,\d+)? \+\d+|Index: )/m;
+
+export function wantsDocument(doc: { uri: string; languageId: string; getText(): string }): boolean {
+  if (LANGUAGES.has(doc.languageId) || EXTENSIONS.test(doc.uri)) return true;
+  // A reply saved as plain text (.txt, a mail client's draft) is ours only if it quotes a diff.
+  return doc.languageId === 'plaintext' && DIFF_INSIDE.test(doc.getText());
 }
 
 /** The file-system path of a `file:` URI, or undefined for untitled and other schemes. */
