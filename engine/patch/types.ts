@@ -27,6 +27,12 @@ export interface HunkLine {
    * has one segment per input line. `textCol` is the 1-based column in `text`.
    */
   readonly segments: readonly { readonly textCol: number; readonly input: InputPos }[];
+  /**
+   * Set when the reader inferred this line rather than read it verbatim: `blank` for an empty
+   * line standing for a blank context line, `no-marker` for a context line whose leading space
+   * a mailer ate. Edits use it to know whether the line carries a diff marker.
+   */
+  readonly inferred?: 'blank' | 'no-marker';
 }
 
 export interface Hunk {
@@ -39,6 +45,16 @@ export interface Hunk {
   /** Input line of the `@@` header. */
   readonly headerLine: number;
   readonly lines: readonly HunkLine[];
+  /**
+   * What the `@@` header claimed, when it differs from what was read (`oldLines`/`newLines`
+   * always count the lines actually present).
+   */
+  readonly declaredOldLines?: number;
+  readonly declaredNewLines?: number;
+  /** The hunk ends before its header's counts: trimmed in a reply, or a truncated file. */
+  readonly truncated?: boolean;
+  /** The quote depth (number of `>`) of the hunk's lines; 0 for a plain patch. */
+  readonly quoteDepth?: number;
 }
 
 /**
@@ -54,12 +70,16 @@ export interface Fragment {
   readonly section?: string;
   /** For each 0-based fragment line, the hunk line it came from. */
   readonly lines: readonly HunkLine[];
+  /** Index into the file's `hunks` of the hunk this fragment was cut from. */
+  readonly hunkIndex?: number;
 }
 
 export interface FilePatch {
   readonly oldPath: string | null;
   readonly newPath: string | null;
   readonly binary: boolean;
+  /** Input line where this file's diff starts (`diff --git`, `---`, or a lone `@@`). */
+  readonly headerLine?: number;
   readonly hunks: readonly Hunk[];
   readonly pre: readonly Fragment[];
   readonly post: readonly Fragment[];
@@ -70,8 +90,11 @@ export interface PatchUnit {
   readonly subject?: string;
   readonly from?: string;
   readonly messageId?: string;
+  readonly date?: string;
   /** Input line where the unit starts. */
   readonly startLine: number;
+  /** The quote depth of the unit's diff lines: 0 for a patch, 1 for `> `, 2 for `> > `... */
+  readonly quoteDepth?: number;
   readonly files: readonly FilePatch[];
 }
 
