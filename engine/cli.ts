@@ -4,6 +4,7 @@
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
+  extract: { run: async (a) => (await import('./cli/extract')).runExtractCommand(a), summary: 'print the threads of events extracted from C files and patches' },
 };
 
 function usage(): string {

@@ -7,6 +7,16 @@ export interface BlankOptions {
 }
 
 export function blankNonCode(text: string, opts: BlankOptions = {}): string {
+  return scan(text, opts).code;
+}
+
+/** True when the text ends inside a block comment (a hunk cut in the middle of one). */
+export function endsInComment(text: string, opts: BlankOptions = {}): boolean {
+  return scan(text, opts).openComment;
+}
+
+function scan(text: string, opts: BlankOptions): { code: string; openComment: boolean } {
+  let openComment = false;
   const out = text.split('');
   let i = 0;
   const n = text.length;
@@ -24,6 +34,7 @@ export function blankNonCode(text: string, opts: BlankOptions = {}): string {
     if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       const stop = end < 0 ? n : end + 2;
+      if (end < 0) openComment = true;
       blank(i, stop);
       i = stop;
     } else if (c === '/' && text[i + 1] === '/') {
@@ -41,7 +52,7 @@ export function blankNonCode(text: string, opts: BlankOptions = {}): string {
       i++;
     }
   }
-  return out.join('');
+  return { code: out.join(''), openComment };
 }
 
 /** Index of the `)` matching the `(` at `open` in blanked text, or -1. */

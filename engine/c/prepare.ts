@@ -1,7 +1,7 @@
 // Turns a whole file or a hunk fragment into text the grammar can read, with a trivial map
 // back: parse line = source line + lineOffset, columns unchanged. A fragment that starts inside
 // a function is wrapped in a one-line synthetic header named after the hunk's function context.
-import { blankNonCode, braceProfile } from './lexical';
+import { blankNonCode, braceProfile, endsInComment } from './lexical';
 import { maskIdioms, type MaskOptions } from './mask';
 
 export interface PreparedSource {
@@ -48,8 +48,10 @@ export function prepareSource(text: string, opts: PrepareOptions = {}): Prepared
   }
   const closers = Math.max(0, openers + profile.finalDepth);
   const maskedBody = startInComment ? blankLeadingComment(masked) : masked;
+  // A hunk cut inside a comment gets the comment closed, or the grammar reads it as code.
+  const closeComment = endsInComment(masked, { startInComment }) ? ' */' : '';
   return {
-    text: prefix + maskedBody + (closers > 0 ? '\n' + '}'.repeat(closers) : ''),
+    text: prefix + maskedBody + closeComment + (closers > 0 ? '\n' + '}'.repeat(closers) : ''),
     lineOffset: prefix ? 1 : 0,
     wrapped,
   };

@@ -2,6 +2,7 @@
 // synthetic header line (if any); a patch fragment goes through its hunk lines' segments, so a
 // span lands on the `+` line inside any quote prefix.
 import type { SyntaxNode } from '../c/parser';
+import { inputPosOf } from '../patch/fragments';
 import type { Fragment } from '../patch/types';
 import type { Span } from './types';
 
@@ -21,17 +22,11 @@ export function fileMap(lineOffset: number): SourceMap {
 
 export function fragmentMap(fragment: Fragment, lineOffset: number): SourceMap {
   const last = fragment.lines.length - 1;
+  const row0 = (row: number): number => Math.min(Math.max(0, row - lineOffset), last);
   return {
-    toInput(row, col) {
-      const r = Math.min(Math.max(0, row - lineOffset), last);
-      const line = fragment.lines[r];
-      if (!line || line.segments.length === 0) return { line: 1, col: col + 1 };
-      const textCol = row - lineOffset > last ? line.text.length + 1 : col + 1;
-      let seg = line.segments[0]!;
-      for (const s of line.segments) if (s.textCol <= textCol) seg = s;
-      return { line: seg.input.line, col: seg.input.col + (textCol - seg.textCol) };
-    },
-    srcLine: (row) => fragment.fileStartLine + Math.min(Math.max(0, row - lineOffset), last),
+    // Rows past the fragment are the closing braces added to balance it: pin them to its end.
+    toInput: (row, col) => inputPosOf(fragment, row0(row), row - lineOffset > last ? Number.MAX_SAFE_INTEGER : col + 1),
+    srcLine: (row) => fragment.fileStartLine + row0(row),
   };
 }
 
