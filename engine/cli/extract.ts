@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initCParser } from '../c/init';
-import { DEFAULT_KB, loadConfig } from '../kb/index';
+import { DEFAULT_KB, guessOs, loadConfig } from '../kb/index';
 import type { Arch, KnowledgeBase, Os } from '../kb/types';
 import { extractC, extractPatch, type Thread } from '../extract/index';
 import { parseInput } from '../patch/index';
@@ -72,11 +72,6 @@ export async function runExtractCommand(argv: string[]): Promise<number> {
   if (format === 'json') process.stdout.write(JSON.stringify(results.map(({ file, threads, problems }) => ({ file, threads, problems })), null, 2) + '\n');
   else process.stdout.write(results.map((r) => formatThreads(r.threads)).join('\n'));
   return status;
-}
-
-/** Xen sources live under xen/ and use Xen-only idioms; everything else is read as Linux. */
-function guessOs(file: string, text: string): Os {
-  return /(^|\/)xen\//.test(file) || /^(\+\+\+|---) [ab]\/xen\//m.test(text) || /\bXEN_GUEST_HANDLE|\bstruct domain\b|\bdomain_lock\(/.test(text) ? 'xen' : 'linux';
 }
 
 function readText(file: string): string | undefined {

@@ -8,7 +8,8 @@ import { compact, oneLine, Scope } from './scope';
 import type { Cond, Dep, Event, EventBody, Guard, Loc, Thread, ViaFrame } from './types';
 import type { CallContext } from './calls';
 
-type Exit = undefined | 'return' | 'goto';
+/** How a statement leaves the straight-line flow: the function, or the enclosing loop/switch. */
+type Exit = undefined | 'return' | 'goto' | 'break' | 'continue';
 
 /** A location an lvalue names, and the events its address computation read. */
 export interface Place {
@@ -37,7 +38,9 @@ export class Walker {
   readonly conds: Cond[] = [];
   readonly deps: Dep[] = [];
   private readonly guards: Guard[] = [];
-  private exitGuards: { guard: Guard; how: 'return' | 'goto' }[] = [];
+  private exitGuards: { guard: Guard; how: NonNullable<Exit> }[] = [];
+  /** Exit-guard depth at each enclosing switch, so a case does not inherit the last case's break. */
+  private readonly switchMarks: number[] = [];
   state: LockState = { held: [], irqsOff: false, irqStack: [] };
 
   constructor(readonly env: WalkerEnv) {}
@@ -135,7 +138,9 @@ export class Walker {
         return undefined;
       case 'do_statement': {
         const body = node.childForFieldName('body');
+        const mark = this.exitGuards.length;
         if (body) this.walk(body);
+        this.closeLoopExits(mark);
         const c = node.childForFieldName('condition');
         if (c) this.newCond('loop', c, this.eval(c));
         return undefined;
@@ -144,14 +149,20 @@ export class Walker {
         const c = node.childForFieldName('condition');
         const cond = this.newCond('switch', c ?? node, c ? this.eval(c) : new Set());
         const body = node.childForFieldName('body');
+        const mark = this.exitGuards.length;
+        this.switchMarks.push(mark);
         if (body) this.withGuard({ cond, value: true }, () => this.walk(body));
+        this.switchMarks.pop();
+        this.closeLoopExits(mark);
         return undefined;
       }
       case 'case_statement': {
+        // Each case starts afresh: a break in the previous case does not guard this one.
+        this.closeLoopExits(this.switchMarks[this.switchMarks.length - 1] ?? -1);
         const value = node.childForFieldName('value');
         let exit: Exit;
-        for (const k of kids(node)) if (!value || k.id !== value.id) exit = this.walk(k) ?? exit;
-        return exit;
+        for (const k of kids(node)) if (!value || k.id !== value.id) exit = exit ?? this.walk(k);
+        return exit === 'break' ? undefined : exit;
       }
       case 'return_statement': {
         const e = kids(node)[0];
@@ -170,7 +181,9 @@ export class Walker {
         for (const k of kids(node)) if (k.type !== 'statement_identifier') return this.walk(k);
         return undefined;
       case 'break_statement':
+        return 'break';
       case 'continue_statement':
+        return 'continue';
       case 'comment':
       case 'preproc_call':
       case 'preproc_def':
@@ -235,7 +248,7 @@ export class Walker {
     scope.mergeTaint(taint1);
     if (e1 && e2) {
       this.restore(before);
-      return e1 === 'return' || e2 === 'return' ? 'return' : 'goto';
+      return e1 === e2 ? e1 : e1 === 'return' || e2 === 'return' ? 'return' : e1;
     }
     if (e1) {
       this.restore(afterElse);
@@ -255,14 +268,25 @@ export class Walker {
     const c = node.childForFieldName('condition');
     const cond = this.newCond('loop', c ?? node, c ? this.eval(c) : new Set());
     const before = this.snapshot();
+    const mark = this.exitGuards.length;
     this.withGuard({ cond, value: true }, () => {
       const body = node.childForFieldName('body');
       if (body) this.walk(body);
       const update = node.childForFieldName('update');
       if (update) this.eval(update);
     });
+    this.closeLoopExits(mark);
     // A loop body that runs zero times must leave the lock state as it was.
     this.restore(mergeStates(before, this.snapshot()));
+  }
+
+  /** Leaving a loop or switch: its break/continue exits no longer guard what follows. */
+  private closeLoopExits(mark: number): void {
+    if (mark < 0) return;
+    this.exitGuards = [
+      ...this.exitGuards.slice(0, mark),
+      ...this.exitGuards.slice(mark).filter((g) => g.how !== 'break' && g.how !== 'continue'),
+    ];
   }
 
   private snapshot(): LockState {

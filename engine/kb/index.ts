@@ -1,7 +1,7 @@
 // The default knowledge base and its one lookup. Tables live in linux.ts, xen.ts and kvm.ts;
 // user additions from `.hvbarrier.json` come through config.ts.
 import { makeKnowledgeBase } from './base';
-import type { Effect, KnowledgeBase, Primitive, Profile } from './types';
+import type { Effect, KnowledgeBase, Os, Primitive, Profile } from './types';
 
 export * from './types';
 export { loadConfig, type ConfigResult } from './config';
@@ -21,4 +21,9 @@ export function lookup(kb: KnowledgeBase, name: string, profile: Profile = {}): 
 /** The effects of a primitive on the profile's architecture (the generic ones when unset). */
 export function effectsFor(p: Primitive, profile: Profile = {}): readonly Effect[] {
   return (profile.arch && p.arch?.[profile.arch]) ?? p.effects;
+}
+
+/** Xen sources live under xen/ and use Xen-only idioms; everything else is read as Linux. */
+export function guessOs(path: string, text: string): Os {
+  return /(^|\/)xen\//.test(path) || /^(\+\+\+|---) [ab]\/xen\//m.test(text) || /\bXEN_GUEST_HANDLE|\bstruct (?:domain|vcpu)\b|\bdomain_lock\(/.test(text) ? 'xen' : 'linux';
 }
