@@ -185,7 +185,7 @@ function union(sets: readonly Set<number>[]): Set<number> {
   return out;
 }
 
-/** The location a knowledge-base LocRef names, given the call's argument expression. */
+/** The location a knowledge-base LocRef names, given the call's argument expression (already evaluated). */
 function resolveLoc(w: Walker, ref: LocRef, arg: SyntaxNode): Loc {
   let a = arg;
   while (a.type === 'parenthesized_expression' || a.type === 'cast_expression') {
@@ -196,15 +196,15 @@ function resolveLoc(w: Walker, ref: LocRef, arg: SyntaxNode): Loc {
   const isAddr = a.type === 'pointer_expression' && a.text.trimStart().startsWith('&');
   const target = isAddr ? a.childForFieldName('argument') : null;
   if (ref.field) {
-    if (target) return extendLoc(w.place(target).loc, `.${ref.field}`);
-    return extendLoc(w.place(a).loc, `->${ref.field}`);
+    if (target) return extendLoc(w.place(target, true).loc, `.${ref.field}`);
+    return extendLoc(w.place(a, true).loc, `->${ref.field}`);
   }
   if (ref.deref) {
-    if (target) return w.place(target).loc;
-    const base = w.place(a).loc;
+    if (target) return w.place(target, true).loc;
+    const base = w.place(a, true).loc;
     return { ...base, text: `*${base.text}`, key: `*${base.key}` };
   }
-  return w.place(a).loc;
+  return w.place(a, true).loc;
 }
 
 function extendLoc(base: Loc, part: string): Loc {
@@ -272,12 +272,21 @@ function substitute(w: Walker, loc: Loc, callee: Thread, args: readonly SyntaxNo
   const i = callee.params.findIndex((p) => p.name === loc.root);
   const arg = i >= 0 ? args[i] : undefined;
   if (!arg) return loc;
-  const argText = compact(arg.text);
-  const rest = loc.text.slice(loc.root.length);
-  const argPlace = w.place(argText.startsWith('&') ? (arg.childForFieldName('argument') ?? arg) : arg).loc;
-  const text = argText.startsWith('&') ? argPlace.text + rest.replace(/^->/, '.') : argPlace.text + rest;
-  const keyRest = loc.key.startsWith(loc.root) ? loc.key.slice(loc.root.length) : undefined;
-  const key = keyRest !== undefined ? (argText.startsWith('&') ? argPlace.key + keyRest.replace(/^->/, '.') : argPlace.key + keyRest) : loc.key;
+  const isAddr = compact(arg.text).startsWith('&');
+  const argPlace = w.place(isAddr ? (arg.childForFieldName('argument') ?? arg) : arg, true).loc;
+  // `*p` with p = &x is x; `p->f` with p = &x is x.f; otherwise the argument replaces the root.
+  const rooted = new RegExp(`^\\**${loc.root.replace(/[^\w]/g, '\\$&')}(?!\\w)`);
+  const rebase = (path: string, base: string): string => {
+    if (!rooted.test(path)) return path;
+    const at = path.indexOf(loc.root);
+    const stars = path.slice(0, at);
+    const rest = path.slice(at + loc.root.length);
+    if (isAddr && stars.startsWith('*')) return stars.slice(1) + base + rest;
+    if (isAddr) return stars + base + rest.replace(/^->/, '.');
+    return stars + base + rest;
+  };
+  const text = rebase(loc.text, argPlace.text);
+  const key = rebase(loc.key, argPlace.key);
   return {
     text, key, root: argPlace.root,
     ...(argPlace.rootType ?? loc.rootType ? { rootType: argPlace.rootType ?? loc.rootType } : {}),

@@ -422,14 +422,17 @@ export class Walker {
     return new Set([id]);
   }
 
-  /** The location an lvalue expression names (without reading it). */
-  place(node: SyntaxNode): Place {
+  /**
+   * The location an lvalue expression names (without reading it). Index expressions and other
+   * sub-expressions are evaluated (emitting their reads) unless `pure` is set, which only names.
+   */
+  place(node: SyntaxNode, pure = false): Place {
     const scope = this.env.scope;
     switch (node.type) {
       case 'parenthesized_expression':
       case 'cast_expression': {
         const inner = node.childForFieldName('value') ?? kids(node).filter((k) => k.type !== 'type_descriptor').pop();
-        return inner ? this.place(inner) : opaquePlace(node, new Set());
+        return inner ? this.place(inner, pure) : opaquePlace(node, new Set());
       }
       case 'identifier': {
         const name = node.text;
@@ -443,7 +446,7 @@ export class Walker {
         const arg = node.childForFieldName('argument');
         const field = node.childForFieldName('field')?.text ?? '?';
         if (!arg) return opaquePlace(node, new Set());
-        const base = this.place(arg);
+        const base = this.place(arg, pure);
         const arrow = node.childForFieldName('operator')?.text === '->' || /->\s*\w+\s*$/.test(node.text);
         const sep = arrow ? '->' : '.';
         // Through a pointer the base is the pointer's value: a local pointer's taint is an
@@ -458,9 +461,9 @@ export class Walker {
         const arg = node.childForFieldName('argument');
         const index = node.childForFieldName('index') ?? kids(node)[1];
         if (!arg) return opaquePlace(node, new Set());
-        const base = this.place(arg);
+        const base = this.place(arg, pure);
         const addrTaint = new Set(base.addrTaint);
-        if (index) this.eval(index).forEach((x) => addrTaint.add(x));
+        if (index && !pure) this.eval(index).forEach((x) => addrTaint.add(x));
         const baseLocal = base.local ? scope.locals.get(base.local) : undefined;
         if (baseLocal?.pointer) baseLocal.taint.forEach((x) => addrTaint.add(x));
         const loc = extend(base.loc, `[${compact(index?.text ?? '')}]`, '[]');
@@ -470,15 +473,15 @@ export class Walker {
       case 'pointer_expression': {
         const arg = node.childForFieldName('argument');
         if (!arg) return opaquePlace(node, new Set());
-        if (node.text.trimStart().startsWith('&')) return { ...this.place(arg), shared: false, local: undefined };
-        const base = this.place(arg);
+        if (node.text.trimStart().startsWith('&')) return { ...this.place(arg, pure), shared: false, local: undefined };
+        const base = this.place(arg, pure);
         const addrTaint = new Set(base.addrTaint);
         if (base.local) scope.locals.get(base.local)?.taint.forEach((x) => addrTaint.add(x));
         const loc: Loc = { ...base.loc, text: `*${base.loc.text}`, key: `*${base.loc.key}` };
         return { loc, shared: true, addrTaint };
       }
       default:
-        return opaquePlace(node, this.eval(node));
+        return opaquePlace(node, pure ? new Set() : this.eval(node));
     }
   }
 

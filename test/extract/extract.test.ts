@@ -229,3 +229,10 @@ test('extract: break guards the rest of a loop body only; a case does not inheri
   assert.equal(guardsOf('p->d'), 1);
   assert.equal(guardsOf('p->e'), 0);
 });
+
+test('extract: an index read inside a primitive or summarized call argument is emitted once', async () => {
+  const code = `static void pub(int *slot) { *slot = 1; }
+void f(struct ring *r) { smp_store_release(&r->e[r->i], 1); pub(&r->e[r->j]); }`;
+  const t = extractC(await parser(), { text: code }).value.find((x) => x.name === 'f')!;
+  assert.deepEqual(t.events.map(brief), ['R plain r->i', 'W release r->e[r->i]', 'R plain r->j', 'CALL pub [body]', 'W plain r->e[r->j]']);
+});
