@@ -16,42 +16,47 @@ export function endsInComment(text: string, opts: BlankOptions = {}): boolean {
 }
 
 function scan(text: string, opts: BlankOptions): { code: string; openComment: boolean } {
+  const out: string[] = [];
+  const blank = (from: number, to: number): void => {
+    out.push(text.slice(from, to).replace(/[^\n]/g, ' '));
+  };
   let openComment = false;
-  const out = text.split('');
   let i = 0;
   const n = text.length;
-  const blank = (from: number, to: number): void => {
-    for (let k = from; k < to && k < n; k++) if (out[k] !== '\n') out[k] = ' ';
-  };
   if (opts.startInComment) {
     const end = text.indexOf('*/');
-    const stop = end < 0 ? n : end + 2;
-    blank(0, stop);
-    i = stop;
+    i = end < 0 ? n : end + 2;
+    blank(0, i);
   }
+  const start = /\/\*|\/\/|["']/g;
   while (i < n) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? n : end + 2;
+    start.lastIndex = i;
+    const m = start.exec(text);
+    if (!m) break;
+    out.push(text.slice(i, m.index));
+    const at = m.index;
+    if (m[0] === '/*') {
+      const end = text.indexOf('*/', at + 2);
       if (end < 0) openComment = true;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '/' && text[i + 1] === '/') {
-      let stop = text.indexOf('\n', i);
-      if (stop < 0) stop = n;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '"' || c === "'") {
-      // A literal never spans lines in the code we read; stop at the newline if it is unclosed.
-      let k = i + 1;
-      while (k < n && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
-      blank(i + 1, Math.min(k, n));
-      i = k + 1;
+      i = end < 0 ? n : end + 2;
+      blank(at, i);
+    } else if (m[0] === '//') {
+      const end = text.indexOf('\n', at);
+      i = end < 0 ? n : end;
+      blank(at, i);
     } else {
-      i++;
+      // A literal never spans lines in the code we read; stop at the newline if it is unclosed.
+      const q = m[0];
+      let k = at + 1;
+      while (k < n && text[k] !== q && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
+      k = Math.min(k, n);
+      out.push(q);
+      blank(at + 1, k);
+      if (k < n && text[k] === q) out.push(q);
+      i = k < n && text[k] === q ? k + 1 : k;
     }
   }
+  if (i < n) out.push(text.slice(i));
   return { code: out.join(''), openComment };
 }
 

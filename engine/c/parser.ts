@@ -29,3 +29,17 @@ export function makeCParser(parser: Parser): CParser {
 export function kids(node: SyntaxNode): SyntaxNode[] {
   return node.namedChildren.filter((n): n is SyntaxNode => n !== null);
 }
+
+/**
+ * Named children other than comments. Reading a node's parts positionally is much cheaper than
+ * one `childForFieldName` call per field: every call crosses into the wasm heap.
+ */
+export function parts(node: SyntaxNode): SyntaxNode[] {
+  return node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
+}
+
+/** The operator between two operands: the source text between them, trimmed. */
+export function operatorBetween(node: SyntaxNode, left: SyntaxNode, right: SyntaxNode): string {
+  const text = node.text;
+  return text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex).replace(/\/\*[\s\S]*?\*\//g, '').trim();
+}

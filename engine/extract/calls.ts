@@ -1,7 +1,7 @@
 // Calls: a primitive the knowledge base knows becomes its effects; a callee whose body is in
 // view is summarized from it (its events inlined, locations rewritten to the caller's
 // arguments); anything else stays an opaque CALL event, shown as such.
-import { kids, type SyntaxNode } from '../c/parser';
+import { kids, parts, type SyntaxNode } from '../c/parser';
 import { effectsFor, lookup } from '../kb/index';
 import type { Effect, KnowledgeBase, LocRef, Primitive, Profile } from '../kb/types';
 import { compact, oneLine } from './scope';
@@ -27,8 +27,8 @@ export class CallContext {
   }
 
   call(w: Walker, node: SyntaxNode): Set<number> {
-    const fn = node.childForFieldName('function');
-    const args = kids(node.childForFieldName('arguments') ?? node).filter((k) => k !== fn && k.type !== 'comment');
+    const [fn, argList] = parts(node);
+    const args = argList ? parts(argList) : [];
     const name = fn?.type === 'identifier' ? fn.text : compact(fn?.text ?? '?');
     const prim = fn?.type === 'identifier' ? this.prim(name, args) : undefined;
     if (prim) return this.primitive(w, { prim, args, node, via: [], depth: 0 });

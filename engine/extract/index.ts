@@ -155,9 +155,16 @@ class Extractor {
     return unit.wrapped !== undefined && node.startPosition.row === 0;
   }
 
+  private readonly headers = new Map<SyntaxNode['id'], ReturnType<typeof functionHeader>>();
+
+  private header(node: SyntaxNode): ReturnType<typeof functionHeader> {
+    if (!this.headers.has(node.id)) this.headers.set(node.id, functionHeader(node));
+    return this.headers.get(node.id);
+  }
+
   private nameOf(node: SyntaxNode, unit: Unit): string | undefined {
     if (this.isWrapped(node, unit)) return unit.wrapped!.name;
-    return functionHeader(node)?.name;
+    return this.header(node)?.name;
   }
 
   private summary(group: string, name: string): Thread | undefined {
@@ -169,7 +176,7 @@ class Extractor {
   private thread(ref: FnRef): Thread | undefined {
     const cached = this.done.get(ref.node.id);
     if (cached) return cached;
-    const header = functionHeader(ref.node);
+    const header = this.header(ref.node);
     const name = this.nameOf(ref.node, ref.unit);
     if (!header || !name || !header.body) return undefined;
     this.inProgress.add(ref.node.id);

@@ -1,7 +1,7 @@
 // One function body → one Thread. Statements are walked in program order; both arms of a
 // branch are kept, their events guarded by the branch condition; an arm that ends in
 // `return`/`goto` guards everything after the branch with the opposite value.
-import { kids, type SyntaxNode } from '../c/parser';
+import { kids, operatorBetween, parts, type SyntaxNode } from '../c/parser';
 import type { Problem } from '../patch/types';
 import { spanOf, type SourceMap } from './spans';
 import { compact, oneLine, Scope } from './scope';
@@ -230,19 +230,18 @@ export class Walker {
   }
 
   private ifStatement(node: SyntaxNode): Exit {
-    const c = node.childForFieldName('condition');
+    const [c, then, elseClause] = parts(node);
     const cond = this.newCond('if', c ?? node, c ? this.eval(c) : new Set());
     const scope = this.env.scope;
     const before = this.snapshot();
     const taint0 = scope.saveTaint();
-    const then = node.childForFieldName('consequence');
     const e1 = then ? this.withGuard({ cond, value: true }, () => this.walk(then)) : undefined;
     const afterThen = this.snapshot();
     const taint1 = scope.saveTaint();
     this.restore(before);
     scope.restoreTaint(taint0);
-    let alt = node.childForFieldName('alternative');
-    if (alt?.type === 'else_clause') alt = kids(alt)[0] ?? null;
+    let alt = elseClause ?? null;
+    if (alt?.type === 'else_clause') alt = parts(alt)[0] ?? null;
     const e2 = alt ? this.withGuard({ cond, value: false }, () => this.walk(alt!)) : undefined;
     const afterElse = this.snapshot();
     scope.mergeTaint(taint1);
@@ -312,9 +311,9 @@ export class Walker {
       case 'subscript_expression':
         return this.read(this.place(node), node);
       case 'pointer_expression': {
-        const arg = node.childForFieldName('argument');
+        const arg = parts(node)[0];
         if (!arg) return new Set();
-        if (node.childForFieldName('operator')?.text === '&' || node.text.trimStart().startsWith('&')) return this.place(arg).addrTaint;
+        if (node.text.trimStart().startsWith('&')) return this.place(arg).addrTaint;
         return this.read(this.place(node), node);
       }
       case 'assignment_expression':
@@ -336,9 +335,8 @@ export class Walker {
         return out;
       }
       case 'binary_expression': {
-        const op = node.childForFieldName('operator')?.text;
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
+        const [left, right] = parts(node);
+        const op = left && right ? operatorBetween(node, left, right) : undefined;
         const out = left ? this.eval(left) : new Set<number>();
         if (right && (op === '&&' || op === '||')) {
           const cond = this.newCond('logical', left ?? node, out);
@@ -373,9 +371,8 @@ export class Walker {
   }
 
   private assignment(node: SyntaxNode): Set<number> {
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
-    const op = node.childForFieldName('operator')?.text ?? '=';
+    const [left, right] = parts(node);
+    const op = left && right ? operatorBetween(node, left, right) : '=';
     const value = right ? this.eval(right) : new Set<number>();
     if (!left) return value;
     const asWrite = this.env.calls.lvalueCall(this, left, value, right ?? node);
@@ -443,11 +440,11 @@ export class Walker {
         return { loc, shared: scope.isGlobal(name), addrTaint: new Set() };
       }
       case 'field_expression': {
-        const arg = node.childForFieldName('argument');
-        const field = node.childForFieldName('field')?.text ?? '?';
-        if (!arg) return opaquePlace(node, new Set());
+        const [arg, fieldNode] = parts(node);
+        if (!arg || !fieldNode) return opaquePlace(node, new Set());
+        const field = fieldNode.text;
         const base = this.place(arg, pure);
-        const arrow = node.childForFieldName('operator')?.text === '->' || /->\s*\w+\s*$/.test(node.text);
+        const arrow = operatorBetween(node, arg, fieldNode) === '->';
         const sep = arrow ? '->' : '.';
         // Through a pointer the base is the pointer's value: a local pointer's taint is an
         // address dependency of the access.
@@ -471,7 +468,7 @@ export class Walker {
         return { loc, shared, addrTaint };
       }
       case 'pointer_expression': {
-        const arg = node.childForFieldName('argument');
+        const arg = parts(node)[0];
         if (!arg) return opaquePlace(node, new Set());
         if (node.text.trimStart().startsWith('&')) return { ...this.place(arg, pure), shared: false, local: undefined };
         const base = this.place(arg, pure);

@@ -2,6 +2,7 @@
 // read as C the grammar accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { blankNonCode } from '../../engine/c/lexical';
 import { maskIdioms } from '../../engine/c/mask';
 import { prepareSource } from '../../engine/c/prepare';
 import { parser } from './helpers';
@@ -30,4 +31,14 @@ test('mask: the masked Xen idioms parse without errors', async () => {
   const tree = (await parser()).parse(prepareSource(text).text)!;
   assert.equal(tree.root.hasError, false);
   tree.dispose();
+});
+
+test('lexical: comments and literal contents are blanked at the same length, newlines kept', () => {
+  const cases: [string, string][] = [
+    ['a /* b */ c', 'a         c'],
+    ['x = "s\\"t"; y', 'x = "    "; y'],
+    ["c = 'x'; // tail\nz", "c = ' ';        \nz"],
+    ['/* open\ncomment', '       \n       '],
+  ];
+  for (const [input, expected] of cases) assert.equal(blankNonCode(input), expected);
 });
