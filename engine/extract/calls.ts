@@ -74,7 +74,8 @@ export class CallContext {
       if (e.op === 'CALL') e.args.forEach((i) => locArgs.add(i));
     }
     // Location arguments contribute only their address computation; the others are values.
-    const argTaint = args.map((a, i) => (locArgs.has(i) ? pointerTaint(w, a) : w.eval(a)));
+    const places = args.map((a, i) => (locArgs.has(i) ? argPlace(w, a) : undefined));
+    const argTaint = args.map((a, i) => places[i]?.taint ?? w.eval(a));
     const isCall = prim.kind === 'function' && c.depth === 0;
     if (prim.tags?.includes('transparent')) {
       if (prim.name === 'ASSERT' && args[0]) this.assertion(w, args[0], node);
@@ -88,23 +89,23 @@ export class CallContext {
     }
     const via: ViaFrame[] = prim.kind === 'function' ? [...c.via, { callee: prim.name, resolution: 'kb' }] : [...c.via];
     const out = new Set<number>();
-    for (const e of effects) this.effect(w, { e, args, argTaint, node, prim, via, depth: c.depth }).forEach((x) => out.add(x));
+    for (const e of effects) this.effect(w, { e, args, places, argTaint, node, prim, via, depth: c.depth }).forEach((x) => out.add(x));
     return out;
   }
 
   private effect(
     w: Walker,
-    c: { e: Effect; args: readonly SyntaxNode[]; argTaint: readonly Set<number>[]; node: SyntaxNode; prim: Primitive; via: readonly ViaFrame[]; depth: number },
+    c: { e: Effect; args: readonly SyntaxNode[]; places: readonly (ArgPlace | undefined)[]; argTaint: readonly Set<number>[]; node: SyntaxNode; prim: Primitive; via: readonly ViaFrame[]; depth: number },
   ): Set<number> {
     const { e, args, argTaint, node, prim, via } = c;
     const extra = { prim: prim.name, via };
     const at = (ref: LocRef): { loc: Loc; addr: Set<number> } | undefined => {
-      const a = args[ref.arg];
-      if (!a) {
+      const ap = c.places[ref.arg];
+      if (!ap) {
         w.problem('warning', `${prim.name}: expected an argument ${ref.arg + 1}`, node);
         return undefined;
       }
-      return { loc: resolveLoc(w, ref, a), addr: argTaint[ref.arg] ?? new Set() };
+      return { loc: resolveLoc(ref, ap), addr: ap.taint };
     };
     const emit = (body: EventBody, addr: Set<number>, data?: Set<number>): number => {
       const id = w.emit(body, node, extra);
@@ -171,12 +172,28 @@ export class CallContext {
   }
 }
 
-/** What a location argument's address depends on: index reads, and a local pointer's value. */
-function pointerTaint(w: Walker, arg: SyntaxNode): Set<number> {
-  const place = w.place(arg);
-  const out = new Set(place.addrTaint);
-  if (place.local) w.env.scope.locals.get(place.local)?.taint.forEach((x) => out.add(x));
-  return out;
+/** A location argument, evaluated once: what it names and what its address depends on. */
+interface ArgPlace {
+  /** The argument was `&x`: it names x. */
+  readonly isAddr: boolean;
+  readonly loc: Loc;
+  /** Index reads in the address, and a local pointer's value. */
+  readonly taint: Set<number>;
+}
+
+function argPlace(w: Walker, arg: SyntaxNode): ArgPlace {
+  let a = arg;
+  while (a.type === 'parenthesized_expression' || a.type === 'cast_expression') {
+    const inner = a.type === 'parenthesized_expression' ? parts(a)[0] : parts(a).filter((k) => k.type !== 'type_descriptor').pop();
+    if (!inner) break;
+    a = inner;
+  }
+  const isAddr = a.type === 'pointer_expression' && a.text.trimStart().startsWith('&');
+  const target = isAddr ? parts(a)[0] : undefined;
+  const place = w.place(target ?? a);
+  const taint = new Set(place.addrTaint);
+  if (!isAddr && place.local) w.env.scope.locals.get(place.local)?.taint.forEach((x) => taint.add(x));
+  return { isAddr: target !== undefined, loc: place.loc, taint };
 }
 
 function union(sets: readonly Set<number>[]): Set<number> {
@@ -185,26 +202,11 @@ function union(sets: readonly Set<number>[]): Set<number> {
   return out;
 }
 
-/** The location a knowledge-base LocRef names, given the call's argument expression (already evaluated). */
-function resolveLoc(w: Walker, ref: LocRef, arg: SyntaxNode): Loc {
-  let a = arg;
-  while (a.type === 'parenthesized_expression' || a.type === 'cast_expression') {
-    const inner = a.childForFieldName('value') ?? kids(a).filter((k) => k.type !== 'type_descriptor').pop();
-    if (!inner) break;
-    a = inner;
-  }
-  const isAddr = a.type === 'pointer_expression' && a.text.trimStart().startsWith('&');
-  const target = isAddr ? a.childForFieldName('argument') : null;
-  if (ref.field) {
-    if (target) return extendLoc(w.place(target, true).loc, `.${ref.field}`);
-    return extendLoc(w.place(a, true).loc, `->${ref.field}`);
-  }
-  if (ref.deref) {
-    if (target) return w.place(target, true).loc;
-    const base = w.place(a, true).loc;
-    return { ...base, text: `*${base.text}`, key: `*${base.key}` };
-  }
-  return w.place(a, true).loc;
+/** The location a knowledge-base LocRef names, given the evaluated argument. */
+function resolveLoc(ref: LocRef, ap: ArgPlace): Loc {
+  if (ref.field) return extendLoc(ap.loc, `${ap.isAddr ? '.' : '->'}${ref.field}`);
+  if (ref.deref && !ap.isAddr) return { ...ap.loc, text: `*${ap.loc.text}`, key: `*${ap.loc.key}` };
+  return ap.loc;
 }
 
 function extendLoc(base: Loc, part: string): Loc {
