@@ -79,6 +79,8 @@ export async function run(): Promise<BenchResult[]> {
   const input = parseInput(series);
   const pThreads = extractPatch(parser, input).value.length;
   return [
+    // The floor: what the wasm parser alone costs on the same text.
+    await measure('extract: tree-sitter parse only, 10,000 lines', () => parser.parse(c)?.dispose(), { runs: 15 }),
     await measure('extract: 10,000-line C file', () => extractC(parser, { text: c }), {
       runs: 15, note: `${cThreads} functions`,
     }),
