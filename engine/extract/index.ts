@@ -24,6 +24,7 @@ export interface ExtractOptions {
 /** One parsed source: a whole file, or one fragment of a patch. */
 interface Unit {
   readonly tree: CTree;
+  readonly original: { readonly text: string; readonly shift: number };
   readonly map: SourceMap;
   readonly globals: Set<string>;
   readonly functions: readonly SyntaxNode[];
@@ -108,8 +109,9 @@ function parseUnit(parser: CParser, s: SourceText, kb: KnowledgeBase, problems: 
     return undefined;
   }
   const { functions, globals } = topLevel(tree.root);
+  const shift = prepared.lineOffset > 0 ? prepared.text.indexOf('\n') + 1 : 0;
   return {
-    tree, map, globals, functions, meta: s.meta, group: s.group,
+    tree, map, globals, functions, meta: s.meta, group: s.group, original: { text: s.text, shift },
     ...(prepared.wrapped ? { wrapped: { name: prepared.wrapped.name } } : {}),
   };
 }
@@ -183,7 +185,7 @@ class Extractor {
     const scope = new Scope(ref.unit.globals, this.kb.shared);
     for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array });
     const calls = new CallContext({ kb: this.kb, profile: this.profile, summary: (n) => this.summary(ref.unit.group, n) });
-    const walker = new Walker({ map: ref.unit.map, scope, problems: this.problems, calls });
+    const walker = new Walker({ map: ref.unit.map, scope, problems: this.problems, calls, original: ref.unit.original });
     walker.walk(header.body);
     const thread = walker.finish({
       name,
@@ -197,3 +199,4 @@ class Extractor {
     return thread;
   }
 }
+export * from './query';

@@ -31,6 +31,8 @@ export interface WalkerEnv {
   readonly scope: Scope;
   readonly problems: Problem[];
   readonly calls: CallContext;
+  /** The source as the user wrote it (before masking), and where it starts in the parsed text. */
+  readonly original: { readonly text: string; readonly shift: number };
 }
 
 export class Walker {
@@ -53,7 +55,7 @@ export class Walker {
       id,
       span: spanOf(node, this.env.map),
       srcLine: this.env.map.srcLine(node.startPosition.row),
-      text: oneLine(node.text),
+      text: oneLine(this.sourceText(node)),
       guards: this.currentGuards(),
       held: [...this.state.held],
       irqsOff: this.state.irqsOff,
@@ -64,6 +66,14 @@ export class Walker {
     this.events.push(event);
     this.applyLockEffect(body);
     return id;
+  }
+
+  /** A node's text as written: masking only changed the parsed copy, at the same offsets. */
+  sourceText(node: SyntaxNode): string {
+    const { text, shift } = this.env.original;
+    const from = node.startIndex - shift;
+    const to = node.endIndex - shift;
+    return from >= 0 && to <= text.length ? text.slice(from, to) : node.text;
   }
 
   currentGuards(): Guard[] {
@@ -96,7 +106,7 @@ export class Walker {
 
   newCond(kind: Cond['kind'], node: SyntaxNode, reads: Set<number>): number {
     const id = this.conds.length;
-    this.conds.push({ id, kind, text: oneLine(node.text), span: spanOf(node, this.env.map), reads: [...reads].sort((a, b) => a - b) });
+    this.conds.push({ id, kind, text: oneLine(this.sourceText(node)), span: spanOf(node, this.env.map), reads: [...reads].sort((a, b) => a - b) });
     return id;
   }
 

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractC, extractFragments } from '../../engine/extract/index';
+import { locationKeys, lockOrders } from '../../engine/extract/query';
 import type { Profile } from '../../engine/kb/types';
 import type { Fragment, HunkLine } from '../../engine/patch/types';
 import { brief, parser } from './helpers';
@@ -235,4 +236,16 @@ test('extract: an index read inside a primitive or summarized call argument is e
 void f(struct ring *r) { smp_store_release(&r->e[r->i], 1); pub(&r->e[r->j]); }`;
   const t = extractC(await parser(), { text: code }).value.find((x) => x.name === 'f')!;
   assert.deepEqual(t.events.map(brief), ['R plain r->i', 'W release r->e[r->i]', 'R plain r->j', 'CALL pub [body]', 'W plain r->e[r->j]']);
+});
+
+test('query: lock-order edges through a summarized callee (seed 001 shape)', async () => {
+  const code = `
+void get_target(struct vgic_irq_rank *rank) { spin_lock(&rank->lock); spin_unlock(&rank->lock); }
+void update_lr(struct vcpu *v, struct vgic_irq_rank *r) { spin_lock(&v->arch.vgic.lock); get_target(r); spin_unlock(&v->arch.vgic.lock); }
+void migrate(struct vcpu *old, struct vgic_irq_rank *r) { spin_lock(&r->lock); spin_lock(&old->arch.vgic.lock); spin_unlock(&old->arch.vgic.lock); spin_unlock(&r->lock); }`;
+  const threads = extractC(await parser(), { text: code }).value;
+  const edges = (name: string): string[] => lockOrders(threads.find((t) => t.name === name)!).map((o) => `${o.held} -> ${o.taken}`);
+  assert.deepEqual(edges('update_lr'), ['struct vcpu->arch.vgic.lock -> struct vgic_irq_rank->lock']);
+  assert.deepEqual(edges('migrate'), ['struct vgic_irq_rank->lock -> struct vcpu->arch.vgic.lock']);
+  assert.deepEqual([...locationKeys(threads[0]!)], []);
 });
