@@ -3,6 +3,7 @@
 import { formatResults, type BenchResult } from './harness';
 
 const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> = [
+  ['patch', () => import('./patch')],
   ['extract', () => import('./extract')],
 ];
 

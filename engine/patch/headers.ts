@@ -73,9 +73,13 @@ export function parseQuiltIndex(body: string): string | null | undefined {
   return body.startsWith('Index: ') ? cleanPath(body.slice(7)) : undefined;
 }
 
-/** The mbox `From ` separator (format-patch writes `From <sha> Mon Sep 17 00:00:00 2001`). */
+/**
+ * The mbox `From ` separator: `From <sender or sha> <weekday> <month> <day> <time> <year>`, as
+ * format-patch writes it (`From <sha> Mon Sep 17 00:00:00 2001`). The date shape is required so
+ * prose that starts with "From the ..." is not taken for a new mail.
+ */
 export function isMboxSeparator(body: string): boolean {
-  return /^From \S+ +(\S+ +){3,}\S*\d/.test(body);
+  return /^From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2}(:\d{2})?( [-+]?\w+)? \d{4}\s*$/.test(body);
 }
 
 /** `On <date>, <name> wrote:` and its variants: the start of another mail's quoted view. */
@@ -86,4 +90,9 @@ export function isReplyAttribution(body: string): boolean {
 /** The signature separator `-- ` that format-patch puts before the git version. */
 export function isSignatureSeparator(body: string): boolean {
   return body === '-- ';
+}
+
+/** `[...]`, `[snip]`, `<snip>`, `...`: a reviewer marking lines cut from a quote. */
+export function isSnipMarker(body: string): boolean {
+  return /^\s*(\[\s*(\.\.\.|…|snip(ped)?)\s*\]|<\s*snip\s*>|\.\.\.|…)\s*$/i.test(body);
 }

@@ -10,7 +10,12 @@ export type * from './types';
 export { inputPosOf, fragmentPosAt } from './fragments';
 export { editHunk, insertAddedLines, hunkLineIndex, applyTextEdits, type TextEdit, type HunkEdit } from './edit';
 
-/** Reads any supported input. Never throws: what cannot be read becomes a problem. */
+/**
+ * Reads any supported input. Never throws: what cannot be read becomes a problem.
+ * `kind` is 'mbox' when mail structure was found (a format-patch mail, an mbox series, even
+ * quoted), 'patch' for diffs without mail headers (git diff/show, quilt, a quoted reply),
+ * 'c' for C source (by `.c`/`.h` path or by content), and 'unknown' otherwise.
+ */
 export function parseInput(text: string, opts: { path?: string } = {}): ParsedInput {
   try {
     if (isCPath(opts.path)) return { kind: 'c', units: [], problems: [] };

@@ -40,9 +40,11 @@ export function readHeaderBlock(lines: readonly QuotedLine[], i: number): { head
       case 'date': headers.date = v; break;
     }
   };
+  const depth = lines[i]?.depth ?? 0;
   let j = i;
   for (; j < lines.length; j++) {
-    const body = lines[j]!.raw;
+    if (lines[j]!.depth !== depth) break;
+    const body = lines[j]!.body;
     if (body === '') { j++; break; }
     if (/^[ \t]/.test(body) && name !== '') { value += ' ' + body.trim(); continue; }
     const m = HEADER_LINE.exec(body);
@@ -67,4 +69,24 @@ function decodeEncodedWords(s: string): string {
         : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
       return bytes.toString(charset === 'utf-8' || charset === 'utf8' ? 'utf8' : 'latin1');
     });
+}
+
+/** `commit <sha>` as printed by `git show` and `git log -p`: one commit, one patch unit. */
+export function isGitLogCommit(body: string): boolean {
+  return /^commit [0-9a-f]{7,64}\b/.test(body);
+}
+
+/** Reads `Author:`/`Date:` after a `commit` line and takes the message's first line as subject. */
+export function readGitLogHeader(lines: readonly QuotedLine[], i: number): { headers: MailHeaders; next: number } {
+  const headers: MailHeaders = {};
+  let j = i + 1;
+  for (; j < lines.length && lines[j]!.body !== ''; j++) {
+    const m = HEADER_LINE.exec(lines[j]!.body);
+    if (!m) break;
+    if (m[1] === 'Author') headers.from = m[2]!.trim();
+    if (m[1] === 'Date') headers.date = m[2]!.trim();
+  }
+  const subject = lines.slice(j, j + 3).find((l) => /^ {4}\S/.test(l.body));
+  if (subject) headers.subject = subject.body.trim();
+  return { headers, next: j };
 }

@@ -4,11 +4,11 @@
 
 import { buildFragments } from './fragments';
 import {
-  GIT_BINARY_PATCH, isBinaryPatchData, isMboxSeparator, isReplyAttribution, isSignatureSeparator,
+  GIT_BINARY_PATCH, isBinaryPatchData, isMboxSeparator, isReplyAttribution, isSignatureSeparator, isSnipMarker,
   looksLikeHunkHeader, parseBinaryFilesLine, parseGitDiffLine, parseHunkHeader, parseMinusPlusPair,
   type HunkHeader,
 } from './headers';
-import { readHeaderBlock, startsHeaderBlock, type MailHeaders } from './mbox';
+import { isGitLogCommit, readGitLogHeader, readHeaderBlock, startsHeaderBlock, type MailHeaders } from './mbox';
 import type { QuotedLine } from './quote';
 import type { FilePatch, Hunk, PatchUnit, Problem } from './types';
 import { HunkBuilder } from './unified';
@@ -48,7 +48,7 @@ class PatchReader {
   private hunk: HunkBuilder | undefined;
   /** A new mail (or a new quoted view) began since the current unit was opened. */
   private boundary = true;
-  private mail: { headers: MailHeaders; line: number } | undefined;
+  private mail: { headers: MailHeaders; line: number; depth: number } | undefined;
   private sawMail = false;
   private strayReportedAt = -2;
 
@@ -63,13 +63,31 @@ class PatchReader {
 
   /** Handles line `i`; returns the index of the last line it consumed. */
   private step(q: QuotedLine, i: number): number {
-    if (q.depth === 0 && (isMboxSeparator(q.body) || (i === 0 && startsHeaderBlock(this.lines, 0)))) {
+    const h = this.hunk;
+    if (h !== undefined && !h.isComplete && q.depth === h.depth && /^[ +-]/.test(q.body) && !/^ +@@ -\d/.test(q.body)) {
+      // Inside a hunk the header counts decide, as for git: `--- x` here is a removed line
+      // `-- x`, and `-- ` a removed `- `, not a file header or a signature.
+      h.offer(q, i);
+      return i;
+    }
+    // A mail of a series (also when a whole series is quoted), or a commit of `git log -p`:
+    // each one starts a new unit.
+    const mboxSeparator = isMboxSeparator(q.body);
+    const commit = isGitLogCommit(q.body);
+    if (mboxSeparator || commit || (i === 0 && startsHeaderBlock(this.lines, 0))) {
       this.closeHunk();
       this.boundary = true;
-      this.sawMail = true;
-      const { headers, next } = readHeaderBlock(this.lines, isMboxSeparator(q.body) ? i + 1 : i);
-      this.mail = { headers, line: q.line };
+      if (!commit) this.sawMail = true;
+      const { headers, next } = commit ? readGitLogHeader(this.lines, i) : readHeaderBlock(this.lines, mboxSeparator ? i + 1 : i);
+      this.mail = { headers, line: q.line, depth: q.depth };
       return next - 1;
+    }
+    if (this.hunk !== undefined && !this.hunk.isComplete && isSnipMarker(q.body) && q.depth <= this.hunk.depth) {
+      // The reviewer cut lines out of the middle of the hunk: what follows is at an unknown
+      // offset, so the hunk ends here rather than gluing unrelated lines together.
+      this.problems.push({ severity: 'info', line: q.line, col: q.bodyCol, message: 'lines were snipped from the quoted hunk; the hunk is read up to here' });
+      this.closeHunk();
+      return i;
     }
     if (isReplyAttribution(q.body) && (this.hunk === undefined || q.depth < this.hunk.depth)) {
       this.closeHunk();
@@ -172,7 +190,7 @@ class PatchReader {
     const u = this.unit;
     const seen = u?.files.some((f) => f.newPath === paths.newPath && f.oldPath === paths.oldPath);
     if (u && !this.boundary && u.depth === q.depth && !seen) return u;
-    const fromMail = this.mail !== undefined && q.depth === 0;
+    const fromMail = this.mail !== undefined && this.mail.depth === q.depth;
     const unit: UnitDraft = {
       startLine: fromMail ? this.mail!.line : q.line,
       depth: q.depth,

@@ -40,7 +40,7 @@ export class HunkBuilder {
   private chainStartLength: number;
   private sectionText: string | undefined;
   private extended = false;
-  private noMarkerLines: number[] = [];
+  private noMarkerLines: InputPos[] = [];
 
   constructor(private readonly header: HunkHeader, private readonly headerQ: QuotedLine, index: number) {
     this.depth = headerQ.depth;
@@ -50,6 +50,9 @@ export class HunkBuilder {
   }
 
   get headerLine(): number { return this.headerQ.line; }
+
+  /** All the lines the header promises have been read. */
+  get isComplete(): boolean { return this.complete(); }
 
   private complete(): boolean {
     return this.oldSeen >= this.header.oldLines && this.newSeen >= this.header.newLines;
@@ -112,8 +115,10 @@ export class HunkBuilder {
     if (this.chainStartLength < WRAP_MIN_LENGTH) return false;
     if (this.lines.length === 0 && this.pending.length === 0) return true;
     if (!this.complete()) return true;
-    // After the counted end only a short tail can be a wrap; longer text is the reply.
-    return body.trim().length <= 25;
+    // After the counted end only a short tail of code can be a wrap (`*/`, `irq)`); longer
+    // text, or text that starts like a sentence, is the reply.
+    const tail = body.trim();
+    return tail.length <= 25 && !/^[A-Z][a-z]/.test(tail);
   }
 
   /** Joins a wrapped continuation to the last line read, or to the header's section. */
@@ -140,7 +145,7 @@ export class HunkBuilder {
     this.lines.push(d);
     if (d.kind !== 'added') this.oldSeen++;
     if (d.kind !== 'removed') this.newSeen++;
-    if (d.inferred === 'no-marker') this.noMarkerLines.push(d.segments[0]!.input.line);
+    if (d.inferred === 'no-marker') this.noMarkerLines.push(d.segments[0]!.input);
   }
 
   private commitPending(): void {
@@ -157,10 +162,10 @@ export class HunkBuilder {
     const headerText = `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
     const truncated = this.oldSeen < h.oldLines || this.newSeen < h.newLines;
     if (truncated) {
-      const where = this.depth > 0 ? 'the reply quotes only part of it' : 'the patch is cut short';
+      const why = this.depth > 0 ? 'trimmed by the reviewer or lost by the mail archive' : 'the patch is cut short';
       problems.push({
         severity: this.depth > 0 ? 'info' : 'warning', line, col,
-        message: `hunk ${headerText} ends after ${this.oldSeen} old and ${this.newSeen} new lines; ${where}`,
+        message: `hunk ${headerText} has ${this.oldSeen} of ${h.oldLines} old and ${this.newSeen} of ${h.newLines} new lines; the rest is missing (${why})`,
       });
     } else if (this.extended) {
       problems.push({
@@ -168,8 +173,8 @@ export class HunkBuilder {
         message: `hunk ${headerText} holds ${this.oldSeen} old and ${this.newSeen} new lines; counts taken from the content`,
       });
     }
-    for (const l of this.noMarkerLines) {
-      problems.push({ severity: 'warning', line: l, col: 1, message: 'context line without its leading space (eaten by the mailer); read as context' });
+    for (const at of this.noMarkerLines) {
+      problems.push({ severity: 'warning', line: at.line, col: at.col, message: 'context line without its leading space (eaten by the mailer); read as context' });
     }
     const differs = this.oldSeen !== h.oldLines || this.newSeen !== h.newLines;
     return {
