@@ -77,14 +77,14 @@ export async function run(): Promise<BenchResult[]> {
   const series = generateSeries(5_000);
   const cThreads = extractC(parser, { text: c }).value.length;
   const input = parseInput(series);
-  const pThreads = extractPatch(parser, input).value.length;
+  const pThreads = extractPatch(parser, { patch: input }).value.length;
   return [
     // The floor: what the wasm parser alone costs on the same text.
     await measure('extract: tree-sitter parse only, 10,000 lines', () => parser.parse(c)?.dispose(), { runs: 15 }),
     await measure('extract: 10,000-line C file', () => extractC(parser, { text: c }), {
       runs: 15, note: `${cThreads} functions`,
     }),
-    await measure('extract: 5,000-line patch series (read + extract)', () => extractPatch(parser, parseInput(series)), {
+    await measure('extract: 5,000-line patch series (read + extract)', () => extractPatch(parser, { patch: parseInput(series) }), {
       runs: 15, note: `${input.units.length} patches, ${pThreads} pre/post threads`,
     }),
   ];

@@ -64,8 +64,8 @@ export async function runExtractCommand(argv: string[]): Promise<number> {
     const input = parseInput(text, { path: file });
     const profile = { os: os ?? guessOs(file, text), ...(arch ? { arch } : {}) };
     const res = input.kind === 'patch' || input.kind === 'mbox'
-      ? extractPatch(parser, input, { kb, profile })
-      : extractC(parser, { text, path: file }, { kb, profile });
+      ? extractPatch(parser, { patch: input, kb, profile })
+      : extractC(parser, { text, path: file, kb, profile });
     results.push({ file, threads: res.value, problems: [...input.problems, ...res.problems] });
   }
   for (const r of results) for (const p of r.problems) printProblem(r.file, p);

@@ -230,7 +230,7 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   for (const e of callee.events) {
     if (e.kind === 'EXIT') continue;
     const body = rewrite(e, (loc) => substitute(w, loc, callee, args));
-    const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span };
+    const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span, ...(callee.file ? { file: callee.file } : {}) };
     const id = w.emit(stripCommon(body), node, { ...(e.prim ? { prim: e.prim } : {}), via: [frame, ...(e.via ?? [])] });
     const ev = w.events[id] as { guards: unknown; held: unknown; irqsOff: unknown };
     ev.guards = [...outerGuards, ...e.guards.flatMap((g) => (condMap.has(g.cond) ? [{ cond: condMap.get(g.cond)!, value: g.value }] : []))];

@@ -19,6 +19,11 @@ export interface ExtractOptions {
   readonly kb?: KnowledgeBase;
   /** Code base and architecture whose primitive definitions apply (default: Linux, generic). */
   readonly profile?: Profile;
+  /**
+   * Summaries of functions defined elsewhere (a workspace index), consulted after the knowledge
+   * base and the bodies in the same input.
+   */
+  readonly summaries?: (name: string) => Thread | undefined;
 }
 
 /** One parsed source: a whole file, or one fragment of a patch. */
@@ -42,29 +47,30 @@ interface SourceText {
   readonly group: string;
 }
 
-export function extractC(parser: CParser, input: { text: string; path?: string }, opts: ExtractOptions = {}): Result<Thread[]> {
-  return run(parser, [{ text: input.text, meta: { ...(input.path ? { file: input.path } : {}) }, group: 'file' }], opts);
+/** Every function of a C file. */
+export function extractC(parser: CParser, input: ExtractOptions & { text: string; path?: string }): Result<Thread[]> {
+  return run(parser, { sources: [{ text: input.text, meta: { ...(input.path ? { file: input.path } : {}) }, group: 'file' }], opts: input });
 }
 
+/** Hunk fragments of one file (from engine/patch), e.g. for a single edited hunk. */
 export function extractFragments(
   parser: CParser,
-  input: { fragments: readonly Fragment[]; path?: string; unit?: number },
-  opts: ExtractOptions = {},
+  input: ExtractOptions & { fragments: readonly Fragment[]; path?: string; unit?: number },
 ): Result<Thread[]> {
-  return run(parser, input.fragments.map((f) => fragmentSource(f, { file: input.path, unit: input.unit })), opts);
+  return run(parser, { sources: input.fragments.map((f) => fragmentSource(f, { file: input.path, unit: input.unit })), opts: input });
 }
 
 /** Every C file of every patch in the input: pre-image and post-image threads per function. */
-export function extractPatch(parser: CParser, input: ParsedInput, opts: ExtractOptions = {}): Result<Thread[]> {
+export function extractPatch(parser: CParser, input: ExtractOptions & { patch: ParsedInput }): Result<Thread[]> {
   const sources: SourceText[] = [];
-  input.units.forEach((u, unit) => {
+  input.patch.units.forEach((u, unit) => {
     for (const f of u.files) {
       const file = f.newPath ?? f.oldPath ?? undefined;
       if (f.binary || (file !== undefined && !/\.(c|h|inc)$/.test(file))) continue;
       for (const frag of [...f.pre, ...f.post]) sources.push(fragmentSource(frag, { file, unit }));
     }
   });
-  return run(parser, sources, opts);
+  return run(parser, { sources, opts: input });
 }
 
 function fragmentSource(f: Fragment, meta: { file?: string; unit?: number }): SourceText {
@@ -76,12 +82,13 @@ function fragmentSource(f: Fragment, meta: { file?: string; unit?: number }): So
   };
 }
 
-function run(parser: CParser, sources: readonly SourceText[], opts: ExtractOptions): Result<Thread[]> {
+function run(parser: CParser, job: { sources: readonly SourceText[]; opts: ExtractOptions }): Result<Thread[]> {
+  const { sources, opts } = job;
   const problems: Problem[] = [];
   const units: Unit[] = [];
   try {
     for (const s of sources) {
-      const unit = parseUnit(parser, s, opts.kb ?? DEFAULT_KB, problems);
+      const unit = parseUnit(parser, { source: s, kb: opts.kb ?? DEFAULT_KB, problems });
       if (unit) units.push(unit);
     }
     const threads = new Extractor(units, opts, problems).all();
@@ -95,7 +102,8 @@ function run(parser: CParser, sources: readonly SourceText[], opts: ExtractOptio
   }
 }
 
-function parseUnit(parser: CParser, s: SourceText, kb: KnowledgeBase, problems: Problem[]): Unit | undefined {
+function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase; problems: Problem[] }): Unit | undefined {
+  const { source: s, kb, problems } = job;
   const prepared = prepareSource(s.text, {
     fragment: s.fragment !== undefined,
     ...(s.fragment?.section !== undefined ? { section: s.fragment.section } : {}),
@@ -127,10 +135,12 @@ class Extractor {
   private readonly inProgress = new Set<SyntaxNode['id']>();
   private readonly kb: KnowledgeBase;
   private readonly profile: Profile;
+  private readonly external: ExtractOptions['summaries'];
 
   constructor(private readonly units: readonly Unit[], opts: ExtractOptions, private readonly problems: Problem[]) {
     this.kb = opts.kb ?? DEFAULT_KB;
     this.profile = opts.profile ?? {};
+    this.external = opts.summaries;
     for (const unit of units) {
       const index = this.byGroup.get(unit.group) ?? new Map<string, FnRef>();
       this.byGroup.set(unit.group, index);
@@ -171,7 +181,8 @@ class Extractor {
 
   private summary(group: string, name: string): Thread | undefined {
     const ref = this.byGroup.get(group)?.get(name);
-    if (!ref || this.inProgress.has(ref.node.id)) return undefined;
+    if (!ref) return this.external?.(name);
+    if (this.inProgress.has(ref.node.id)) return undefined;
     return this.thread(ref);
   }
 

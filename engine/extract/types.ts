@@ -48,8 +48,10 @@ export interface Cond {
 export interface ViaFrame {
   readonly callee: string;
   readonly resolution: 'kb' | 'body';
-  /** Where the access sits inside the callee's body, when the body was in view. */
+  /** Where the access sits inside the callee's body, when the body was in view... */
   readonly calleeSpan?: Span;
+  /** ...and in which file, when the callee's thread came from a file. */
+  readonly file?: string;
 }
 
 export interface EventCommon {

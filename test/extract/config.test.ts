@@ -16,7 +16,7 @@ test('config: custom barriers, accessors, locks, shared globals and iterators ar
   }));
   assert.deepEqual(problems, []);
   const code = 'void f(struct s *s) { int pcpu_count; grab(&s->l); MY_SET(s->a, 1); my_wmb(); for_every_widget(w) { pcpu_state = MY_READ(&s->b); } drop(&s->l); wait_a_bit(); }';
-  const t = extractC(await parser(), { text: code }, { kb }).value[0]!;
+  const t = extractC(await parser(), { text: code, kb }).value[0]!;
   assert.deepEqual(t.events.map(brief), [
     'LOCK s->l', 'W release s->a', 'F wmb', 'R acquire s->b', 'W plain pcpu_state', 'UNLOCK s->l', 'IRQ restore', 'CALL wait_a_bit [kb]',
   ]);

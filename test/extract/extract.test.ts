@@ -148,7 +148,7 @@ const CASES: readonly Case[] = [
 
 for (const c of CASES) {
   test(`extract: ${c.name}`, async () => {
-    const res = extractC(await parser(), { text: c.code }, { ...(c.profile ? { profile: c.profile } : {}) });
+    const res = extractC(await parser(), { text: c.code, ...(c.profile ? { profile: c.profile } : {}) });
     const t = c.fn ? res.value.find((x) => x.name === c.fn) : res.value[res.value.length - 1];
     assert.ok(t, 'function found');
     assert.deepEqual(t.events.map(brief), c.events);
@@ -248,4 +248,11 @@ void migrate(struct vcpu *old, struct vgic_irq_rank *r) { spin_lock(&r->lock); s
   assert.deepEqual(edges('update_lr'), ['struct vcpu->arch.vgic.lock -> struct vgic_irq_rank->lock']);
   assert.deepEqual(edges('migrate'), ['struct vgic_irq_rank->lock -> struct vcpu->arch.vgic.lock']);
   assert.deepEqual([...locationKeys(threads[0]!)], []);
+});
+
+test('extract: a workspace summary is used for a callee defined elsewhere', async () => {
+  const p = await parser();
+  const lib = extractC(p, { text: 'void publish(struct vcpu *t) { t->data = 1; smp_wmb(); t->flag = 1; }' }).value[0]!;
+  const t = extractC(p, { text: 'void f(struct vcpu *v) { publish(v); other(v); }', summaries: (n) => (n === 'publish' ? lib : undefined) }).value[0]!;
+  assert.deepEqual(t.events.map(brief), ['CALL publish [body]', 'W plain v->data', 'F wmb', 'W plain v->flag', 'CALL other [opaque]']);
 });

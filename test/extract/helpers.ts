@@ -24,10 +24,10 @@ export function seedFixtures(): string[] {
 export function extractText(p: CParser, text: string, file: string, opts: ExtractOptions = {}): Result<Thread[]> {
   const input = parseInput(text, { path: file });
   if (input.kind === 'patch' || input.kind === 'mbox') {
-    const res = extractPatch(p, input, opts);
+    const res = extractPatch(p, { ...opts, patch: input });
     return { value: res.value, problems: [...input.problems, ...res.problems] };
   }
-  return extractC(p, { text, path: file }, opts);
+  return extractC(p, { ...opts, text, path: file });
 }
 
 /** `W plain v->x`, `F wmb`, `RMW mb set-bit p->status`, `CALL foo [opaque]` — for compact asserts. */
