@@ -25,6 +25,24 @@ export function makeCParser(parser: Parser): CParser {
   };
 }
 
+// `node.type` and `node.text` each cross into the wasm heap on every access (the binding does
+// not cache them); the walker asks for them many times per node, so they are memoized on the
+// node object itself (a WeakMap costs more in garbage collection than it saves).
+interface Memo {
+  hvType?: string;
+  hvText?: string;
+}
+
+export function typeOf(node: SyntaxNode): string {
+  const m = node as SyntaxNode & Memo;
+  return (m.hvType ??= node.type);
+}
+
+export function textOf(node: SyntaxNode): string {
+  const m = node as SyntaxNode & Memo;
+  return (m.hvText ??= node.text);
+}
+
 /** Named children without the nulls the binding's type allows. */
 export function kids(node: SyntaxNode): SyntaxNode[] {
   return node.namedChildren.filter((n): n is SyntaxNode => n !== null);
@@ -35,11 +53,11 @@ export function kids(node: SyntaxNode): SyntaxNode[] {
  * one `childForFieldName` call per field: every call crosses into the wasm heap.
  */
 export function parts(node: SyntaxNode): SyntaxNode[] {
-  return node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
+  return node.namedChildren.filter((n): n is SyntaxNode => n !== null && typeOf(n) !== 'comment');
 }
 
 /** The operator between two operands: the source text between them, trimmed. */
 export function operatorBetween(node: SyntaxNode, left: SyntaxNode, right: SyntaxNode): string {
-  const text = node.text;
+  const text = textOf(node);
   return text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex).replace(/\/\*[\s\S]*?\*\//g, '').trim();
 }

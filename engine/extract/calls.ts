@@ -1,7 +1,7 @@
 // Calls: a primitive the knowledge base knows becomes its effects; a callee whose body is in
 // view is summarized from it (its events inlined, locations rewritten to the caller's
 // arguments); anything else stays an opaque CALL event, shown as such.
-import { kids, parts, type SyntaxNode } from '../c/parser';
+import { parts, textOf, typeOf, type SyntaxNode } from '../c/parser';
 import { effectsFor, lookup } from '../kb/index';
 import type { Effect, KnowledgeBase, LocRef, Primitive, Profile } from '../kb/types';
 import { compact, oneLine } from './scope';
@@ -29,14 +29,15 @@ export class CallContext {
   call(w: Walker, node: SyntaxNode): Set<number> {
     const [fn, argList] = parts(node);
     const args = argList ? parts(argList) : [];
-    const name = fn?.type === 'identifier' ? fn.text : compact(fn?.text ?? '?');
-    const prim = fn?.type === 'identifier' ? this.prim(name, args) : undefined;
+    const isName = fn !== undefined && typeOf(fn) === 'identifier';
+    const name = fn ? (isName ? textOf(fn) : compact(textOf(fn))) : '?';
+    const prim = isName ? this.prim(name, args) : undefined;
     if (prim) return this.primitive(w, { prim, args, node, via: [], depth: 0 });
     const out = new Set<number>();
-    if (fn && fn.type !== 'identifier') w.eval(fn).forEach((x) => out.add(x));
+    if (fn && typeOf(fn) !== 'identifier') w.eval(fn).forEach((x) => out.add(x));
     for (const a of args) w.eval(a).forEach((x) => out.add(x));
-    const callee = fn?.type === 'identifier' ? this.opts.summary(name) : undefined;
-    const argTexts = args.map((a) => oneLine(a.text, 60));
+    const callee = isName ? this.opts.summary(name) : undefined;
+    const argTexts = args.map((a) => oneLine(textOf(a), 60));
     if (!callee) {
       w.emit({ kind: 'CALL', callee: name, args: argTexts, resolution: 'opaque', tags: [] }, node);
       return out;
@@ -48,15 +49,15 @@ export class CallContext {
 
   /** `ACCESS_ONCE(x) = v`: an lvalue macro on the left of an assignment is a marked write. */
   lvalueCall(w: Walker, left: SyntaxNode, value: Set<number>, valueNode: SyntaxNode): boolean {
-    if (left.type !== 'call_expression') return false;
-    const fn = left.childForFieldName('function');
-    if (fn?.type !== 'identifier') return false;
-    const prim = lookup(this.opts.kb, fn.text, this.opts.profile);
-    const arg = kids(left.childForFieldName('arguments') ?? left)[0];
+    if (typeOf(left) !== 'call_expression') return false;
+    const [fn, argList] = parts(left);
+    if (!fn || typeOf(fn) !== 'identifier') return false;
+    const prim = lookup(this.opts.kb, textOf(fn), this.opts.profile);
+    const arg = argList ? parts(argList)[0] : undefined;
     if (!prim?.lvalue || !arg) return false;
     const place = w.place(arg);
     const annot = prim.effects[0]?.op === 'R' && prim.effects[0].annot === 'plain' ? 'plain' : 'once';
-    const id = w.emit({ kind: 'W', loc: place.loc, annot, value: oneLine(valueNode.text, 60) }, left.parent ?? left, { prim: prim.name });
+    const id = w.emit({ kind: 'W', loc: place.loc, annot, value: oneLine(textOf(valueNode), 60) }, left.parent ?? left, { prim: prim.name });
     w.addDeps('addr', place.addrTaint, id);
     w.addDeps('data', value, id);
     return true;
@@ -83,7 +84,7 @@ export class CallContext {
     }
     if (isCall) {
       w.emit({
-        kind: 'CALL', callee: prim.name, args: args.map((a) => oneLine(a.text, 60)), resolution: 'kb',
+        kind: 'CALL', callee: prim.name, args: args.map((a) => oneLine(textOf(a), 60)), resolution: 'kb',
         tags: prim.tags ?? [], source: prim.source,
       }, node, { prim: prim.name });
     }
@@ -164,8 +165,8 @@ export class CallContext {
 
   /** `ASSERT(v == current)` makes `v` the running vCPU for the rest of the function. */
   private assertion(w: Walker, arg: SyntaxNode, node: SyntaxNode): void {
-    w.emit({ kind: 'ASSERT', expr: oneLine(arg.text) }, node);
-    const m = /^\(?(\w+)==current\)?$|^\(?current==(\w+)\)?$/.exec(compact(arg.text));
+    w.emit({ kind: 'ASSERT', expr: oneLine(textOf(arg)) }, node);
+    const m = /^\(?(\w+)==current\)?$|^\(?current==(\w+)\)?$/.exec(compact(textOf(arg)));
     const name = m?.[1] ?? m?.[2];
     const local = name ? w.env.scope.locals.get(name) : undefined;
     if (local) local.current = true;
@@ -183,12 +184,12 @@ interface ArgPlace {
 
 function argPlace(w: Walker, arg: SyntaxNode): ArgPlace {
   let a = arg;
-  while (a.type === 'parenthesized_expression' || a.type === 'cast_expression') {
-    const inner = a.type === 'parenthesized_expression' ? parts(a)[0] : parts(a).filter((k) => k.type !== 'type_descriptor').pop();
+  while (typeOf(a) === 'parenthesized_expression' || typeOf(a) === 'cast_expression') {
+    const inner = typeOf(a) === 'parenthesized_expression' ? parts(a)[0] : parts(a).filter((k) => typeOf(k) !== 'type_descriptor').pop();
     if (!inner) break;
     a = inner;
   }
-  const isAddr = a.type === 'pointer_expression' && a.text.trimStart().startsWith('&');
+  const isAddr = typeOf(a) === 'pointer_expression' && textOf(a).trimStart().startsWith('&');
   const target = isAddr ? parts(a)[0] : undefined;
   const place = w.place(target ?? a);
   const taint = new Set(place.addrTaint);
@@ -274,7 +275,7 @@ function substitute(w: Walker, loc: Loc, callee: Thread, args: readonly SyntaxNo
   const i = callee.params.findIndex((p) => p.name === loc.root);
   const arg = i >= 0 ? args[i] : undefined;
   if (!arg) return loc;
-  const isAddr = compact(arg.text).startsWith('&');
+  const isAddr = compact(textOf(arg)).startsWith('&');
   const argPlace = w.place(isAddr ? (arg.childForFieldName('argument') ?? arg) : arg, true).loc;
   // `*p` with p = &x is x; `p->f` with p = &x is x.f; otherwise the argument replaces the root.
   const rooted = new RegExp(`^\\**${loc.root.replace(/[^\w]/g, '\\$&')}(?!\\w)`);

@@ -1,5 +1,5 @@
 // Finding functions and file-scope names in a parsed source, and reading a function's header.
-import { kids, type SyntaxNode } from '../c/parser';
+import { kids, typeOf, type SyntaxNode } from '../c/parser';
 import { declaratorName, hasArray, hasPointer } from './walker';
 import { oneLine } from './scope';
 
@@ -11,16 +11,16 @@ export function topLevel(root: SyntaxNode): { functions: SyntaxNode[]; globals: 
   const globals = new Set<string>();
   const visit = (node: SyntaxNode): void => {
     for (const k of kids(node)) {
-      if (k.type === 'function_definition') functions.push(k);
-      else if (k.type === 'declaration') {
+      if (typeOf(k) === 'function_definition') functions.push(k);
+      else if (typeOf(k) === 'declaration') {
         for (const d of kids(k)) {
-          const decl = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
-          if (!decl || decl.type === 'function_declarator' || !/declarator$|^identifier$/.test(decl.type)) continue;
+          const decl = typeOf(d) === 'init_declarator' ? d.childForFieldName('declarator') : d;
+          if (!decl || typeOf(decl) === 'function_declarator' || !/declarator$|^identifier$/.test(typeOf(decl))) continue;
           if (findFunctionDeclarator(decl)) continue;
           const name = declaratorName(decl);
           if (name) globals.add(name);
         }
-      } else if (CONTAINERS.has(k.type)) visit(k);
+      } else if (CONTAINERS.has(typeOf(k))) visit(k);
     }
   };
   visit(root);
@@ -28,7 +28,7 @@ export function topLevel(root: SyntaxNode): { functions: SyntaxNode[]; globals: 
 }
 
 function findFunctionDeclarator(node: SyntaxNode): SyntaxNode | undefined {
-  if (node.type === 'function_declarator') return node;
+  if (typeOf(node) === 'function_declarator') return node;
   const inner = node.childForFieldName('declarator');
   return inner ? findFunctionDeclarator(inner) : undefined;
 }

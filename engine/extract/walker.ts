@@ -1,7 +1,7 @@
 // One function body → one Thread. Statements are walked in program order; both arms of a
 // branch are kept, their events guarded by the branch condition; an arm that ends in
 // `return`/`goto` guards everything after the branch with the opposite value.
-import { kids, operatorBetween, parts, type SyntaxNode } from '../c/parser';
+import { kids, operatorBetween, parts, textOf, typeOf, type SyntaxNode } from '../c/parser';
 import type { Problem } from '../patch/types';
 import { spanOf, type SourceMap } from './spans';
 import { compact, oneLine, Scope } from './scope';
@@ -73,7 +73,7 @@ export class Walker {
     const { text, shift } = this.env.original;
     const from = node.startIndex - shift;
     const to = node.endIndex - shift;
-    return from >= 0 && to <= text.length ? text.slice(from, to) : node.text;
+    return from >= 0 && to <= text.length ? text.slice(from, to) : textOf(node);
   }
 
   currentGuards(): Guard[] {
@@ -122,13 +122,13 @@ export class Walker {
   // ---- statements ------------------------------------------------------------------------
 
   walk(node: SyntaxNode): Exit {
-    switch (node.type) {
+    switch (typeOf(node)) {
       case 'compound_statement':
       case 'translation_unit': {
         let exit: Exit;
         for (const k of kids(node)) {
           const e = this.walk(k);
-          exit = k.type === 'labeled_statement' ? e : exit ?? e;
+          exit = typeOf(k) === 'labeled_statement' ? e : exit ?? e;
         }
         return exit;
       }
@@ -188,7 +188,7 @@ export class Walker {
       case 'labeled_statement':
         // Code after a label is reached by the gotos that jumped here too.
         this.exitGuards = this.exitGuards.filter((g) => g.how !== 'goto');
-        for (const k of kids(node)) if (k.type !== 'statement_identifier') return this.walk(k);
+        for (const k of kids(node)) if (typeOf(k) !== 'statement_identifier') return this.walk(k);
         return undefined;
       case 'break_statement':
         return 'break';
@@ -224,18 +224,18 @@ export class Walker {
 
   private declaration(node: SyntaxNode): void {
     const type = oneLine(node.childForFieldName('type')?.text ?? '');
-    const isStatic = kids(node).some((k) => k.type === 'storage_class_specifier' && k.text === 'static');
+    const isStatic = kids(node).some((k) => typeOf(k) === 'storage_class_specifier' && textOf(k) === 'static');
     for (const d of kids(node)) {
-      const declarator = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
-      if (!declarator || !/declarator$|^identifier$/.test(declarator.type)) continue;
+      const declarator = typeOf(d) === 'init_declarator' ? d.childForFieldName('declarator') : d;
+      if (!declarator || !/declarator$|^identifier$/.test(typeOf(declarator))) continue;
       const name = declaratorName(declarator);
       if (!name) continue;
-      const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+      const value = typeOf(d) === 'init_declarator' ? d.childForFieldName('value') : null;
       const taint = value ? this.eval(value) : new Set<number>();
       if (isStatic) continue;
       const local = this.env.scope.declare(name, { type, pointer: hasPointer(declarator), array: hasArray(declarator) });
       local.taint = taint;
-      if (value && compact(value.text) === 'current') local.current = true;
+      if (value && compact(textOf(value)) === 'current') local.current = true;
     }
   }
 
@@ -251,7 +251,7 @@ export class Walker {
     this.restore(before);
     scope.restoreTaint(taint0);
     let alt = elseClause ?? null;
-    if (alt?.type === 'else_clause') alt = parts(alt)[0] ?? null;
+    if ((alt ? typeOf(alt) : undefined) === 'else_clause') alt = parts(alt)[0] ?? null;
     const e2 = alt ? this.withGuard({ cond, value: false }, () => this.walk(alt!)) : undefined;
     const afterElse = this.snapshot();
     scope.mergeTaint(taint1);
@@ -310,11 +310,11 @@ export class Walker {
 
   /** Evaluates an rvalue, emitting its events; returns the read events its value depends on. */
   eval(node: SyntaxNode): Set<number> {
-    switch (node.type) {
+    switch (typeOf(node)) {
       case 'identifier': {
-        const local = this.env.scope.locals.get(node.text);
+        const local = this.env.scope.locals.get(textOf(node));
         if (local) return new Set(local.taint);
-        if (this.env.scope.isGlobal(node.text)) return this.read(this.place(node), node);
+        if (this.env.scope.isGlobal(textOf(node))) return this.read(this.place(node), node);
         return new Set();
       }
       case 'field_expression':
@@ -323,7 +323,7 @@ export class Walker {
       case 'pointer_expression': {
         const arg = parts(node)[0];
         if (!arg) return new Set();
-        if (node.text.trimStart().startsWith('&')) return this.place(arg).addrTaint;
+        if (textOf(node).trimStart().startsWith('&')) return this.place(arg).addrTaint;
         return this.read(this.place(node), node);
       }
       case 'assignment_expression':
@@ -374,7 +374,7 @@ export class Walker {
         return new Set();
       default: {
         const out = new Set<number>();
-        for (const k of kids(node)) if (k.type !== 'type_descriptor') this.eval(k).forEach((x) => out.add(x));
+        for (const k of kids(node)) if (typeOf(k) !== 'type_descriptor') this.eval(k).forEach((x) => out.add(x));
         return out;
       }
     }
@@ -393,12 +393,12 @@ export class Walker {
       const local = this.env.scope.locals.get(place.local);
       if (local) {
         local.taint = new Set(value);
-        if (right && compact(right.text) === 'current') local.current = true;
+        if (right && compact(textOf(right)) === 'current') local.current = true;
       }
       return value;
     }
     if (!place.shared) return value;
-    const id = this.emit({ kind: 'W', loc: place.loc, annot: 'plain', ...(right ? { value: oneLine(right.text, 60) } : {}) }, node);
+    const id = this.emit({ kind: 'W', loc: place.loc, annot: 'plain', ...(right ? { value: oneLine(textOf(right), 60) } : {}) }, node);
     this.addDeps('addr', place.addrTaint, id);
     this.addDeps('data', value, id);
     return value;
@@ -435,14 +435,14 @@ export class Walker {
    */
   place(node: SyntaxNode, pure = false): Place {
     const scope = this.env.scope;
-    switch (node.type) {
+    switch (typeOf(node)) {
       case 'parenthesized_expression':
       case 'cast_expression': {
-        const inner = node.childForFieldName('value') ?? kids(node).filter((k) => k.type !== 'type_descriptor').pop();
+        const inner = node.childForFieldName('value') ?? kids(node).filter((k) => typeOf(k) !== 'type_descriptor').pop();
         return inner ? this.place(inner, pure) : opaquePlace(node, new Set());
       }
       case 'identifier': {
-        const name = node.text;
+        const name = textOf(node);
         const local = scope.locals.get(name);
         const isCurrent = name === 'current' || local?.current === true;
         const loc: Loc = { text: name, key: local?.type || name, root: name, ...(local ? { rootType: local.type } : {}), ...(isCurrent ? { cpuLocal: true } : {}) };
@@ -452,7 +452,7 @@ export class Walker {
       case 'field_expression': {
         const [arg, fieldNode] = parts(node);
         if (!arg || !fieldNode) return opaquePlace(node, new Set());
-        const field = fieldNode.text;
+        const field = textOf(fieldNode);
         const base = this.place(arg, pure);
         const arrow = operatorBetween(node, arg, fieldNode) === '->';
         const sep = arrow ? '->' : '.';
@@ -480,7 +480,7 @@ export class Walker {
       case 'pointer_expression': {
         const arg = parts(node)[0];
         if (!arg) return opaquePlace(node, new Set());
-        if (node.text.trimStart().startsWith('&')) return { ...this.place(arg, pure), shared: false, local: undefined };
+        if (textOf(node).trimStart().startsWith('&')) return { ...this.place(arg, pure), shared: false, local: undefined };
         const base = this.place(arg, pure);
         const addrTaint = new Set(base.addrTaint);
         if (base.local) scope.locals.get(base.local)?.taint.forEach((x) => addrTaint.add(x));
@@ -530,7 +530,7 @@ function extend(base: Loc, textPart: string, keyPart: string): Loc {
 }
 
 function opaquePlace(node: SyntaxNode, addrTaint: Set<number>): Place {
-  const text = compact(node.text);
+  const text = compact(textOf(node));
   return { loc: { text, key: text, root: text }, shared: false, addrTaint };
 }
 
@@ -545,25 +545,25 @@ const EXPRESSIONS = new Set([
 ]);
 
 export function isExpression(node: SyntaxNode): boolean {
-  return node.type.endsWith('_expression') || EXPRESSIONS.has(node.type);
+  return typeOf(node).endsWith('_expression') || EXPRESSIONS.has(typeOf(node));
 }
 
 export function declaratorName(node: SyntaxNode): string | undefined {
-  if (node.type === 'identifier' || node.type === 'field_identifier') return node.text;
+  if (typeOf(node) === 'identifier' || typeOf(node) === 'field_identifier') return textOf(node);
   const inner = node.childForFieldName('declarator');
   if (inner) return declaratorName(inner);
-  const id = kids(node).find((k) => k.type === 'identifier');
+  const id = kids(node).find((k) => typeOf(k) === 'identifier');
   return id?.text;
 }
 
 function hasPointer(node: SyntaxNode): boolean {
-  if (node.type === 'pointer_declarator') return true;
+  if (typeOf(node) === 'pointer_declarator') return true;
   const inner = node.childForFieldName('declarator');
   return inner ? hasPointer(inner) : false;
 }
 
 function hasArray(node: SyntaxNode): boolean {
-  if (node.type === 'array_declarator') return true;
+  if (typeOf(node) === 'array_declarator') return true;
   const inner = node.childForFieldName('declarator');
   return inner ? hasArray(inner) : false;
 }
