@@ -252,7 +252,7 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
 }
 
 function stripCommon(e: Event): EventBody {
-  const { id: _id, span: _span, srcLine: _srcLine, text: _text, guards: _g, held: _h, irqsOff: _i, prim: _p, via: _v, ...body } = e;
+  const { id: _id, span: _span, stmt: _stmt, srcLine: _srcLine, text: _text, guards: _g, held: _h, irqsOff: _i, prim: _p, via: _v, ...body } = e;
   return body as EventBody;
 }
 

@@ -58,6 +58,11 @@ export interface EventCommon {
   /** Index in `Thread.events`. */
   readonly id: number;
   readonly span: Span;
+  /**
+   * The innermost statement containing the event (the `if` for a read in its condition, the
+   * call site for an event from a callee): where a fix inserts a barrier before or after.
+   */
+  readonly stmt: Span;
   /** Line in the source file (the patched/pre-image file for patch input). */
   readonly srcLine: number;
   /** The source text of the expression that produced the event. */

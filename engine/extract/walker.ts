@@ -5,7 +5,7 @@ import { kids, operatorBetween, parts, textOf, typeOf, type SyntaxNode } from '.
 import type { Problem } from '../patch/types';
 import { spanOf, type SourceMap } from './spans';
 import { compact, oneLine, Scope } from './scope';
-import type { Cond, Dep, Event, EventBody, Guard, Loc, Thread, ViaFrame } from './types';
+import type { Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
 import type { CallContext } from './calls';
 
 /** How a statement leaves the straight-line flow: the function, or the enclosing loop/switch. */
@@ -44,6 +44,9 @@ export class Walker {
   /** Exit-guard depth at each enclosing switch, so a case does not inherit the last case's break. */
   private readonly switchMarks: number[] = [];
   state: LockState = { held: [], irqsOff: false, irqStack: [] };
+  /** The statement being walked, and its span once an event needed it. */
+  private stmt: SyntaxNode | undefined;
+  private stmtSpan: Span | undefined;
 
   constructor(readonly env: WalkerEnv) {}
 
@@ -54,6 +57,7 @@ export class Walker {
     const event = {
       id,
       span: spanOf(node, this.env.map),
+      stmt: this.stmtSpan ??= spanOf(this.stmt ?? node, this.env.map),
       srcLine: this.env.map.srcLine(node.startPosition.row),
       text: oneLine(this.sourceText(node)),
       guards: this.currentGuards(),
@@ -122,7 +126,22 @@ export class Walker {
   // ---- statements ------------------------------------------------------------------------
 
   walk(node: SyntaxNode): Exit {
-    switch (typeOf(node)) {
+    const type = typeOf(node);
+    if (type !== 'compound_statement' && (type.endsWith('_statement') || type === 'declaration')) {
+      const saved = [this.stmt, this.stmtSpan] as const;
+      this.stmt = node;
+      this.stmtSpan = undefined;
+      try {
+        return this.statement(node, type);
+      } finally {
+        [this.stmt, this.stmtSpan] = saved;
+      }
+    }
+    return this.statement(node, type);
+  }
+
+  private statement(node: SyntaxNode, type: string): Exit {
+    switch (type) {
       case 'compound_statement':
       case 'translation_unit': {
         let exit: Exit;

@@ -256,3 +256,11 @@ test('extract: a workspace summary is used for a callee defined elsewhere', asyn
   const t = extractC(p, { text: 'void f(struct vcpu *v) { publish(v); other(v); }', summaries: (n) => (n === 'publish' ? lib : undefined) }).value[0]!;
   assert.deepEqual(t.events.map(brief), ['CALL publish [body]', 'W plain v->data', 'F wmb', 'W plain v->flag', 'CALL other [opaque]']);
 });
+
+test('extract: each event carries its enclosing statement, where a fix would insert a barrier', async () => {
+  const code = 'void f(struct s *p)\n{\n    p->a = 1;\n    if ( p->flag )\n        p->b = 2;\n}\n';
+  const t = extractC(await parser(), { text: code }).value[0]!;
+  const stmt = (i: number): string => { const s = t.events[i]!.stmt; return `${s.line}:${s.col}-${s.endLine}:${s.endCol}`; };
+  assert.deepEqual(t.events.map(brief), ['W plain p->a', 'R plain p->flag', 'W plain p->b']);
+  assert.deepEqual([stmt(0), stmt(1), stmt(2)], ['3:5-3:14', '4:5-5:18', '5:9-5:18']);
+});
