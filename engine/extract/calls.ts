@@ -77,7 +77,8 @@ export class CallContext {
     // Location arguments contribute only their address computation; the others are values.
     const places = args.map((a, i) => (locArgs.has(i) ? argPlace(w, a) : undefined));
     const argTaint = args.map((a, i) => places[i]?.taint ?? w.eval(a));
-    const isCall = prim.kind === 'function' && c.depth === 0;
+    if (prim.unsupported) w.unsupported(`${prim.name} (${prim.unsupported})`, node);
+    const isCall = (prim.kind === 'function' || prim.unsupported !== undefined) && c.depth === 0;
     if (prim.tags?.includes('transparent')) {
       if (prim.name === 'ASSERT' && args[0]) this.assertion(w, args[0], node);
       return union(argTaint);

@@ -521,7 +521,8 @@ export class Walker {
 
   unsupported(what: string, node: SyntaxNode): void {
     const p = this.env.map.toInput(node.startPosition.row, node.startPosition.column);
-    this.problem('warning', `unsupported: ${what} at ${p.line}:${p.col}`, node);
+    const [name, why] = what.split(/ (?=\()/);
+    this.problem('warning', `unsupported: ${name} at ${p.line}:${p.col}${why ? ` ${why}` : ''}`, node);
   }
 
   finish(meta: Omit<Thread, 'events' | 'conds' | 'deps'>): Thread {

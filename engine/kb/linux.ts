@@ -23,6 +23,14 @@ export const LINUX: readonly Primitive[] = [
   fence('synchronize_rcu', 'sync-rcu'), fence('synchronize_rcu_expedited', 'sync-rcu'),
   { name: 'rcu_read_lock', os: ['linux'], kind: 'rcu', effects: [F('rcu-lock')], source: DEF },
   { name: 'rcu_read_unlock', os: ['linux'], kind: 'rcu', effects: [F('rcu-unlock')], source: DEF },
+  ...['srcu_read_lock', 'srcu_read_unlock', 'kvm_vcpu_srcu_read_lock', 'kvm_vcpu_srcu_read_unlock', 'synchronize_srcu'].map((name): Primitive => ({
+    name, os: ['linux'], kind: 'rcu', effects: [], source: 'linux: tools/memory-model/linux-kernel.bell',
+    unsupported: 'SRCU read-side sections and grace periods are not modeled',
+  })),
+  ...['call_rcu', 'rcu_barrier'].map((name): Primitive => ({
+    name, os: ['linux'], kind: 'rcu', effects: [], source: 'linux: tools/memory-model/README (LIMITATIONS)',
+    unsupported: 'not modeled by LKMM',
+  })),
 
   { name: 'READ_ONCE', os: ['linux'], kind: 'access', effects: [R(lval(0), 'once')], source: DEF },
   { name: 'WRITE_ONCE', os: ['linux'], kind: 'access', effects: [W(lval(0), 'once', 1)], source: DEF },

@@ -72,6 +72,8 @@ export interface Primitive {
   /** Where the fact comes from: a file in Linux or Xen. */
   readonly source: string;
   readonly note?: string;
+  /** Known but not modeled: extraction reports `unsupported: NAME at L:C (why)` at each use. */
+  readonly unsupported?: string;
 }
 
 export interface Profile {

@@ -264,3 +264,9 @@ test('extract: each event carries its enclosing statement, where a fix would ins
   assert.deepEqual(t.events.map(brief), ['W plain p->a', 'R plain p->flag', 'W plain p->b']);
   assert.deepEqual([stmt(0), stmt(1), stmt(2)], ['3:5-3:14', '4:5-5:18', '5:9-5:18']);
 });
+
+test('extract: a known but unmodeled primitive is reported as unsupported, not guessed', async () => {
+  const res = extractC(await parser(), { text: 'void f(struct kvm_vcpu *vcpu)\n{\n    kvm_vcpu_srcu_read_unlock(vcpu);\n    smp_mb__after_srcu_read_unlock();\n}\n' });
+  assert.deepEqual(res.value[0]!.events.map(brief), ['CALL kvm_vcpu_srcu_read_unlock [kb]', 'F after-srcu-read-unlock']);
+  assert.ok(res.problems.some((p) => p.message === 'unsupported: kvm_vcpu_srcu_read_unlock at 3:5 (SRCU read-side sections and grace periods are not modeled)'), JSON.stringify(res.problems));
+});
