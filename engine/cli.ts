@@ -1,9 +1,12 @@
 // `hvbarrier <command> ...`: one table of subcommands, each in engine/cli/<command>.ts.
 // Only this layer and the cli/ modules touch the process (argv, files, stdout, exit codes).
 
+import { runLitmusCommand } from './cli/litmus';
+
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
+  litmus: { run: runLitmusCommand, summary: 'simulate C litmus tests under sc, x86-tso, armv8, lkmm' },
   extract: { run: async (a) => (await import('./cli/extract')).runExtractCommand(a), summary: 'print the threads of events extracted from C files and patches' },
 };
 

@@ -1,0 +1,278 @@
+// Candidate executions of a litmus test, in the spirit of herd7: one trace per thread, then
+// for every location a coherence order (co) and a reads-from choice (rf). Coherence and RMW
+// atomicity are per-location properties, so they are enforced while enumerating each location:
+// a candidate that violates them is never built.
+import type { LitmusTest, Value } from '../litmus/ast';
+import type { SimEvent } from './events';
+import { sameValue, valueKey } from './events';
+import { enumerateTraces, type Domain } from './interp';
+import type { Trace, UnsupportedConstruct } from './trace';
+
+export interface Budget {
+  /** Stop after this many candidate executions. */
+  readonly maxExecutions: number;
+  /** Stop after this much wall time. */
+  readonly maxMillis: number;
+}
+
+export const DEFAULT_BUDGET: Budget = { maxExecutions: 200_000, maxMillis: 10_000 };
+
+/** A choice of one trace per thread, with its events laid out (init writes first). */
+export interface TraceCombination {
+  readonly traces: readonly Trace[];
+  readonly events: readonly SimEvent[];
+  /** For each event: the ids of the events its addr/data/ctrl deps come from. */
+  readonly deps: ReadonlyArray<{ readonly addr: readonly number[]; readonly data: readonly number[]; readonly ctrl: readonly number[] }>;
+  /** rmw pairs (read id, write id). */
+  readonly rmw: ReadonlyArray<readonly [number, number]>;
+  /** srcu_read_unlock id → its srcu_read_lock id. */
+  readonly srcuMatch: ReadonlyArray<readonly [number, number]>;
+  readonly locations: readonly string[];
+}
+
+export interface Candidate {
+  readonly combo: TraceCombination;
+  /** For each read id, the id of the write it reads from. */
+  readonly rf: ReadonlyMap<number, number>;
+  /** Per location, write ids in coherence order (the init write first). */
+  readonly co: ReadonlyMap<string, readonly number[]>;
+}
+
+export type Enumeration =
+  | { readonly kind: 'unsupported'; readonly unsupported: UnsupportedConstruct }
+  | { readonly kind: 'ok'; readonly combos: Iterable<TraceCombination>; readonly initValues: ReadonlyMap<string, Value> };
+
+/** Locations of the test and their initial values (0 unless the init block says otherwise). */
+export function initialState(test: LitmusTest): { values: Map<string, Value>; regs: Map<number, Map<string, Value>> } {
+  const values = new Map<string, Value>();
+  const regs = new Map<number, Map<string, Value>>();
+  for (const t of test.threads) {
+    regs.set(t.id, new Map());
+    for (const p of t.params) if (p.type.includes('*') || /spinlock|srcu/.test(p.type)) values.set(p.name, 0);
+  }
+  for (const e of test.init) {
+    if (e.target.kind === 'reg') regs.get(e.target.thread)?.set(e.target.name, e.value);
+    else values.set(e.target.name, e.value);
+  }
+  for (const e of test.init) if (typeof e.value !== 'number' && !values.has(e.value.addr)) values.set(e.value.addr, 0);
+  return { values, regs };
+}
+
+/**
+ * Computes each thread's traces over a value domain grown to a fixpoint: a read may return
+ * the initial value or any value some thread can write to that location. A value that needs
+ * k writes to be computed (x+1+1...) appears in round k, and no execution chains more writes
+ * than the program has, so growth past that bound is spurious (e.g. an atomic_inc() reading
+ * its own future values) and stops there.
+ */
+export function threadTraces(test: LitmusTest, maxTraces: number): { traces?: Trace[][]; unsupported?: UnsupportedConstruct; initValues: Map<string, Value> } {
+  const { values, regs } = initialState(test);
+  const domain = new Map<string, Value[]>();
+  for (const [loc, v] of values) domain.set(loc, [v]);
+  for (let round = 0; ; round++) {
+    const all: Trace[][] = [];
+    let grew = false;
+    let writeBound = 0;
+    for (const thread of test.threads) {
+      const res = enumerateTraces({ thread, domain: domain as Domain, initRegs: regs.get(thread.id)!, maxTraces });
+      if (res.unsupported) return { unsupported: res.unsupported, initValues: values };
+      all.push(res.traces);
+      writeBound += Math.max(0, ...res.traces.map((tr) => tr.events.filter((e) => e.kind === 'W').length));
+      for (const tr of res.traces) {
+        for (const ev of tr.events) {
+          if (ev.kind !== 'W' || ev.loc === undefined || ev.value === undefined) continue;
+          if (!values.has(ev.loc)) { values.set(ev.loc, 0); domain.set(ev.loc, [0]); }
+          const d = domain.get(ev.loc)!;
+          if (!d.some((v) => valueKey(v) === valueKey(ev.value!))) { d.push(ev.value); grew = true; }
+        }
+      }
+    }
+    if (!grew || round >= writeBound) return { traces: all, initValues: values };
+  }
+}
+
+/** Lays out one trace per thread as events with global ids; init writes come first. */
+export function combine(traces: readonly Trace[], initValues: ReadonlyMap<string, Value>): TraceCombination {
+  const locations = [...initValues.keys()].sort();
+  const events: SimEvent[] = [];
+  const deps: Array<{ addr: number[]; data: number[]; ctrl: number[] }> = [];
+  for (const loc of locations) {
+    events.push({ id: events.length, thread: -1, poIndex: 0, kind: 'W', loc, value: initValues.get(loc)!, mode: 'once', instr: 'init' });
+    deps.push({ addr: [], data: [], ctrl: [] });
+  }
+  const rmw: Array<[number, number]> = [];
+  const srcuMatch: Array<[number, number]> = [];
+  for (const tr of traces) {
+    const base = events.length;
+    const isRead = (k: number): boolean => tr.events[k]?.kind === 'R';
+    const ids = (ks: readonly number[]): number[] => ks.filter(isRead).map((k) => base + k);
+    for (const ev of tr.events) {
+      const { addr, data, ctrl, rmwRead, srcuLock, ...rest } = ev;
+      events.push({ ...rest, id: events.length, thread: tr.thread });
+      deps.push({ addr: ids(addr), data: ids(data), ctrl: ids(ctrl) });
+      if (rmwRead !== undefined) rmw.push([base + rmwRead, base + ev.poIndex]);
+      if (srcuLock !== undefined) srcuMatch.push([base + ev.poIndex, base + srcuLock]);
+    }
+  }
+  return { traces, events, deps, rmw, srcuMatch, locations };
+}
+
+/**
+ * Every combination of one trace per thread whose reads can all be satisfied: each value a
+ * read returns is the initial value or is written by some trace of the combination. The
+ * check is cheap and rejects most combinations before any event is laid out.
+ */
+export function* traceCombinations(perThread: readonly Trace[][], initValues: ReadonlyMap<string, Value>): Generator<TraceCombination> {
+  if (perThread.some((ts) => ts.length === 0)) return;
+  const summaries = perThread.map((ts) => ts.map(summarize));
+  const initKeys = new Set([...initValues].map(([loc, v]) => `${loc}=${valueKey(v)}`));
+  const idx = perThread.map(() => 0);
+  for (;;) {
+    const chosen = summaries.map((s, t) => s[idx[t]!]!);
+    const feasible = chosen.every((c) => c.reads.every((k) => initKeys.has(k) || chosen.some((d) => d.writes.has(k))));
+    if (feasible) yield combine(perThread.map((ts, t) => ts[idx[t]!]!), initValues);
+    let t = perThread.length - 1;
+    while (t >= 0 && idx[t]! + 1 >= perThread[t]!.length) { idx[t] = 0; t--; }
+    if (t < 0) return;
+    idx[t]!++;
+  }
+}
+
+/** The (location, value) pairs a trace reads and writes. */
+function summarize(tr: Trace): { reads: string[]; writes: Set<string> } {
+  const reads: string[] = [];
+  const writes = new Set<string>();
+  for (const e of tr.events) {
+    if (e.loc === undefined || e.value === undefined) continue;
+    const key = `${e.loc}=${valueKey(e.value)}`;
+    if (e.kind === 'R') reads.push(key);
+    else if (e.kind === 'W') writes.add(key);
+  }
+  return { reads, writes };
+}
+
+/** One location's share of a candidate: its coherence order and its reads' sources. */
+interface LocationChoice {
+  readonly co: readonly number[];
+  readonly rf: ReadonlyArray<readonly [number, number]>;
+}
+
+/** All coherent, atomic (co, rf) choices for one location of a trace combination. */
+export function locationChoices(combo: TraceCombination, loc: string): LocationChoice[] {
+  const { events } = combo;
+  const writes = events.filter((e) => e.kind === 'W' && e.loc === loc);
+  const reads = events.filter((e) => e.kind === 'R' && e.loc === loc);
+  const init = writes.find((e) => e.thread < 0)!;
+  const others = writes.filter((e) => e.thread >= 0);
+  const rmwWriteOf = new Map<number, number>();
+  for (const [r, w] of combo.rmw) rmwWriteOf.set(w, r);
+  const out: LocationChoice[] = [];
+  const sources = reads.map((r) => writes.filter((w) => sameValue(w.value, r.value)));
+  if (sources.some((s) => s.length === 0)) return out;
+  for (const order of coherenceOrders(others)) {
+    const co = [init.id, ...order.map((e) => e.id)];
+    const rank = new Map(co.map((id, i) => [id, i]));
+    forEachProduct(sources, (choice) => {
+      const rf = reads.map((r, i) => [r.id, choice[i]!.id] as const);
+      if (coherent({ events, reads, writes, rank, rf }) && atomic(rank, rf, rmwWriteOf, co)) out.push({ co, rf });
+    });
+  }
+  return out;
+}
+
+/** Orders of a location's writes that keep each thread's writes in program order (CoWW). */
+function* coherenceOrders(ws: readonly SimEvent[]): Generator<SimEvent[]> {
+  if (ws.length === 0) { yield []; return; }
+  const used = new Array<boolean>(ws.length).fill(false);
+  const cur: SimEvent[] = [];
+  function* rec(): Generator<SimEvent[]> {
+    if (cur.length === ws.length) { yield [...cur]; return; }
+    for (let i = 0; i < ws.length; i++) {
+      if (used[i]) continue;
+      // A write may come next only if no earlier write of its thread is still unplaced.
+      if (ws.some((o, j) => !used[j] && j !== i && o.thread === ws[i]!.thread && o.poIndex < ws[i]!.poIndex)) continue;
+      used[i] = true; cur.push(ws[i]!);
+      yield* rec();
+      cur.pop(); used[i] = false;
+    }
+  }
+  yield* rec();
+}
+
+function forEachProduct<T>(lists: readonly (readonly T[])[], f: (choice: T[]) => void): void {
+  const choice: T[] = [];
+  const rec = (i: number): void => {
+    if (i === lists.length) { f(choice); return; }
+    for (const x of lists[i]!) { choice.push(x); rec(i + 1); choice.pop(); }
+  };
+  rec(0);
+}
+
+/**
+ * SC per location: po-loc ∪ rf ∪ co ∪ fr acyclic. With co total on writes, it suffices that
+ * each read is consistent with its thread's earlier and later accesses (CoRR, CoRW, CoWR);
+ * CoWW already holds by construction of the orders.
+ */
+function coherent(args: {
+  events: readonly SimEvent[]; reads: readonly SimEvent[]; writes: readonly SimEvent[];
+  rank: ReadonlyMap<number, number>; rf: ReadonlyArray<readonly [number, number]>;
+}): boolean {
+  const { events, rank } = args;
+  const src = new Map(args.rf);
+  // "Position" of each access in co: a write is at its rank; a read sits just after its source.
+  const at = (id: number): number => (events[id]!.kind === 'W' ? rank.get(id)! : rank.get(src.get(id)!)!);
+  const accesses = [...args.writes.filter((w) => w.thread >= 0), ...args.reads];
+  for (const a of accesses) {
+    for (const b of accesses) {
+      if (a.thread !== b.thread || a.poIndex >= b.poIndex) continue;
+      const pa = at(a.id);
+      const pb = at(b.id);
+      if (a.kind === 'R' && b.kind === 'R' && pa > pb) return false; // CoRR
+      if (a.kind === 'W' && b.kind === 'R' && pa > pb) return false; // CoWR: read an older write than its own
+      if (a.kind === 'R' && b.kind === 'W' && pa >= pb) return false; // CoRW
+    }
+  }
+  // A read may not read from a write po-after it (rf ∪ po-loc cycle).
+  for (const [r, w] of args.rf) {
+    const re = events[r]!;
+    const we = events[w]!;
+    if (re.thread === we.thread && we.poIndex > re.poIndex) return false;
+  }
+  return true;
+}
+
+/** rmw ∩ (fre ; coe) = ∅: an RMW's write comes right after the write its read took. */
+function atomic(rank: ReadonlyMap<number, number>, rf: ReadonlyArray<readonly [number, number]>, rmwWriteOf: ReadonlyMap<number, number>, co: readonly number[]): boolean {
+  const src = new Map(rf);
+  for (const w of co) {
+    const r = rmwWriteOf.get(w);
+    if (r === undefined) continue;
+    if (rank.get(src.get(r)!)! + 1 !== rank.get(w)!) return false;
+  }
+  return true;
+}
+
+/** All candidates of a trace combination (product of the per-location choices). */
+export function* candidatesOf(combo: TraceCombination): Generator<Candidate> {
+  const perLoc: Array<{ loc: string; choices: LocationChoice[] }> = [];
+  for (const loc of combo.locations) {
+    const choices = locationChoices(combo, loc);
+    if (choices.length === 0) return;
+    perLoc.push({ loc, choices });
+  }
+  const idx = perLoc.map(() => 0);
+  for (;;) {
+    const rf = new Map<number, number>();
+    const co = new Map<string, readonly number[]>();
+    perLoc.forEach((p, i) => {
+      const c = p.choices[idx[i]!]!;
+      co.set(p.loc, c.co);
+      for (const [r, w] of c.rf) rf.set(r, w);
+    });
+    yield { combo, rf, co };
+    let i = perLoc.length - 1;
+    while (i >= 0 && idx[i]! + 1 >= perLoc[i]!.choices.length) { idx[i] = 0; i--; }
+    if (i < 0) return;
+    idx[i]!++;
+  }
+}

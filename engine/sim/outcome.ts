@@ -1,0 +1,58 @@
+// Final states and the test's condition: what herd prints as `States`, `Positive`/`Negative`.
+import type { CondVar, LitmusTest, Prop, Value } from '../litmus/ast';
+import { sameValue } from './events';
+import type { Candidate } from './candidates';
+
+/** The variables a test shows in each final state: `locations` plus the condition's, sorted as herd does. */
+export function observedVars(test: LitmusTest): CondVar[] {
+  const vars = new Map<string, CondVar>();
+  const add = (v: CondVar): void => { vars.set(condVarKey(v), v); };
+  test.locations.forEach(add);
+  const walk = (p: Prop): void => {
+    switch (p.kind) {
+      case 'eq': add(p.lhs); return;
+      case 'not': walk(p.arg); return;
+      case 'and': case 'or': case 'implies': walk(p.left); walk(p.right); return;
+      default: return;
+    }
+  };
+  walk(test.condition.prop);
+  return [...vars.values()].sort(compareCondVars);
+}
+
+export function condVarKey(v: CondVar): string {
+  return v.kind === 'reg' ? `${v.thread}:${v.name}` : `[${v.name}]`;
+}
+
+function compareCondVars(a: CondVar, b: CondVar): number {
+  if (a.kind !== b.kind) return a.kind === 'reg' ? -1 : 1;
+  if (a.kind === 'reg' && b.kind === 'reg' && a.thread !== b.thread) return a.thread - b.thread;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Reads a variable's final value in a candidate: a register at thread end, or the co-last write. */
+export function finalValue(c: Candidate, v: CondVar): Value {
+  if (v.kind === 'reg') return c.combo.traces[v.thread]?.regs.get(v.name) ?? 0;
+  const order = c.co.get(v.name);
+  if (!order || order.length === 0) return 0;
+  return c.combo.events[order[order.length - 1]!]!.value ?? 0;
+}
+
+export function evalProp(p: Prop, c: Candidate): boolean {
+  switch (p.kind) {
+    case 'true': return true;
+    case 'false': return false;
+    case 'eq': return sameValue(finalValue(c, p.lhs), p.value);
+    case 'not': return !evalProp(p.arg, c);
+    case 'and': return evalProp(p.left, c) && evalProp(p.right, c);
+    case 'or': return evalProp(p.left, c) || evalProp(p.right, c);
+    case 'implies': return !evalProp(p.left, c) || evalProp(p.right, c);
+  }
+}
+
+export function compareValues(a: Value, b: Value): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0;
+}

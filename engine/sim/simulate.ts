@@ -1,0 +1,127 @@
+// The simulator's entry point: enumerate a test's candidate executions once, judge each under
+// every requested model, and collect what herd7 reports (final states, witness counts,
+// observation) plus one witness execution. Pure: no I/O, bounded by a budget.
+import type { CondVar, LitmusTest, Value } from '../litmus/ast';
+import type { Model, ModelName } from '../models/model';
+import { MODELS } from '../models/registry';
+import { candidatesOf, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate } from './candidates';
+import { buildExecution, staticPart, type Execution, type StaticPart } from './execution';
+import { compareValues, evalProp, finalValue, observedVars } from './outcome';
+import type { UnsupportedConstruct } from './trace';
+import { toWitness, type Witness } from './witness';
+
+export type Observation = 'Never' | 'Sometimes' | 'Always';
+
+export interface ModelResult {
+  readonly model: ModelName;
+  /** complete: every candidate was judged; inconclusive: the budget ran out; unsupported: see `unsupported`. */
+  readonly status: 'complete' | 'inconclusive' | 'unsupported';
+  readonly unsupported?: UnsupportedConstruct;
+  /** Distinct final states of the allowed executions, sorted; values in `SimulationResult.observed` order. */
+  readonly states: readonly (readonly Value[])[];
+  readonly positive: number;
+  readonly negative: number;
+  /** herd's Ok/No: the condition holds as quantified. */
+  readonly ok: boolean;
+  readonly observation: Observation;
+  readonly flags: readonly string[];
+  /** An allowed execution that satisfies the condition's proposition, if any (else any allowed one). */
+  readonly witness?: Witness;
+}
+
+export interface SimulationResult {
+  readonly test: LitmusTest;
+  readonly observed: readonly CondVar[];
+  readonly results: readonly ModelResult[];
+  /** Candidate executions enumerated (coherent and atomic by construction). */
+  readonly candidates: number;
+  readonly inconclusiveReason?: string;
+}
+
+export interface SimulateOptions {
+  readonly models?: readonly ModelName[];
+  readonly budget?: Partial<Budget>;
+  /** Skip building witnesses (faster when only verdicts are needed). */
+  readonly witness?: boolean;
+}
+
+interface Tally {
+  readonly model: Model;
+  unsupported?: UnsupportedConstruct;
+  positive: number;
+  negative: number;
+  readonly states: Map<string, Value[]>;
+  readonly flags: Set<string>;
+  witness?: Witness;
+  witnessSatisfies: boolean;
+}
+
+export function simulate(test: LitmusTest, opts: SimulateOptions = {}): SimulationResult {
+  const budget = { ...DEFAULT_BUDGET, ...opts.budget };
+  const started = Date.now();
+  const observed = observedVars(test);
+  const tallies: Tally[] = (opts.models ?? ['lkmm']).map((name) => ({
+    model: MODELS[name], positive: 0, negative: 0, states: new Map(), flags: new Set(), witnessSatisfies: false,
+  }));
+  const traced = threadTraces(test, budget.maxExecutions);
+  if (traced.unsupported || !traced.traces) {
+    return finish({ test, observed, tallies: tallies.map((t) => ({ ...t, unsupported: traced.unsupported })), candidates: 0 });
+  }
+  for (const t of tallies) {
+    const bad = t.model.unsupported && traced.traces.flat().flatMap((tr) => tr.events).find((e) => t.model.unsupported!(e));
+    if (bad) t.unsupported = { construct: t.model.unsupported!(bad)!, pos: bad.pos ?? test.condition.pos };
+  }
+  const active = tallies.filter((t) => !t.unsupported);
+  let candidates = 0;
+  let inconclusiveReason: string | undefined;
+  outer: for (const combo of traceCombinations(traced.traces, traced.initValues)) {
+    let st: StaticPart | undefined;
+    for (const c of candidatesOf(combo)) {
+      st ??= staticPart(combo);
+      if (++candidates > budget.maxExecutions) { inconclusiveReason = `more than ${budget.maxExecutions} candidate executions`; break outer; }
+      if ((candidates & 255) === 0 && Date.now() - started > budget.maxMillis) { inconclusiveReason = `over ${budget.maxMillis} ms`; break outer; }
+      if (test.filter && !evalProp(test.filter, c)) continue;
+      const x = buildExecution(st, c);
+      const satisfies = evalProp(test.condition.prop, c);
+      for (const t of active) judge({ t, x, c, satisfies, observed, witness: opts.witness !== false });
+    }
+  }
+  return finish({ test, observed, tallies, candidates, inconclusiveReason });
+}
+
+function judge(a: { t: Tally; x: Execution; c: Candidate; satisfies: boolean; observed: readonly CondVar[]; witness: boolean }): void {
+  const { t, x, c, satisfies } = a;
+  const verdict = t.model.check(x);
+  if (!verdict.allowed) return;
+  if (satisfies) t.positive++; else t.negative++;
+  for (const f of verdict.flags ?? []) t.flags.add(f);
+  const values = a.observed.map((v) => finalValue(c, v));
+  const key = values.map((v) => (typeof v === 'number' ? v : `&${v.addr}`)).join(';');
+  if (!t.states.has(key)) t.states.set(key, values);
+  if (a.witness && (!t.witness || (satisfies && !t.witnessSatisfies))) {
+    t.witness = toWitness(x, c);
+    t.witnessSatisfies = satisfies;
+  }
+}
+
+function finish(a: { test: LitmusTest; observed: readonly CondVar[]; tallies: Tally[]; candidates: number; inconclusiveReason?: string }): SimulationResult {
+  const q = a.test.condition.quantifier;
+  const results: ModelResult[] = a.tallies.map((t) => {
+    const { positive: p, negative: n } = t;
+    const states = [...t.states.values()].sort((x, y) => {
+      for (let i = 0; i < x.length; i++) { const d = compareValues(x[i]!, y[i]!); if (d !== 0) return d; }
+      return 0;
+    });
+    return {
+      model: t.model.name,
+      status: t.unsupported ? 'unsupported' : a.inconclusiveReason ? 'inconclusive' : 'complete',
+      unsupported: t.unsupported,
+      states, positive: p, negative: n,
+      ok: q === 'exists' ? p > 0 : q === '~exists' ? p === 0 : n === 0,
+      observation: p === 0 ? 'Never' : n === 0 ? 'Always' : 'Sometimes',
+      flags: [...t.flags].sort(),
+      witness: t.witness,
+    };
+  });
+  return { test: a.test, observed: a.observed, results, candidates: a.candidates, inconclusiveReason: a.inconclusiveReason };
+}
