@@ -4,19 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { prng } from '../support/prng';
 import { SEEDS, extractText, parser, seedFixtures } from './helpers';
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GARBAGE = ['{', '}', '(', ')', '/*', '*/', '"', '@@ -1,3 +1,4 @@', '+', '-', '\\', '#if', ';', '->', '\t', '\u00a0', '\uFFFD'];
 
