@@ -7,6 +7,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   litmus: { run: runLitmusCommand, summary: 'simulate C litmus tests under sc, x86-tso, armv8, lkmm' },
+  extract: { run: async (a) => (await import('./cli/extract')).runExtractCommand(a), summary: 'print the threads of events extracted from C files and patches' },
 };
 
 function usage(): string {

@@ -1,0 +1,300 @@
+// Calls: a primitive the knowledge base knows becomes its effects; a callee whose body is in
+// view is summarized from it (its events inlined, locations rewritten to the caller's
+// arguments); anything else stays an opaque CALL event, shown as such.
+import { parts, textOf, typeOf, type SyntaxNode } from '../c/parser';
+import { effectsFor, lookup } from '../kb/index';
+import type { Effect, KnowledgeBase, LocRef, Primitive, Profile } from '../kb/types';
+import { compact, oneLine } from './scope';
+import type { Event, EventBody, Loc, Thread, ViaFrame } from './types';
+import type { Walker } from './walker';
+
+export interface CallOptions {
+  readonly kb: KnowledgeBase;
+  readonly profile: Profile;
+  /** The thread of a callee whose body is available, or undefined. */
+  readonly summary: (name: string) => Thread | undefined;
+}
+
+const MAX_KB_DEPTH = 6;
+
+export class CallContext {
+  constructor(readonly opts: CallOptions) {}
+
+  private prim(name: string, args: readonly SyntaxNode[]): Primitive | undefined {
+    const { kb, profile } = this.opts;
+    if ((name === 'dmb' || name === 'dsb') && args[0]) return lookup(kb, `${name}(${compact(args[0].text)})`, profile);
+    return lookup(kb, name, profile);
+  }
+
+  call(w: Walker, node: SyntaxNode): Set<number> {
+    const [fn, argList] = parts(node);
+    const args = argList ? parts(argList) : [];
+    const isName = fn !== undefined && typeOf(fn) === 'identifier';
+    const name = fn ? (isName ? textOf(fn) : compact(textOf(fn))) : '?';
+    const prim = isName ? this.prim(name, args) : undefined;
+    if (prim) return this.primitive(w, { prim, args, node, via: [], depth: 0 });
+    const out = new Set<number>();
+    if (fn && typeOf(fn) !== 'identifier') w.eval(fn).forEach((x) => out.add(x));
+    for (const a of args) w.eval(a).forEach((x) => out.add(x));
+    const callee = isName ? this.opts.summary(name) : undefined;
+    const argTexts = args.map((a) => oneLine(textOf(a), 60));
+    if (!callee) {
+      w.emit({ kind: 'CALL', callee: name, args: argTexts, resolution: 'opaque', tags: [] }, node);
+      return out;
+    }
+    w.emit({ kind: 'CALL', callee: name, args: argTexts, resolution: 'body', tags: [] }, node);
+    inline(w, { callee, args, node, taint: out });
+    return out;
+  }
+
+  /** `ACCESS_ONCE(x) = v`: an lvalue macro on the left of an assignment is a marked write. */
+  lvalueCall(w: Walker, left: SyntaxNode, value: Set<number>, valueNode: SyntaxNode): boolean {
+    if (typeOf(left) !== 'call_expression') return false;
+    const [fn, argList] = parts(left);
+    if (!fn || typeOf(fn) !== 'identifier') return false;
+    const prim = lookup(this.opts.kb, textOf(fn), this.opts.profile);
+    const arg = argList ? parts(argList)[0] : undefined;
+    if (!prim?.lvalue || !arg) return false;
+    const place = w.place(arg);
+    const annot = prim.effects[0]?.op === 'R' && prim.effects[0].annot === 'plain' ? 'plain' : 'once';
+    const id = w.emit({ kind: 'W', loc: place.loc, annot, value: oneLine(textOf(valueNode), 60) }, left.parent ?? left, { prim: prim.name });
+    w.addDeps('addr', place.addrTaint, id);
+    w.addDeps('data', value, id);
+    return true;
+  }
+
+  private primitive(
+    w: Walker,
+    c: { prim: Primitive; args: readonly SyntaxNode[]; node: SyntaxNode; via: readonly ViaFrame[]; depth: number },
+  ): Set<number> {
+    const { prim, args, node } = c;
+    const effects = effectsFor(prim, this.opts.profile);
+    const locArgs = new Set<number>();
+    for (const e of effects) {
+      if ('loc' in e) locArgs.add(e.loc.arg);
+      if (e.op === 'CALL') e.args.forEach((i) => locArgs.add(i));
+    }
+    // Location arguments contribute only their address computation; the others are values.
+    const places = args.map((a, i) => (locArgs.has(i) ? argPlace(w, a) : undefined));
+    const argTaint = args.map((a, i) => places[i]?.taint ?? w.eval(a));
+    if (prim.unsupported) w.unsupported(`${prim.name} (${prim.unsupported})`, node);
+    const isCall = (prim.kind === 'function' || prim.unsupported !== undefined) && c.depth === 0;
+    if (prim.tags?.includes('transparent')) {
+      if (prim.name === 'ASSERT' && args[0]) this.assertion(w, args[0], node);
+      return union(argTaint);
+    }
+    if (isCall) {
+      w.emit({
+        kind: 'CALL', callee: prim.name, args: args.map((a) => oneLine(textOf(a), 60)), resolution: 'kb',
+        tags: prim.tags ?? [], source: prim.source,
+      }, node, { prim: prim.name });
+    }
+    const via: ViaFrame[] = prim.kind === 'function' ? [...c.via, { callee: prim.name, resolution: 'kb' }] : [...c.via];
+    const out = new Set<number>();
+    for (const e of effects) this.effect(w, { e, args, places, argTaint, node, prim, via, depth: c.depth }).forEach((x) => out.add(x));
+    return out;
+  }
+
+  private effect(
+    w: Walker,
+    c: { e: Effect; args: readonly SyntaxNode[]; places: readonly (ArgPlace | undefined)[]; argTaint: readonly Set<number>[]; node: SyntaxNode; prim: Primitive; via: readonly ViaFrame[]; depth: number },
+  ): Set<number> {
+    const { e, args, argTaint, node, prim, via } = c;
+    const extra = { prim: prim.name, via };
+    const at = (ref: LocRef): { loc: Loc; addr: Set<number> } | undefined => {
+      const ap = c.places[ref.arg];
+      if (!ap) {
+        w.problem('warning', `${prim.name}: expected an argument ${ref.arg + 1}`, node);
+        return undefined;
+      }
+      return { loc: resolveLoc(ref, ap), addr: ap.taint };
+    };
+    const emit = (body: EventBody, addr: Set<number>, data?: Set<number>): number => {
+      const id = w.emit(body, node, extra);
+      w.addDeps('addr', addr, id);
+      if (data) w.addDeps('data', data, id);
+      return id;
+    };
+    switch (e.op) {
+      case 'R': {
+        const l = at(e.loc);
+        return l ? new Set([emit({ kind: 'R', loc: l.loc, annot: e.annot }, l.addr)]) : new Set();
+      }
+      case 'W': {
+        const l = at(e.loc);
+        if (!l) return new Set();
+        const v = e.valueArg !== undefined ? args[e.valueArg] : undefined;
+        emit({ kind: 'W', loc: l.loc, annot: e.annot, ...(v ? { value: oneLine(v.text, 60) } : {}) }, l.addr,
+          e.valueArg !== undefined ? argTaint[e.valueArg] : undefined);
+        return new Set();
+      }
+      case 'RMW': {
+        const l = at(e.loc);
+        if (!l) return new Set();
+        const bit = e.bitArg !== undefined ? args[e.bitArg] : undefined;
+        const v = e.valueArg !== undefined ? args[e.valueArg] : undefined;
+        const id = emit({
+          kind: 'RMW', loc: l.loc, annot: e.annot, rmw: e.rmw,
+          ...(bit ? { bit: oneLine(bit.text, 60) } : {}), ...(v ? { value: oneLine(v.text, 60) } : {}),
+          ...(e.failure ? { failure: e.failure } : {}),
+        }, l.addr, e.valueArg !== undefined ? argTaint[e.valueArg] : undefined);
+        return new Set([id]);
+      }
+      case 'F':
+        emit({ kind: 'F', fence: e.fence }, new Set());
+        return new Set();
+      case 'LOCK':
+      case 'UNLOCK': {
+        const l = at(e.loc);
+        if (l) emit({ kind: e.op, lock: l.loc, mode: e.mode }, l.addr);
+        return new Set();
+      }
+      case 'IRQ':
+        emit({ kind: 'IRQ', state: e.state }, new Set());
+        return new Set();
+      case 'CALL': {
+        const sub = lookup(this.opts.kb, e.name, this.opts.profile);
+        if (!sub || c.depth >= MAX_KB_DEPTH) {
+          w.problem('warning', `knowledge base: ${prim.name} refers to unknown ${e.name}`, node);
+          return new Set();
+        }
+        const subArgs = e.args.map((i) => args[i]).filter((a): a is SyntaxNode => a !== undefined);
+        return this.primitive(w, { prim: sub, args: subArgs, node, via, depth: c.depth + 1 });
+      }
+    }
+  }
+
+  /** `ASSERT(v == current)` makes `v` the running vCPU for the rest of the function. */
+  private assertion(w: Walker, arg: SyntaxNode, node: SyntaxNode): void {
+    w.emit({ kind: 'ASSERT', expr: oneLine(textOf(arg)) }, node);
+    const m = /^\(?(\w+)==current\)?$|^\(?current==(\w+)\)?$/.exec(compact(textOf(arg)));
+    const name = m?.[1] ?? m?.[2];
+    const local = name ? w.env.scope.locals.get(name) : undefined;
+    if (local) local.current = true;
+  }
+}
+
+/** A location argument, evaluated once: what it names and what its address depends on. */
+interface ArgPlace {
+  /** The argument was `&x`: it names x. */
+  readonly isAddr: boolean;
+  readonly loc: Loc;
+  /** Index reads in the address, and a local pointer's value. */
+  readonly taint: Set<number>;
+}
+
+function argPlace(w: Walker, arg: SyntaxNode): ArgPlace {
+  let a = arg;
+  while (typeOf(a) === 'parenthesized_expression' || typeOf(a) === 'cast_expression') {
+    const inner = typeOf(a) === 'parenthesized_expression' ? parts(a)[0] : parts(a).filter((k) => typeOf(k) !== 'type_descriptor').pop();
+    if (!inner) break;
+    a = inner;
+  }
+  const isAddr = typeOf(a) === 'pointer_expression' && textOf(a).trimStart().startsWith('&');
+  const target = isAddr ? parts(a)[0] : undefined;
+  const place = w.place(target ?? a);
+  const taint = new Set(place.addrTaint);
+  if (!isAddr && place.local) w.env.scope.locals.get(place.local)?.taint.forEach((x) => taint.add(x));
+  return { isAddr: target !== undefined, loc: place.loc, taint };
+}
+
+function union(sets: readonly Set<number>[]): Set<number> {
+  const out = new Set<number>();
+  for (const s of sets) s.forEach((x) => out.add(x));
+  return out;
+}
+
+/** The location a knowledge-base LocRef names, given the evaluated argument. */
+function resolveLoc(ref: LocRef, ap: ArgPlace): Loc {
+  if (ref.field) return extendLoc(ap.loc, `${ap.isAddr ? '.' : '->'}${ref.field}`);
+  if (ref.deref && !ap.isAddr) return { ...ap.loc, text: `*${ap.loc.text}`, key: `*${ap.loc.key}` };
+  return ap.loc;
+}
+
+function extendLoc(base: Loc, part: string): Loc {
+  return { ...base, text: base.text + part, key: base.key + part };
+}
+
+/**
+ * Inlines a summarized callee: its events follow the CALL event, located at the call site,
+ * with the callee's parameters rewritten to the caller's arguments.
+ */
+function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; taint: Set<number> }): void {
+  const { callee, args, node } = c;
+  const idMap = new Map<number, number>();
+  const condMap = new Map<number, number>();
+  for (const cond of callee.conds) {
+    const id = w.conds.length;
+    condMap.set(cond.id, id);
+    w.conds.push({ ...cond, id, reads: [] });
+  }
+  const outerGuards = w.currentGuards();
+  for (const e of callee.events) {
+    if (e.kind === 'EXIT') continue;
+    const body = rewrite(e, (loc) => substitute(w, loc, callee, args));
+    const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span, ...(callee.file ? { file: callee.file } : {}) };
+    const id = w.emit(stripCommon(body), node, { ...(e.prim ? { prim: e.prim } : {}), via: [frame, ...(e.via ?? [])] });
+    const ev = w.events[id] as { guards: unknown; held: unknown; irqsOff: unknown };
+    ev.guards = [...outerGuards, ...e.guards.flatMap((g) => (condMap.has(g.cond) ? [{ cond: condMap.get(g.cond)!, value: g.value }] : []))];
+    ev.held = [...new Set([...(w.events[id]!.held), ...e.held.map((k) => rewriteKey(k, w, callee, args))])];
+    ev.irqsOff = w.events[id]!.irqsOff || e.irqsOff;
+    idMap.set(e.id, id);
+  }
+  for (const cond of callee.conds) {
+    const mapped = w.conds[condMap.get(cond.id)!]!;
+    w.conds[mapped.id] = { ...mapped, reads: cond.reads.flatMap((r) => (idMap.has(r) ? [idMap.get(r)!] : [])) };
+  }
+  for (const d of callee.deps) {
+    if (d.kind === 'ctrl') continue;
+    const from = idMap.get(d.from);
+    const to = idMap.get(d.to);
+    if (from !== undefined && to !== undefined) w.deps.push({ kind: d.kind, from, to });
+  }
+}
+
+function stripCommon(e: Event): EventBody {
+  const { id: _id, span: _span, stmt: _stmt, srcLine: _srcLine, text: _text, guards: _g, held: _h, irqsOff: _i, prim: _p, via: _v, ...body } = e;
+  return body as EventBody;
+}
+
+function rewrite(e: Event, f: (loc: Loc) => Loc): Event {
+  if ('loc' in e) return { ...e, loc: f(e.loc) } as Event;
+  if ('lock' in e) return { ...e, lock: f(e.lock) } as Event;
+  return e;
+}
+
+function rewriteKey(key: string, w: Walker, callee: Thread, args: readonly SyntaxNode[]): string {
+  // Keys are rooted at types when known, which survive the call unchanged; only keys rooted at
+  // a parameter's name need rewriting.
+  const p = callee.params.find((q) => key === q.name || key.startsWith(q.name + '-') || key.startsWith(q.name + '.'));
+  if (!p) return key;
+  return substitute(w, { text: key, key, root: p.name }, callee, args).key;
+}
+
+/** Rewrites a callee location rooted at its parameter i to the caller's argument i. */
+function substitute(w: Walker, loc: Loc, callee: Thread, args: readonly SyntaxNode[]): Loc {
+  const i = callee.params.findIndex((p) => p.name === loc.root);
+  const arg = i >= 0 ? args[i] : undefined;
+  if (!arg) return loc;
+  const isAddr = compact(textOf(arg)).startsWith('&');
+  const argPlace = w.place(isAddr ? (arg.childForFieldName('argument') ?? arg) : arg, true).loc;
+  // `*p` with p = &x is x; `p->f` with p = &x is x.f; otherwise the argument replaces the root.
+  const rooted = new RegExp(`^\\**${loc.root.replace(/[^\w]/g, '\\$&')}(?!\\w)`);
+  const rebase = (path: string, base: string): string => {
+    if (!rooted.test(path)) return path;
+    const at = path.indexOf(loc.root);
+    const stars = path.slice(0, at);
+    const rest = path.slice(at + loc.root.length);
+    if (isAddr && stars.startsWith('*')) return stars.slice(1) + base + rest;
+    if (isAddr) return stars + base + rest.replace(/^->/, '.');
+    return stars + base + rest;
+  };
+  const text = rebase(loc.text, argPlace.text);
+  const key = rebase(loc.key, argPlace.key);
+  return {
+    text, key, root: argPlace.root,
+    ...(argPlace.rootType ?? loc.rootType ? { rootType: argPlace.rootType ?? loc.rootType } : {}),
+    ...(argPlace.cpuLocal || loc.cpuLocal ? { cpuLocal: true } : {}),
+  };
+}
+

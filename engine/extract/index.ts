@@ -1,0 +1,213 @@
+// Entry points: a C file, a set of hunk fragments, or a whole parsed patch input → threads.
+// Functions are extracted in source order; a call to a function defined in the same input
+// (same file, or same side of the same patch) is summarized from that function's body.
+import type { CParser, CTree, SyntaxNode } from '../c/parser';
+import { prepareSource } from '../c/prepare';
+import { DEFAULT_KB } from '../kb/index';
+import type { KnowledgeBase, Profile } from '../kb/types';
+import type { Fragment, ParsedInput, Problem } from '../patch/types';
+import { CallContext } from './calls';
+import { functionHeader, topLevel } from './functions';
+import { Scope } from './scope';
+import { fileMap, fragmentMap, spanOf, type SourceMap } from './spans';
+import type { Result, Thread } from './types';
+import { Walker } from './walker';
+
+export * from './types';
+
+export interface ExtractOptions {
+  readonly kb?: KnowledgeBase;
+  /** Code base and architecture whose primitive definitions apply (default: Linux, generic). */
+  readonly profile?: Profile;
+  /**
+   * Summaries of functions defined elsewhere (a workspace index), consulted after the knowledge
+   * base and the bodies in the same input.
+   */
+  readonly summaries?: (name: string) => Thread | undefined;
+}
+
+/** One parsed source: a whole file, or one fragment of a patch. */
+interface Unit {
+  readonly tree: CTree;
+  readonly original: { readonly text: string; readonly shift: number };
+  readonly map: SourceMap;
+  readonly globals: Set<string>;
+  readonly functions: readonly SyntaxNode[];
+  /** Offset bound of the synthetic function when the fragment was wrapped. */
+  readonly wrapped?: { readonly name: string };
+  readonly meta: { readonly file?: string; readonly side?: 'pre' | 'post'; readonly unit?: number };
+  /** Summaries resolve within units of the same group (one file, or one side of a patch). */
+  readonly group: string;
+}
+
+interface SourceText {
+  readonly text: string;
+  readonly fragment?: Fragment;
+  readonly meta: Unit['meta'];
+  readonly group: string;
+}
+
+/** Every function of a C file. */
+export function extractC(parser: CParser, input: ExtractOptions & { text: string; path?: string }): Result<Thread[]> {
+  return run(parser, { sources: [{ text: input.text, meta: { ...(input.path ? { file: input.path } : {}) }, group: 'file' }], opts: input });
+}
+
+/** Hunk fragments of one file (from engine/patch), e.g. for a single edited hunk. */
+export function extractFragments(
+  parser: CParser,
+  input: ExtractOptions & { fragments: readonly Fragment[]; path?: string; unit?: number },
+): Result<Thread[]> {
+  return run(parser, { sources: input.fragments.map((f) => fragmentSource(f, { file: input.path, unit: input.unit })), opts: input });
+}
+
+/** Every C file of every patch in the input: pre-image and post-image threads per function. */
+export function extractPatch(parser: CParser, input: ExtractOptions & { patch: ParsedInput }): Result<Thread[]> {
+  const sources: SourceText[] = [];
+  input.patch.units.forEach((u, unit) => {
+    for (const f of u.files) {
+      const file = f.newPath ?? f.oldPath ?? undefined;
+      if (f.binary || (file !== undefined && !/\.(c|h|inc)$/.test(file))) continue;
+      for (const frag of [...f.pre, ...f.post]) sources.push(fragmentSource(frag, { file, unit }));
+    }
+  });
+  return run(parser, { sources, opts: input });
+}
+
+function fragmentSource(f: Fragment, meta: { file?: string; unit?: number }): SourceText {
+  return {
+    text: f.text,
+    fragment: f,
+    meta: { ...(meta.file ? { file: meta.file } : {}), side: f.side, ...(meta.unit !== undefined ? { unit: meta.unit } : {}) },
+    group: `${meta.unit ?? 0}:${f.side}`,
+  };
+}
+
+function run(parser: CParser, job: { sources: readonly SourceText[]; opts: ExtractOptions }): Result<Thread[]> {
+  const { sources, opts } = job;
+  const problems: Problem[] = [];
+  const units: Unit[] = [];
+  try {
+    for (const s of sources) {
+      const unit = parseUnit(parser, { source: s, kb: opts.kb ?? DEFAULT_KB, problems });
+      if (unit) units.push(unit);
+    }
+    const threads = new Extractor(units, opts, problems).all();
+    return { value: threads, problems };
+  } catch (err) {
+    // Extraction is written not to throw; this keeps a bug from taking the caller down with it.
+    problems.push({ severity: 'error', message: `internal error in extraction: ${err instanceof Error ? err.message : String(err)}`, line: 1, col: 1 });
+    return { value: [], problems };
+  } finally {
+    for (const u of units) u.tree.dispose();
+  }
+}
+
+function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase; problems: Problem[] }): Unit | undefined {
+  const { source: s, kb, problems } = job;
+  const prepared = prepareSource(s.text, {
+    fragment: s.fragment !== undefined,
+    ...(s.fragment?.section !== undefined ? { section: s.fragment.section } : {}),
+    iterators: kb.iterators,
+  });
+  const tree = parser.parse(prepared.text);
+  const map = s.fragment ? fragmentMap(s.fragment, prepared.lineOffset) : fileMap(prepared.lineOffset);
+  if (!tree) {
+    const p = map.toInput(prepared.lineOffset, 0);
+    problems.push({ severity: 'error', message: 'the C parser gave up on this text', line: p.line, col: p.col });
+    return undefined;
+  }
+  const { functions, globals } = topLevel(tree.root);
+  const shift = prepared.lineOffset > 0 ? prepared.text.indexOf('\n') + 1 : 0;
+  return {
+    tree, map, globals, functions, meta: s.meta, group: s.group, original: { text: s.text, shift },
+    ...(prepared.wrapped ? { wrapped: { name: prepared.wrapped.name } } : {}),
+  };
+}
+
+interface FnRef {
+  readonly node: SyntaxNode;
+  readonly unit: Unit;
+}
+
+class Extractor {
+  private readonly byGroup = new Map<string, Map<string, FnRef>>();
+  private readonly done = new Map<SyntaxNode['id'], Thread>();
+  private readonly inProgress = new Set<SyntaxNode['id']>();
+  private readonly kb: KnowledgeBase;
+  private readonly profile: Profile;
+  private readonly external: ExtractOptions['summaries'];
+
+  constructor(private readonly units: readonly Unit[], opts: ExtractOptions, private readonly problems: Problem[]) {
+    this.kb = opts.kb ?? DEFAULT_KB;
+    this.profile = opts.profile ?? {};
+    this.external = opts.summaries;
+    for (const unit of units) {
+      const index = this.byGroup.get(unit.group) ?? new Map<string, FnRef>();
+      this.byGroup.set(unit.group, index);
+      for (const node of unit.functions) {
+        const name = this.nameOf(node, unit);
+        // The first complete definition wins; a wrapped fragment never stands for a whole body.
+        if (name && !index.has(name) && !this.isWrapped(node, unit)) index.set(name, { node, unit });
+      }
+    }
+  }
+
+  all(): Thread[] {
+    const out: Thread[] = [];
+    for (const unit of this.units) {
+      for (const node of unit.functions) {
+        const t = this.thread({ node, unit });
+        if (t) out.push(t);
+      }
+    }
+    return out;
+  }
+
+  private isWrapped(node: SyntaxNode, unit: Unit): boolean {
+    return unit.wrapped !== undefined && node.startPosition.row === 0;
+  }
+
+  private readonly headers = new Map<SyntaxNode['id'], ReturnType<typeof functionHeader>>();
+
+  private header(node: SyntaxNode): ReturnType<typeof functionHeader> {
+    if (!this.headers.has(node.id)) this.headers.set(node.id, functionHeader(node));
+    return this.headers.get(node.id);
+  }
+
+  private nameOf(node: SyntaxNode, unit: Unit): string | undefined {
+    if (this.isWrapped(node, unit)) return unit.wrapped!.name;
+    return this.header(node)?.name;
+  }
+
+  private summary(group: string, name: string): Thread | undefined {
+    const ref = this.byGroup.get(group)?.get(name);
+    if (!ref) return this.external?.(name);
+    if (this.inProgress.has(ref.node.id)) return undefined;
+    return this.thread(ref);
+  }
+
+  private thread(ref: FnRef): Thread | undefined {
+    const cached = this.done.get(ref.node.id);
+    if (cached) return cached;
+    const header = this.header(ref.node);
+    const name = this.nameOf(ref.node, ref.unit);
+    if (!header || !name || !header.body) return undefined;
+    this.inProgress.add(ref.node.id);
+    const scope = new Scope(ref.unit.globals, this.kb.shared);
+    for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array });
+    const calls = new CallContext({ kb: this.kb, profile: this.profile, summary: (n) => this.summary(ref.unit.group, n) });
+    const walker = new Walker({ map: ref.unit.map, scope, problems: this.problems, calls, original: ref.unit.original });
+    walker.walk(header.body);
+    const thread = walker.finish({
+      name,
+      ...ref.unit.meta,
+      partial: this.isWrapped(ref.node, ref.unit),
+      span: spanOf(ref.node, ref.unit.map),
+      params: header.params.map((p) => ({ name: p.name, type: p.pointer ? `${p.type} *` : p.type })),
+    });
+    this.inProgress.delete(ref.node.id);
+    this.done.set(ref.node.id, thread);
+    return thread;
+  }
+}
+export * from './query';

@@ -1,0 +1,28 @@
+// Small read-only views of a thread that pairing and the checks ask for repeatedly.
+import type { Event, Thread } from './types';
+
+export type MemoryEvent = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
+
+export function isMemory(e: Event): e is MemoryEvent {
+  return e.kind === 'R' || e.kind === 'W' || e.kind === 'RMW';
+}
+
+/** The thread's loads, stores and RMWs, in program order. */
+export function memoryEvents(t: Thread): MemoryEvent[] {
+  return t.events.filter(isMemory);
+}
+
+/** Location keys the thread touches (type-rooted where known), for finding its peers. */
+export function locationKeys(t: Thread): Set<string> {
+  return new Set(memoryEvents(t).map((e) => e.loc.key));
+}
+
+/** Every "lock B taken while A is held" edge, with the LOCK event that takes B. */
+export function lockOrders(t: Thread): { held: string; taken: string; event: number }[] {
+  const out: { held: string; taken: string; event: number }[] = [];
+  for (const e of t.events) {
+    if (e.kind !== 'LOCK') continue;
+    for (const h of e.held) if (h !== e.lock.key) out.push({ held: h, taken: e.lock.key, event: e.id });
+  }
+  return out;
+}

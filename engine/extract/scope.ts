@@ -1,0 +1,64 @@
+// What the walker knows about names: locals and by-value parameters are private to the thread;
+// globals declared at file scope (or matched by the user's `shared` patterns) are shared.
+export interface LocalVar {
+  /** The declared type without the declarator: `struct vcpu`, `unsigned long`. */
+  readonly type: string;
+  readonly pointer: boolean;
+  readonly array: boolean;
+  /** Events whose values the variable currently holds (for data/address/control deps). */
+  taint: Set<number>;
+  /** Set when the variable is `current` (assigned from it or asserted equal to it). */
+  current: boolean;
+}
+
+export class Scope {
+  readonly locals = new Map<string, LocalVar>();
+
+  constructor(
+    /** Names declared at file scope in the same source (and static locals). */
+    readonly globals: ReadonlySet<string>,
+    readonly sharedPatterns: readonly RegExp[],
+  ) {}
+
+  declare(name: string, v: Omit<LocalVar, 'taint' | 'current'>): LocalVar {
+    const local: LocalVar = { ...v, taint: new Set(), current: false };
+    this.locals.set(name, local);
+    return local;
+  }
+
+  isGlobal(name: string): boolean {
+    if (this.locals.has(name)) return false;
+    return this.globals.has(name) || this.sharedPatterns.some((re) => re.test(name));
+  }
+
+  /** A snapshot of every local's taint, to merge the arms of a branch. */
+  saveTaint(): Map<string, Set<number>> {
+    return new Map([...this.locals].map(([k, v]) => [k, new Set(v.taint)]));
+  }
+
+  /** After both arms: a local carries what either arm could have left in it. */
+  mergeTaint(other: Map<string, Set<number>>): void {
+    for (const [k, t] of other) {
+      const v = this.locals.get(k);
+      if (v) for (const id of t) v.taint.add(id);
+    }
+  }
+
+  restoreTaint(saved: Map<string, Set<number>>): void {
+    for (const [k, t] of saved) {
+      const v = this.locals.get(k);
+      if (v) v.taint = new Set(t);
+    }
+  }
+}
+
+/** Text without whitespace or comments, for access paths and argument display. */
+export function compact(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, '');
+}
+
+/** Single-spaced text, for showing an expression in one line. */
+export function oneLine(text: string, max = 100): string {
+  const t = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
+  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}

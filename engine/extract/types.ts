@@ -1,0 +1,132 @@
+// Threads of events: what extraction hands to pairing, checks and the litmus translation.
+// One event per memory-model action, in program order, each with its exact span in the input.
+import type { Problem } from '../patch/types';
+import type { FenceKind, LockMode, ReadAnnot, RmwAnnot, RmwOp, Tag, WriteAnnot } from '../kb/types';
+
+export type { Problem };
+
+/** 1-based, in the input document (the .c file, or the .patch/.eml text); `endCol` is exclusive. */
+export interface Span {
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+}
+
+/** A shared memory location as an access path. */
+export interface Loc {
+  /** The path as written, without spaces: `v->arch.sctlr`, `p->status`, `*flags`, `ring[]`. */
+  readonly text: string;
+  /**
+   * The same path rooted at the root's type when known, for matching accesses across
+   * functions whose variables are named differently: `struct vcpu->arch.sctlr`.
+   */
+  readonly key: string;
+  readonly root: string;
+  readonly rootType?: string;
+  /** The root is the running vCPU/CPU (`current`, or a variable asserted or set to it). */
+  readonly cpuLocal?: boolean;
+}
+
+/** The event runs only when condition `cond` evaluated to `value`. */
+export interface Guard {
+  readonly cond: number;
+  readonly value: boolean;
+}
+
+export interface Cond {
+  readonly id: number;
+  /** if/loop/switch statements, `?:`, and the right operand of `&&`/`||`. */
+  readonly kind: 'if' | 'loop' | 'switch' | 'ternary' | 'logical';
+  readonly text: string;
+  readonly span: Span;
+  /** Read or RMW events whose values reach the condition (directly or through locals). */
+  readonly reads: readonly number[];
+}
+
+/** A callee whose summary produced the event: the call site is the event's span. */
+export interface ViaFrame {
+  readonly callee: string;
+  readonly resolution: 'kb' | 'body';
+  /** Where the access sits inside the callee's body, when the body was in view... */
+  readonly calleeSpan?: Span;
+  /** ...and in which file, when the callee's thread came from a file. */
+  readonly file?: string;
+}
+
+export interface EventCommon {
+  /** Index in `Thread.events`. */
+  readonly id: number;
+  readonly span: Span;
+  /**
+   * The innermost statement containing the event (the `if` for a read in its condition, the
+   * call site for an event from a callee): where a fix inserts a barrier before or after.
+   */
+  readonly stmt: Span;
+  /** Line in the source file (the patched/pre-image file for patch input). */
+  readonly srcLine: number;
+  /** The source text of the expression that produced the event. */
+  readonly text: string;
+  /** Structural guards (enclosing branches) and early-exit guards, outermost first. */
+  readonly guards: readonly Guard[];
+  /** Keys of the locks held when the event runs, in acquisition order. */
+  readonly held: readonly string[];
+  readonly irqsOff: boolean;
+  /** The knowledge-base primitive that produced it (`smp_wmb`, `set_bit`, `spin_lock`). */
+  readonly prim?: string;
+  readonly via?: readonly ViaFrame[];
+}
+
+export type EventBody =
+  | { readonly kind: 'R'; readonly loc: Loc; readonly annot: ReadAnnot }
+  | { readonly kind: 'W'; readonly loc: Loc; readonly annot: WriteAnnot; readonly value?: string }
+  | {
+    readonly kind: 'RMW'; readonly loc: Loc; readonly annot: RmwAnnot; readonly rmw: RmwOp;
+    readonly bit?: string; readonly value?: string; readonly failure?: 'ordered' | 'unordered';
+  }
+  | { readonly kind: 'F'; readonly fence: FenceKind }
+  | { readonly kind: 'LOCK' | 'UNLOCK'; readonly lock: Loc; readonly mode: LockMode }
+  | { readonly kind: 'IRQ'; readonly state: 'off' | 'on' | 'restore' }
+  | {
+    readonly kind: 'CALL'; readonly callee: string; readonly args: readonly string[];
+    /** kb: the knowledge base describes it; body: summarized from its body; opaque: unknown. */
+    readonly resolution: 'kb' | 'body' | 'opaque';
+    readonly tags: readonly Tag[];
+    /** The knowledge-base citation, for kb calls. */
+    readonly source?: string;
+  }
+  /** `return` or `goto`: this path leaves the function (or jumps to a label) here. */
+  | { readonly kind: 'EXIT'; readonly how: 'return' | 'goto'; readonly label?: string }
+  | { readonly kind: 'ASSERT'; readonly expr: string };
+
+export type Event = EventCommon & EventBody;
+export type EventKind = Event['kind'];
+
+export interface Dep {
+  readonly kind: 'addr' | 'data' | 'ctrl';
+  /** A read (or RMW) event. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface Thread {
+  /** The function name (the hunk's function context for a wrapped fragment). */
+  readonly name: string;
+  readonly file?: string;
+  /** For patch input: which image of the file the function comes from. */
+  readonly side?: 'pre' | 'post';
+  /** Index of the patch in a series, for patch input. */
+  readonly unit?: number;
+  /** True when the function was recovered from a fragment that starts inside it. */
+  readonly partial: boolean;
+  readonly span: Span;
+  readonly params: readonly { readonly name: string; readonly type: string }[];
+  readonly events: readonly Event[];
+  readonly conds: readonly Cond[];
+  readonly deps: readonly Dep[];
+}
+
+export interface Result<T> {
+  readonly value: T;
+  readonly problems: readonly Problem[];
+}

@@ -1,0 +1,591 @@
+// One function body → one Thread. Statements are walked in program order; both arms of a
+// branch are kept, their events guarded by the branch condition; an arm that ends in
+// `return`/`goto` guards everything after the branch with the opposite value.
+import { kids, operatorBetween, parts, textOf, typeOf, type SyntaxNode } from '../c/parser';
+import type { Problem } from '../patch/types';
+import { spanOf, type SourceMap } from './spans';
+import { compact, oneLine, Scope } from './scope';
+import type { Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
+import type { CallContext } from './calls';
+
+/** How a statement leaves the straight-line flow: the function, or the enclosing loop/switch. */
+type Exit = undefined | 'return' | 'goto' | 'break' | 'continue';
+
+/** A location an lvalue names, and the events its address computation read. */
+export interface Place {
+  readonly loc: Loc;
+  readonly shared: boolean;
+  /** Set when the place is a whole local variable (so an assignment updates its taint). */
+  readonly local?: string;
+  readonly addrTaint: Set<number>;
+}
+
+interface LockState {
+  held: string[];
+  irqsOff: boolean;
+  irqStack: boolean[];
+}
+
+export interface WalkerEnv {
+  readonly map: SourceMap;
+  readonly scope: Scope;
+  readonly problems: Problem[];
+  readonly calls: CallContext;
+  /** The source as the user wrote it (before masking), and where it starts in the parsed text. */
+  readonly original: { readonly text: string; readonly shift: number };
+}
+
+export class Walker {
+  readonly events: Event[] = [];
+  readonly conds: Cond[] = [];
+  readonly deps: Dep[] = [];
+  private readonly guards: Guard[] = [];
+  private exitGuards: { guard: Guard; how: NonNullable<Exit> }[] = [];
+  /** Exit-guard depth at each enclosing switch, so a case does not inherit the last case's break. */
+  private readonly switchMarks: number[] = [];
+  state: LockState = { held: [], irqsOff: false, irqStack: [] };
+  /** The statement being walked, and its span once an event needed it. */
+  private stmt: SyntaxNode | undefined;
+  private stmtSpan: Span | undefined;
+
+  constructor(readonly env: WalkerEnv) {}
+
+  // ---- events ----------------------------------------------------------------------------
+
+  emit(body: EventBody, node: SyntaxNode, extra: { prim?: string; via?: readonly ViaFrame[] } = {}): number {
+    const id = this.events.length;
+    const event = {
+      id,
+      span: spanOf(node, this.env.map),
+      stmt: this.stmtSpan ??= spanOf(this.stmt ?? node, this.env.map),
+      srcLine: this.env.map.srcLine(node.startPosition.row),
+      text: oneLine(this.sourceText(node)),
+      guards: this.currentGuards(),
+      held: [...this.state.held],
+      irqsOff: this.state.irqsOff,
+      ...(extra.prim ? { prim: extra.prim } : {}),
+      ...(extra.via && extra.via.length > 0 ? { via: extra.via } : {}),
+      ...body,
+    } as Event;
+    this.events.push(event);
+    this.applyLockEffect(body);
+    return id;
+  }
+
+  /** A node's text as written: masking only changed the parsed copy, at the same offsets. */
+  sourceText(node: SyntaxNode): string {
+    const { text, shift } = this.env.original;
+    const from = node.startIndex - shift;
+    const to = node.endIndex - shift;
+    return from >= 0 && to <= text.length ? text.slice(from, to) : textOf(node);
+  }
+
+  currentGuards(): Guard[] {
+    return [...this.guards, ...this.exitGuards.map((g) => g.guard)];
+  }
+
+  addDeps(kind: 'addr' | 'data', from: Iterable<number>, to: number): void {
+    for (const f of from) if (f < to) this.deps.push({ kind, from: f, to });
+  }
+
+  private applyLockEffect(body: EventBody): void {
+    const s = this.state;
+    if (body.kind === 'LOCK') s.held = [...s.held, body.lock.key];
+    else if (body.kind === 'UNLOCK') {
+      const at = s.held.lastIndexOf(body.lock.key);
+      s.held = at >= 0 ? [...s.held.slice(0, at), ...s.held.slice(at + 1)] : s.held;
+    } else if (body.kind === 'IRQ') {
+      if (body.state === 'off') {
+        s.irqStack = [...s.irqStack, s.irqsOff];
+        s.irqsOff = true;
+      } else if (body.state === 'on') {
+        s.irqStack = [];
+        s.irqsOff = false;
+      } else {
+        s.irqsOff = s.irqStack[s.irqStack.length - 1] ?? false;
+        s.irqStack = s.irqStack.slice(0, -1);
+      }
+    }
+  }
+
+  newCond(kind: Cond['kind'], node: SyntaxNode, reads: Set<number>): number {
+    const id = this.conds.length;
+    this.conds.push({ id, kind, text: oneLine(this.sourceText(node)), span: spanOf(node, this.env.map), reads: [...reads].sort((a, b) => a - b) });
+    return id;
+  }
+
+  withGuard<T>(guard: Guard, fn: () => T): T {
+    this.guards.push(guard);
+    try {
+      return fn();
+    } finally {
+      this.guards.pop();
+    }
+  }
+
+  // ---- statements ------------------------------------------------------------------------
+
+  walk(node: SyntaxNode): Exit {
+    const type = typeOf(node);
+    if (type !== 'compound_statement' && (type.endsWith('_statement') || type === 'declaration')) {
+      const saved = [this.stmt, this.stmtSpan] as const;
+      this.stmt = node;
+      this.stmtSpan = undefined;
+      try {
+        return this.statement(node, type);
+      } finally {
+        [this.stmt, this.stmtSpan] = saved;
+      }
+    }
+    return this.statement(node, type);
+  }
+
+  private statement(node: SyntaxNode, type: string): Exit {
+    switch (type) {
+      case 'compound_statement':
+      case 'translation_unit': {
+        let exit: Exit;
+        for (const k of kids(node)) {
+          const e = this.walk(k);
+          exit = typeOf(k) === 'labeled_statement' ? e : exit ?? e;
+        }
+        return exit;
+      }
+      case 'declaration':
+        this.declaration(node);
+        return undefined;
+      case 'expression_statement': {
+        const e = kids(node)[0];
+        if (e) this.eval(e);
+        return undefined;
+      }
+      case 'if_statement':
+        return this.ifStatement(node);
+      case 'while_statement':
+      case 'for_statement':
+        this.loop(node);
+        return undefined;
+      case 'do_statement': {
+        const body = node.childForFieldName('body');
+        const mark = this.exitGuards.length;
+        if (body) this.walk(body);
+        this.closeLoopExits(mark);
+        const c = node.childForFieldName('condition');
+        if (c) this.newCond('loop', c, this.eval(c));
+        return undefined;
+      }
+      case 'switch_statement': {
+        const c = node.childForFieldName('condition');
+        const cond = this.newCond('switch', c ?? node, c ? this.eval(c) : new Set());
+        const body = node.childForFieldName('body');
+        const mark = this.exitGuards.length;
+        this.switchMarks.push(mark);
+        if (body) this.withGuard({ cond, value: true }, () => this.walk(body));
+        this.switchMarks.pop();
+        this.closeLoopExits(mark);
+        return undefined;
+      }
+      case 'case_statement': {
+        // Each case starts afresh: a break in the previous case does not guard this one.
+        this.closeLoopExits(this.switchMarks[this.switchMarks.length - 1] ?? -1);
+        const value = node.childForFieldName('value');
+        let exit: Exit;
+        for (const k of kids(node)) if (!value || k.id !== value.id) exit = exit ?? this.walk(k);
+        return exit === 'break' ? undefined : exit;
+      }
+      case 'return_statement': {
+        const e = kids(node)[0];
+        if (e) this.eval(e);
+        this.emit({ kind: 'EXIT', how: 'return' }, node);
+        return 'return';
+      }
+      case 'goto_statement': {
+        const label = node.childForFieldName('label')?.text;
+        this.emit({ kind: 'EXIT', how: 'goto', ...(label ? { label } : {}) }, node);
+        return 'goto';
+      }
+      case 'labeled_statement':
+        // Code after a label is reached by the gotos that jumped here too.
+        this.exitGuards = this.exitGuards.filter((g) => g.how !== 'goto');
+        for (const k of kids(node)) if (typeOf(k) !== 'statement_identifier') return this.walk(k);
+        return undefined;
+      case 'break_statement':
+        return 'break';
+      case 'continue_statement':
+        return 'continue';
+      case 'comment':
+      case 'preproc_call':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_include':
+      case 'function_definition':
+      case 'type_definition':
+      case 'struct_specifier':
+        return undefined;
+      case 'gnu_asm_expression':
+        this.unsupported('inline asm', node);
+        return undefined;
+      case 'ERROR':
+        this.problem('info', 'C not understood here; accesses inside may be missing', node);
+        for (const k of kids(node)) this.walkOrEval(k);
+        return undefined;
+      default:
+        if (isExpression(node)) this.eval(node);
+        else for (const k of kids(node)) this.walk(k);
+        return undefined;
+    }
+  }
+
+  private walkOrEval(node: SyntaxNode): void {
+    if (isExpression(node)) this.eval(node);
+    else this.walk(node);
+  }
+
+  private declaration(node: SyntaxNode): void {
+    const type = oneLine(node.childForFieldName('type')?.text ?? '');
+    const isStatic = kids(node).some((k) => typeOf(k) === 'storage_class_specifier' && textOf(k) === 'static');
+    for (const d of kids(node)) {
+      const declarator = typeOf(d) === 'init_declarator' ? d.childForFieldName('declarator') : d;
+      if (!declarator || !/declarator$|^identifier$/.test(typeOf(declarator))) continue;
+      const name = declaratorName(declarator);
+      if (!name) continue;
+      const value = typeOf(d) === 'init_declarator' ? d.childForFieldName('value') : null;
+      const taint = value ? this.eval(value) : new Set<number>();
+      if (isStatic) continue;
+      const local = this.env.scope.declare(name, { type, pointer: hasPointer(declarator), array: hasArray(declarator) });
+      local.taint = taint;
+      if (value && compact(textOf(value)) === 'current') local.current = true;
+    }
+  }
+
+  private ifStatement(node: SyntaxNode): Exit {
+    const [c, then, elseClause] = parts(node);
+    const cond = this.newCond('if', c ?? node, c ? this.eval(c) : new Set());
+    const scope = this.env.scope;
+    const before = this.snapshot();
+    const taint0 = scope.saveTaint();
+    const e1 = then ? this.withGuard({ cond, value: true }, () => this.walk(then)) : undefined;
+    const afterThen = this.snapshot();
+    const taint1 = scope.saveTaint();
+    this.restore(before);
+    scope.restoreTaint(taint0);
+    let alt = elseClause ?? null;
+    if ((alt ? typeOf(alt) : undefined) === 'else_clause') alt = parts(alt)[0] ?? null;
+    const e2 = alt ? this.withGuard({ cond, value: false }, () => this.walk(alt!)) : undefined;
+    const afterElse = this.snapshot();
+    scope.mergeTaint(taint1);
+    if (e1 && e2) {
+      this.restore(before);
+      return e1 === e2 ? e1 : e1 === 'return' || e2 === 'return' ? 'return' : e1;
+    }
+    if (e1) {
+      this.restore(afterElse);
+      this.exitGuards.push({ guard: { cond, value: false }, how: e1 });
+    } else if (e2) {
+      this.restore(afterThen);
+      this.exitGuards.push({ guard: { cond, value: true }, how: e2 });
+    } else {
+      this.restore(mergeStates(afterThen, afterElse));
+    }
+    return undefined;
+  }
+
+  private loop(node: SyntaxNode): void {
+    const init = node.childForFieldName('initializer');
+    if (init) this.walkOrEval(init);
+    const c = node.childForFieldName('condition');
+    const cond = this.newCond('loop', c ?? node, c ? this.eval(c) : new Set());
+    const before = this.snapshot();
+    const mark = this.exitGuards.length;
+    this.withGuard({ cond, value: true }, () => {
+      const body = node.childForFieldName('body');
+      if (body) this.walk(body);
+      const update = node.childForFieldName('update');
+      if (update) this.eval(update);
+    });
+    this.closeLoopExits(mark);
+    // A loop body that runs zero times must leave the lock state as it was.
+    this.restore(mergeStates(before, this.snapshot()));
+  }
+
+  /** Leaving a loop or switch: its break/continue exits no longer guard what follows. */
+  private closeLoopExits(mark: number): void {
+    if (mark < 0) return;
+    this.exitGuards = [
+      ...this.exitGuards.slice(0, mark),
+      ...this.exitGuards.slice(mark).filter((g) => g.how !== 'break' && g.how !== 'continue'),
+    ];
+  }
+
+  private snapshot(): LockState {
+    return { held: [...this.state.held], irqsOff: this.state.irqsOff, irqStack: [...this.state.irqStack] };
+  }
+
+  private restore(s: LockState): void {
+    this.state = { held: [...s.held], irqsOff: s.irqsOff, irqStack: [...s.irqStack] };
+  }
+
+  // ---- expressions -----------------------------------------------------------------------
+
+  /** Evaluates an rvalue, emitting its events; returns the read events its value depends on. */
+  eval(node: SyntaxNode): Set<number> {
+    switch (typeOf(node)) {
+      case 'identifier': {
+        const local = this.env.scope.locals.get(textOf(node));
+        if (local) return new Set(local.taint);
+        if (this.env.scope.isGlobal(textOf(node))) return this.read(this.place(node), node);
+        return new Set();
+      }
+      case 'field_expression':
+      case 'subscript_expression':
+        return this.read(this.place(node), node);
+      case 'pointer_expression': {
+        const arg = parts(node)[0];
+        if (!arg) return new Set();
+        if (textOf(node).trimStart().startsWith('&')) return this.place(arg).addrTaint;
+        return this.read(this.place(node), node);
+      }
+      case 'assignment_expression':
+        return this.assignment(node);
+      case 'update_expression': {
+        const arg = node.childForFieldName('argument');
+        return arg ? this.readModifyWrite(arg, node, new Set()) : new Set();
+      }
+      case 'call_expression':
+        return this.env.calls.call(this, node);
+      case 'conditional_expression': {
+        const c = node.childForFieldName('condition');
+        const cond = this.newCond('ternary', c ?? node, c ? this.eval(c) : new Set());
+        const out = new Set<number>();
+        const a = node.childForFieldName('consequence');
+        const b = node.childForFieldName('alternative');
+        if (a) this.withGuard({ cond, value: true }, () => this.eval(a)).forEach((x) => out.add(x));
+        if (b) this.withGuard({ cond, value: false }, () => this.eval(b)).forEach((x) => out.add(x));
+        return out;
+      }
+      case 'binary_expression': {
+        const [left, right] = parts(node);
+        const op = left && right ? operatorBetween(node, left, right) : undefined;
+        const out = left ? this.eval(left) : new Set<number>();
+        if (right && (op === '&&' || op === '||')) {
+          const cond = this.newCond('logical', left ?? node, out);
+          this.withGuard({ cond, value: op === '&&' }, () => this.eval(right)).forEach((x) => out.add(x));
+        } else if (right) this.eval(right).forEach((x) => out.add(x));
+        return out;
+      }
+      case 'sizeof_expression':
+      case 'alignof_expression':
+      case 'offsetof_expression':
+      case 'number_literal':
+      case 'string_literal':
+      case 'concatenated_string':
+      case 'char_literal':
+      case 'true':
+      case 'false':
+      case 'null':
+      case 'type_descriptor':
+        return new Set();
+      case 'gnu_asm_expression':
+        this.unsupported('inline asm', node);
+        return new Set();
+      case 'compound_statement':
+        this.walk(node);
+        return new Set();
+      default: {
+        const out = new Set<number>();
+        for (const k of kids(node)) if (typeOf(k) !== 'type_descriptor') this.eval(k).forEach((x) => out.add(x));
+        return out;
+      }
+    }
+  }
+
+  private assignment(node: SyntaxNode): Set<number> {
+    const [left, right] = parts(node);
+    const op = left && right ? operatorBetween(node, left, right) : '=';
+    const value = right ? this.eval(right) : new Set<number>();
+    if (!left) return value;
+    const asWrite = this.env.calls.lvalueCall(this, left, value, right ?? node);
+    if (asWrite) return value;
+    if (op !== '=') return this.readModifyWrite(left, node, value);
+    const place = this.place(left);
+    if (place.local) {
+      const local = this.env.scope.locals.get(place.local);
+      if (local) {
+        local.taint = new Set(value);
+        if (right && compact(textOf(right)) === 'current') local.current = true;
+      }
+      return value;
+    }
+    if (!place.shared) return value;
+    const id = this.emit({ kind: 'W', loc: place.loc, annot: 'plain', ...(right ? { value: oneLine(textOf(right), 60) } : {}) }, node);
+    this.addDeps('addr', place.addrTaint, id);
+    this.addDeps('data', value, id);
+    return value;
+  }
+
+  /** `x += v`, `x++`: a plain read then a plain write of a shared place (not an atomic RMW). */
+  private readModifyWrite(target: SyntaxNode, node: SyntaxNode, value: Set<number>): Set<number> {
+    const place = this.place(target);
+    if (place.local) {
+      const local = this.env.scope.locals.get(place.local);
+      if (local) value.forEach((x) => local.taint.add(x));
+      return new Set(local?.taint ?? []);
+    }
+    if (!place.shared) return value;
+    const r = this.emit({ kind: 'R', loc: place.loc, annot: 'plain' }, target);
+    this.addDeps('addr', place.addrTaint, r);
+    const w = this.emit({ kind: 'W', loc: place.loc, annot: 'plain' }, node);
+    this.addDeps('addr', place.addrTaint, w);
+    this.addDeps('data', new Set([r, ...value]), w);
+    return new Set([r]);
+  }
+
+  private read(place: Place, node: SyntaxNode): Set<number> {
+    if (place.local) return new Set(this.env.scope.locals.get(place.local)?.taint ?? []);
+    if (!place.shared) return place.addrTaint;
+    const id = this.emit({ kind: 'R', loc: place.loc, annot: 'plain' }, node);
+    this.addDeps('addr', place.addrTaint, id);
+    return new Set([id]);
+  }
+
+  /**
+   * The location an lvalue expression names (without reading it). Index expressions and other
+   * sub-expressions are evaluated (emitting their reads) unless `pure` is set, which only names.
+   */
+  place(node: SyntaxNode, pure = false): Place {
+    const scope = this.env.scope;
+    switch (typeOf(node)) {
+      case 'parenthesized_expression':
+      case 'cast_expression': {
+        const inner = node.childForFieldName('value') ?? kids(node).filter((k) => typeOf(k) !== 'type_descriptor').pop();
+        return inner ? this.place(inner, pure) : opaquePlace(node, new Set());
+      }
+      case 'identifier': {
+        const name = textOf(node);
+        const local = scope.locals.get(name);
+        const isCurrent = name === 'current' || local?.current === true;
+        const loc: Loc = { text: name, key: local?.type || name, root: name, ...(local ? { rootType: local.type } : {}), ...(isCurrent ? { cpuLocal: true } : {}) };
+        if (local) return { loc, shared: false, local: name, addrTaint: new Set() };
+        return { loc, shared: scope.isGlobal(name), addrTaint: new Set() };
+      }
+      case 'field_expression': {
+        const [arg, fieldNode] = parts(node);
+        if (!arg || !fieldNode) return opaquePlace(node, new Set());
+        const field = textOf(fieldNode);
+        const base = this.place(arg, pure);
+        const arrow = operatorBetween(node, arg, fieldNode) === '->';
+        const sep = arrow ? '->' : '.';
+        // Through a pointer the base is the pointer's value: a local pointer's taint is an
+        // address dependency of the access.
+        const addrTaint = new Set(base.addrTaint);
+        if (arrow && base.local) scope.locals.get(base.local)?.taint.forEach((x) => addrTaint.add(x));
+        const loc = extend(base.loc, sep + field, sep + field);
+        const shared = arrow || base.shared || scope.sharedPatterns.some((re) => re.test(loc.text));
+        return { loc, shared, addrTaint };
+      }
+      case 'subscript_expression': {
+        const arg = node.childForFieldName('argument');
+        const index = node.childForFieldName('index') ?? kids(node)[1];
+        if (!arg) return opaquePlace(node, new Set());
+        const base = this.place(arg, pure);
+        const addrTaint = new Set(base.addrTaint);
+        if (index && !pure) this.eval(index).forEach((x) => addrTaint.add(x));
+        const baseLocal = base.local ? scope.locals.get(base.local) : undefined;
+        if (baseLocal?.pointer) baseLocal.taint.forEach((x) => addrTaint.add(x));
+        const loc = extend(base.loc, `[${compact(index?.text ?? '')}]`, '[]');
+        const shared = base.shared || (baseLocal ? baseLocal.pointer : !base.local);
+        return { loc, shared, addrTaint };
+      }
+      case 'pointer_expression': {
+        const arg = parts(node)[0];
+        if (!arg) return opaquePlace(node, new Set());
+        if (textOf(node).trimStart().startsWith('&')) return { ...this.place(arg, pure), shared: false, local: undefined };
+        const base = this.place(arg, pure);
+        const addrTaint = new Set(base.addrTaint);
+        if (base.local) scope.locals.get(base.local)?.taint.forEach((x) => addrTaint.add(x));
+        const loc: Loc = { ...base.loc, text: `*${base.loc.text}`, key: `*${base.loc.key}` };
+        return { loc, shared: true, addrTaint };
+      }
+      default:
+        return opaquePlace(node, pure ? new Set() : this.eval(node));
+    }
+  }
+
+  // ---- problems ----------------------------------------------------------------------------
+
+  problem(severity: Problem['severity'], message: string, node: SyntaxNode): void {
+    const p = this.env.map.toInput(node.startPosition.row, node.startPosition.column);
+    if (this.env.problems.some((q) => q.line === p.line && q.message === message)) return;
+    this.env.problems.push({ severity, message, line: p.line, col: p.col });
+  }
+
+  unsupported(what: string, node: SyntaxNode): void {
+    const p = this.env.map.toInput(node.startPosition.row, node.startPosition.column);
+    const [name, why] = what.split(/ (?=\()/);
+    this.problem('warning', `unsupported: ${name} at ${p.line}:${p.col}${why ? ` ${why}` : ''}`, node);
+  }
+
+  finish(meta: Omit<Thread, 'events' | 'conds' | 'deps'>): Thread {
+    const deps = [...this.deps];
+    const seen = new Set(deps.map((d) => `${d.kind}:${d.from}:${d.to}`));
+    for (const e of this.events) {
+      if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
+      for (const g of e.guards) {
+        for (const from of this.conds[g.cond]?.reads ?? []) {
+          const key = `ctrl:${from}:${e.id}`;
+          if (from < e.id && !seen.has(key)) {
+            seen.add(key);
+            deps.push({ kind: 'ctrl', from, to: e.id });
+          }
+        }
+      }
+    }
+    deps.sort((a, b) => a.to - b.to || a.from - b.from || a.kind.localeCompare(b.kind));
+    return { ...meta, events: this.events, conds: this.conds, deps };
+  }
+}
+
+function extend(base: Loc, textPart: string, keyPart: string): Loc {
+  return { ...base, text: base.text + textPart, key: base.key + keyPart };
+}
+
+function opaquePlace(node: SyntaxNode, addrTaint: Set<number>): Place {
+  const text = compact(textOf(node));
+  return { loc: { text, key: text, root: text }, shared: false, addrTaint };
+}
+
+function mergeStates(a: LockState, b: LockState): LockState {
+  // Locks held after a branch are those held on both arms (the checks see each arm's events).
+  return { held: a.held.filter((k) => b.held.includes(k)), irqsOff: a.irqsOff && b.irqsOff, irqStack: a.irqStack };
+}
+
+const EXPRESSIONS = new Set([
+  'identifier', 'number_literal', 'string_literal', 'char_literal', 'true', 'false', 'null',
+  'parenthesized_expression', 'comma_expression', 'initializer_list', 'concatenated_string',
+]);
+
+export function isExpression(node: SyntaxNode): boolean {
+  return typeOf(node).endsWith('_expression') || EXPRESSIONS.has(typeOf(node));
+}
+
+export function declaratorName(node: SyntaxNode): string | undefined {
+  if (typeOf(node) === 'identifier' || typeOf(node) === 'field_identifier') return textOf(node);
+  const inner = node.childForFieldName('declarator');
+  if (inner) return declaratorName(inner);
+  const id = kids(node).find((k) => typeOf(k) === 'identifier');
+  return id?.text;
+}
+
+function hasPointer(node: SyntaxNode): boolean {
+  if (typeOf(node) === 'pointer_declarator') return true;
+  const inner = node.childForFieldName('declarator');
+  return inner ? hasPointer(inner) : false;
+}
+
+function hasArray(node: SyntaxNode): boolean {
+  if (typeOf(node) === 'array_declarator') return true;
+  const inner = node.childForFieldName('declarator');
+  return inner ? hasArray(inner) : false;
+}
+
+export { hasPointer, hasArray };

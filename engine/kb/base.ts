@@ -1,0 +1,17 @@
+// Assembles the tables (and any user entries) into one name → entries map.
+import { KVM } from './kvm';
+import { LINUX } from './linux';
+import { XEN } from './xen';
+import type { KnowledgeBase, Primitive } from './types';
+
+export function makeKnowledgeBase(extra: { primitives?: readonly Primitive[]; iterators?: readonly string[]; shared?: readonly RegExp[] } = {}): KnowledgeBase {
+  const primitives = new Map<string, Primitive[]>();
+  for (const p of [...LINUX, ...XEN, ...KVM, ...(extra.primitives ?? [])]) {
+    const list = primitives.get(p.name) ?? [];
+    // A user entry replaces the built-in ones of the same name.
+    if (extra.primitives?.includes(p)) list.length = 0;
+    list.push(p);
+    primitives.set(p.name, list);
+  }
+  return { primitives, iterators: extra.iterators ?? [], shared: extra.shared ?? [] };
+}

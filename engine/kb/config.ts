@@ -1,0 +1,130 @@
+// `.hvbarrier.json`: users extend the knowledge base without code. The engine receives the
+// text (the CLI or server reads the file); anything malformed becomes a problem, never a throw.
+//
+// {
+//   "barriers":  { "my_wmb": "wmb" },                               // fence kind
+//   "accessors": { "MY_READ": { "access": "read", "order": "once" }, // read|write|lvalue,
+//                  "my_store_rel": { "access": "write", "order": "release", "pointer": true } },
+//   "locks":     { "my_lock": "lock", "my_unlock": { "op": "unlock", "irq": "restore" } },
+//   "functions": { "my_sleepy_wait": { "tags": ["sleeps"] } },
+//   "shared":    ["^pcpu_", "->pending$"],                          // regexes on access paths
+//   "iterators": ["for_every_widget"]                                // loop macros
+// }
+import type { Problem } from '../patch/types';
+import { makeKnowledgeBase } from './base';
+import { F, IRQ, LOCK, R, UNLOCK, W, lval, ptr } from './build';
+import type { Effect, FenceKind, KnowledgeBase, LockMode, Primitive, Tag } from './types';
+
+export interface ConfigResult {
+  readonly kb: KnowledgeBase;
+  readonly problems: readonly Problem[];
+}
+
+const FENCES: readonly FenceKind[] = [
+  'mb', 'rmb', 'wmb', 'barrier', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock',
+  'after-srcu-read-unlock', 'rcu-lock', 'rcu-unlock', 'sync-rcu',
+];
+const TAGS: readonly Tag[] = ['sleeps', 'softirq', 'must-not-hold-lock', 'kick', 'wake', 'reinject', 'pause', 'hidden-lock', 'transparent'];
+const KEYS = ['barriers', 'accessors', 'locks', 'functions', 'shared', 'iterators'];
+const SOURCE = 'config: .hvbarrier.json';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isObject(v: Json | undefined): v is { [k: string]: Json } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function loadConfig(text: string): ConfigResult {
+  const problems: Problem[] = [];
+  const at = (needle: string, message: string): void => {
+    problems.push({ severity: 'error', message, ...positionOf(text, text.indexOf(needle)) });
+  };
+  let root: Json;
+  try {
+    root = JSON.parse(text) as Json;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(msg);
+    problems.push({ severity: 'error', message: `.hvbarrier.json is not valid JSON: ${msg}`, ...positionOf(text, pos ? Number(pos[1]) : 0) });
+    return { kb: makeKnowledgeBase(), problems };
+  }
+  if (!isObject(root)) {
+    at('', '.hvbarrier.json must hold an object');
+    return { kb: makeKnowledgeBase(), problems };
+  }
+  for (const key of Object.keys(root)) if (!KEYS.includes(key)) at(`"${key}"`, `unknown key '${key}' (expected one of ${KEYS.join(', ')})`);
+
+  const primitives: Primitive[] = [];
+  const add = (name: string, kind: Primitive['kind'], effects: Effect[], extra: Partial<Primitive> = {}): void => {
+    primitives.push({ name, os: ['linux', 'xen'], kind, effects, source: SOURCE, ...extra });
+  };
+  forEntries(root.barriers, 'barriers', at, (name, v) => {
+    if (typeof v === 'string' && (FENCES as readonly string[]).includes(v)) add(name, 'fence', [F(v as FenceKind)]);
+    else at(`"${name}"`, `barrier '${name}': expected one of ${FENCES.join(', ')}`);
+  });
+  forEntries(root.accessors, 'accessors', at, (name, v) => {
+    const access = isObject(v) ? v.access : undefined;
+    const order = isObject(v) ? v.order ?? 'once' : undefined;
+    const loc = isObject(v) && v.pointer === true ? ptr(0) : lval(0);
+    if (access === 'read' && (order === 'once' || order === 'acquire' || order === 'plain')) add(name, 'access', [R(loc, order)]);
+    else if (access === 'write' && (order === 'once' || order === 'release' || order === 'plain')) add(name, 'access', [W(loc, order, 1)]);
+    else if (access === 'lvalue' && (order === 'once' || order === 'plain')) add(name, 'access', [R(loc, order)], { lvalue: true });
+    else at(`"${name}"`, `accessor '${name}': expected {"access": "read"|"write"|"lvalue", "order": "once"|"acquire"|"release"|"plain"}`);
+  });
+  forEntries(root.locks, 'locks', at, (name, v) => {
+    const spec = typeof v === 'string' ? { op: v } : isObject(v) ? v : {};
+    const mode = (['spin', 'read', 'write', 'mutex'] as const).find((m) => m === (spec.mode ?? 'spin'));
+    const irq = spec.irq;
+    if ((spec.op !== 'lock' && spec.op !== 'unlock') || !mode || (irq !== undefined && irq !== 'off' && irq !== 'on' && irq !== 'restore')) {
+      at(`"${name}"`, `lock '${name}': expected "lock", "unlock" or {"op", "mode"?: spin|read|write|mutex, "irq"?: off|on|restore}`);
+      return;
+    }
+    const effects: Effect[] = spec.op === 'lock' ? [LOCK(ptr(0), mode as LockMode)] : [UNLOCK(ptr(0), mode as LockMode)];
+    if (irq === 'off') effects.unshift(IRQ('off'));
+    else if (irq === 'on' || irq === 'restore') effects.push(IRQ(irq));
+    add(name, 'lock', effects, { tags: spec.sleeps === true ? ['sleeps'] : undefined });
+  });
+  forEntries(root.functions, 'functions', at, (name, v) => {
+    const tags = isObject(v) && Array.isArray(v.tags) ? v.tags : undefined;
+    if (!tags || !tags.every((t) => typeof t === 'string' && (TAGS as readonly string[]).includes(t))) {
+      at(`"${name}"`, `function '${name}': expected {"tags": [${TAGS.join(', ')}]}`);
+      return;
+    }
+    add(name, 'function', [], { tags: tags as Tag[] });
+  });
+  const shared: RegExp[] = [];
+  forStrings(root.shared, 'shared', at, (s) => {
+    try {
+      shared.push(new RegExp(s));
+    } catch {
+      at(JSON.stringify(s), `shared pattern ${JSON.stringify(s)} is not a valid regular expression`);
+    }
+  });
+  const iterators: string[] = [];
+  forStrings(root.iterators, 'iterators', at, (s) => {
+    if (/^[A-Za-z_]\w*$/.test(s)) iterators.push(s);
+    else at(JSON.stringify(s), `iterator ${JSON.stringify(s)} is not a macro name`);
+  });
+  return { kb: makeKnowledgeBase({ primitives, iterators, shared }), problems };
+}
+
+type At = (needle: string, message: string) => void;
+
+function forEntries(v: Json | undefined, key: string, at: At, fn: (name: string, v: Json) => void): void {
+  if (v === undefined) return;
+  if (!isObject(v)) return at(`"${key}"`, `'${key}' must be an object of name → definition`);
+  for (const [name, def] of Object.entries(v)) fn(name, def);
+}
+
+function forStrings(v: Json | undefined, key: string, at: At, fn: (s: string) => void): void {
+  if (v === undefined) return;
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) return at(`"${key}"`, `'${key}' must be an array of strings`);
+  for (const s of v as string[]) fn(s);
+}
+
+function positionOf(text: string, offset: number): { line: number; col: number } {
+  const o = Math.max(0, Math.min(offset, text.length));
+  const before = text.slice(0, o);
+  const line = before.split('\n').length;
+  return { line, col: o - (before.lastIndexOf('\n') + 1) + 1 };
+}

@@ -1,0 +1,58 @@
+// KVM's vCPU request, mode and dirty-ring primitives (include/linux/kvm_host.h,
+// virt/kvm/kvm_main.c, virt/kvm/dirty_ring.c); hypervisor-primitives.md part B.
+import { CALL, F, R, RMW, W, field } from './build';
+import type { Primitive } from './types';
+
+const HOST = 'linux: include/linux/kvm_host.h';
+const MAIN = 'linux: virt/kvm/kvm_main.c';
+const REQS = field(1, 'requests');
+
+export const KVM: readonly Primitive[] = [
+  {
+    name: 'kvm_make_request', os: ['linux'], kind: 'function',
+    effects: [F('wmb'), RMW(REQS, 'noreturn', 'set-bit', { bitArg: 0 })], source: HOST,
+    note: 'smp_wmb() then set_bit(): pairs with smp_mb__after_atomic() in kvm_check_request()',
+  },
+  {
+    name: '__kvm_make_request', os: ['linux'], kind: 'function',
+    effects: [F('wmb'), RMW(REQS, 'noreturn', 'set-bit', { bitArg: 0 })], source: HOST,
+  },
+  {
+    name: 'kvm_make_request_and_kick', os: ['linux'], kind: 'function',
+    effects: [CALL('kvm_make_request', 0, 1), CALL('kvm_vcpu_kick', 1)], tags: ['kick'], source: HOST,
+  },
+  { name: 'kvm_test_request', os: ['linux'], kind: 'function', effects: [R(REQS, 'once')], source: HOST },
+  {
+    name: 'kvm_clear_request', os: ['linux'], kind: 'function',
+    effects: [RMW(REQS, 'noreturn', 'clear-bit', { bitArg: 0 })], source: HOST,
+  },
+  {
+    name: 'kvm_check_request', os: ['linux'], kind: 'function',
+    effects: [R(REQS, 'once'), RMW(REQS, 'noreturn', 'clear-bit', { bitArg: 0 }), F('after-atomic')], source: HOST,
+    note: 'test_bit, then clear_bit and smp_mb__after_atomic() when the bit was set',
+  },
+  { name: 'kvm_request_pending', os: ['linux'], kind: 'function', effects: [R(field(0, 'requests'), 'once')], source: HOST },
+  {
+    name: 'kvm_vcpu_exiting_guest_mode', os: ['linux'], kind: 'function',
+    effects: [F('before-atomic'), RMW(field(0, 'mode'), 'mb', 'cmpxchg', { failure: 'unordered' })], source: HOST,
+    note: 'the barrier orders an earlier requests write before the mode read, also when the cmpxchg fails',
+  },
+  {
+    name: 'kvm_vcpu_kick', os: ['linux'], kind: 'function', effects: [CALL('kvm_vcpu_exiting_guest_mode', 0)],
+    tags: ['kick'], source: MAIN, note: 'IPIs the vCPU if kvm_vcpu_exiting_guest_mode() saw IN_GUEST_MODE',
+  },
+  { name: '__kvm_vcpu_kick', os: ['linux'], kind: 'function', effects: [CALL('kvm_vcpu_exiting_guest_mode', 0)], tags: ['kick'], source: MAIN },
+  { name: 'kvm_vcpu_wake_up', os: ['linux'], kind: 'function', effects: [], tags: ['wake'], source: MAIN },
+  {
+    name: 'kvm_dirty_gfn_set_dirtied', os: ['linux'], kind: 'function', effects: [W(field(0, 'flags'), 'plain')],
+    source: 'linux: virt/kvm/dirty_ring.c',
+  },
+  {
+    name: 'kvm_dirty_gfn_harvested', os: ['linux'], kind: 'function', effects: [R(field(0, 'flags'), 'acquire')],
+    source: 'linux: virt/kvm/dirty_ring.c (since 8929bc965964)',
+  },
+  {
+    name: 'kvm_dirty_gfn_set_invalid', os: ['linux'], kind: 'function', effects: [W(field(0, 'flags'), 'release')],
+    source: 'linux: virt/kvm/dirty_ring.c (since 8929bc965964)',
+  },
+];

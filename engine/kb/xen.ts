@@ -1,0 +1,139 @@
+// Xen primitives, per architecture where the definitions differ. Facts from
+// hypervisor-primitives.md part A (Xen at c447b7308b), each with the file that defines it.
+import { CALL, F, IRQ, LOCK, R, UNLOCK, W, bitRmw, field, lval, ptr, RMW } from './build';
+import type { Effect, Primitive } from './types';
+
+const ARM_SYS = 'xen: xen/arch/arm/include/asm/system.h';
+const X86_SYS = 'xen: xen/arch/x86/include/asm/system.h';
+const SYS = `${ARM_SYS}; ${X86_SYS}`;
+const SPIN = 'xen: xen/common/spinlock.c; xen/arch/arm/include/asm/spinlock.h';
+const SCHED = 'xen: xen/common/sched/core.c';
+
+/** On Arm, arch_lock_acquire_barrier()/arch_lock_release_barrier() are smp_mb(). */
+function xenLock(name: string, effects: readonly Effect[]): Primitive {
+  const lock = effects.find((e) => e.op === 'LOCK' || e.op === 'UNLOCK');
+  const armFull = lock?.op === 'LOCK' ? [...effects, F('mb')] : [F('mb'), ...effects];
+  return {
+    name, os: ['xen'], kind: 'lock', effects, arch: { arm64: armFull, arm32: armFull }, source: SPIN,
+    note: 'Xen on Arm: lock entry and exit are full barriers (smp_mb)',
+  };
+}
+
+export const XEN: readonly Primitive[] = [
+  {
+    name: 'smp_mb', os: ['xen'], kind: 'fence', effects: [F('mb')], source: SYS,
+    asm: { arm64: 'dmb ish', arm32: 'dmb ish', x86: 'lock addl $0,-4(%rsp)' },
+  },
+  {
+    name: 'smp_rmb', os: ['xen'], kind: 'fence', effects: [F('rmb')], arch: { x86: [F('barrier')] }, source: SYS,
+    asm: { arm64: 'dmb ishld', arm32: 'dmb ish', x86: 'barrier()' }, note: 'dmb ishld also orders loads before later stores',
+  },
+  {
+    name: 'smp_wmb', os: ['xen'], kind: 'fence', effects: [F('wmb')], arch: { x86: [F('barrier')] }, source: SYS,
+    asm: { arm64: 'dmb ishst', arm32: 'dmb ishst', x86: 'barrier()' },
+  },
+  { name: 'mb', os: ['xen', 'linux'], kind: 'fence', effects: [F('mb')], source: SYS, asm: { arm64: 'dsb sy', arm32: 'dsb sy', x86: 'mfence' } },
+  { name: 'rmb', os: ['xen', 'linux'], kind: 'fence', effects: [F('rmb')], source: SYS, asm: { arm64: 'dsb ld', arm32: 'dsb sy', x86: 'lfence' } },
+  { name: 'wmb', os: ['xen', 'linux'], kind: 'fence', effects: [F('wmb')], source: SYS, asm: { arm64: 'dsb st', arm32: 'dsb st', x86: 'sfence' } },
+  {
+    name: 'smp_mb__before_atomic', os: ['xen'], kind: 'fence', effects: [F('before-atomic')], arch: { x86: [] }, source: SYS,
+    note: 'smp_mb() on Arm; a no-op on x86, where every atomic is a locked instruction',
+  },
+  {
+    name: 'smp_mb__after_atomic', os: ['xen'], kind: 'fence', effects: [F('after-atomic')], arch: { x86: [] }, source: SYS,
+    note: 'smp_mb() on Arm; a no-op on x86, where every atomic is a locked instruction',
+  },
+  { name: 'set_mb', os: ['xen'], kind: 'access', effects: [W(lval(0), 'once', 1), F('mb')], source: X86_SYS },
+  ...['dmb', 'dsb'].flatMap((insn): Primitive[] => [
+    { name: `${insn}(ish)`, os: ['xen', 'linux'], kind: 'fence', effects: [F('mb')], source: ARM_SYS },
+    { name: `${insn}(sy)`, os: ['xen', 'linux'], kind: 'fence', effects: [F('mb')], source: ARM_SYS },
+    { name: `${insn}(ishld)`, os: ['xen', 'linux'], kind: 'fence', effects: [F('rmb')], source: ARM_SYS, note: 'also orders loads before later stores' },
+    { name: `${insn}(ld)`, os: ['xen', 'linux'], kind: 'fence', effects: [F('rmb')], source: ARM_SYS, note: 'also orders loads before later stores' },
+    { name: `${insn}(ishst)`, os: ['xen', 'linux'], kind: 'fence', effects: [F('wmb')], source: ARM_SYS },
+    { name: `${insn}(st)`, os: ['xen', 'linux'], kind: 'fence', effects: [F('wmb')], source: ARM_SYS },
+  ]),
+  {
+    name: 'isb', os: ['xen', 'linux'], kind: 'fence', effects: [F('barrier')], source: ARM_SYS,
+    note: 'context synchronization: orders nothing between CPUs',
+  },
+
+  { name: 'ACCESS_ONCE', os: ['xen'], kind: 'access', lvalue: true, effects: [R(lval(0), 'once')], source: 'xen: xen/include/xen/lib.h' },
+  {
+    name: 'read_atomic', os: ['xen'], kind: 'access', effects: [R(ptr(0), 'once')], source: 'xen: xen/arch/{arm,x86}/include/asm/atomic.h',
+    note: 'single-copy atomic, no ordering and no compiler barrier',
+  },
+  {
+    name: 'write_atomic', os: ['xen'], kind: 'access', effects: [W(ptr(0), 'once', 1)], source: 'xen: xen/arch/{arm,x86}/include/asm/atomic.h',
+    note: 'single-copy atomic, no ordering and no compiler barrier',
+  },
+  {
+    name: 'add_sized', os: ['xen'], kind: 'access', effects: [R(ptr(0), 'once'), W(ptr(0), 'once', 1)], source: 'xen: xen/arch/{arm,x86}/include/asm/atomic.h',
+    note: 'a load, an add and a store: not an atomic RMW',
+  },
+
+  // Bitops: unordered on Arm, locked (full) on x86; test_and_* full everywhere, also on failure.
+  ...(['set', 'clear', 'change'] as const).flatMap((op): Primitive[] => [
+    {
+      name: `${op}_bit`, os: ['xen'], kind: 'bitop', effects: [bitRmw('noreturn', `${op}-bit`)],
+      arch: { x86: [bitRmw('mb', `${op}-bit`)] },
+      source: 'xen: xen/arch/arm/arm64/lib/bitops.c; xen/arch/x86/include/asm/bitops.h',
+    },
+    {
+      name: `__${op}_bit`, os: ['xen'], kind: 'bitop', effects: [bitRmw('noreturn', `${op}-bit`)],
+      arch: { x86: [R(ptr(1), 'plain'), W(ptr(1), 'plain')] },
+      source: 'xen: xen/arch/arm/include/asm/bitops.h (aliases of the atomic forms on Arm); xen/arch/x86/include/asm/bitops.h',
+    },
+    {
+      name: `test_and_${op}_bit`, os: ['xen'], kind: 'bitop', effects: [bitRmw('mb', `${op}-bit`, 'ordered')],
+      source: 'xen: xen/arch/arm/arm64/lib/bitops.c; xen/arch/arm/arm32/lib/bitops.c; xen/arch/x86/include/asm/bitops.h',
+    },
+  ]),
+  { name: 'test_bit', os: ['xen'], kind: 'bitop', effects: [R(ptr(1), 'once')], source: 'xen: xen/include/xen/bitops.h' },
+  {
+    name: 'cmpxchg', os: ['xen'], kind: 'rmw', effects: [RMW(ptr(0), 'mb', 'cmpxchg', { valueArg: 2, failure: 'unordered' })],
+    arch: {
+      arm64: [RMW(ptr(0), 'mb', 'cmpxchg', { valueArg: 2, failure: 'ordered' })],
+      arm32: [RMW(ptr(0), 'mb', 'cmpxchg', { valueArg: 2, failure: 'ordered' })],
+      x86: [RMW(ptr(0), 'mb', 'cmpxchg', { valueArg: 2, failure: 'ordered' })],
+    },
+    source: 'xen: xen/arch/arm/include/asm/arm64/cmpxchg.h; xen/arch/x86/include/asm/system.h',
+    note: 'smp_mb() before and after, unconditionally: a failed cmpxchg still orders',
+  },
+  { name: 'list_empty', os: ['xen'], kind: 'list', effects: [R(ptr(0), 'plain')], source: 'xen: xen/include/xen/list.h (plain head->next == head)' },
+
+  // Spinlocks.
+  xenLock('spin_lock', [LOCK(ptr(0))]),
+  xenLock('spin_unlock', [UNLOCK(ptr(0))]),
+  xenLock('spin_lock_irq', [IRQ('off'), LOCK(ptr(0))]),
+  xenLock('spin_unlock_irq', [UNLOCK(ptr(0)), IRQ('on')]),
+  xenLock('spin_lock_irqsave', [IRQ('off'), LOCK(ptr(0))]),
+  xenLock('spin_unlock_irqrestore', [UNLOCK(ptr(0)), IRQ('restore')]),
+  xenLock('spin_trylock', [LOCK(ptr(0), 'try')]),
+  xenLock('vgic_lock_rank', [IRQ('off'), LOCK(field(1, 'lock'))]),
+  xenLock('vgic_unlock_rank', [UNLOCK(field(1, 'lock')), IRQ('restore')]),
+  xenLock('domain_lock', [LOCK(field(0, 'domain_lock'))]),
+  xenLock('domain_unlock', [UNLOCK(field(0, 'domain_lock'))]),
+
+  // Scheduling and vCPU state.
+  {
+    name: 'vcpu_pause', os: ['xen'], kind: 'function', effects: [CALL('vcpu_sleep_sync', 0)], tags: ['pause'], source: SCHED,
+    note: 'vcpu_pause → vcpu_sleep_sync → sync_vcpu_execstate, which ends in smp_mb()',
+  },
+  { name: 'vcpu_sleep_sync', os: ['xen'], kind: 'function', effects: [CALL('sync_vcpu_execstate', 0)], source: SCHED },
+  {
+    name: 'sync_vcpu_execstate', os: ['xen'], kind: 'function', effects: [F('mb')], source: 'xen: xen/arch/arm/domain.c; xen/arch/x86/domain.c',
+    note: 'after the call the paused vCPU\'s context is observed without further synchronization',
+  },
+  { name: 'vcpu_unpause', os: ['xen'], kind: 'function', effects: [], tags: ['wake'], source: SCHED },
+  { name: 'vcpu_wake', os: ['xen'], kind: 'function', effects: [], tags: ['wake'], source: SCHED },
+  {
+    name: 'irq_set_affinity', os: ['xen'], kind: 'function', effects: [LOCK(field(0, 'lock')), UNLOCK(field(0, 'lock'))],
+    arch: { arm64: [LOCK(field(0, 'lock')), F('mb'), F('mb'), UNLOCK(field(0, 'lock'))] },
+    tags: ['hidden-lock'], source: 'xen: xen/arch/arm/irq.c; xen/arch/arm/gic-v2.c (gicv2_irq_set_affinity); seed 001',
+    note: 'routes the IRQ under a spinlock; on Arm that lock is a full barrier, an ordering callers get by luck',
+  },
+  { name: 'vgic_vcpu_inject_irq', os: ['xen'], kind: 'function', effects: [], tags: ['reinject'], source: 'xen: xen/arch/arm/vgic.c' },
+  { name: 'do_softirq', os: ['xen'], kind: 'function', effects: [], tags: ['softirq', 'must-not-hold-lock'], source: 'xen: xen/common/softirq.c' },
+  { name: 'process_pending_softirqs', os: ['xen'], kind: 'function', effects: [], tags: ['softirq', 'must-not-hold-lock'], source: 'xen: xen/common/softirq.c' },
+  { name: 'raise_softirq', os: ['xen'], kind: 'function', effects: [], source: 'xen: xen/common/softirq.c' },
+];
