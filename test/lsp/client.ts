@@ -11,7 +11,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from '../support/paths';
 
-export const serverMain = join(repoRoot, 'dist', 'server', 'src', 'main.js');
+/** The built server; HVBARRIER_LSP_SERVER points the same tests at the esbuild bundle (out/server.js). */
+export const serverMain = process.env.HVBARRIER_LSP_SERVER ?? join(repoRoot, 'dist', 'server', 'src', 'main.js');
 
 export interface TestClient {
   readonly conn: ProtocolConnection;
