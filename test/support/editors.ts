@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { repoRoot } from './paths';
 
 export function ensureTool(script: string): { path?: string; reason?: string } {
-  const r = spawnSync('sh', [join(repoRoot, 'scripts', script)], { encoding: 'utf8', timeout: 15 * 60_000 });
+  const r = spawnSync(join(repoRoot, 'scripts', script), [], { encoding: 'utf8', timeout: 15 * 60_000 });
   const path = r.stdout.trim().split('\n').pop();
   if (r.status === 0 && path) return { path };
   return { reason: `${script} failed: ${(r.stderr || r.error?.message || '').trim() || `exit ${r.status}`}` };

@@ -1,0 +1,119 @@
+// Real VS Code: code-server 4.100.3 in headless Chromium with the packaged .vsix. Runs under
+// `npm run test:e2e` (HVBARRIER_E2E=1), which packages the extension first; plain `npm test`
+// reports it as skipped. Screenshots go to test-artifacts/vscode/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { analyzeDocument } from '../../engine/analyze';
+import { ensureTool } from '../support/editors';
+import { gitApplyCheck } from '../support/git-apply';
+import { repoRoot } from '../support/paths';
+import { editorLine, hoverText, openFile, openWorkbench, problemsRows, type Session } from './vscode/drive';
+import { installExtension, startCodeServer, type Running } from './vscode/server';
+
+const enabled = process.env.HVBARRIER_E2E === '1';
+const vsix = join(repoRoot, 'hvbarrier.vsix');
+const artifacts = join(repoRoot, 'test-artifacts', 'vscode');
+const seedName = '000-v1-smp_mb.patch';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+function prerequisites(): { chromium: string; codeServer: string } | string {
+  if (!enabled) return 'run through `npm run test:e2e` (packages the .vsix, then sets HVBARRIER_E2E=1)';
+  if (!existsSync(vsix)) return `${vsix} is missing: run \`npm run package\` first`;
+  const chromium = ensureTool('ensure-chromium.sh');
+  if (!chromium.path) return chromium.reason!;
+  const cs = ensureTool('ensure-code-server.sh');
+  if (!cs.path) return cs.reason!;
+  return { chromium: chromium.path, codeServer: cs.path };
+}
+
+const pre = prerequisites();
+// Asked for explicitly, a missing prerequisite is a failure, not a quiet skip.
+if (enabled && typeof pre === 'string') test('VS Code end-to-end prerequisites', () => assert.fail(pre));
+
+test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Problems; seed 000 squiggle, hover, quick fix, git apply --check', { skip: typeof pre === 'string' ? pre : undefined, timeout: 15 * 60_000 }, async (t) => {
+  const { chromium, codeServer } = pre as { chromium: string; codeServer: string };
+  const log = (m: string): void => t.diagnostic(m);
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  const run = mkdtempSync(join(repoRoot, '.e2e', 'run-'));
+  const ws = join(run, 'ws');
+  mkdirSync(ws, { recursive: true });
+  cpSync(join(repoRoot, 'fixtures', 'litmus', 'MP.litmus'), join(ws, 'MP.litmus'));
+  cpSync(join(repoRoot, 'fixtures', 'seeds', seedName), join(ws, seedName));
+  installExtension({ codeServer, run, vsix });
+  let server: Running | undefined;
+  let session: Session | undefined;
+  try {
+    server = await startCodeServer({ codeServer, run, workspace: ws, port: await freePort() });
+    session = await openWorkbench({ chromium, url: server.url, profile: join(run, 'chromium'), shots: artifacts, log });
+    const { page } = session;
+
+    // A .litmus document: the extension activates on the litmus language it contributes.
+    await openFile(page, 'MP.litmus');
+    const info = page.locator('.editor-instance .monaco-editor .squiggly-info').first();
+    await info.waitFor({ state: 'attached', timeout: 90_000 });
+    await session.shot('litmus-squiggle');
+    const lens = page.locator('.editor-instance .codelens-decoration').filter({ hasText: 'armv8: allowed' }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    const lensText = await page.locator('.editor-instance .codelens-decoration').first().innerText();
+    assert.match(lensText, /sc: forbidden.*x86-tso: forbidden.*armv8: allowed.*lkmm: allowed/s);
+    const exists = await editorLine(page, 'exists').boundingBox();
+    const hover = await hoverText(page, { x: exists!.x + 40, y: exists!.y + exists!.height / 2 }, 'x86-TSO');
+    assert.match(hover, /x86-TSO\s+forbidden/);
+    assert.match(hover, /ARMv8\s+allowed/);
+    await session.shot('litmus-hover');
+    const rows = await problemsRows(page, 'litmus-verdict');
+    assert.match(rows, /hvbarrier/);
+    await session.shot('litmus-problems');
+
+    // The seed 000 patch: needs the checks of issue 5.
+    const text = readFileSync(join(ws, seedName), 'utf8');
+    const engine = await analyzeDocument({ path: join(ws, seedName), text, kind: 'patch', config: { arch: 'all' } });
+    const missing = engine.findings.find((f) => f.code === 'missing-barrier');
+    if (!missing) {
+      t.diagnostic('seed 000 part skipped: the engine reports no missing-barrier for patches yet (checks of issue 5 not merged)');
+      return;
+    }
+    const preferred = missing.fixes.find((f) => f.preferred)!;
+    await openFile(page, seedName);
+    const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-warning').first();
+    await squiggle.waitFor({ state: 'attached', timeout: 90_000 });
+    const line = await editorLine(page, 'v->is_initialised = 1').boundingBox();
+    const box = await squiggle.boundingBox();
+    assert.ok(line && box && box.y >= line.y - 2 && box.y <= line.y + line.height + 2, 'the squiggle is on the v->is_initialised = 1 line');
+    await session.shot('patch-squiggle');
+    const patchHover = await hoverText(page, { x: box.x + Math.min(20, box.width / 2), y: box.y + box.height / 2 }, 'missing-barrier');
+    assert.match(patchHover, /ARMv8/);
+    await session.shot('patch-hover');
+    await page.mouse.click(box.x + Math.min(10, box.width / 2), box.y + box.height / 2 - 4);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: preferred.title }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    await session.shot('patch-quickfix-menu');
+    await item.click();
+    await editorLine(page, 'smp_wmb').waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 30_000 });
+    await session.shot('patch-after-fix');
+    const after = readFileSync(join(ws, seedName), 'utf8');
+    assert.notEqual(after, text);
+    const check = gitApplyCheck(text, after);
+    assert.ok(check.ok, check.output);
+  } finally {
+    await session?.close().catch(() => undefined);
+    server?.stop();
+    if (existsSync(join(run, 'code-server.log'))) cpSync(join(run, 'code-server.log'), join(artifacts, 'code-server.log'));
+    rmSync(run, { recursive: true, force: true });
+  }
+});
