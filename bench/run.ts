@@ -5,6 +5,7 @@ import { formatResults, type BenchResult } from './harness';
 const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> = [
   ['litmus', () => import('./litmus')],
   ['patch', () => import('./patch')],
+  ['lsp', () => import('./lsp')],
   ['extract', () => import('./extract')],
 ];
 

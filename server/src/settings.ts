@@ -23,7 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
   macros: { barriers: {}, accessors: {}, locks: {} },
   budget: { maxExecutions: 200_000, maxMillis: 2_000 },
   index: { include: ['**/*.c', '**/*.h', '**/*.patch', '**/*.diff'], exclude: ['**/node_modules/**', '**/.git/**', '**/.hvbarrier-cache/**'], enabled: true },
-  debounceMs: 150,
+  debounceMs: 50,
 };
 
 const ARCHES: readonly Arch[] = ['x86', 'arm64', 'all'];
