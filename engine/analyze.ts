@@ -1,9 +1,11 @@
 // The one entry point editors and the CLI call: a document's text in, findings, hover notes
 // and input problems out. No I/O here; the caller reads files and passes configuration.
 import { analyzeLitmus } from './analyze-litmus';
+import type { CParser } from './c/parser';
+import { checkDocument } from './checks/run';
 import type { Analysis, Arch } from './checks/types';
+import { DEFAULT_KB, loadConfig, type Os } from './kb/index';
 import type { ModelName } from './models/model';
-import { parseInput } from './patch/index';
 import type { Budget } from './sim/candidates';
 
 export type DocumentKind = 'patch' | 'c' | 'litmus';
@@ -16,6 +18,8 @@ export interface AnalyzeConfig {
   readonly budget?: Partial<Budget>;
   /** Text of a `.hvbarrier.json` (knowledge-base extensions), if any. */
   readonly kbConfigText?: string;
+  /** Force the code base whose primitive definitions apply (default: guessed from paths and text). */
+  readonly os?: Os;
 }
 
 export interface AnalyzeInput {
@@ -24,6 +28,10 @@ export interface AnalyzeInput {
   readonly text: string;
   readonly kind: DocumentKind;
   readonly config: AnalyzeConfig;
+  /** Workspace files that may hold the code running against this document's functions. */
+  readonly tree?: readonly { readonly path: string; readonly text: string }[];
+  /** A ready C parser (see engine/c/init.ts); required for patches and C files. */
+  readonly parser?: CParser;
 }
 
 /** Which kind of document a path or editor language id is. */
@@ -36,7 +44,12 @@ export function documentKind(args: { path?: string; languageId?: string; text?: 
 
 export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
   if (input.kind === 'litmus') return analyzeLitmus({ text: input.text, models: input.config.models, budget: input.config.budget });
-  // Until the checks land (issue 5) a patch or C document reports only what the front end saw.
-  const parsed = parseInput(input.text, { path: input.path });
-  return { findings: [], notes: [], problems: parsed.problems.map((p) => ({ ...p })) };
+  const parser = input.parser ?? (await (await import('./c/init')).initCParser());
+  const config = input.config.kbConfigText !== undefined ? loadConfig(input.config.kbConfigText) : { kb: DEFAULT_KB, problems: [] };
+  const res = checkDocument({
+    parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget,
+    document: { path: input.path, text: input.text, kind: input.kind, role: 'document' },
+    tree: (input.tree ?? []).map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
+  });
+  return { ...res, problems: [...config.problems.map((p) => ({ ...p })), ...res.problems] };
 }

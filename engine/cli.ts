@@ -6,6 +6,7 @@ import { runLitmusCommand } from './cli/litmus';
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
+  check: { run: async (a) => (await import('./cli/check')).runCheckCommand(a), summary: 'report barrier problems in patches and C files (text, json, sarif)' },
   litmus: { run: runLitmusCommand, summary: 'simulate C litmus tests under sc, x86-tso, armv8, lkmm' },
   extract: { run: async (a) => (await import('./cli/extract')).runExtractCommand(a), summary: 'print the threads of events extracted from C files and patches' },
 };

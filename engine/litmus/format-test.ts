@@ -7,7 +7,7 @@ function expr(e: Expr): string {
   switch (e.kind) {
     case 'num': return String(e.value);
     case 'var': return e.name;
-    case 'deref': return `*${expr(e.ptr)}`;
+    case 'deref': return `*${wrap(e.ptr)}`;
     case 'addr': return `&${expr(e.arg)}`;
     case 'unary': return `${e.op}${expr(e.arg)}`;
     case 'binary': return `${wrap(e.left)} ${e.op} ${wrap(e.right)}`;

@@ -1,0 +1,105 @@
+// Decides a scenario: builds its litmus test under each model's knowledge-base profile and asks
+// the simulator whether the bad outcome is allowed. Also renders the witness as steps per CPU.
+import type { Event, Thread } from '../extract/types';
+import { formatLitmusTest } from '../litmus/format-test';
+import type { LitmusTest } from '../litmus/ast';
+import type { ModelName } from '../models/model';
+import type { Scenario, Side } from '../pair/scenario';
+import type { Budget } from '../sim/candidates';
+import { simulate } from '../sim/simulate';
+import type { Witness } from '../sim/witness';
+import { buildLitmus, type BuiltSide, type SideEdit } from './litmus-build';
+import { archFor, type Sources } from './sources';
+import type { ModelEvidence, WitnessStep } from './types';
+
+/** Fix edits per side, by the side's generic thread. */
+export type ScenarioEdits = ReadonlyMap<Thread, readonly SideEdit[]>;
+
+export interface Judgement {
+  readonly scenario: Scenario;
+  readonly models: readonly ModelEvidence[];
+  /** The test under the first model that allows the bad outcome (else the first model's). */
+  readonly litmus?: string;
+  readonly witness?: readonly WitnessStep[];
+}
+
+export function allowedUnder(j: Judgement, models: readonly ModelName[]): ModelName[] {
+  return j.models.filter((m) => models.includes(m.model) && m.verdict === 'allowed').map((m) => m.model);
+}
+
+export function judgeScenario(a: {
+  sources: Sources; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
+}): Judgement {
+  const models: ModelEvidence[] = [];
+  let litmus: string | undefined;
+  let witness: WitnessStep[] | undefined;
+  for (const m of a.models) {
+    const built = buildFor({ ...a, model: m });
+    if ('unsupported' in built) { models.push({ model: m, verdict: 'unsupported', detail: built.unsupported }); continue; }
+    const sim = simulate(built.test, { models: [m], budget: a.budget ?? { maxMillis: 2000 }, witness: a.witness !== false });
+    const r = sim.results[0]!;
+    if (r.status === 'unsupported') { models.push({ model: m, verdict: 'unsupported', detail: r.unsupported?.construct }); continue; }
+    if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: sim.inconclusiveReason }); continue; }
+    const allowed = r.observation !== 'Never';
+    models.push({ model: m, verdict: allowed ? 'allowed' : 'forbidden' });
+    if (litmus === undefined || (allowed && witness === undefined)) {
+      litmus = formatLitmusTest(built.test);
+      if (allowed && r.witness) witness = witnessSteps({ scenario: a.scenario, witness: r.witness, test: built.test });
+    }
+  }
+  return { scenario: a.scenario, models, litmus, witness };
+}
+
+function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; edits?: ScenarioEdits }): { test: LitmusTest } | { unsupported: string } {
+  const arch = archFor(a.model);
+  const sides: BuiltSide[] = [];
+  for (const s of a.scenario.sides) {
+    const edits = (a.edits?.get(s.thread) ?? []).map((e) => mapEdit(a.sources, s.thread, e, arch));
+    if (s.synthesized) { sides.push({ thread: s.thread, second: s.second, synthesized: s.synthesized }); continue; }
+    const thread = a.sources.counterpartThread(s.thread, arch);
+    const second = thread && a.sources.counterpartEvent(s.thread, s.second, arch);
+    const first = s.first && thread ? a.sources.counterpartEvent(s.thread, s.first, arch) : undefined;
+    if (!thread || !second || (s.first && !first)) return { unsupported: `${s.thread.name}() reads differently under the ${arch} profile` };
+    sides.push({ thread, first, second, edits: edits.filter((e): e is SideEdit => e !== undefined) });
+  }
+  const name = `${a.scenario.shape}+${a.scenario.sides.map((s) => s.synthesized ? 'observer' : s.thread.name).join('+')}`;
+  return { test: buildLitmus({ scenario: a.scenario, sides: sides as unknown as [BuiltSide, BuiltSide], name }) };
+}
+
+function mapEdit(sources: Sources, t: Thread, e: SideEdit, arch: ReturnType<typeof archFor>): SideEdit | undefined {
+  if (e.kind !== 'remove-fence' && e.kind !== 'replace-fence') return e;
+  const ev = t.events[e.event];
+  const other = ev && sources.counterpartEvent(t, ev, arch);
+  return other ? { ...e, event: other.id } : undefined;
+}
+
+/** The witness as numbered steps per CPU, naming what each access saw. */
+function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTest }): WitnessStep[] {
+  const steps: WitnessStep[] = [];
+  const { events, rf } = a.witness;
+  const source = new Map(rf.map(([w, r]) => [r, w]));
+  a.scenario.sides.forEach((side, cpu) => {
+    const mine = events.filter((e) => e.thread === cpu && (e.kind === 'R' || e.kind === 'W'));
+    let n = 0;
+    for (const e of mine) {
+      const ev = sideEventFor(side, e.loc ?? '', a.test, cpu);
+      const what = ev?.loc.text ?? e.loc ?? '?';
+      let text: string;
+      if (e.kind === 'W') text = `stores \`${what}\``;
+      else {
+        const from = events[source.get(e.id) ?? -1];
+        text = `reads \`${what}\` and sees the ${from && from.thread < 0 ? 'old value (the other CPU\'s store is not visible yet)' : 'new value'}`;
+      }
+      const who = side.synthesized ? 'observer' : `${side.thread.name}()`;
+      steps.push({ cpu, step: ++n, text: `CPU${cpu} (${who}) ${text}`, place: ev && !side.synthesized ? { range: ev.span } : undefined });
+    }
+  });
+  return steps;
+}
+
+function sideEventFor(side: Side, litmusLoc: string, test: LitmusTest, cpu: number): Extract<Event, { loc: unknown }> | undefined {
+  const cands = [side.first, side.second].filter((e): e is Extract<Event, { kind: 'R' | 'W' | 'RMW' }> => !!e && (e.kind === 'R' || e.kind === 'W' || e.kind === 'RMW'));
+  const norm = (s: string): string => s.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '');
+  void test; void cpu;
+  return cands.find((e) => litmusLoc.startsWith(norm(e.loc.text).replace(/^_+|_+$/g, '')));
+}

@@ -1,0 +1,218 @@
+// Turns a scenario into a C litmus test: each side keeps its two accesses and everything
+// between them that can order them (fences, atomics, locks, dependencies), in program order,
+// under the locks it holds. The simulator then decides the bad outcome under each model.
+import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
+import type { Event, Thread } from '../extract/types';
+import { compatible } from '../pair/peers';
+import type { Scenario } from '../pair/scenario';
+
+/** Changes a fix makes to one side, applied when the test is built. */
+export type SideEdit =
+  | { readonly kind: 'insert-fence'; readonly fence: 'mb' | 'wmb' | 'rmb' }
+  | { readonly kind: 'remove-fence'; readonly event: number }
+  | { readonly kind: 'replace-fence'; readonly event: number; readonly fence: 'mb' | 'wmb' | 'rmb' }
+  | { readonly kind: 'acquire-first' }
+  | { readonly kind: 'release-second' };
+
+export interface BuiltSide {
+  readonly thread: Thread;
+  readonly first?: Event;
+  readonly second: Event;
+  readonly synthesized?: string;
+  readonly edits?: readonly SideEdit[];
+}
+
+const P: Pos = { line: 0, col: 0 };
+const num = (value: number): Expr => ({ kind: 'num', value, pos: P });
+const v = (name: string): Expr => ({ kind: 'var', name, pos: P });
+const call = (name: string, ...args: Expr[]): Expr => ({ kind: 'call', name, args, pos: P });
+const exprStmt = (e: Expr): Stmt => ({ kind: 'expr', expr: e, pos: P });
+const assign = (reg: string, e: Expr): Stmt => ({ kind: 'assign', target: v(reg), value: e, pos: P });
+
+/** Litmus-safe names for the locations and locks a test uses. */
+class Names {
+  private readonly byKey = new Map<string, string>();
+  private readonly used = new Set<string>();
+
+  of(key: string, text: string): string {
+    const known = this.byKey.get(key);
+    if (known) return known;
+    let base = text.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '').replace(/^_+|_+$/g, '') || 'loc';
+    if (/^\d/.test(base) || /^P\d+$/.test(base) || /^r\d+$/.test(base)) base = `m_${base}`;
+    let name = base;
+    for (let i = 2; this.used.has(name); i++) name = `${base}_${i}`;
+    this.used.add(name);
+    this.byKey.set(key, name);
+    return name;
+  }
+
+  all(): string[] {
+    return [...this.used];
+  }
+}
+
+type Role = 'read' | 'write';
+
+/** The events that can order `first` before `second`: locks taken before and released after both, and what lies between. */
+export function orderingEvents(s: { thread: Thread; first?: Event; second: Event }): { before: Event[]; between: Event[]; after: Event[] } {
+  const { thread, first, second } = s;
+  const lo = first?.id ?? -1;
+  const between = thread.events.filter((e) =>
+    e.id > lo && e.id < second.id && compatible(e, second) && (!first || compatible(e, first)) &&
+    (e.kind === 'F' || e.kind === 'RMW' || e.kind === 'LOCK' || e.kind === 'UNLOCK'));
+  const heldAcross = first ? first.held.filter((k) => second.held.includes(k)) : second.held;
+  const start = first?.id ?? second.id;
+  const locks = heldAcross.map((k) => [...thread.events].reverse().find((e) => e.kind === 'LOCK' && e.lock.key === k && e.id < start)).filter((e): e is Event => !!e);
+  const unlocks = heldAcross.map((k) => thread.events.find((e) => e.kind === 'UNLOCK' && e.lock.key === k && e.id > second.id && compatible(e, second))).filter((e): e is Event => !!e);
+  return { before: locks.sort((a, b) => a.id - b.id), between, after: unlocks.sort((a, b) => a.id - b.id) };
+}
+
+export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSide, BuiltSide]; name: string }): LitmusTest {
+  const { scenario } = args;
+  const names = new Names();
+  const [x, y] = scenario.locs.map((l) => names.of(l.key, l.text)) as [string, string];
+  const roles: Record<string, [Role, Role, Role, Role]> = {
+    MP: ['write', 'write', 'read', 'read'],
+    SB: ['write', 'read', 'write', 'read'],
+    LB: ['read', 'write', 'read', 'write'],
+  };
+  const r = roles[scenario.shape]!;
+  const locsFor: Record<string, [string, string, string, string]> = {
+    MP: [x, y, y, x],
+    SB: [x, y, y, x],
+    LB: [x, y, y, x],
+  };
+  const l = locsFor[scenario.shape]!;
+  const threads = args.sides.map((s, i) => buildSide({
+    id: i, side: s, names, roles: [r[i * 2]!, r[i * 2 + 1]!], locs: [l[i * 2]!, l[i * 2 + 1]!],
+  }));
+  const eq = (thread: number, reg: string, value: number): Prop => ({ kind: 'eq', lhs: { kind: 'reg', thread, name: reg }, value, pos: P });
+  const and = (a: Prop, b: Prop): Prop => ({ kind: 'and', left: a, right: b });
+  const prop = scenario.shape === 'MP' ? and(eq(1, 'r0', 1), eq(1, 'r1', 0))
+    : scenario.shape === 'SB' ? and(eq(0, 'r1', 0), eq(1, 'r1', 0))
+      : and(eq(0, 'r0', 1), eq(1, 'r0', 1));
+  return {
+    name: args.name,
+    init: [],
+    threads: threads.map((t) => ({ ...t, params: names.all().map((n) => ({ name: n, type: 'int *' })) })),
+    locations: [],
+    condition: { quantifier: 'exists', prop, pos: P },
+  };
+}
+
+function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role, Role]; locs: [string, string] }): ThreadDef {
+  const { side, names } = a;
+  const body: Stmt[] = [{ kind: 'decl', name: 'r0', type: 'int', pos: P }, { kind: 'decl', name: 'r1', type: 'int', pos: P }];
+  const edits = side.edits ?? [];
+  if (side.synthesized) {
+    // The canonical observer: flag, smp_rmb(), data (or its mirror for the other shapes).
+    body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: 'once' }));
+    body.push(exprStmt(call('smp_rmb')));
+    body.push(access({ role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: 'once' }));
+    return { id: a.id, params: [], body, pos: P, origin: 'synthesized observer' };
+  }
+  const ordering = orderingEvents(side);
+  const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body }));
+  body.push(...stmtsOf(ordering.before));
+  const firstAnnot = edits.some((e) => e.kind === 'acquire-first') ? 'acquire' : annotOf(side.first);
+  if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
+  else body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: 'once' }));
+  const mid: Stmt[] = stmtsOf(ordering.between);
+  for (const ed of edits) if (ed.kind === 'insert-fence') mid.push(exprStmt(call(FENCE_PRIMS[ed.fence]!)));
+  const secondAnnot = edits.some((e) => e.kind === 'release-second') ? 'release' : annotOf(side.second);
+  const dep = side.first ? dependency(side.thread, side.first, side.second) : undefined;
+  const second = access({
+    role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: secondAnnot, rmw: rmwOf(side.second),
+    dataFrom: dep === 'data' && a.roles[0] === 'read' ? 'r0' : undefined, addrFrom: dep === 'addr' && a.roles[0] === 'read' ? 'r0' : undefined,
+  });
+  if (dep === 'ctrl' && a.roles[0] === 'read') {
+    // The second access runs on the path where the first read saw the new value.
+    body.push({ kind: 'if', cond: { kind: 'binary', op: '==', left: v('r0'), right: num(1), pos: P }, then: [...mid, second], pos: P });
+  } else {
+    body.push(...mid, second);
+  }
+  body.push(...stmtsOf(ordering.after));
+  return { id: a.id, params: [], body, pos: P, origin: `${side.thread.name}()` };
+}
+
+/** One ordering event as litmus statements (fences, locks, atomics on other locations). */
+function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[] }): Stmt[] {
+  const { e, edits, names } = a;
+  if (e.kind === 'F') {
+    if (edits.some((d) => d.kind === 'remove-fence' && d.event === e.id)) return [];
+    const replaced = edits.find((d) => d.kind === 'replace-fence' && d.event === e.id);
+    const prim = FENCE_PRIMS[replaced && replaced.kind === 'replace-fence' ? replaced.fence : e.fence];
+    return prim ? [exprStmt(call(prim))] : [];
+  }
+  if ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && e.mode !== 'read') {
+    const lock = v(names.of(`lock:${e.lock.key}`, `lock_${e.lock.text}`));
+    return [exprStmt(call(e.kind === 'LOCK' ? 'spin_lock' : 'spin_unlock', lock))];
+  }
+  if (e.kind === 'RMW') {
+    const reg = `r${2 + a.body.filter((s) => s.kind === 'decl').length}`;
+    return [rmwStmt({ annot: e.annot, loc: names.of(e.loc.key, e.loc.text), reg, decl: a.body })];
+  }
+  return [];
+}
+
+const FENCE_PRIMS: Partial<Record<string, string>> = {
+  mb: 'smp_mb', rmb: 'smp_rmb', wmb: 'smp_wmb', barrier: 'barrier',
+  'before-atomic': 'smp_mb__before_atomic', 'after-atomic': 'smp_mb__after_atomic',
+  'after-spinlock': 'smp_mb__after_spinlock', 'after-unlock-lock': 'smp_mb__after_unlock_lock',
+  'rcu-lock': 'rcu_read_lock', 'rcu-unlock': 'rcu_read_unlock', 'sync-rcu': 'synchronize_rcu',
+};
+
+type Annot = 'plain' | 'once' | 'acquire' | 'release';
+
+/**
+ * Plain C accesses are judged as READ_ONCE/WRITE_ONCE: the checks ask what the hardware and the
+ * barriers allow, assuming the compiler neither tears, fuses nor invents aligned word accesses
+ * (LKMM alone would call every such race undefined, which says nothing about the barriers).
+ */
+function annotOf(e: Event | undefined): Annot {
+  if (!e) return 'once';
+  if (e.kind === 'R' || e.kind === 'W') return e.annot === 'plain' ? 'once' : e.annot;
+  if (e.kind === 'RMW') return e.annot === 'acquire' ? 'acquire' : e.annot === 'release' ? 'release' : 'once';
+  return 'once';
+}
+
+function rmwOf(e: Event | undefined): string | undefined {
+  return e?.kind === 'RMW' ? e.annot : undefined;
+}
+
+const RMW_SUFFIX: Record<string, string> = { mb: '', relaxed: '_relaxed', acquire: '_acquire', release: '_release' };
+
+function rmwStmt(a: { annot: string; loc: string; reg: string; decl: Stmt[] }): Stmt {
+  if (a.annot === 'noreturn') return exprStmt(call('atomic_or', num(1), v(a.loc)));
+  a.decl.push({ kind: 'decl', name: a.reg, type: 'int', pos: P });
+  return assign(a.reg, call(`atomic_fetch_or${RMW_SUFFIX[a.annot] ?? ''}`, num(1), v(a.loc)));
+}
+
+function access(a: { role: Role; loc: string; reg: string; annot: Annot; rmw?: string; dataFrom?: string; addrFrom?: string }): Stmt {
+  const ptr: Expr = a.addrFrom
+    ? { kind: 'ternary', cond: { kind: 'binary', op: '&', left: v(a.addrFrom), right: num(0), pos: P }, then: v(a.loc), else: v(a.loc), pos: P }
+    : v(a.loc);
+  const lv: Expr = { kind: 'deref', ptr, pos: P };
+  if (a.role === 'read') {
+    if (a.rmw && a.rmw !== 'noreturn') return assign(a.reg, call(`atomic_fetch_or${RMW_SUFFIX[a.rmw] ?? ''}`, num(0), ptr));
+    if (a.annot === 'acquire') return assign(a.reg, call('smp_load_acquire', ptr));
+    if (a.annot === 'plain') return assign(a.reg, lv);
+    return assign(a.reg, call('READ_ONCE', lv));
+  }
+  const value = a.dataFrom ? v(a.dataFrom) : num(1);
+  if (a.rmw) {
+    if (a.rmw === 'noreturn') return exprStmt(call('atomic_or', value, ptr));
+    return assign('r1', call(`xchg${RMW_SUFFIX[a.rmw] ?? ''}`, ptr, value));
+  }
+  if (a.annot === 'release') return exprStmt(call('smp_store_release', ptr, value));
+  if (a.annot === 'plain') return { kind: 'assign', target: lv, value, pos: P };
+  return exprStmt(call('WRITE_ONCE', lv, value));
+}
+
+/** The strongest dependency from `first` to `second` (ctrl also counts when it passes through a guard). */
+function dependency(t: Thread, first: Event, second: Event): 'addr' | 'data' | 'ctrl' | undefined {
+  const direct = t.deps.filter((d) => d.from === first.id && d.to === second.id).map((d) => d.kind);
+  for (const k of ['addr', 'data', 'ctrl'] as const) if (direct.includes(k)) return k;
+  const guarded = second.guards.some((g) => t.conds.find((c) => c.id === g.cond)?.reads.includes(first.id));
+  return guarded ? 'ctrl' : undefined;
+}

@@ -1,0 +1,49 @@
+// lost-event: the patch removes the call that re-delivers pending state (re-inject an IRQ,
+// kick or wake a vCPU) on a path that still dequeues that state, so the event is dropped.
+// Seed 001's v3 patch took out `vgic_vcpu_inject_irq(new, irq)` after `list_del_init(&p->inflight)`:
+// the interrupt leaves the queue and is never injected again.
+import type { Event, Thread } from '../extract/types';
+import type { CheckContext } from './context';
+import type { Finding } from './types';
+
+const REDELIVERS = ['reinject', 'kick', 'wake'];
+
+function callKey(e: Extract<Event, { kind: 'CALL' }>): string {
+  return `${e.callee}(${e.args.join(',')})`;
+}
+
+export function lostEvent(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const pre = ctx.document.filter((t) => t.side === 'pre');
+  for (const before of pre) {
+    const after = ctx.document.find((t) => t.side === 'post' && t.name === before.name && t.file === before.file && t.unit === before.unit);
+    if (!after) continue;
+    for (const call of before.events) {
+      if (call.kind !== 'CALL' || call.via?.length || !call.tags.some((g) => REDELIVERS.includes(g))) continue;
+      const kept = after.events.some((e) => e.kind === 'CALL' && callKey(e) === callKey(call));
+      if (kept) continue;
+      const dequeue = stillDequeues(before, after, call);
+      if (!dequeue) continue;
+      out.push({
+        id: `lost-event:${before.name}:${call.id}`, code: 'lost-event', severity: 'warning', place: ctx.place(before, call.stmt),
+        message: `The patch removes ${call.callee}(), but ${after.name}() still dequeues with \`${dequeue.text}\`: the event is lost.`,
+        explanation: `Before the patch this path took the pending state off the queue (\`${dequeue.text}\`) and re-delivered it with \`${callKey(call)}\`. `
+          + `After the patch the dequeue remains and nothing re-delivers it, so it is dropped for good.`,
+        related: [{ place: ctx.place(after, dequeue.stmt), message: 'the dequeue that remains' }],
+        models: [], fixes: [],
+      });
+    }
+  }
+  return out;
+}
+
+/** The post-image's counterpart of a list removal that came before the call on the same path. */
+function stillDequeues(before: Thread, after: Thread, call: Event): Event | undefined {
+  const removal = [...before.events].reverse().find((e) => e.id < call.id && e.kind === 'W' && /^list_del/.test(e.prim ?? '') && guardsSubset(e, call));
+  if (!removal || removal.kind !== 'W') return undefined;
+  return after.events.find((e) => e.kind === 'W' && e.prim === removal.prim && e.loc.text === removal.loc.text);
+}
+
+function guardsSubset(a: Event, b: Event): boolean {
+  return a.guards.every((g) => b.guards.some((h) => h.cond === g.cond && h.value === g.value));
+}

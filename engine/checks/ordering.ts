@@ -1,0 +1,112 @@
+// The shared work of the ordering checks: judge every scenario, find which side of a broken
+// one is at fault (strengthen the other side and see whether the bad outcome survives), group
+// faults by the access that needs the barrier, and search fixes that the simulator verifies.
+import type { Event, Thread } from '../extract/types';
+import type { ModelName } from '../models/model';
+import type { Scenario, Side } from '../pair/scenario';
+import type { Budget } from '../sim/candidates';
+import { allowedUnder, judgeScenario, type Judgement, type ScenarioEdits } from './judge';
+import type { SideEdit } from './litmus-build';
+import type { Sources } from './sources';
+import { EVIDENCE_MODELS } from './targets';
+
+export interface Judged {
+  readonly scenario: Scenario;
+  readonly judgement: Judgement;
+  readonly targets: readonly ModelName[];
+  readonly allowed: readonly ModelName[];
+}
+
+/** One access that needs ordering, with every broken scenario that shows it. */
+export interface Fault {
+  readonly id: string;
+  readonly thread: Thread;
+  readonly side: Side;
+  readonly sideIndex: 0 | 1;
+  readonly cases: readonly Judged[];
+  readonly targets: readonly ModelName[];
+  /** Targets under which some case's bad outcome is allowed. */
+  readonly allowed: readonly ModelName[];
+}
+
+export class OrderingAnalysis {
+  readonly judged: Judged[];
+  readonly faults: Fault[];
+
+  constructor(private readonly a: {
+    sources: Sources; scenarios: readonly Scenario[]; targetsOf: (t: Thread) => ModelName[];
+    isDocument: (t: Thread) => boolean; budget?: Partial<Budget>;
+  }) {
+    this.judged = a.scenarios.map((scenario) => {
+      const judgement = judgeScenario({ sources: a.sources, scenario, models: EVIDENCE_MODELS, budget: a.budget });
+      const targets = this.targetsOfScenario(scenario);
+      return { scenario, judgement, targets, allowed: allowedUnder(judgement, targets) };
+    });
+    this.faults = this.findFaults();
+  }
+
+  targetsOfScenario(s: Scenario): ModelName[] {
+    const docSide = s.sides.find((x) => !x.synthesized && this.a.isDocument(x.thread)) ?? s.sides[0];
+    return this.a.targetsOf(docSide.thread);
+  }
+
+  /** Re-judges a scenario with edits applied, under its targets only. */
+  rejudge(j: Judged, edits: ScenarioEdits): ModelName[] {
+    const res = judgeScenario({ sources: this.a.sources, scenario: j.scenario, models: j.targets, edits, budget: this.a.budget, witness: false });
+    return allowedUnder(res, j.targets);
+  }
+
+  private findFaults(): Fault[] {
+    const groups = new Map<string, { thread: Thread; side: Side; sideIndex: 0 | 1; cases: Judged[] }>();
+    for (const j of this.judged) {
+      if (j.allowed.length === 0) continue;
+      j.scenario.sides.forEach((side, i) => {
+        if (side.synthesized || !this.a.isDocument(side.thread)) return;
+        const other = j.scenario.sides[1 - i]!;
+        // Would the bad outcome survive if the other CPU were perfectly ordered?
+        const strengthened: ScenarioEdits = other.synthesized ? new Map() : new Map([[other.thread, [{ kind: 'insert-fence', fence: 'mb' } as SideEdit]]]);
+        if (other.thread === side.thread && !other.synthesized) return;
+        if (!other.synthesized && this.rejudge(j, strengthened).length === 0) return;
+        const key = `${threadKey(side.thread)}|${side.second.id}|${j.scenario.shape}|${i}`;
+        const g = groups.get(key) ?? { thread: side.thread, side, sideIndex: i as 0 | 1, cases: [] };
+        g.cases.push(j);
+        groups.set(key, g);
+      });
+    }
+    return [...groups.entries()].map(([key, g]) => ({
+      id: `fault:${key}`, ...g,
+      targets: g.cases[0]!.targets,
+      allowed: [...new Set(g.cases.flatMap((c) => c.allowed))],
+    }));
+  }
+
+  /** Every judged scenario in which the thread takes part. */
+  scenariosOf(t: Thread): Judged[] {
+    return this.judged.filter((j) => j.scenario.sides.some((s) => s.thread === t));
+  }
+
+  /**
+   * Applies edits to a thread and re-judges everything it takes part in: which broken
+   * scenarios become forbidden under all their targets, and which correct ones would break.
+   */
+  verify(t: Thread, edits: readonly SideEdit[]): { fixed: Set<Judged>; broke: Judged[] } {
+    const map: ScenarioEdits = new Map([[t, edits]]);
+    const fixed = new Set<Judged>();
+    const broke: Judged[] = [];
+    for (const j of this.scenariosOf(t)) {
+      const allowed = this.rejudge(j, map);
+      if (j.allowed.length > 0 && allowed.length === 0) fixed.add(j);
+      if (j.allowed.length === 0 && allowed.length > 0) broke.push(j);
+    }
+    return { fixed, broke };
+  }
+}
+
+export function threadKey(t: Thread): string {
+  return `${t.file ?? ''}|${t.name}|${t.side ?? ''}|${t.unit ?? ''}|${t.span.line}`;
+}
+
+/** Fences written in the function itself (not inside a callee) that can be moved or weakened. */
+export function ownFences(t: Thread): Array<Extract<Event, { kind: 'F' }>> {
+  return t.events.filter((e): e is Extract<Event, { kind: 'F' }> => e.kind === 'F' && !e.via?.length && ['mb', 'wmb', 'rmb'].includes(e.fence));
+}

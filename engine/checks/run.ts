@@ -1,0 +1,140 @@
+// Runs every check on a document (with an optional workspace tree for peers) and attaches the
+// verified fixes: each candidate edit is re-simulated, offered only if the bad outcome becomes
+// forbidden under every target without breaking anything else in view, and the one that
+// repairs the most findings is preferred.
+import type { CParser } from '../c/parser';
+import type { Event, Span, Thread } from '../extract/types';
+import type { KnowledgeBase, Os } from '../kb/types';
+import { collectScenarios, documentThreads } from '../pair/index';
+import type { Budget } from '../sim/candidates';
+import { candidatesFor, writeEdits } from '../fix/candidates';
+import { lineEditor } from '../fix/source-edit';
+import { archSpecificOrdering } from './arch-specific-ordering';
+import type { CheckContext } from './context';
+import { implicitBarrier } from './implicit-barrier';
+import { orderingEvents } from './litmus-build';
+import { lockContext } from './lock-context';
+import { lockOrderInversion } from './lock-order-inversion';
+import { lostEvent } from './lost-event';
+import { misplacedBarrier } from './misplaced-barrier';
+import { missingBarrier } from './missing-barrier';
+import { notesFor } from './notes';
+import { OrderingAnalysis, type Fault } from './ordering';
+import { overstrongBarrier, type OverstrongFinding } from './overstrong-barrier';
+import { Sources, type SourceText } from './sources';
+import { targetsFor } from './targets';
+import type { Analysis, Arch, Finding, Fix, Place } from './types';
+import { unpairedBarrier } from './unpaired-barrier';
+
+export interface CheckInput {
+  readonly parser: CParser;
+  readonly kb: KnowledgeBase;
+  readonly document: SourceText;
+  readonly tree?: readonly SourceText[];
+  readonly arch: Arch;
+  readonly os?: Os;
+  readonly budget?: Partial<Budget>;
+}
+
+export function checkDocument(input: CheckInput): Analysis {
+  const sources = new Sources({ parser: input.parser, kb: input.kb, sources: [input.document, ...(input.tree ?? [])], os: input.os });
+  const isDocument = (t: Thread): boolean => sources.sourceOf(t)?.role === 'document';
+  const docAll = sources.threads('generic', 'document');
+  const all = sources.threads('generic').filter((t) => t.side !== 'pre');
+  const osOf = (t: Thread): Os => input.os ?? sources.osOf(sources.sources.indexOf(sources.sourceOf(t)!));
+  const targetsOf = (t: Thread) => targetsFor({ thread: t, os: osOf(t), arch: input.arch });
+  const scenarios = collectScenarios({ document: documentThreads(docAll), all });
+  const analysis = new OrderingAnalysis({ sources, scenarios, targetsOf, isDocument, budget: input.budget });
+  const place = (t: Thread, at: Event | Span): Place => {
+    const span = 'kind' in at ? at.span : at;
+    const range = { line: span.line, col: span.col, endLine: span.endLine, endCol: span.endCol };
+    return isDocument(t) ? { range } : { file: sources.sourceOf(t)?.path, range };
+  };
+  const ctx: CheckContext = { sources, analysis, document: docAll, all, arch: input.arch, isDocument, place };
+
+  const faultFindings = [...missingBarrier(ctx), ...archSpecificOrdering(ctx)];
+  const overstrong = overstrongBarrier(ctx);
+  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx)];
+  const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
+  const findings: Finding[] = [
+    ...faultFindings.map((f) => ({ ...f, fixes: fixer.forFault(analysis.faults.find((x) => x.id === f.id)!) })),
+    ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
+    ...others,
+  ];
+  const problems = sources.extracted(0, 'generic').problems;
+  return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems };
+}
+
+function stripInternal(o: OverstrongFinding): Finding {
+  const { thread, fence, weaker, ...f } = o;
+  void thread; void fence; void weaker;
+  return f;
+}
+
+function byPlace(a: Finding, b: Finding): number {
+  return a.place.range.line - b.place.range.line || a.place.range.col - b.place.range.col || a.code.localeCompare(b.code);
+}
+
+class Fixer {
+  private readonly docLines: string[];
+
+  constructor(private readonly a: { ctx: CheckContext; document: SourceText; parsed: Sources['parsed'][number]; overstrong: readonly OverstrongFinding[] }) {
+    this.docLines = a.document.text.split('\n');
+  }
+
+  forFault(f: Fault): Fix[] {
+    const { analysis } = this.a.ctx;
+    const fixes: Array<Fix & { order: number }> = [];
+    candidatesFor(f).forEach((cand, order) => {
+      const { fixed, broke } = analysis.verify(f.thread, cand.edits);
+      if (broke.length > 0 || !f.cases.every((c) => fixed.has(c))) return;
+      const edits = writeEdits({
+        thread: f.thread, first: f.side.first, second: f.side.second, edits: cand.edits,
+        editor: lineEditor({ text: this.a.document.text, parsed: this.a.parsed }), docLines: this.docLines, comment: pairComment(f),
+      });
+      if (!edits || edits.length === 0) return;
+      const repairs = new Set<string>([f.id]);
+      for (const g of analysis.faults) if (g !== f && g.thread === f.thread && g.cases.every((c) => fixed.has(c))) repairs.add(g.id);
+      for (const o of this.a.overstrong) if (o.thread === f.thread && cand.edits.some((e) => e.kind === 'remove-fence' && e.event === o.fence.id)) repairs.add(o.id);
+      fixes.push({
+        title: cand.title, edits, repairs: [...repairs], preferred: false, order,
+        verified: f.targets.map((m) => ({ model: m, verdict: 'forbidden' as const, detail: 'after the fix' })),
+      });
+    });
+    return preferBest(fixes);
+  }
+
+  forOverstrong(o: OverstrongFinding): Fix[] {
+    const edits = writeEdits({
+      thread: o.thread, second: o.fence, edits: [{ kind: 'replace-fence', event: o.fence.id, fence: o.weaker }],
+      editor: lineEditor({ text: this.a.document.text, parsed: this.a.parsed }), docLines: this.docLines,
+    });
+    if (!edits || edits.length === 0) return [];
+    const models = this.a.ctx.analysis.scenariosOf(o.thread).flatMap((j) => j.targets);
+    return [{
+      title: `Weaken to ${o.weaker === 'wmb' ? 'smp_wmb' : 'smp_rmb'}()`, edits, repairs: [o.id], preferred: true,
+      verified: [...new Set(models)].map((m) => ({ model: m, verdict: 'forbidden' as const, detail: 'every scenario in view, after the change' })),
+    }];
+  }
+}
+
+function preferBest(fixes: Array<Fix & { order: number }>): Fix[] {
+  if (fixes.length === 0) return [];
+  const best = fixes.reduce((a, b) => (b.repairs.length > a.repairs.length ? b : a));
+  return fixes.map(({ order, ...f }) => { void order; return { ...f, preferred: f === best || (f.title === best.title && f.repairs === best.repairs) }; });
+}
+
+/** The comment checkpatch asks for on a new barrier: what it pairs with on the other CPU. */
+function pairComment(f: Fault): string | undefined {
+  const c = f.cases[0]!;
+  const other = c.scenario.sides[1 - f.sideIndex]!;
+  if (other.synthesized) return `/* Orders \`${c.scenario.locs[0].text}\` before \`${c.scenario.locs[1].text}\` for its readers. */`.replace(/`/g, '');
+  const fence = orderingEvents(other).between.find((e) => e.kind === 'F');
+  if (fence) {
+    const via = fence.via?.length ? ` (via ${fence.via[0]!.callee}())` : '';
+    const where = fence.via?.length ? `${fence.via[fence.via.length - 1]!.callee}()${via} in ${other.thread.name}()` : `${other.thread.name}()`;
+    return `/* Pairs with ${fence.prim ?? 'smp_mb'}() in ${where}. */`;
+  }
+  if (other.first?.kind === 'R' && other.first.annot === 'acquire') return `/* Pairs with smp_load_acquire() in ${other.thread.name}(). */`;
+  return `/* Pairs with ${other.thread.name}(). */`;
+}

@@ -1,0 +1,94 @@
+// The code the checks reason about: the document and, when given, a workspace tree. Each
+// source is extracted once per knowledge-base profile (generic, x86, arm64), because what a
+// primitive implies can differ per architecture (Xen's spin_lock is a full barrier on Arm).
+import type { CParser } from '../c/parser';
+import { extractC, extractPatch } from '../extract/index';
+import type { Event, Thread } from '../extract/types';
+import { guessOs, type KnowledgeBase, type Os, type Profile } from '../kb/index';
+import type { ModelName } from '../models/model';
+import { parseInput } from '../patch/index';
+import type { ParsedInput } from '../patch/types';
+import type { Problem } from './types';
+
+export interface SourceText {
+  readonly path?: string;
+  readonly text: string;
+  readonly kind: 'patch' | 'c';
+  /** Findings are reported only in the document; tree sources supply peers. */
+  readonly role: 'document' | 'tree';
+}
+
+export type ArchProfile = 'generic' | 'x86' | 'arm64';
+
+export function archFor(model: ModelName): ArchProfile {
+  return model === 'x86-tso' ? 'x86' : model === 'armv8' ? 'arm64' : 'generic';
+}
+
+interface Extracted {
+  readonly threads: readonly Thread[];
+  readonly problems: readonly Problem[];
+}
+
+export class Sources {
+  private readonly cache = new Map<string, Extracted>();
+  private readonly owner = new Map<Thread, { source: number; index: number }>();
+  readonly parsed: Array<ParsedInput | undefined>;
+
+  constructor(private readonly args: { parser: CParser; kb: KnowledgeBase; sources: readonly SourceText[]; os?: Os }) {
+    this.parsed = args.sources.map((s) => (s.kind === 'patch' ? parseInput(s.text, { path: s.path }) : undefined));
+  }
+
+  get sources(): readonly SourceText[] {
+    return this.args.sources;
+  }
+
+  osOf(i: number): Os {
+    const s = this.args.sources[i]!;
+    return this.args.os ?? guessOs(s.path ?? '', s.text);
+  }
+
+  extracted(i: number, arch: ArchProfile): Extracted {
+    const key = `${i}|${arch}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const s = this.args.sources[i]!;
+    const profile: Profile = { os: this.osOf(i), ...(arch === 'generic' ? {} : { arch }) };
+    const res = s.kind === 'patch'
+      ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile })
+      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile });
+    const out = { threads: res.value, problems: res.problems.map((p) => ({ ...p })) };
+    out.threads.forEach((t, index) => this.owner.set(t, { source: i, index }));
+    this.cache.set(key, out);
+    return out;
+  }
+
+  /** Every thread of every source under a profile. */
+  threads(arch: ArchProfile, role?: SourceText['role']): Thread[] {
+    return this.args.sources.flatMap((s, i) => (role && s.role !== role ? [] : this.extracted(i, arch).threads));
+  }
+
+  sourceOf(t: Thread): SourceText | undefined {
+    const o = this.owner.get(t);
+    return o ? this.args.sources[o.source] : undefined;
+  }
+
+  /** The same function extracted under another profile. */
+  counterpartThread(t: Thread, arch: ArchProfile): Thread | undefined {
+    const o = this.owner.get(t);
+    return o ? this.extracted(o.source, arch).threads[o.index] : undefined;
+  }
+
+  /** The same event in the same function under another profile (matched by kind, span and location). */
+  counterpartEvent(t: Thread, e: Event, arch: ArchProfile): Event | undefined {
+    const other = this.counterpartThread(t, arch);
+    if (!other) return undefined;
+    const key = eventKey(e);
+    const nth = t.events.filter((x) => x.id < e.id && eventKey(x) === key).length;
+    return other.events.filter((x) => eventKey(x) === key)[nth];
+  }
+}
+
+function eventKey(e: Event): string {
+  const loc = e.kind === 'R' || e.kind === 'W' || e.kind === 'RMW' ? e.loc.key : e.kind === 'LOCK' || e.kind === 'UNLOCK' ? e.lock.key : e.kind === 'F' ? e.fence : '';
+  return `${e.kind}|${e.span.line}:${e.span.col}-${e.span.endLine}:${e.span.endCol}|${loc}|${(e.via ?? []).map((f) => f.callee).join('>')}`;
+}

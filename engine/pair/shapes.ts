@@ -1,0 +1,144 @@
+// Finds the critical cycles between two functions: message passing (data then flag, read back
+// flag then data), store buffering (each stores one location then loads the other) and load
+// buffering (each loads one location then stores the other). Each instance keeps the tightest
+// pair of accesses per location pair: the last data store before the flag, the first data load
+// after it, because a barrier must sit between exactly those.
+import type { Event, Loc, Thread } from '../extract/types';
+import { compatible, isSharedAccess, observes, sameLoc, writes } from './peers';
+import type { Scenario, Shape, Side } from './scenario';
+
+type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
+
+function accesses(t: Thread): Access[] {
+  return t.events.filter(isSharedAccess);
+}
+
+/** Ordered pairs (a, b), a before b on one path, on two different shared locations. */
+function pairs(t: Thread, firstOk: (e: Access) => boolean, secondOk: (e: Access) => boolean): Array<[Access, Access]> {
+  const acc = accesses(t);
+  const out: Array<[Access, Access]> = [];
+  for (const b of acc) {
+    if (!secondOk(b)) continue;
+    for (const a of acc) {
+      if (a.id >= b.id || !firstOk(a) || a.loc.key === b.loc.key || !compatible(a, b)) continue;
+      out.push([a, b]);
+    }
+  }
+  return out;
+}
+
+/** Keeps, per (second event, first location), the first access closest to the second. */
+function tightest(ps: Array<[Access, Access]>, pick: 'last-first' | 'first-second'): Array<[Access, Access]> {
+  const best = new Map<string, [Access, Access]>();
+  for (const p of ps) {
+    const key = pick === 'last-first' ? `${p[1].id}|${p[0].loc.key}` : `${p[0].id}|${p[1].loc.key}`;
+    const cur = best.get(key);
+    const better = !cur || (pick === 'last-first' ? p[0].id > cur[0].id : p[1].id < cur[1].id);
+    if (better) best.set(key, p);
+  }
+  return [...best.values()];
+}
+
+/** Upper-case constants and bit names an access or its branch conditions mention. */
+function tokensOf(t: Thread, e: Access): Set<string> {
+  const texts = [e.text, ...t.conds.filter((c) => c.reads.includes(e.id)).map((c) => c.text)];
+  return new Set(texts.flatMap((s) => s.match(/\b_?[A-Z][A-Z0-9_]{2,}\b|\b_[A-Za-z]\w*\b/g) ?? []));
+}
+
+function storedToken(e: Access): string | undefined {
+  const v = e.kind === 'RMW' ? e.bit ?? e.value : e.kind === 'W' ? e.value : undefined;
+  return v && /^_?[A-Za-z_][A-Za-z0-9_]*$/.test(v) && /[A-Z]/.test(v) ? v : undefined;
+}
+
+/**
+ * A reader that tests a flag for particular constants (`flags & F_RESET`, `test_bit(_VPF_down)`)
+ * does not observe a store of a different constant (`flags = F_DIRTY`, `clear_bit(_VPF_other)`).
+ */
+export function valueCompatible(args: { writer: Access; readerThread: Thread; reader: Access }): boolean {
+  const token = storedToken(args.writer);
+  if (!token) return true;
+  const seen = tokensOf(args.readerThread, args.reader);
+  return seen.size === 0 || seen.has(token);
+}
+
+function side(thread: Thread, first: Access | undefined, second: Access, firstLoc: Loc, extra: Partial<Side> = {}): Side {
+  return { thread, first, second, firstLoc, ...extra };
+}
+
+function scenarioId(shape: Shape, a: Side, b: Side): string {
+  const ev = (s: Side): string => `${s.thread.file ?? ''}:${s.thread.name}:${s.thread.side ?? ''}:${s.first?.id ?? 'a'}-${s.second.id}`;
+  return `${shape}:${ev(a)}|${ev(b)}`;
+}
+
+/** Message passing with `w` writing (data, then flag) and `r` reading (flag, then data). */
+export function messagePassing(w: Thread, r: Thread): Scenario[] {
+  const out: Scenario[] = [];
+  const readerPairs = tightest(pairs(r, observes, observes), 'first-second');
+  const writerPairs = tightest(pairs(w, writes, writes), 'last-first');
+  for (const [ry, rx] of readerPairs) {
+    for (const [wx, wy] of writerPairs) {
+      if (!sameLoc(wy.loc, ry.loc) || !sameLoc(wx.loc, rx.loc)) continue;
+      if (!valueCompatible({ writer: wy, readerThread: r, reader: ry })) continue;
+      const a = side(w, wx, wy, wx.loc);
+      const b = side(r, ry, rx, ry.loc);
+      out.push({ id: scenarioId('MP', a, b), shape: 'MP', sides: [a, b], locs: [wx.loc, wy.loc] });
+    }
+    // A writer shown from the middle of its function: data it stores before the hunk is assumed.
+    if (w.partial) {
+      for (const wy of accesses(w)) {
+        if (!writes(wy) || !sameLoc(wy.loc, ry.loc) || !sameRoot(wy.loc, rx.loc)) continue;
+        if (accesses(w).some((e) => writes(e) && sameLoc(e.loc, rx.loc))) continue;
+        if (!valueCompatible({ writer: wy, readerThread: r, reader: ry })) continue;
+        const a = side(w, undefined, wy, rx.loc, {
+          assumed: `${w.name}() is shown from line ${w.span.line} on; its earlier store to \`${rx.loc.text}\`, which ${r.name}() reads after \`${ry.loc.text}\`, is assumed`,
+        });
+        const b = side(r, ry, rx, ry.loc);
+        out.push({ id: scenarioId('MP', a, b), shape: 'MP', sides: [a, b], locs: [rx.loc, wy.loc] });
+      }
+    }
+  }
+  return dedupe(out);
+}
+
+/** Both paths hang off the same object (same root variable, or same root type). */
+function sameRoot(a: Loc, b: Loc): boolean {
+  return a.root === b.root || (a.rootType !== undefined && a.rootType === b.rootType);
+}
+
+/** Store buffering: each side stores one location then loads the other. */
+export function storeBuffering(a: Thread, b: Thread): Scenario[] {
+  const out: Scenario[] = [];
+  const pa = tightest(pairs(a, writes, observes), 'last-first');
+  const pb = tightest(pairs(b, writes, observes), 'last-first');
+  for (const [ax, ay] of pa) {
+    for (const [by, bx] of pb) {
+      if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;
+      const s0 = side(a, ax, ay, ax.loc);
+      const s1 = side(b, by, bx, by.loc);
+      out.push({ id: scenarioId('SB', s0, s1), shape: 'SB', sides: [s0, s1], locs: [ax.loc, ay.loc] });
+    }
+  }
+  return dedupe(out);
+}
+
+/** Load buffering: each side loads one location then stores the other. */
+export function loadBuffering(a: Thread, b: Thread): Scenario[] {
+  const out: Scenario[] = [];
+  const pa = tightest(pairs(a, observes, writes), 'first-second');
+  const pb = tightest(pairs(b, observes, writes), 'first-second');
+  for (const [ax, ay] of pa) {
+    for (const [by, bx] of pb) {
+      if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;
+      if (!valueCompatible({ writer: bx, readerThread: a, reader: ax }) || !valueCompatible({ writer: ay, readerThread: b, reader: by })) continue;
+      const s0 = side(a, ax, ay, ax.loc);
+      const s1 = side(b, by, bx, by.loc);
+      out.push({ id: scenarioId('LB', s0, s1), shape: 'LB', sides: [s0, s1], locs: [ax.loc, ay.loc] });
+    }
+  }
+  return dedupe(out);
+}
+
+function dedupe(s: Scenario[]): Scenario[] {
+  const seen = new Set<string>();
+  return s.filter((x) => (seen.has(x.id) ? false : (seen.add(x.id), true)));
+}
