@@ -8,7 +8,8 @@ import { Cancelled, type Analyzer, type AnalysisJob } from './analyzer';
 export interface Snapshot {
   readonly uri: string;
   readonly version: number;
-  readonly input: AnalyzeInput;
+  /** Built only when the analysis starts (after the debounce): it may read peer files. */
+  readonly input: () => Promise<AnalyzeInput>;
 }
 
 export interface Result {
@@ -43,7 +44,7 @@ export class Scheduler {
     st.job?.cancel();
     st.job = undefined;
     const delay = opts.immediate ? 0 : this.opts.debounceMs();
-    st.timer = setTimeout(() => this.start(snap), delay);
+    st.timer = setTimeout(() => void this.start(snap), delay);
   }
 
   /** The newest published result, if it is for this version (or any version when omitted). */
@@ -82,11 +83,22 @@ export class Scheduler {
     return st;
   }
 
-  private start(snap: Snapshot): void {
+  private async start(snap: Snapshot): Promise<void> {
     const st = this.docs.get(snap.uri);
     if (!st || st.wanted !== snap.version) return;
+    let input: AnalyzeInput;
+    try {
+      input = await snap.input();
+    } catch (err) {
+      st.timer = undefined;
+      this.opts.onError(snap.uri, err);
+      for (const w of st.waiters.splice(0)) w();
+      return;
+    }
+    // A newer edit (or a close) may have arrived while the input was being gathered.
+    if (this.docs.get(snap.uri) !== st || st.wanted !== snap.version) return;
     st.timer = undefined;
-    const job = this.opts.analyzer.run(snap.input);
+    const job = this.opts.analyzer.run(input);
     st.job = job;
     job.promise.then(
       (analysis) => {

@@ -3,6 +3,7 @@
 // engine data lives in to-proto.ts and hover.ts, and every handler is guarded.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
   MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
@@ -24,6 +25,9 @@ import { DEFAULT_SETTINGS, kbConfigText, readSettings, type Settings } from './s
 import { findingToDiagnostic, fromPosition, toCodeActions, toCodeLenses, toDiagnostics, uriResolver, type DiagnosticData } from './to-proto';
 
 export const COMMANDS = { showLitmus: 'hvbarrier.showLitmus', checkWorkspace: 'hvbarrier.checkWorkspace', applyFix: 'hvbarrier.applyFix' } as const;
+
+/** At most this many workspace files go to the engine as possible peers of a document. */
+const MAX_PEER_FILES = 16;
 
 /** How long a hover or code action waits for the analysis of the current version. */
 const WAIT_FOR_ANALYSIS_MS = 5_000;
@@ -65,12 +69,28 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     onError: (uri, err) => log.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
   });
 
+  /** Peer files from the index for pairing across files: open documents' text wins over disk. */
+  async function treeFor(docPath: string | undefined, text: string, kind: string): Promise<Array<{ path: string; text: string }>> {
+    if (!index || kind === 'litmus') return [];
+    const paths = index.peersFor({ text, self: docPath, limit: MAX_PEER_FILES });
+    const files = await Promise.all(paths.map(async (p) => {
+      const open = documents.get(pathToFileURL(p).href);
+      const t = open ? open.getText() : await fs.readFile(p, 'utf8').catch(() => undefined);
+      return t === undefined ? undefined : { path: p, text: t };
+    }));
+    return files.filter((f): f is { path: string; text: string } => f !== undefined);
+  }
+
   function request(doc: TextDocument, immediate = false): void {
     if (!wantsDocument(doc)) return;
+    const text = doc.getText();
+    const docPath = pathOf(doc.uri);
+    const kind = kindOf(doc);
+    const cfg = config;
     scheduler.request({
       uri: doc.uri,
       version: doc.version,
-      input: { path: pathOf(doc.uri), text: doc.getText(), kind: kindOf(doc), config },
+      input: async () => ({ path: docPath, text, kind, config: cfg, tree: await treeFor(docPath, text, kind) }),
     }, { immediate });
   }
 
@@ -125,7 +145,12 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     const idx = index;
     indexing = createProgress(connection, features.progress)
       .then((progress) => idx.build({ progress, isCancelled: () => progress.cancelled() || index !== idx }))
-      .then((stats) => { log.info(`index: ${stats.files} files, ${stats.lines} lines (${stats.fromCache} cached, ${stats.parsed} parsed) in ${stats.millis} ms`); return stats; })
+      .then((stats) => {
+        log.info(`index: ${stats.files} files, ${stats.lines} lines (${stats.fromCache} cached, ${stats.parsed} parsed) in ${stats.millis} ms`);
+        // Documents analysed before the index was ready may now have peers in view.
+        if (index === idx) for (const doc of documents.all()) request(doc, true);
+        return stats;
+      })
       .catch((err: unknown) => { log.error(`index failed: ${String(err)}`); return undefined; });
     return indexing;
   }
@@ -144,7 +169,8 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
       if (documents.get(uri)) continue;
       const text = await fs.readFile(f.path, 'utf8').catch(() => undefined);
       if (text === undefined) continue;
-      const analysis = await analyzer.run({ path: f.path, text, kind: f.kind, config }).promise.catch((err: unknown) => { log.error(`check ${f.path}: ${String(err)}`); return undefined; });
+      const tree = await treeFor(f.path, text, f.kind);
+      const analysis = await analyzer.run({ path: f.path, text, kind: f.kind, config, tree }).promise.catch((err: unknown) => { log.error(`check ${f.path}: ${String(err)}`); return undefined; });
       if (!analysis) continue;
       const diagnostics = toDiagnostics(analysis, { docUri: uri, uriOf: uriOf(uri), version: 0 }).filter((d) => d.code !== 'input');
       findings += diagnostics.length;
@@ -204,6 +230,8 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     const changes = params.changes.map((c) => ({ path: pathOf(c.uri), deleted: c.type === FileChangeType.Deleted }))
       .filter((c): c is { path: string; deleted: boolean } => c.path !== undefined);
     await index?.update(changes);
+    // A peer changed on disk: what the open documents pair with may have changed too.
+    if (changes.some((c) => /\.(c|h)$/.test(c.path))) for (const doc of documents.all()) request(doc);
   }));
 
   // The document manager fires this for didOpen too: a newly opened document is analysed at

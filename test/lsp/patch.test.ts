@@ -1,15 +1,16 @@
 // Protocol tests on the seed patches. Every seed's published diagnostics must be exactly what
 // the engine reports (codes and ranges); the seed 000 fix flow (squiggle, preferred quick fix,
-// applyEdit, the edited patch still applies, re-diagnosed clean) runs once the checks report
-// findings for patches, and is skipped with that reason until then.
+// applyEdit, the edited patch still applies, re-diagnosed clean) needs a peer to pair with:
+// the reader of seed 000 is in the workspace, found through the index.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { analyzeDocument } from '../../engine/analyze';
 import { gitApplyCheck } from '../support/git-apply';
+import { seed000Workspace } from '../support/seed000';
 import { repoRoot } from '../support/paths';
 import { fileUri, startClient } from './client';
 
@@ -37,40 +38,51 @@ test('every seed fixture is published exactly as the engine analyses it', async 
   }
 });
 
-test('seed 000 v1: missing-barrier at v->is_initialised = 1, preferred fix applied through the server, patch still applies, clean after', async (t) => {
-  const path = join(seeds, '000-v1-smp_mb.patch');
-  const text = readFileSync(path, 'utf8');
-  const engine = await analyzeDocument({ path, text, kind: 'patch', config: { arch: 'all' } });
-  if (!engine.findings.some((f) => f.code === 'missing-barrier')) {
-    t.skip('the engine reports no missing-barrier for patches yet (checks of issue 5 not merged)');
-    return;
-  }
-  const c = await startClient();
+test('seed 000 v1 with its reader in the workspace: missing-barrier at v->is_initialised = 1, preferred fix through the server, patch still applies, clean after', async (t) => {
+  const ws = seed000Workspace();
+  const c = await startClient({ root: ws.root, cacheDir: join(ws.root, '.cache') });
   try {
-    const uri = fileUri(path);
+    const text = readFileSync(ws.patch, 'utf8');
+    const engine = await analyzeDocument({ path: ws.patch, text, kind: 'patch', config: { arch: 'all' }, tree: [{ path: ws.reader, text: readFileSync(ws.reader, 'utf8') }] });
+    if (!engine.findings.some((f) => f.code === 'missing-barrier')) {
+      t.skip('the engine reports no missing-barrier for seed 000 v1 with its reader');
+      return;
+    }
+    const uri = fileUri(ws.patch);
     c.open(uri, 'diff', text);
-    const pub = await c.waitFor(uri, (p) => p.diagnostics.length > 0);
+    // The first analysis may run before the index is ready; the reader is paired once it is.
+    const pub = await c.waitFor(uri, (p) => p.diagnostics.some((x) => x.code === 'missing-barrier'));
     const d = pub.diagnostics.find((x) => x.code === 'missing-barrier') as Diagnostic;
-    assert.ok(d, JSON.stringify(pub.diagnostics));
     const line = text.split('\n')[d.range.start.line]!;
-    assert.match(line, /v->is_initialised = 1/);
+    assert.equal(line.slice(d.range.start.character, d.range.end.character), 'v->is_initialised = 1');
     assert.equal(d.severity, 2);
+    assert.match(d.codeDescription!.href, /missing-barrier\.md$/);
+    // The related information points into the reader's file, found through the index.
+    assert.ok(d.relatedInformation!.some((r) => r.location.uri === fileUri(ws.reader)), JSON.stringify(d.relatedInformation));
+    assert.ok(pub.diagnostics.some((x) => x.code === 'overstrong-barrier' && x.severity === 3));
 
     const hover = await c.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start }) as { contents: { value: string } };
     assert.match(hover.contents.value, /missing-barrier/);
-    assert.match(hover.contents.value, /ARMv8/);
+    assert.match(hover.contents.value, /\| ARMv8 \| allowed \|/);
+    assert.match(hover.contents.value, /CPU 1:\n1\. CPU1 \(do_domctl\(\)\) reads `v->is_initialised`/);
+    assert.match(hover.contents.value, /```litmus\nC MP\+arch_set_info_guest\+do_domctl/);
 
     const actions = await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } }) as CodeAction[];
-    const preferred = actions.find((a) => a.isPreferred);
-    assert.ok(preferred, JSON.stringify(actions.map((a) => a.title)));
-    assert.match(preferred.title, /smp_wmb/);
+    const preferred = actions.filter((a) => a.isPreferred);
+    assert.equal(preferred.length, 1, JSON.stringify(actions.map((a) => [a.title, a.isPreferred])));
+    assert.match(preferred[0]!.title, /smp_wmb/);
+
+    const litmus = await c.conn.sendRequest('workspace/executeCommand', { command: 'hvbarrier.showLitmus', arguments: [uri, (d.data as { findingId: string }).findingId] }) as { language: string; content: string };
+    assert.equal(litmus.language, 'litmus');
+    assert.match(litmus.content, /^C MP\+/);
 
     const id = (d.data as { findingId: string }).findingId;
     const res = await c.conn.sendRequest('workspace/executeCommand', { command: 'hvbarrier.applyFix', arguments: [uri, id] }) as { applied: boolean };
     assert.equal(res.applied, true);
     const edit = c.applied.at(-1)!.edit.changes![uri]!;
+    assert.deepEqual(edit, preferred[0]!.edit!.changes![uri]);
     const after = TextDocument.applyEdits(TextDocument.create(uri, 'diff', 1, text), edit);
-    assert.match(after, /\+\s*smp_wmb\(\);.*\n\s+v->is_initialised = 1;/);
+    assert.match(after, /\n\+\s*smp_wmb\(\);.*\n\s+v->is_initialised = 1;/);
     const check = gitApplyCheck(text, after);
     assert.ok(check.ok, check.output);
 
@@ -79,5 +91,6 @@ test('seed 000 v1: missing-barrier at v->is_initialised = 1, preferred fix appli
     assert.deepEqual(clean.diagnostics.filter((x) => x.severity! <= 2).map((x) => x.code), []);
   } finally {
     await c.close();
+    rmSync(ws.root, { recursive: true, force: true });
   }
 });

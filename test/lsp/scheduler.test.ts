@@ -31,7 +31,7 @@ function manualAnalyzer(): Analyzer & { jobs: Manual[] } {
 }
 
 const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const snap = (version: number) => ({ uri: 'u', version, input: { text: `v${version}`, kind: 'litmus' as const, config: { arch: 'all' as const } } });
+const snap = (version: number) => ({ uri: 'u', version, input: async () => ({ text: `v${version}`, kind: 'litmus' as const, config: { arch: 'all' as const } }) });
 
 test('a stale result that arrives after a newer one is never published', async () => {
   const analyzer = manualAnalyzer();

@@ -4,9 +4,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
+import { memberNames } from './summarize';
 import type { FileSummary, IndexStats, ProgressReporter, Summarizer, WorkspaceIndex } from './types';
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 /** Files larger than this are listed but not parsed: generated blobs are not code to pair. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -31,6 +32,20 @@ export class FileListIndex implements WorkspaceIndex {
 
   files(): readonly FileSummary[] {
     return [...this.byPath.values()];
+  }
+
+  peersFor(args: { text: string; self?: string; limit: number }): string[] {
+    const wanted = new Set(memberNames(args.text));
+    if (wanted.size === 0) return [];
+    const scored: Array<{ path: string; score: number }> = [];
+    for (const f of this.byPath.values()) {
+      if (f.kind !== 'c' || f.path === args.self) continue;
+      let score = 0;
+      for (const name of f.fields) if (wanted.has(name)) score++;
+      if (score > 0) scored.push({ path: f.path, score });
+    }
+    scored.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
+    return scored.slice(0, args.limit).map((s) => s.path);
   }
 
   /** Whether a path (absolute) belongs in the index. */
@@ -105,7 +120,7 @@ export class FileListIndex implements WorkspaceIndex {
     try {
       const st = await fs.stat(file);
       if (prev && prev.mtimeMs === st.mtimeMs && prev.size === st.size) return 'cached';
-      if (st.size > MAX_FILE_BYTES) return { path: file, mtimeMs: st.mtimeMs, size: st.size, kind: 'c', lines: 0, patches: 0, problems: 0 };
+      if (st.size > MAX_FILE_BYTES) return { path: file, mtimeMs: st.mtimeMs, size: st.size, kind: 'c', lines: 0, patches: 0, problems: 0, fields: [] };
       const text = await fs.readFile(file, 'utf8');
       return this.opts.summarize({ path: file, text, mtimeMs: st.mtimeMs, size: st.size });
     } catch (err) {

@@ -1,6 +1,8 @@
 // The workspace index behind an interface: today it lists files and parses them with the
-// patch front end; when the engine's pairing index (engine/pair) lands, a summarizer that
-// records each function's shared locations replaces `frontEndSummary` without touching the server.
+// patch front end and records the member names each file touches; the engine pairs threads
+// from the raw text of the files the index picks (engine/pair has no per-file summary yet).
+// A summarizer that records each function's shared locations can replace `frontEndSummary`
+// without touching the server.
 import type { DocumentKind } from '../../../engine/analyze';
 
 export interface FileSummary {
@@ -13,6 +15,8 @@ export interface FileSummary {
   readonly patches: number;
   /** Input problems the front end found. */
   readonly problems: number;
+  /** Member names the file accesses (`->x`, `.x`): the cheap proxy for its shared locations. */
+  readonly fields: readonly string[];
 }
 
 export type Summarizer = (args: { path: string; text: string; mtimeMs: number; size: number }) => FileSummary;
@@ -37,4 +41,6 @@ export interface WorkspaceIndex {
   /** Applies file-watcher events: created/changed files are re-read, deleted ones dropped. */
   update(changes: ReadonlyArray<{ path: string; deleted: boolean }>): Promise<void>;
   files(): readonly FileSummary[];
+  /** C files (other than `self`) that touch the most of the same members as `text`, best first. */
+  peersFor(args: { text: string; self?: string; limit: number }): string[];
 }
