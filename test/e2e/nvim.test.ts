@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeDocument } from '../../engine/analyze';
 import { ensureTool } from '../support/editors';
 import { gitApplyCheck } from '../support/git-apply';
 import { repoRoot } from '../support/paths';
+import { seed000Workspace } from '../support/seed000';
 
 const nvim = ensureTool('ensure-neovim.sh');
 const server = join(repoRoot, 'dist', 'server', 'src', 'main.js');
@@ -17,16 +17,14 @@ const luaClient = join(repoRoot, 'test', 'e2e', 'nvim', 'lsp-client.lua');
 
 interface Report { code: number | null; out: string; tags: Record<string, unknown> }
 
-function runNvim(fixture: string): Report & { edited?: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'hvb-nvim-'));
+/** Runs the Lua client on `file` inside workspace `dir` (its cwd and LSP root), then removes `dir`. */
+function runNvim(dir: string, file: string, expectCode?: string): Report & { edited?: string } {
   try {
-    const file = join(dir, fixture.split('/').pop()!);
-    copyFileSync(fixture, file);
     const outFile = join(dir, 'after-fix.txt');
     const xdg = (k: string): string => join(dir, 'xdg', k);
     const r = spawnSync(nvim.path!, ['--headless', '-n', '-i', 'NONE', '-u', luaClient, file], {
       cwd: dir, encoding: 'utf8', timeout: 90_000,
-      env: { ...process.env, HVB_SERVER: server, HVB_OUT: outFile, XDG_CONFIG_HOME: xdg('config'), XDG_DATA_HOME: xdg('data'), XDG_STATE_HOME: xdg('state'), XDG_CACHE_HOME: xdg('cache') },
+      env: { ...process.env, HVB_SERVER: server, HVB_OUT: outFile, ...(expectCode ? { HVB_EXPECT_CODE: expectCode } : {}), XDG_CONFIG_HOME: xdg('config'), XDG_DATA_HOME: xdg('data'), XDG_STATE_HOME: xdg('state'), XDG_CACHE_HOME: xdg('cache') },
     });
     const tags: Record<string, unknown> = {};
     for (const line of r.stdout.split('\n')) {
@@ -44,7 +42,9 @@ function runNvim(fixture: string): Report & { edited?: string } {
 interface NvimDiag { line: number; col: number; code: string; source: string; href?: string; severity: number; message: string }
 
 test('neovim: a .litmus file gets the per-model verdict diagnostic and the hover table', { skip: nvim.reason }, () => {
-  const r = runNvim(join(repoRoot, 'fixtures', 'litmus', 'SB.litmus'));
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-nvim-'));
+  copyFileSync(join(repoRoot, 'fixtures', 'litmus', 'SB.litmus'), join(dir, 'SB.litmus'));
+  const r = runNvim(dir, join(dir, 'SB.litmus'));
   assert.equal(r.code, 0, r.out);
   assert.equal(r.tags.filetype, 'litmus');
   const diags = r.tags.diagnostics as NvimDiag[];
@@ -60,27 +60,26 @@ test('neovim: a .litmus file gets the per-model verdict diagnostic and the hover
   assert.deepEqual(r.tags.actions, []);
 });
 
-test('neovim: seed 000 v1 patch — squiggle on v->is_initialised = 1, hover, preferred quick fix, patch still applies', { skip: nvim.reason }, async (t) => {
-  const fixture = join(repoRoot, 'fixtures', 'seeds', '000-v1-smp_mb.patch');
-  const text = readFileSync(fixture, 'utf8');
-  const engine = await analyzeDocument({ path: fixture, text, kind: 'patch', config: { arch: 'all' } });
-  if (!engine.findings.some((f) => f.code === 'missing-barrier')) {
-    t.skip('the engine reports no missing-barrier for patches yet (checks of issue 5 not merged)');
-    return;
-  }
-  const r = runNvim(fixture);
+test('neovim: seed 000 v1 patch with its reader — squiggle on v->is_initialised = 1, hover, preferred quick fix, patch still applies, re-diagnosed', { skip: nvim.reason }, () => {
+  const ws = seed000Workspace();
+  const text = readFileSync(ws.patch, 'utf8');
+  const r = runNvim(ws.root, ws.patch, 'missing-barrier');
   assert.equal(r.code, 0, r.out);
+  assert.equal(r.tags.filetype, 'gitsendemail');
   const diags = r.tags.diagnostics as NvimDiag[];
   const d = diags.find((x) => x.code === 'missing-barrier');
   assert.ok(d, r.out);
-  assert.match(text.split('\n')[d.line]!, /v->is_initialised = 1/);
-  assert.match((r.tags.hover as { value: string }).value, /missing-barrier/);
+  assert.equal(d.source, 'hvbarrier');
+  assert.equal(text.split('\n')[d.line]!.slice(d.col, d.col + 'v->is_initialised = 1'.length), 'v->is_initialised = 1');
+  assert.match((r.tags.hover as { value: string }).value, /missing-barrier[\s\S]*\| ARMv8 \| allowed \|/);
   const actions = r.tags.actions as Array<{ title: string; preferred: boolean }>;
-  assert.ok(actions.some((a) => a.preferred && /smp_wmb/.test(a.title)), r.out);
+  assert.equal(actions.filter((a) => a.preferred).length, 1, r.out);
+  assert.match(actions.find((a) => a.preferred)!.title, /smp_wmb/);
   assert.ok(r.edited, 'the preferred fix was applied to the buffer');
+  assert.match(r.edited, /\n\+\s*smp_wmb\(\);.*\n\s+v->is_initialised = 1;/);
   const check = gitApplyCheck(text, r.edited);
   assert.ok(check.ok, check.output);
   const after = r.tags.after_fix as { republished: boolean; diagnostics: Array<{ code: string; severity: number }> };
   assert.ok(after.republished, r.out);
-  assert.ok(!after.diagnostics.some((x) => x.code === 'missing-barrier'), r.out);
+  assert.deepEqual(after.diagnostics.filter((x) => x.severity <= 2).map((x) => x.code), [], r.out);
 });

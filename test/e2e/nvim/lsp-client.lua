@@ -3,10 +3,12 @@
 -- for its code actions, applies the preferred fix to the buffer, waits for the re-published
 -- diagnostics, and reports everything as `JSON <tag> <payload>` lines on stdout. The Node test
 -- that runs it makes the assertions.
--- env: HVB_SERVER (server entry point), HVB_TIMEOUT_MS, HVB_OUT (file to write the buffer to after the fix)
+-- env: HVB_SERVER (server entry point), HVB_TIMEOUT_MS, HVB_OUT (file to write the buffer to after the fix),
+--      HVB_EXPECT_CODE (wait for a diagnostic with this code, and use it for hover and actions)
 local server = os.getenv('HVB_SERVER') or error('set HVB_SERVER')
 local timeout = tonumber(os.getenv('HVB_TIMEOUT_MS') or '20000')
 local out_file = os.getenv('HVB_OUT')
+local expect_code = os.getenv('HVB_EXPECT_CODE')
 
 local function emit(tag, value)
   io.stdout:write('JSON ', tag, ' ', vim.fn.json_encode(value), '\n')
@@ -45,8 +47,14 @@ vim.api.nvim_create_autocmd('VimEnter', { callback = function() vim.schedule(fun
   emit('filetype', vim.bo[bufnr].filetype)
   if not client_id then emit('error', 'no client attached'); return finish(1) end
 
-  if not vim.wait(timeout, function() return #vim.diagnostic.get(bufnr) > 0 end, 20) then
-    emit('error', 'no diagnostics'); return finish(1)
+  local function code_of(d) return d.user_data and d.user_data.lsp and d.user_data.lsp.code end
+  local function wanted()
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if expect_code == nil or code_of(d) == expect_code then return d end
+    end
+  end
+  if not vim.wait(timeout, function() return wanted() ~= nil end, 20) then
+    emit('error', 'no diagnostics' .. (expect_code and (' with code ' .. expect_code) or '')); return finish(1)
   end
   local diags = {}
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
@@ -56,7 +64,7 @@ vim.api.nvim_create_autocmd('VimEnter', { callback = function() vim.schedule(fun
   end
   emit('diagnostics', diags)
 
-  local first = vim.diagnostic.get(bufnr)[1]
+  local first = wanted()
   local hover = request(bufnr, 'textDocument/hover', {
     textDocument = vim.lsp.util.make_text_document_params(bufnr),
     position = { line = first.lnum, character = first.col },
