@@ -10,7 +10,8 @@ import { analyzeDocument } from '../../engine/analyze';
 import { ensureTool } from '../support/editors';
 import { gitApplyCheck } from '../support/git-apply';
 import { repoRoot } from '../support/paths';
-import { editorLine, hoverText, openFile, openWorkbench, problemsRows, type Session } from './vscode/drive';
+import { seed000Workspace } from '../support/seed000';
+import { editorLine, goToLine, hoverText, openFile, openWorkbench, problemsRows, type Session } from './vscode/drive';
 import { installExtension, startCodeServer, type Running } from './vscode/server';
 
 const enabled = process.env.HVBARRIER_E2E === '1';
@@ -45,11 +46,12 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
   const log = (m: string): void => t.diagnostic(m);
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
+  mkdirSync(join(repoRoot, '.e2e'), { recursive: true });
   const run = mkdtempSync(join(repoRoot, '.e2e', 'run-'));
-  const ws = join(run, 'ws');
-  mkdirSync(ws, { recursive: true });
+  // The workspace: seed 000 v1 with the reader it pairs with, and a litmus test.
+  const seed = seed000Workspace(run);
+  const ws = seed.root;
   cpSync(join(repoRoot, 'fixtures', 'litmus', 'MP.litmus'), join(ws, 'MP.litmus'));
-  cpSync(join(repoRoot, 'fixtures', 'seeds', seedName), join(ws, seedName));
   installExtension({ codeServer, run, vsix });
   let server: Running | undefined;
   let session: Session | undefined;
@@ -67,6 +69,9 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
     await lens.waitFor({ timeout: 30_000 });
     const lensText = await page.locator('.editor-instance .codelens-decoration').first().innerText();
     assert.match(lensText, /sc: forbidden.*x86-tso: forbidden.*armv8: allowed.*lkmm: allowed/s);
+    const mpText = readFileSync(join(ws, 'MP.litmus'), 'utf8');
+    await goToLine(page, mpText.slice(0, mpText.indexOf('exists')).split('\n').length);
+    await editorLine(page, 'exists').waitFor({ timeout: 30_000 });
     const exists = await editorLine(page, 'exists').boundingBox();
     const hover = await hoverText(page, { x: exists!.x + 40, y: exists!.y + exists!.height / 2 }, 'x86-TSO');
     assert.match(hover, /x86-TSO\s+forbidden/);
@@ -76,16 +81,15 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
     assert.match(rows, /hvbarrier/);
     await session.shot('litmus-problems');
 
-    // The seed 000 patch: needs the checks of issue 5.
-    const text = readFileSync(join(ws, seedName), 'utf8');
-    const engine = await analyzeDocument({ path: join(ws, seedName), text, kind: 'patch', config: { arch: 'all' } });
+    // The seed 000 patch: the squiggle needs the reader, which the server finds in its index.
+    const text = readFileSync(seed.patch, 'utf8');
+    const engine = await analyzeDocument({ path: seed.patch, text, kind: 'patch', config: { arch: 'all' }, tree: [{ path: seed.reader, text: readFileSync(seed.reader, 'utf8') }] });
     const missing = engine.findings.find((f) => f.code === 'missing-barrier');
-    if (!missing) {
-      t.diagnostic('seed 000 part skipped: the engine reports no missing-barrier for patches yet (checks of issue 5 not merged)');
-      return;
-    }
+    assert.ok(missing, 'the engine finds missing-barrier in seed 000 v1 with its reader');
     const preferred = missing.fixes.find((f) => f.preferred)!;
     await openFile(page, seedName);
+    // Monaco renders only visible lines: bring the finding's line into view.
+    await goToLine(page, missing.place.range.line);
     const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-warning').first();
     await squiggle.waitFor({ state: 'attached', timeout: 90_000 });
     const line = await editorLine(page, 'v->is_initialised = 1').boundingBox();
@@ -101,19 +105,30 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
     const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: preferred.title }).first();
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     await session.shot('patch-quickfix-menu');
-    await item.click();
+    // VS Code focuses the preferred fix; Enter applies the focused row (clicks are flaky here).
+    const focused = page.locator('.action-widget .monaco-list-row.focused').first();
+    assert.equal(await focused.getAttribute('aria-label'), preferred.title);
+    await page.keyboard.press('Enter');
     await editorLine(page, 'smp_wmb').waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+S');
     await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 30_000 });
     await session.shot('patch-after-fix');
-    const after = readFileSync(join(ws, seedName), 'utf8');
+    const after = readFileSync(seed.patch, 'utf8');
     assert.notEqual(after, text);
     const check = gitApplyCheck(text, after);
     assert.ok(check.ok, check.output);
+    // Re-diagnosed after the edit: no warning squiggle is left.
+    await page.locator('.editor-instance .monaco-editor .squiggly-warning').first().waitFor({ state: 'detached', timeout: 60_000 });
+    await session.shot('patch-clean');
+  } catch (err) {
+    await session?.shot('failure').catch(() => undefined);
+    throw err;
   } finally {
     await session?.close().catch(() => undefined);
     server?.stop();
     if (existsSync(join(run, 'code-server.log'))) cpSync(join(run, 'code-server.log'), join(artifacts, 'code-server.log'));
+    // The workbench logs, with the extension's output channel (the server's log), for diagnosis.
+    if (existsSync(join(run, 'user', 'logs'))) cpSync(join(run, 'user', 'logs'), join(artifacts, 'logs'), { recursive: true });
     rmSync(run, { recursive: true, force: true });
   }
 });

@@ -63,3 +63,13 @@ export async function problemsRows(page: Page, expect: string): Promise<string> 
   await row.waitFor({ timeout: 30_000 });
   return (await page.locator('.markers-panel .monaco-tl-row').allInnerTexts()).join('\n');
 }
+
+/** Moves the cursor to a 1-based line with Go to Line, so the editor renders it. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 30_000 });
+  // Go to Line is Quick Open with a ':' prefix; filling the box replaces the prefix too.
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+}
