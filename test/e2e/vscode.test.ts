@@ -67,13 +67,14 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
     await session.shot('litmus-squiggle');
     const lens = page.locator('.editor-instance .codelens-decoration').filter({ hasText: 'armv8: allowed' }).first();
     await lens.waitFor({ timeout: 30_000 });
+    // Model names are matched case-sensitively below: the hover filter ignores case.
     const lensText = await page.locator('.editor-instance .codelens-decoration').first().innerText();
     assert.match(lensText, /sc: forbidden.*x86-tso: forbidden.*armv8: allowed.*lkmm: allowed/s);
     const mpText = readFileSync(join(ws, 'MP.litmus'), 'utf8');
     await goToLine(page, mpText.slice(0, mpText.indexOf('exists')).split('\n').length);
     await editorLine(page, 'exists').waitFor({ timeout: 30_000 });
     const exists = await editorLine(page, 'exists').boundingBox();
-    const hover = await hoverText(page, { x: exists!.x + 40, y: exists!.y + exists!.height / 2 }, 'x86-TSO');
+    const hover = await hoverText(page, { x: exists!.x + 40, y: exists!.y + exists!.height / 2 }, 'bad outcome');
     assert.match(hover, /x86-TSO\s+forbidden/);
     assert.match(hover, /ARMv8\s+allowed/);
     await session.shot('litmus-hover');
@@ -96,10 +97,28 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
     const box = await squiggle.boundingBox();
     assert.ok(line && box && box.y >= line.y - 2 && box.y <= line.y + line.height + 2, 'the squiggle is on the v->is_initialised = 1 line');
     await session.shot('patch-squiggle');
-    const patchHover = await hoverText(page, { x: box.x + Math.min(20, box.width / 2), y: box.y + box.height / 2 }, 'missing-barrier');
-    assert.match(patchHover, /ARMv8/);
+    const patchHover = await hoverText(page, { x: box.x + Math.min(20, box.width / 2), y: box.y + box.height / 2 }, 'Witness execution');
+    // The server's hover (not only the diagnostic): model table, witness per CPU, litmus test.
+    assert.match(patchHover, /ARMv8\s+allowed/);
+    assert.match(patchHover, /CPU 1:/);
+    assert.match(patchHover, /C MP\+arch_set_info_guest\+do_domctl/);
     await session.shot('patch-hover');
-    await page.mouse.click(box.x + Math.min(10, box.width / 2), box.y + box.height / 2 - 4);
+
+    // "Show litmus test" (a code lens on the finding) opens the generated test as an untitled
+    // litmus document, which the server then simulates like any other.
+    await page.keyboard.press('Escape');
+    await page.locator('.editor-instance .codelens-decoration a').filter({ hasText: 'Show litmus test' }).first().click();
+    await page.locator('.tab.active').filter({ hasText: 'Untitled' }).waitFor({ timeout: 30_000 });
+    await editorLine(page, 'C MP+').waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar').filter({ hasText: 'Litmus (LKMM C)' }).waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .codelens-decoration').filter({ hasText: 'armv8: allowed' }).first().waitFor({ timeout: 60_000 });
+    await session.shot('show-litmus-test');
+    await page.locator('.tab').filter({ hasText: seedName }).first().click();
+    await goToLine(page, missing.place.range.line);
+    // The layout moved while the other tab was open: measure the squiggle again.
+    await squiggle.waitFor({ state: 'attached', timeout: 30_000 });
+    const again = (await squiggle.boundingBox())!;
+    await page.mouse.click(again.x + Math.min(10, again.width / 2), again.y + again.height / 2 - 4);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+.');
     const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: preferred.title }).first();
