@@ -65,3 +65,25 @@ test('bad settings are reported to the user and replaced by defaults, never fata
     await c.close();
   }
 });
+
+test('rapid edits with no debounce: only the newest version is published last, never an older one after it', async () => {
+  const c = await startClient({ settings: { debounceMs: 0 } });
+  try {
+    const uri = 'untitled:rapid.litmus';
+    const read = (name: string): string => readFileSync(join(repoRoot, 'fixtures', 'litmus', name), 'utf8');
+    c.open(uri, 'litmus', read('MP.litmus'));
+    await c.waitFor(uri, (p) => p.version === 1);
+    // A slower test (IRIW: four threads) immediately replaced by a quick one.
+    c.change(uri, 2, [{ text: read('IRIW.litmus') }]);
+    c.change(uri, 3, [{ text: read('SB.litmus') }]);
+    const last = await c.waitFor(uri, (p) => p.version === 3);
+    assert.match(last.diagnostics[0]!.message, /^SB: /);
+    await new Promise((r) => setTimeout(r, 1500));
+    const mine = c.published.filter((p) => p.uri === uri);
+    assert.equal(mine.at(-1)!.version, 3, JSON.stringify(mine.map((p) => p.version)));
+    const versions = mine.map((p) => p.version!);
+    assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'publications never go back in version');
+  } finally {
+    await c.close();
+  }
+});
