@@ -7,7 +7,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DEST=${1:-$ROOT/.e2e/code-server}
 VER=4.100.3
 BIN=$DEST/node_modules/.bin/code-server
-if [ -x "$BIN" ]; then echo "$BIN"; exit 0; fi
+csenv() { HOME=$DEST/home XDG_CONFIG_HOME=$DEST/home/.config XDG_DATA_HOME=$DEST/home/.local/share "$@"; }
+# An install whose native modules were never built does not start: check, do not trust -x.
+if [ -x "$BIN" ] && csenv "$BIN" --version >/dev/null 2>&1; then echo "$BIN"; exit 0; fi
+rm -rf "$DEST/node_modules" "$DEST/package-lock.json"
 # The kerberos native module links against libkrb5.
 if ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
@@ -29,8 +32,9 @@ cd "$DEST"
 # yes: node-pty runs `npx node-gyp`; unsafe_perm: code-server's postinstall refuses root
 # otherwise; nodedir: build native modules against Debian's Node headers (no download).
 # code-server is only usable after its native modules' install scripts run, and this folder
-# holds nothing else, so npm 11's script allow-list is bypassed here and only here.
-npm_config_yes=true npm_config_unsafe_perm=true npm_config_nodedir=/usr \
+# holds nothing else, so npm 11's script allow-list is bypassed here and only here; the
+# repository's own .npmrc (ignore-scripts=true) must not apply to this install either.
+npm_config_yes=true npm_config_unsafe_perm=true npm_config_nodedir=/usr npm_config_ignore_scripts=false \
   npm install --no-save --no-audit --no-fund --dangerously-allow-all-scripts code-server@$VER --foreground-scripts >&2
-HOME=$DEST/home XDG_CONFIG_HOME=$DEST/home/.config XDG_DATA_HOME=$DEST/home/.local/share "$BIN" --version >&2
+csenv "$BIN" --version >&2
 echo "$BIN"
