@@ -8,7 +8,7 @@ import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
 import { simulate } from '../sim/simulate';
 import type { Witness } from '../sim/witness';
-import { buildLitmus, type BuiltSide, type SideEdit } from './litmus-build';
+import { buildLitmus, litmusName, type BuiltSide, type SideEdit } from './litmus-build';
 import { archFor, type Sources } from './sources';
 import type { ModelEvidence, WitnessStep } from './types';
 
@@ -82,8 +82,7 @@ function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTes
     const mine = events.filter((e) => e.thread === cpu && (e.kind === 'R' || e.kind === 'W'));
     let n = 0;
     for (const e of mine) {
-      const ev = sideEventFor(side, e.loc ?? '', a.test, cpu);
-      const what = ev?.loc.text ?? e.loc ?? '?';
+      const { text: what, event } = describeLoc(a.scenario, side, e.loc ?? '');
       let text: string;
       if (e.kind === 'W') text = `stores \`${what}\``;
       else {
@@ -91,15 +90,16 @@ function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTes
         text = `reads \`${what}\` and sees the ${from && from.thread < 0 ? 'old value (the other CPU\'s store is not visible yet)' : 'new value'}`;
       }
       const who = side.synthesized ? 'observer' : `${side.thread.name}()`;
-      steps.push({ cpu, step: ++n, text: `CPU${cpu} (${who}) ${text}`, place: ev && !side.synthesized ? { range: ev.span } : undefined });
+      steps.push({ cpu, step: ++n, text: `CPU${cpu} (${who}) ${text}`, place: event && !side.synthesized ? { range: event.span } : undefined });
     }
   });
   return steps;
 }
 
-function sideEventFor(side: Side, litmusLoc: string, test: LitmusTest, cpu: number): Extract<Event, { loc: unknown }> | undefined {
-  const cands = [side.first, side.second].filter((e): e is Extract<Event, { kind: 'R' | 'W' | 'RMW' }> => !!e && (e.kind === 'R' || e.kind === 'W' || e.kind === 'RMW'));
-  const norm = (s: string): string => s.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '');
-  void test; void cpu;
-  return cands.find((e) => litmusLoc.startsWith(norm(e.loc.text).replace(/^_+|_+$/g, '')));
+/** Which scenario location (and which of the side's accesses) a litmus location name stands for. */
+function describeLoc(s: Scenario, side: Side, name: string): { text: string; event?: Event } {
+  const loc = s.locs.find((l) => name === litmusName(l.text) || name.startsWith(`${litmusName(l.text)}_`));
+  if (!loc) return { text: name };
+  const event = [side.first, side.second].find((e) => e && 'loc' in e && e.loc.key === loc.key);
+  return { text: loc.text, event };
 }

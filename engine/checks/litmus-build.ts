@@ -12,6 +12,11 @@ export type SideEdit =
   | { readonly kind: 'remove-fence'; readonly event: number }
   | { readonly kind: 'replace-fence'; readonly event: number; readonly fence: 'mb' | 'wmb' | 'rmb' }
   | { readonly kind: 'acquire-first' }
+  /**
+   * Drop the ordering nothing in the function states explicitly: fences inside callees and the
+   * full barrier atomics between the accesses imply (to see whether that is what saves the code).
+   */
+  | { readonly kind: 'strip-implied' }
   | { readonly kind: 'release-second' };
 
 export interface BuiltSide {
@@ -29,7 +34,13 @@ const call = (name: string, ...args: Expr[]): Expr => ({ kind: 'call', name, arg
 const exprStmt = (e: Expr): Stmt => ({ kind: 'expr', expr: e, pos: P });
 const assign = (reg: string, e: Expr): Stmt => ({ kind: 'assign', target: v(reg), value: e, pos: P });
 
-/** Litmus-safe names for the locations and locks a test uses. */
+/** A litmus-safe identifier for a C access path: `v->arch.sctlr` → `v_arch_sctlr`. */
+export function litmusName(text: string): string {
+  const base = text.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '').replace(/^_+|_+$/g, '') || 'loc';
+  return /^\d/.test(base) || /^P\d+$/.test(base) || /^r\d+$/.test(base) ? `m_${base}` : base;
+}
+
+/** Litmus-safe names for the locations and locks a test uses (unique per key). */
 class Names {
   private readonly byKey = new Map<string, string>();
   private readonly used = new Set<string>();
@@ -37,8 +48,7 @@ class Names {
   of(key: string, text: string): string {
     const known = this.byKey.get(key);
     if (known) return known;
-    let base = text.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '').replace(/^_+|_+$/g, '') || 'loc';
-    if (/^\d/.test(base) || /^P\d+$/.test(base) || /^r\d+$/.test(base)) base = `m_${base}`;
+    const base = litmusName(text);
     let name = base;
     for (let i = 2; this.used.has(name); i++) name = `${base}_${i}`;
     this.used.add(name);
@@ -117,7 +127,8 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
   const firstAnnot = edits.some((e) => e.kind === 'acquire-first') ? 'acquire' : annotOf(side.first);
   if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
   else body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: 'once' }));
-  const mid: Stmt[] = stmtsOf(ordering.between);
+  const strip = edits.some((d) => d.kind === 'strip-implied');
+  const mid: Stmt[] = stmtsOf(strip ? ordering.between.filter((e) => !e.via?.length || e.kind === 'RMW') : ordering.between);
   for (const ed of edits) if (ed.kind === 'insert-fence') mid.push(exprStmt(call(FENCE_PRIMS[ed.fence]!)));
   const secondAnnot = edits.some((e) => e.kind === 'release-second') ? 'release' : annotOf(side.second);
   const dep = side.first ? dependency(side.thread, side.first, side.second) : undefined;
@@ -138,8 +149,9 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
 /** One ordering event as litmus statements (fences, locks, atomics on other locations). */
 function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[] }): Stmt[] {
   const { e, edits, names } = a;
+  const strip = edits.some((d) => d.kind === 'strip-implied');
   if (e.kind === 'F') {
-    if (edits.some((d) => d.kind === 'remove-fence' && d.event === e.id)) return [];
+    if (edits.some((d) => d.kind === 'remove-fence' && d.event === e.id) || (strip && e.via?.length)) return [];
     const replaced = edits.find((d) => d.kind === 'replace-fence' && d.event === e.id);
     const prim = FENCE_PRIMS[replaced && replaced.kind === 'replace-fence' ? replaced.fence : e.fence];
     return prim ? [exprStmt(call(prim))] : [];
@@ -150,7 +162,8 @@ function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body
   }
   if (e.kind === 'RMW') {
     const reg = `r${2 + a.body.filter((s) => s.kind === 'decl').length}`;
-    return [rmwStmt({ annot: e.annot, loc: names.of(e.loc.key, e.loc.text), reg, decl: a.body })];
+    const relaxed = strip && e.annot !== 'noreturn';
+    return [rmwStmt({ annot: relaxed ? 'relaxed' : e.annot, loc: names.of(e.loc.key, e.loc.text), reg, decl: a.body })];
   }
   return [];
 }
@@ -161,6 +174,11 @@ const FENCE_PRIMS: Partial<Record<string, string>> = {
   'after-spinlock': 'smp_mb__after_spinlock', 'after-unlock-lock': 'smp_mb__after_unlock_lock',
   'rcu-lock': 'rcu_read_lock', 'rcu-unlock': 'rcu_read_unlock', 'sync-rcu': 'synchronize_rcu',
 };
+
+/** The C spelling of a fence kind. */
+export function fencePrim(kind: string): string {
+  return FENCE_PRIMS[kind] ?? kind;
+}
 
 type Annot = 'plain' | 'once' | 'acquire' | 'release';
 

@@ -3,7 +3,7 @@
 import type { Thread } from '../extract/types';
 import { isSharedAccess, sameLoc } from '../pair/peers';
 import type { CheckContext } from './context';
-import { orderingEvents } from './litmus-build';
+import { fencePrim, orderingEvents } from './litmus-build';
 import type { Note } from './types';
 
 export function notesFor(ctx: CheckContext): Note[] {
@@ -28,7 +28,7 @@ export function notesFor(ctx: CheckContext): Note[] {
 
 function barrierNote(ctx: CheckContext, t: Thread, fenceId: number): string {
   const fence = t.events[fenceId]!;
-  const lines = [`**${fence.prim ?? 'barrier'}()**`];
+  const lines = [`**${fence.kind === 'F' ? fencePrim(fence.fence) : fence.prim ?? 'barrier'}()**`];
   let paired = false;
   for (const j of ctx.analysis.scenariosOf(t)) {
     const i = j.scenario.sides.findIndex((s) => s.thread === t && !s.synthesized && orderingEvents(s).between.some((e) => e.id === fenceId));
@@ -38,7 +38,7 @@ function barrierNote(ctx: CheckContext, t: Thread, fenceId: number): string {
     const first = mine.first ? `\`${mine.first.text}\`` : `the earlier store to \`${mine.firstLoc.text}\``;
     const otherFence = other.synthesized ? undefined : orderingEvents(other).between.find((e) => e.kind === 'F');
     const pair = other.synthesized ? `a synthesized observer (${other.synthesized})`
-      : otherFence ? `${otherFence.prim ?? 'a barrier'}() in ${other.thread.name}()${otherFence.via?.length ? ` via ${otherFence.via.map((v) => `${v.callee}()`).join(' → ')}` : ''}`
+      : otherFence && otherFence.kind === 'F' ? `${fencePrim(otherFence.fence)}() in ${other.thread.name}()${otherFence.via?.length ? ` via ${otherFence.via.map((v) => `${v.callee}()`).join(' → ')}` : ''}`
         : `${other.thread.name}(), which has no barrier between its accesses`;
     lines.push(`- orders ${first} before \`${mine.second.text}\`; pairs with ${pair}`);
     paired = true;

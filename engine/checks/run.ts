@@ -12,7 +12,7 @@ import { lineEditor } from '../fix/source-edit';
 import { archSpecificOrdering } from './arch-specific-ordering';
 import type { CheckContext } from './context';
 import { implicitBarrier } from './implicit-barrier';
-import { orderingEvents } from './litmus-build';
+import { fencePrim, orderingEvents } from './litmus-build';
 import { lockContext } from './lock-context';
 import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
@@ -130,10 +130,9 @@ function pairComment(f: Fault): string | undefined {
   const other = c.scenario.sides[1 - f.sideIndex]!;
   if (other.synthesized) return `/* Orders \`${c.scenario.locs[0].text}\` before \`${c.scenario.locs[1].text}\` for its readers. */`.replace(/`/g, '');
   const fence = orderingEvents(other).between.find((e) => e.kind === 'F');
-  if (fence) {
+  if (fence && fence.kind === 'F') {
     const via = fence.via?.length ? ` (via ${fence.via[0]!.callee}())` : '';
-    const where = fence.via?.length ? `${fence.via[fence.via.length - 1]!.callee}()${via} in ${other.thread.name}()` : `${other.thread.name}()`;
-    return `/* Pairs with ${fence.prim ?? 'smp_mb'}() in ${where}. */`;
+    return `/* Pairs with ${fencePrim(fence.fence)}() in ${other.thread.name}()${via}. */`;
   }
   if (other.first?.kind === 'R' && other.first.annot === 'acquire') return `/* Pairs with smp_load_acquire() in ${other.thread.name}(). */`;
   return `/* Pairs with ${other.thread.name}(). */`;
