@@ -52,12 +52,16 @@ function implicitFinding(a: {
   const what = a.first ? `\`${a.first.text}\`` : 'the earlier accesses';
   return {
     id: a.id, code: 'implicit-barrier', severity: 'information', place: a.ctx.place(a.thread, a.at.stmt),
-    message: `${what} is ordered before \`${a.second.text}\` only by the barrier hidden in ${a.callees.join(', ')}: it works by luck.`,
-    explanation: `Taking the fences inside ${a.callees.join(', ')} out of the picture makes the bad outcome allowed${a.note ? ` (${a.note})` : ''}. `
+    message: `${what} is ordered before \`${a.second.text}\` only by ${a.callees.length > 1 ? 'barriers' : 'the barrier'} implied by ${joinNames(a.callees)}: it works by luck.`,
+    explanation: `Taking the ordering implied by ${joinNames(a.callees)} out of the picture makes the bad outcome allowed${a.note ? ` (${a.note})` : ''}. `
       + 'If the callee changes (a lock-free fast path, a different lock), this caller breaks silently; an explicit barrier with a comment naming its pair makes the dependency visible.',
     related: a.first ? [{ place: a.ctx.place(a.thread, a.first), message: 'the access that relies on it' }] : [],
     models: a.models, litmus: a.litmus, fixes: [],
   };
+}
+
+function joinNames(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /** Stores published by a call that makes another CPU act (tag `hidden-lock` in the knowledge base). */

@@ -43,7 +43,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const all = sources.threads('generic').filter((t) => t.side !== 'pre');
   const osOf = (t: Thread): Os => input.os ?? sources.osOf(sources.sources.indexOf(sources.sourceOf(t)!));
   const targetsOf = (t: Thread) => targetsFor({ thread: t, os: osOf(t), arch: input.arch });
-  const scenarios = collectScenarios({ document: documentThreads(docAll), all });
+  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text });
   const analysis = new OrderingAnalysis({ sources, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;

@@ -5,7 +5,8 @@ import type { Thread } from '../extract/types';
 import { synthesizedReaders } from './observer';
 import { peersOf } from './peers';
 import type { Scenario } from './scenario';
-import { loadBuffering, messagePassing, storeBuffering } from './shapes';
+import { freshRoots } from './fresh';
+import { loadBuffering, messagePassing, setPrivateRoots, storeBuffering } from './shapes';
 
 export * from './scenario';
 
@@ -14,7 +15,8 @@ export function documentThreads(threads: readonly Thread[]): Thread[] {
   return threads.filter((t) => t.side !== 'pre');
 }
 
-export function collectScenarios(a: { document: readonly Thread[]; all: readonly Thread[] }): Scenario[] {
+export function collectScenarios(a: { document: readonly Thread[]; all: readonly Thread[]; textOf?: (t: Thread) => string | undefined }): Scenario[] {
+  for (const t of a.all) setPrivateRoots(t, freshRoots(t, a.textOf?.(t)));
   const out = new Map<string, Scenario>();
   const add = (s: Scenario): void => { if (!out.has(s.id)) out.set(s.id, s); };
   const pool = a.all.filter((t) => t.side !== 'pre');

@@ -38,11 +38,15 @@ export function sharedKeys(t: Thread): Set<string> {
   return new Set(memoryEvents(t).filter((e) => !e.loc.cpuLocal).flatMap((e) => matchKeys(e.loc)));
 }
 
-/** Candidate peers of `t`: every other thread sharing at least two locations with it. */
+/**
+ * Candidate peers of `t`: every other thread sharing at least two locations with it (a
+ * two-CPU cycle needs two), or one when either is a hunk shown from mid-function, whose
+ * earlier accesses may be assumed.
+ */
 export function peersOf(t: Thread, all: readonly Thread[]): Thread[] {
   const mine = sharedKeys(t);
   const overlap = (u: Thread): number => new Set(memoryEvents(u).filter((e) => !e.loc.cpuLocal && matchKeys(e.loc).some((k) => mine.has(k))).map((e) => e.loc.key)).size;
-  return all.filter((u) => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlap(u) >= 2);
+  return all.filter((u) => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlap(u) >= (t.partial || u.partial ? 1 : 2));
 }
 
 /** Two guard lists can hold on one path unless they need one condition both ways. */

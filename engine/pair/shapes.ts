@@ -9,8 +9,16 @@ import type { Scenario, Shape, Side } from './scenario';
 
 type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
 
+/** Roots each function keeps private (see fresh.ts); registered by collectScenarios. */
+const privateRoots = new WeakMap<Thread, ReadonlySet<string>>();
+
+export function setPrivateRoots(t: Thread, roots: ReadonlySet<string>): void {
+  privateRoots.set(t, roots);
+}
+
 function accesses(t: Thread): Access[] {
-  return t.events.filter(isSharedAccess);
+  const mine = privateRoots.get(t);
+  return t.events.filter(isSharedAccess).filter((e) => !mine?.has(e.loc.root));
 }
 
 /** Ordered pairs (a, b), a before b on one path, on two different shared locations. */
