@@ -36,9 +36,14 @@ export interface AnalyzeInput {
 
 /** Which kind of document a path or editor language id is. */
 export function documentKind(args: { path?: string; languageId?: string; text?: string }): DocumentKind {
-  const { path = '', languageId = '' } = args;
+  const { path = '', languageId = '', text } = args;
   if (languageId === 'litmus' || path.endsWith('.litmus')) return 'litmus';
   if (languageId === 'c' || /\.(c|h)$/.test(path)) return 'c';
+  // Text without a name (stdin): C unless it carries diff markers.
+  if (!path && !languageId && text !== undefined) {
+    if (/^C \S+/.test(text) && /^\s*exists\b/m.test(text)) return 'litmus';
+    if (!/^(diff --git |--- |\+\+\+ |@@ )/m.test(text.replace(/^(> ?)+/gm, ''))) return 'c';
+  }
   return 'patch';
 }
 

@@ -53,7 +53,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     }
     const name = file === '-' ? '<stdin>' : file;
     const analysis = await analyzeDocument({
-      path: name, text, kind: documentKind({ path: file === '-' ? '' : file }), parser,
+      path: name, text, kind: documentKind({ path: file === '-' ? '' : file, text }), parser,
       config: { arch, os: values.os as Os | undefined, kbConfigText }, tree: tree.filter((t) => t.path !== file),
     });
     reports.push({ file: name, analysis });
