@@ -6,7 +6,7 @@ import type { LitmusTest } from '../litmus/ast';
 import type { ModelName } from '../models/model';
 import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
-import { simulate } from '../sim/simulate';
+import { simulate, type SimulationResult } from '../sim/simulate';
 import type { Witness } from '../sim/witness';
 import { buildLitmus, litmusName, type BuiltSide, type SideEdit } from './litmus-build';
 import { archFor, type Sources } from './sources';
@@ -36,7 +36,7 @@ export function judgeScenario(a: {
   for (const m of a.models) {
     const built = buildFor({ ...a, model: m });
     if ('unsupported' in built) { models.push({ model: m, verdict: 'unsupported', detail: built.unsupported }); continue; }
-    const sim = simulate(built.test, { models: [m], budget: a.budget ?? { maxMillis: 2000 }, witness: a.witness !== false });
+    const sim = simulateCached(built.test, m, a.budget);
     const r = sim.results[0]!;
     if (r.status === 'unsupported') { models.push({ model: m, verdict: 'unsupported', detail: r.unsupported?.construct }); continue; }
     if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: sim.inconclusiveReason }); continue; }
@@ -50,6 +50,26 @@ export function judgeScenario(a: {
   return { scenario: a.scenario, models, litmus, witness };
 }
 
+/**
+ * Many scenarios reduce to the same litmus test (the same handshake in many functions, the same
+ * pair judged again while fixes are verified, the same document re-checked after a keystroke),
+ * so results are memoized by the test's shape and the model. Bounded, least recently used.
+ */
+const memo = new Map<string, SimulationResult>();
+const MEMO_LIMIT = 5000;
+
+function simulateCached(test: LitmusTest, model: ModelName, budget: Partial<Budget> | undefined): SimulationResult {
+  const key = `${model}|${JSON.stringify([test.init, test.threads.map((t) => [t.params, t.body]), test.condition.prop])}`;
+  const hit = memo.get(key);
+  if (hit) { memo.delete(key); memo.set(key, hit); return hit; }
+  const sim = simulate(test, { models: [model], budget: budget ?? { maxMillis: 2000 }, witness: true });
+  if (sim.results[0]?.status !== 'inconclusive') {
+    memo.set(key, sim);
+    if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  }
+  return sim;
+}
+
 function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; edits?: ScenarioEdits }): { test: LitmusTest } | { unsupported: string } {
   const arch = archFor(a.model);
   const sides: BuiltSide[] = [];
@@ -60,7 +80,7 @@ function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; e
     const second = thread && a.sources.counterpartEvent(s.thread, s.second, arch);
     const first = s.first && thread ? a.sources.counterpartEvent(s.thread, s.first, arch) : undefined;
     if (!thread || !second || (s.first && !first)) return { unsupported: `${s.thread.name}() reads differently under the ${arch} profile` };
-    sides.push({ thread, first, second, edits: edits.filter((e): e is SideEdit => e !== undefined) });
+    sides.push({ model: a.model, thread, first, second, edits: edits.filter((e): e is SideEdit => e !== undefined) });
   }
   const name = `${a.scenario.shape}+${a.scenario.sides.map((s) => s.synthesized ? 'observer' : s.thread.name).join('+')}`;
   return { test: buildLitmus({ scenario: a.scenario, sides: sides as unknown as [BuiltSide, BuiltSide], name }) };

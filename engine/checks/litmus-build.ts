@@ -3,8 +3,10 @@
 // under the locks it holds. The simulator then decides the bad outcome under each model.
 import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
 import type { Event, Thread } from '../extract/types';
-import { compatible } from '../pair/peers';
+import { orderingEvents } from '../pair/ordering-events';
 import type { Scenario } from '../pair/scenario';
+
+export { orderingEvents };
 
 /** Changes a fix makes to one side, applied when the test is built. */
 export type SideEdit =
@@ -20,6 +22,8 @@ export type SideEdit =
   | { readonly kind: 'release-second' };
 
 export interface BuiltSide {
+  /** The model the test is built for: an atomic between the accesses is written as the fence it amounts to there. */
+  readonly model?: string;
   readonly thread: Thread;
   readonly first?: Event;
   readonly second: Event;
@@ -62,20 +66,6 @@ class Names {
 }
 
 type Role = 'read' | 'write';
-
-/** The events that can order `first` before `second`: locks taken before and released after both, and what lies between. */
-export function orderingEvents(s: { thread: Thread; first?: Event; second: Event }): { before: Event[]; between: Event[]; after: Event[] } {
-  const { thread, first, second } = s;
-  const lo = first?.id ?? -1;
-  const between = thread.events.filter((e) =>
-    e.id > lo && e.id < second.id && compatible(e, second) && (!first || compatible(e, first)) &&
-    (e.kind === 'F' || e.kind === 'RMW' || e.kind === 'LOCK' || e.kind === 'UNLOCK'));
-  const heldAcross = first ? first.held.filter((k) => second.held.includes(k)) : second.held;
-  const start = first?.id ?? second.id;
-  const locks = heldAcross.map((k) => [...thread.events].reverse().find((e) => e.kind === 'LOCK' && e.lock.key === k && e.id < start)).filter((e): e is Event => !!e);
-  const unlocks = heldAcross.map((k) => thread.events.find((e) => e.kind === 'UNLOCK' && e.lock.key === k && e.id > second.id && compatible(e, second))).filter((e): e is Event => !!e);
-  return { before: locks.sort((a, b) => a.id - b.id), between, after: unlocks.sort((a, b) => a.id - b.id) };
-}
 
 export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSide, BuiltSide]; name: string }): LitmusTest {
   const { scenario } = args;
@@ -122,7 +112,8 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
     return { id: a.id, params: [], body, pos: P, origin: 'synthesized observer' };
   }
   const ordering = orderingEvents(side);
-  const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body }));
+  const atomicFences = !orderingEvents(side).between.some((e) => e.kind === 'F' && (e.fence === 'before-atomic' || e.fence === 'after-atomic'));
+  const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body, model: atomicFences ? side.model : undefined }));
   body.push(...stmtsOf(ordering.before));
   const firstAnnot = edits.some((e) => e.kind === 'acquire-first') ? 'acquire' : annotOf(side.first);
   if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
@@ -147,7 +138,7 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
 }
 
 /** One ordering event as litmus statements (fences, locks, atomics on other locations). */
-function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[] }): Stmt[] {
+function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[]; model?: string }): Stmt[] {
   const { e, edits, names } = a;
   const strip = edits.some((d) => d.kind === 'strip-implied');
   if (e.kind === 'F') {
@@ -161,8 +152,15 @@ function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body
     return [exprStmt(call(e.kind === 'LOCK' ? 'spin_lock' : 'spin_unlock', lock))];
   }
   if (e.kind === 'RMW') {
-    const reg = `r${2 + a.body.filter((s) => s.kind === 'decl').length}`;
     const relaxed = strip && e.annot !== 'noreturn';
+    // An atomic on another location orders the two accesses exactly as the fence it implies:
+    // every RMW is a full barrier on x86 (LOCK prefix); elsewhere a fully ordered one is smp_mb()
+    // and a relaxed or void one orders nothing. Writing it so keeps the test small.
+    if (a.model && (e.annot !== 'acquire' && e.annot !== 'release')) {
+      const full = a.model === 'x86-tso' || (e.annot === 'mb' && !relaxed);
+      return full ? [exprStmt(call('smp_mb'))] : [];
+    }
+    const reg = `r${2 + a.body.filter((s) => s.kind === 'decl').length}`;
     return [rmwStmt({ annot: relaxed ? 'relaxed' : e.annot, loc: names.of(e.loc.key, e.loc.text), reg, decl: a.body })];
   }
   return [];
