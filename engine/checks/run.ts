@@ -66,8 +66,7 @@ export function checkDocument(input: CheckInput): Analysis {
 }
 
 function stripInternal(o: OverstrongFinding): Finding {
-  const { thread, fence, weaker, ...f } = o;
-  void thread; void fence; void weaker;
+  const { thread: _thread, fence: _fence, weaker: _weaker, ...f } = o;
   return f;
 }
 
@@ -121,7 +120,7 @@ class Fixer {
 function preferBest(fixes: Array<Fix & { order: number }>): Fix[] {
   if (fixes.length === 0) return [];
   const best = fixes.reduce((a, b) => (b.repairs.length > a.repairs.length ? b : a));
-  return fixes.map(({ order, ...f }) => { void order; return { ...f, preferred: f === best || (f.title === best.title && f.repairs === best.repairs) }; });
+  return fixes.map(({ order: _order, ...f }) => ({ ...f, preferred: f.title === best.title && f.repairs === best.repairs }));
 }
 
 /** The comment checkpatch asks for on a new barrier: what it pairs with on the other CPU. */
