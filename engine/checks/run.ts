@@ -8,7 +8,7 @@ import type { KnowledgeBase, Os } from '../kb/types';
 import { collectScenarios, documentThreads } from '../pair/index';
 import type { Budget } from '../sim/candidates';
 import { candidatesFor, writeEdits } from '../fix/candidates';
-import { lineEditor } from '../fix/source-edit';
+import { lineEditors, type LineEditor } from '../fix/source-edit';
 import { archSpecificOrdering } from './arch-specific-ordering';
 import type { CheckContext } from './context';
 import { implicitBarrier } from './implicit-barrier';
@@ -76,9 +76,11 @@ function byPlace(a: Finding, b: Finding): number {
 
 class Fixer {
   private readonly docLines: string[];
+  private readonly editor: () => LineEditor;
 
   constructor(private readonly a: { ctx: CheckContext; document: SourceText; parsed: Sources['parsed'][number]; overstrong: readonly OverstrongFinding[] }) {
     this.docLines = a.document.text.split('\n');
+    this.editor = lineEditors({ text: a.document.text, parsed: a.parsed });
   }
 
   forFault(f: Fault): Fix[] {
@@ -89,7 +91,7 @@ class Fixer {
       if (broke.length > 0 || !f.cases.every((c) => fixed.has(c))) return;
       const edits = writeEdits({
         thread: f.thread, first: f.side.first, second: f.side.second, edits: cand.edits,
-        editor: lineEditor({ text: this.a.document.text, parsed: this.a.parsed }), docLines: this.docLines, comment: pairComment(f),
+        editor: this.editor(), docLines: this.docLines, comment: pairComment(f),
       });
       if (!edits || edits.length === 0) return;
       const repairs = new Set<string>([f.id]);
@@ -106,7 +108,7 @@ class Fixer {
   forOverstrong(o: OverstrongFinding): Fix[] {
     const edits = writeEdits({
       thread: o.thread, second: o.fence, edits: [{ kind: 'replace-fence', event: o.fence.id, fence: o.weaker }],
-      editor: lineEditor({ text: this.a.document.text, parsed: this.a.parsed }), docLines: this.docLines,
+      editor: this.editor(), docLines: this.docLines,
     });
     if (!edits || edits.length === 0) return [];
     const models = this.a.ctx.analysis.scenariosOf(o.thread).flatMap((j) => j.targets);

@@ -34,6 +34,24 @@ function sideKey(s: Side): string {
   return `${s.thread.file ?? ''}|${s.thread.name}|${s.thread.side ?? ''}|${s.thread.span.line}|${s.first?.id ?? 'a'}|${s.second.id}`;
 }
 
+const shapeCache = new WeakMap<Thread, string>();
+
+/** A function's events as the simulator sees them, without names or positions. */
+function threadShape(t: Thread): string {
+  let s = shapeCache.get(t);
+  if (s === undefined) {
+    s = JSON.stringify([t.events.map((e) => [e.kind, 'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : '', 'annot' in e ? e.annot : '', e.kind === 'F' ? e.fence : '', e.guards, e.held, e.via?.length ?? 0]), t.deps, t.conds.map((c) => c.reads)]);
+    shapeCache.set(t, s);
+  }
+  return s;
+}
+
+/** One peer per distinct shape: twenty copies of the same caller pair like one. */
+function representatives(peers: readonly Thread[]): Thread[] {
+  const seen = new Set<string>();
+  return peers.filter((p) => (seen.has(threadShape(p)) ? false : (seen.add(threadShape(p)), true)));
+}
+
 export function collectScenarios(a: { document: readonly Thread[]; all: readonly Thread[]; textOf?: (t: Thread) => string | undefined }): Scenario[] {
   for (const t of a.all) setPrivateRoots(t, freshRoots(t, a.textOf?.(t)));
   const out = new Map<string, Scenario>();
@@ -49,7 +67,7 @@ export function collectScenarios(a: { document: readonly Thread[]; all: readonly
   };
   const pool = a.all.filter((t) => t.side !== 'pre');
   for (const t of a.document) {
-    for (const p of peersOf(t, pool)) {
+    for (const p of representatives(peersOf(t, pool))) {
       messagePassing(t, p).forEach(add);
       messagePassing(p, t).forEach(add);
       storeBuffering(t, p).forEach(add);
