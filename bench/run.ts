@@ -4,6 +4,7 @@ import { formatResults, type BenchResult } from './harness';
 
 const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> = [
   ['litmus', () => import('./litmus')],
+  ['checks', () => import('./checks')],
   ['patch', () => import('./patch')],
   ['lsp', () => import('./lsp')],
   ['extract', () => import('./extract')],

@@ -3,6 +3,8 @@
 import { analyzeLitmus } from './analyze-litmus';
 import type { CParser } from './c/parser';
 import { checkDocument } from './checks/run';
+import { Sources } from './checks/sources';
+import { relevantFiles, type FileSummary } from './pair/summary';
 import type { Analysis, Arch } from './checks/types';
 import { DEFAULT_KB, loadConfig, type Os } from './kb/index';
 import type { ModelName } from './models/model';
@@ -30,15 +32,25 @@ export interface AnalyzeInput {
   readonly config: AnalyzeConfig;
   /** Workspace files that may hold the code running against this document's functions. */
   readonly tree?: readonly { readonly path: string; readonly text: string }[];
+  /**
+   * A workspace index (engine/pair/summary.ts) and a way to read its files: only the files that
+   * share a location or a lock with the document are read and analysed.
+   */
+  readonly workspace?: { readonly index: readonly FileSummary[]; read(path: string): string | undefined };
   /** A ready C parser (see engine/c/init.ts); required for patches and C files. */
   readonly parser?: CParser;
 }
 
 /** Which kind of document a path or editor language id is. */
 export function documentKind(args: { path?: string; languageId?: string; text?: string }): DocumentKind {
-  const { path = '', languageId = '' } = args;
+  const { path = '', languageId = '', text } = args;
   if (languageId === 'litmus' || path.endsWith('.litmus')) return 'litmus';
   if (languageId === 'c' || /\.(c|h)$/.test(path)) return 'c';
+  // Text without a name (stdin): C unless it carries diff markers.
+  if (!path && !languageId && text !== undefined) {
+    if (/^C \S+/.test(text) && /^\s*exists\b/m.test(text)) return 'litmus';
+    if (!/^(diff --git |--- |\+\+\+ |@@ )/m.test(text.replace(/^(> ?)+/gm, ''))) return 'c';
+  }
   return 'patch';
 }
 
@@ -46,10 +58,19 @@ export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
   if (input.kind === 'litmus') return analyzeLitmus({ text: input.text, models: input.config.models, budget: input.config.budget });
   const parser = input.parser ?? (await (await import('./c/init')).initCParser());
   const config = input.config.kbConfigText !== undefined ? loadConfig(input.config.kbConfigText) : { kb: DEFAULT_KB, problems: [] };
+  const document = { path: input.path, text: input.text, kind: input.kind, role: 'document' as const };
+  const tree = [...(input.tree ?? [])];
+  if (input.workspace) {
+    const own = new Sources({ parser, kb: config.kb, sources: [document], os: input.config.os }).threads('generic');
+    for (const path of relevantFiles(input.workspace.index, own)) {
+      if (path === input.path || tree.some((t) => t.path === path)) continue;
+      const text = input.workspace.read(path);
+      if (text !== undefined) tree.push({ path, text });
+    }
+  }
   const res = checkDocument({
-    parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget,
-    document: { path: input.path, text: input.text, kind: input.kind, role: 'document' },
-    tree: (input.tree ?? []).map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
+    parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document,
+    tree: tree.map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
   });
   return { ...res, problems: [...config.problems.map((p) => ({ ...p })), ...res.problems] };
 }

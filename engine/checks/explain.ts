@@ -19,12 +19,16 @@ export function outcome(s: Scenario, sideIndex: number): string {
     case 'MP':
       return sideIndex === 0
         ? `${code(a.second, s.locs[1].text)} can become visible before the earlier store to \`${s.locs[0].text}\`, so ${sideLabel(other)} may see it and still read the old \`${s.locs[0].text}\``
-        : `${code(b.second, s.locs[0].text)} can be satisfied before ${code(b.first, s.locs[1].text)}, so it may return the old \`${s.locs[0].text}\` although \`${s.locs[1].text}\` was seen updated by ${sideLabel(a)}`;
+        : `${code(b.second, s.locs[0].text)} can be satisfied before ${code(b.first, s.locs[1].text)}, so it may return the old \`${locText(b.second, s.locs[0].text)}\` although \`${b.firstLoc.text}\` was seen updated by ${sideLabel(a)}`;
     case 'SB':
       return `${code(s.sides[sideIndex]!.second, '')} can be satisfied before ${code(s.sides[sideIndex]!.first, '')} is visible, so this CPU and ${sideLabel(other)} may both miss each other's store (store buffering)`;
     case 'LB':
       return `${code(s.sides[sideIndex]!.second, '')} can become visible before ${code(s.sides[sideIndex]!.first, '')} has read, so each CPU may read the other's later store (load buffering)`;
   }
+}
+
+function locText(e: Event | undefined, fallback: string): string {
+  return e && 'loc' in e ? e.loc.text : fallback;
 }
 
 export function modelLine(models: readonly ModelEvidence[]): string {

@@ -6,7 +6,7 @@ import type { Fault } from './ordering';
 import type { CheckContext } from './context';
 import { faultExplanation, faultMessage } from './explain';
 import type { CheckCode, Finding, Related } from './types';
-import { orderingEvents } from './litmus-build';
+import { fencePrim, orderingEvents } from './litmus-build';
 import { listModels } from './targets';
 
 export function faultFinding(ctx: CheckContext, f: Fault, codeName: CheckCode): Finding {
@@ -24,7 +24,7 @@ export function faultFinding(ctx: CheckContext, f: Fault, codeName: CheckCode): 
     if (other.first) push({ place: ctx.place(other.thread, other.first), message: `${other.thread.name}() accesses \`${other.firstLoc.text}\` here` });
     push({ place: ctx.place(other.thread, other.second), message: `then \`${other.second.text}\` in ${other.thread.name}()` });
     const fence = orderingEvents(other).between.find((e) => e.kind === 'F');
-    if (fence) push({ place: ctx.place(other.thread, fence), message: `paired barrier: ${fence.prim ?? 'fence'}() in ${other.thread.name}()${fence.via?.length ? ` (via ${fence.via.map((v) => `${v.callee}()`).join(' → ')})` : ''}` });
+    if (fence && fence.kind === 'F') push({ place: ctx.place(other.thread, fence), message: `paired barrier: ${fencePrim(fence.fence)}() in ${other.thread.name}()${fence.via?.length ? ` (via ${fence.via.map((v) => `${v.callee}()`).join(' → ')})` : ''}` });
   }
   const lead = f.cases.find((c) => c.allowed.length > 0) ?? f.cases[0]!;
   const onlyOn = codeName === 'arch-specific-ordering' ? ` Correct on ${listModels(f.targets.filter((m) => !f.allowed.includes(m)) as ModelName[])}, broken on ${listModels(f.allowed)}.` : '';

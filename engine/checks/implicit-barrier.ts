@@ -32,8 +32,7 @@ function viaScenarios(ctx: CheckContext): Finding[] {
       if (side.synthesized || !ctx.isDocument(side.thread)) return;
       const hidden = hiddenFences(side.thread, side.first, side.second);
       if (hidden.length === 0) return;
-      const edits: SideEdit[] = hidden.map((e) => ({ kind: 'remove-fence', event: e.id }));
-      const allowed = ctx.analysis.rejudge(j, new Map([[side.thread, edits]]));
+      const allowed = ctx.analysis.rejudge(j, new Map([[side.thread, [{ kind: 'strip-implied' } as SideEdit]]]));
       if (allowed.length === 0) return;
       const callees = [...new Set(hidden.map((e) => e.via!.map((v) => `${v.callee}()`).join(' → ')))];
       const id = `implicit:${side.thread.name}:${hidden[0]!.id}`;
@@ -53,12 +52,16 @@ function implicitFinding(a: {
   const what = a.first ? `\`${a.first.text}\`` : 'the earlier accesses';
   return {
     id: a.id, code: 'implicit-barrier', severity: 'information', place: a.ctx.place(a.thread, a.at.stmt),
-    message: `${what} is ordered before \`${a.second.text}\` only by the barrier hidden in ${a.callees.join(', ')}: it works by luck.`,
-    explanation: `Taking the fences inside ${a.callees.join(', ')} out of the picture makes the bad outcome allowed${a.note ? ` (${a.note})` : ''}. `
+    message: `${what} is ordered before \`${a.second.text}\` only by ${a.callees.length > 1 ? 'barriers' : 'the barrier'} implied by ${joinNames(a.callees)}: it works by luck.`,
+    explanation: `Taking the ordering implied by ${joinNames(a.callees)} out of the picture makes the bad outcome allowed${a.note ? ` (${a.note})` : ''}. `
       + 'If the callee changes (a lock-free fast path, a different lock), this caller breaks silently; an explicit barrier with a comment naming its pair makes the dependency visible.',
     related: a.first ? [{ place: a.ctx.place(a.thread, a.first), message: 'the access that relies on it' }] : [],
     models: a.models, litmus: a.litmus, fixes: [],
   };
+}
+
+function joinNames(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /** Stores published by a call that makes another CPU act (tag `hidden-lock` in the knowledge base). */
@@ -71,7 +74,7 @@ function sideEffectPublications(ctx: CheckContext): Finding[] {
       const inside = t.events.filter((e) => e.id > call.id && e.via?.[0]?.callee === call.callee && e.stmt.line === call.stmt.line);
       const last = inside[inside.length - 1];
       if (!last) continue;
-      const store = [...t.events].reverse().find((e) => e.id < call.id && isSharedAccess(e) && writes(e) && compatible(e, call));
+      const store = [...t.events].reverse().find((e) => e.id < call.id && e.kind === 'W' && isSharedAccess(e) && writes(e) && compatible(e, call));
       if (!store || t.events.some((e) => e.kind === 'F' && !e.via?.length && e.id > store.id && e.id < call.id)) continue;
       const effect: Loc = { text: `${call.callee}(${call.args[0] ?? ''})`, key: `effect:${call.callee}:${call.args[0] ?? ''}`, root: call.callee };
       const storeLoc = (store as Extract<Event, { loc: Loc }>).loc;
@@ -85,13 +88,17 @@ function sideEffectPublications(ctx: CheckContext): Finding[] {
       const targets = ctx.analysis.targetsOfScenario(scenario);
       const base = judgeScenario({ sources: ctx.sources, scenario, models: targets });
       if (allowedUnder(base, targets).length > 0) continue;
-      const hidden = t.events.filter((e) => e.kind === 'F' && e.id > call.id && e.id <= last.id && e.via?.length);
-      if (hidden.length === 0) continue;
-      const stripped = judgeScenario({ sources: ctx.sources, scenario, models: targets, edits: new Map([[t, hidden.map((e) => ({ kind: 'remove-fence', event: e.id }) as SideEdit)]]) });
+      // What orders the store before the call without an explicit barrier: fences inside
+      // callees (per architecture), and the full barrier an atomic between them implies.
+      const stripped = judgeScenario({ sources: ctx.sources, scenario, models: targets, edits: new Map([[t, [{ kind: 'strip-implied' } as SideEdit]]]) });
       if (allowedUnder(stripped, targets).length === 0) continue;
+      const atomics = t.events.filter((e) => e.kind === 'RMW' && e.annot !== 'noreturn' && e.annot !== 'relaxed' && e.id > store.id && e.id < call.id && compatible(e, call));
+      const callees = [...new Set(t.events.filter((e) => e.id > store.id && e.id <= last.id && (e.kind === 'LOCK' || e.kind === 'F') && e.via?.length && compatible(e, call)).map((e) => `${e.via![0]!.callee}()`))];
+      const names = [...atomics.map((e) => `${e.prim ?? 'the atomic'}()`), ...callees];
       out.push(implicitFinding({
-        ctx, id: `implicit:${t.name}:${call.id}`, thread: t, at: call, callees: [`${call.callee}()`], first: store, second: call,
-        models: base.models, litmus: stripped.litmus, note: `${call.callee}() publishes by side effect; its lock is the only barrier between`,
+        ctx, id: `implicit:${t.name}:${call.id}`, thread: t, at: call, callees: names, first: store, second: call,
+        models: base.models, litmus: stripped.litmus,
+        note: `${call.callee}() publishes by side effect (another CPU acts on it and then reads \`${storeLoc.text}\`), and nothing explicit orders the store before it`,
       }));
     }
   }

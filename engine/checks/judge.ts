@@ -6,9 +6,9 @@ import type { LitmusTest } from '../litmus/ast';
 import type { ModelName } from '../models/model';
 import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
-import { simulate } from '../sim/simulate';
+import { simulate, type SimulationResult } from '../sim/simulate';
 import type { Witness } from '../sim/witness';
-import { buildLitmus, type BuiltSide, type SideEdit } from './litmus-build';
+import { buildLitmus, litmusName, type BuiltSide, type SideEdit } from './litmus-build';
 import { archFor, type Sources } from './sources';
 import type { ModelEvidence, WitnessStep } from './types';
 
@@ -36,7 +36,7 @@ export function judgeScenario(a: {
   for (const m of a.models) {
     const built = buildFor({ ...a, model: m });
     if ('unsupported' in built) { models.push({ model: m, verdict: 'unsupported', detail: built.unsupported }); continue; }
-    const sim = simulate(built.test, { models: [m], budget: a.budget ?? { maxMillis: 2000 }, witness: a.witness !== false });
+    const sim = simulateCached(built.test, m, a.budget);
     const r = sim.results[0]!;
     if (r.status === 'unsupported') { models.push({ model: m, verdict: 'unsupported', detail: r.unsupported?.construct }); continue; }
     if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: sim.inconclusiveReason }); continue; }
@@ -50,6 +50,26 @@ export function judgeScenario(a: {
   return { scenario: a.scenario, models, litmus, witness };
 }
 
+/**
+ * Many scenarios reduce to the same litmus test (the same handshake in many functions, the same
+ * pair judged again while fixes are verified, the same document re-checked after a keystroke),
+ * so results are memoized by the test's shape and the model. Bounded, least recently used.
+ */
+const memo = new Map<string, SimulationResult>();
+const MEMO_LIMIT = 5000;
+
+function simulateCached(test: LitmusTest, model: ModelName, budget: Partial<Budget> | undefined): SimulationResult {
+  const key = `${model}|${JSON.stringify([test.init, test.threads.map((t) => [t.params, t.body]), test.condition.prop])}`;
+  const hit = memo.get(key);
+  if (hit) { memo.delete(key); memo.set(key, hit); return hit; }
+  const sim = simulate(test, { models: [model], budget: budget ?? { maxMillis: 2000 }, witness: true });
+  if (sim.results[0]?.status !== 'inconclusive') {
+    memo.set(key, sim);
+    if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  }
+  return sim;
+}
+
 function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; edits?: ScenarioEdits }): { test: LitmusTest } | { unsupported: string } {
   const arch = archFor(a.model);
   const sides: BuiltSide[] = [];
@@ -60,7 +80,7 @@ function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; e
     const second = thread && a.sources.counterpartEvent(s.thread, s.second, arch);
     const first = s.first && thread ? a.sources.counterpartEvent(s.thread, s.first, arch) : undefined;
     if (!thread || !second || (s.first && !first)) return { unsupported: `${s.thread.name}() reads differently under the ${arch} profile` };
-    sides.push({ thread, first, second, edits: edits.filter((e): e is SideEdit => e !== undefined) });
+    sides.push({ model: a.model, thread, first, second, edits: edits.filter((e): e is SideEdit => e !== undefined) });
   }
   const name = `${a.scenario.shape}+${a.scenario.sides.map((s) => s.synthesized ? 'observer' : s.thread.name).join('+')}`;
   return { test: buildLitmus({ scenario: a.scenario, sides: sides as unknown as [BuiltSide, BuiltSide], name }) };
@@ -82,8 +102,7 @@ function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTes
     const mine = events.filter((e) => e.thread === cpu && (e.kind === 'R' || e.kind === 'W'));
     let n = 0;
     for (const e of mine) {
-      const ev = sideEventFor(side, e.loc ?? '', a.test, cpu);
-      const what = ev?.loc.text ?? e.loc ?? '?';
+      const { text: what, event } = describeLoc(a.scenario, side, e.loc ?? '');
       let text: string;
       if (e.kind === 'W') text = `stores \`${what}\``;
       else {
@@ -91,15 +110,16 @@ function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTes
         text = `reads \`${what}\` and sees the ${from && from.thread < 0 ? 'old value (the other CPU\'s store is not visible yet)' : 'new value'}`;
       }
       const who = side.synthesized ? 'observer' : `${side.thread.name}()`;
-      steps.push({ cpu, step: ++n, text: `CPU${cpu} (${who}) ${text}`, place: ev && !side.synthesized ? { range: ev.span } : undefined });
+      steps.push({ cpu, step: ++n, text: `CPU${cpu} (${who}) ${text}`, place: event && !side.synthesized ? { range: event.span } : undefined });
     }
   });
   return steps;
 }
 
-function sideEventFor(side: Side, litmusLoc: string, test: LitmusTest, cpu: number): Extract<Event, { loc: unknown }> | undefined {
-  const cands = [side.first, side.second].filter((e): e is Extract<Event, { kind: 'R' | 'W' | 'RMW' }> => !!e && (e.kind === 'R' || e.kind === 'W' || e.kind === 'RMW'));
-  const norm = (s: string): string => s.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '');
-  void test; void cpu;
-  return cands.find((e) => litmusLoc.startsWith(norm(e.loc.text).replace(/^_+|_+$/g, '')));
+/** Which scenario location (and which of the side's accesses) a litmus location name stands for. */
+function describeLoc(s: Scenario, side: Side, name: string): { text: string; event?: Event } {
+  const loc = s.locs.find((l) => name === litmusName(l.text) || name.startsWith(`${litmusName(l.text)}_`));
+  if (!loc) return { text: name };
+  const event = [side.first, side.second].find((e) => e && 'loc' in e && e.loc.key === loc.key);
+  return { text: loc.text, event };
 }

@@ -3,8 +3,10 @@
 // under the locks it holds. The simulator then decides the bad outcome under each model.
 import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
 import type { Event, Thread } from '../extract/types';
-import { compatible } from '../pair/peers';
+import { orderingEvents } from '../pair/ordering-events';
 import type { Scenario } from '../pair/scenario';
+
+export { orderingEvents };
 
 /** Changes a fix makes to one side, applied when the test is built. */
 export type SideEdit =
@@ -12,9 +14,16 @@ export type SideEdit =
   | { readonly kind: 'remove-fence'; readonly event: number }
   | { readonly kind: 'replace-fence'; readonly event: number; readonly fence: 'mb' | 'wmb' | 'rmb' }
   | { readonly kind: 'acquire-first' }
+  /**
+   * Drop the ordering nothing in the function states explicitly: fences inside callees and the
+   * full barrier atomics between the accesses imply (to see whether that is what saves the code).
+   */
+  | { readonly kind: 'strip-implied' }
   | { readonly kind: 'release-second' };
 
 export interface BuiltSide {
+  /** The model the test is built for: an atomic between the accesses is written as the fence it amounts to there. */
+  readonly model?: string;
   readonly thread: Thread;
   readonly first?: Event;
   readonly second: Event;
@@ -29,7 +38,13 @@ const call = (name: string, ...args: Expr[]): Expr => ({ kind: 'call', name, arg
 const exprStmt = (e: Expr): Stmt => ({ kind: 'expr', expr: e, pos: P });
 const assign = (reg: string, e: Expr): Stmt => ({ kind: 'assign', target: v(reg), value: e, pos: P });
 
-/** Litmus-safe names for the locations and locks a test uses. */
+/** A litmus-safe identifier for a C access path: `v->arch.sctlr` → `v_arch_sctlr`. */
+export function litmusName(text: string): string {
+  const base = text.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '').replace(/^_+|_+$/g, '') || 'loc';
+  return /^\d/.test(base) || /^P\d+$/.test(base) || /^r\d+$/.test(base) ? `m_${base}` : base;
+}
+
+/** Litmus-safe names for the locations and locks a test uses (unique per key). */
 class Names {
   private readonly byKey = new Map<string, string>();
   private readonly used = new Set<string>();
@@ -37,8 +52,7 @@ class Names {
   of(key: string, text: string): string {
     const known = this.byKey.get(key);
     if (known) return known;
-    let base = text.replace(/->|\./g, '_').replace(/[^A-Za-z0-9_]/g, '').replace(/^_+|_+$/g, '') || 'loc';
-    if (/^\d/.test(base) || /^P\d+$/.test(base) || /^r\d+$/.test(base)) base = `m_${base}`;
+    const base = litmusName(text);
     let name = base;
     for (let i = 2; this.used.has(name); i++) name = `${base}_${i}`;
     this.used.add(name);
@@ -52,20 +66,6 @@ class Names {
 }
 
 type Role = 'read' | 'write';
-
-/** The events that can order `first` before `second`: locks taken before and released after both, and what lies between. */
-export function orderingEvents(s: { thread: Thread; first?: Event; second: Event }): { before: Event[]; between: Event[]; after: Event[] } {
-  const { thread, first, second } = s;
-  const lo = first?.id ?? -1;
-  const between = thread.events.filter((e) =>
-    e.id > lo && e.id < second.id && compatible(e, second) && (!first || compatible(e, first)) &&
-    (e.kind === 'F' || e.kind === 'RMW' || e.kind === 'LOCK' || e.kind === 'UNLOCK'));
-  const heldAcross = first ? first.held.filter((k) => second.held.includes(k)) : second.held;
-  const start = first?.id ?? second.id;
-  const locks = heldAcross.map((k) => [...thread.events].reverse().find((e) => e.kind === 'LOCK' && e.lock.key === k && e.id < start)).filter((e): e is Event => !!e);
-  const unlocks = heldAcross.map((k) => thread.events.find((e) => e.kind === 'UNLOCK' && e.lock.key === k && e.id > second.id && compatible(e, second))).filter((e): e is Event => !!e);
-  return { before: locks.sort((a, b) => a.id - b.id), between, after: unlocks.sort((a, b) => a.id - b.id) };
-}
 
 export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSide, BuiltSide]; name: string }): LitmusTest {
   const { scenario } = args;
@@ -112,12 +112,14 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
     return { id: a.id, params: [], body, pos: P, origin: 'synthesized observer' };
   }
   const ordering = orderingEvents(side);
-  const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body }));
+  const atomicFences = !orderingEvents(side).between.some((e) => e.kind === 'F' && (e.fence === 'before-atomic' || e.fence === 'after-atomic'));
+  const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body, model: atomicFences ? side.model : undefined }));
   body.push(...stmtsOf(ordering.before));
   const firstAnnot = edits.some((e) => e.kind === 'acquire-first') ? 'acquire' : annotOf(side.first);
   if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
   else body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: 'once' }));
-  const mid: Stmt[] = stmtsOf(ordering.between);
+  const strip = edits.some((d) => d.kind === 'strip-implied');
+  const mid: Stmt[] = stmtsOf(strip ? ordering.between.filter((e) => !e.via?.length || e.kind === 'RMW') : ordering.between);
   for (const ed of edits) if (ed.kind === 'insert-fence') mid.push(exprStmt(call(FENCE_PRIMS[ed.fence]!)));
   const secondAnnot = edits.some((e) => e.kind === 'release-second') ? 'release' : annotOf(side.second);
   const dep = side.first ? dependency(side.thread, side.first, side.second) : undefined;
@@ -136,10 +138,11 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
 }
 
 /** One ordering event as litmus statements (fences, locks, atomics on other locations). */
-function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[] }): Stmt[] {
+function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[]; model?: string }): Stmt[] {
   const { e, edits, names } = a;
+  const strip = edits.some((d) => d.kind === 'strip-implied');
   if (e.kind === 'F') {
-    if (edits.some((d) => d.kind === 'remove-fence' && d.event === e.id)) return [];
+    if (edits.some((d) => d.kind === 'remove-fence' && d.event === e.id) || (strip && e.via?.length)) return [];
     const replaced = edits.find((d) => d.kind === 'replace-fence' && d.event === e.id);
     const prim = FENCE_PRIMS[replaced && replaced.kind === 'replace-fence' ? replaced.fence : e.fence];
     return prim ? [exprStmt(call(prim))] : [];
@@ -149,8 +152,16 @@ function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body
     return [exprStmt(call(e.kind === 'LOCK' ? 'spin_lock' : 'spin_unlock', lock))];
   }
   if (e.kind === 'RMW') {
+    const relaxed = strip && e.annot !== 'noreturn';
+    // An atomic on another location orders the two accesses exactly as the fence it implies:
+    // every RMW is a full barrier on x86 (LOCK prefix); elsewhere a fully ordered one is smp_mb()
+    // and a relaxed or void one orders nothing. Writing it so keeps the test small.
+    if (a.model && (e.annot !== 'acquire' && e.annot !== 'release')) {
+      const full = a.model === 'x86-tso' || (e.annot === 'mb' && !relaxed);
+      return full ? [exprStmt(call('smp_mb'))] : [];
+    }
     const reg = `r${2 + a.body.filter((s) => s.kind === 'decl').length}`;
-    return [rmwStmt({ annot: e.annot, loc: names.of(e.loc.key, e.loc.text), reg, decl: a.body })];
+    return [rmwStmt({ annot: relaxed ? 'relaxed' : e.annot, loc: names.of(e.loc.key, e.loc.text), reg, decl: a.body })];
   }
   return [];
 }
@@ -161,6 +172,11 @@ const FENCE_PRIMS: Partial<Record<string, string>> = {
   'after-spinlock': 'smp_mb__after_spinlock', 'after-unlock-lock': 'smp_mb__after_unlock_lock',
   'rcu-lock': 'rcu_read_lock', 'rcu-unlock': 'rcu_read_unlock', 'sync-rcu': 'synchronize_rcu',
 };
+
+/** The C spelling of a fence kind. */
+export function fencePrim(kind: string): string {
+  return FENCE_PRIMS[kind] ?? kind;
+}
 
 type Annot = 'plain' | 'once' | 'acquire' | 'release';
 

@@ -16,7 +16,10 @@ export function lostEvent(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   const pre = ctx.document.filter((t) => t.side === 'pre');
   for (const before of pre) {
-    const after = ctx.document.find((t) => t.side === 'post' && t.name === before.name && t.file === before.file && t.unit === before.unit);
+    // The post-image of the same hunk: same function, overlapping lines in the input.
+    const after = ctx.document
+      .filter((t) => t.side === 'post' && t.name === before.name && t.file === before.file && t.unit === before.unit)
+      .sort((x, y) => overlap(y, before) - overlap(x, before))[0];
     if (!after) continue;
     for (const call of before.events) {
       if (call.kind !== 'CALL' || call.via?.length || !call.tags.some((g) => REDELIVERS.includes(g))) continue;
@@ -42,6 +45,10 @@ function stillDequeues(before: Thread, after: Thread, call: Event): Event | unde
   const removal = [...before.events].reverse().find((e) => e.id < call.id && e.kind === 'W' && /^list_del/.test(e.prim ?? '') && guardsSubset(e, call));
   if (!removal || removal.kind !== 'W') return undefined;
   return after.events.find((e) => e.kind === 'W' && e.prim === removal.prim && e.loc.text === removal.loc.text);
+}
+
+function overlap(a: Thread, b: Thread): number {
+  return Math.max(0, Math.min(a.span.endLine, b.span.endLine) - Math.max(a.span.line, b.span.line) + 1);
 }
 
 function guardsSubset(a: Event, b: Event): boolean {

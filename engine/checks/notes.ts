@@ -1,19 +1,27 @@
 // Hover notes that are not findings: on a barrier, what it orders and what it pairs with (or
 // that no pair is in view); on a shared access, which other functions touch the same location.
 import type { Thread } from '../extract/types';
-import { isSharedAccess, sameLoc } from '../pair/peers';
+import { isSharedAccess, matchKeys } from '../pair/peers';
 import type { CheckContext } from './context';
-import { orderingEvents } from './litmus-build';
+import { fencePrim, orderingEvents } from './litmus-build';
 import type { Note } from './types';
 
 export function notesFor(ctx: CheckContext): Note[] {
   const notes: Note[] = [];
+  // Which functions touch each location, by the field-path key that matches across functions.
+  const touching = new Map<string, Set<Thread>>();
+  for (const u of ctx.all) {
+    for (const x of u.events) {
+      if (!isSharedAccess(x)) continue;
+      for (const k of matchKeys(x.loc)) (touching.get(k) ?? touching.set(k, new Set()).get(k)!).add(u);
+    }
+  }
   for (const t of ctx.document) {
     if (t.side === 'pre') continue;
     for (const e of t.events) {
       if (e.kind === 'F' && !e.via?.length) notes.push({ place: ctx.place(t, e), kind: 'barrier', markdown: barrierNote(ctx, t, e.id) });
       else if (isSharedAccess(e) && !e.via?.length) {
-        const peers = ctx.all.filter((u) => u !== t && u.events.some((x) => isSharedAccess(x) && sameLoc(x.loc, e.loc)));
+        const peers = [...new Set(matchKeys(e.loc).flatMap((k) => [...(touching.get(k) ?? [])]))].filter((u) => u !== t);
         const names = [...new Set(peers.map((u) => `${u.name}()${ctx.isDocument(u) ? '' : ` in ${u.file ?? 'the workspace'}`}`))];
         notes.push({
           place: ctx.place(t, e), kind: 'access',
@@ -28,7 +36,7 @@ export function notesFor(ctx: CheckContext): Note[] {
 
 function barrierNote(ctx: CheckContext, t: Thread, fenceId: number): string {
   const fence = t.events[fenceId]!;
-  const lines = [`**${fence.prim ?? 'barrier'}()**`];
+  const lines = [`**${fence.kind === 'F' ? fencePrim(fence.fence) : fence.prim ?? 'barrier'}()**`];
   let paired = false;
   for (const j of ctx.analysis.scenariosOf(t)) {
     const i = j.scenario.sides.findIndex((s) => s.thread === t && !s.synthesized && orderingEvents(s).between.some((e) => e.id === fenceId));
@@ -38,7 +46,7 @@ function barrierNote(ctx: CheckContext, t: Thread, fenceId: number): string {
     const first = mine.first ? `\`${mine.first.text}\`` : `the earlier store to \`${mine.firstLoc.text}\``;
     const otherFence = other.synthesized ? undefined : orderingEvents(other).between.find((e) => e.kind === 'F');
     const pair = other.synthesized ? `a synthesized observer (${other.synthesized})`
-      : otherFence ? `${otherFence.prim ?? 'a barrier'}() in ${other.thread.name}()${otherFence.via?.length ? ` via ${otherFence.via.map((v) => `${v.callee}()`).join(' → ')}` : ''}`
+      : otherFence && otherFence.kind === 'F' ? `${fencePrim(otherFence.fence)}() in ${other.thread.name}()${otherFence.via?.length ? ` via ${otherFence.via.map((v) => `${v.callee}()`).join(' → ')}` : ''}`
         : `${other.thread.name}(), which has no barrier between its accesses`;
     lines.push(`- orders ${first} before \`${mine.second.text}\`; pairs with ${pair}`);
     paired = true;

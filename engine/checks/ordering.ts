@@ -50,10 +50,18 @@ export class OrderingAnalysis {
     return this.a.targetsOf(docSide.thread);
   }
 
-  /** Re-judges a scenario with edits applied, under its targets only. */
+  private readonly rejudged = new Map<string, ModelName[]>();
+
+  /** Re-judges a scenario with edits applied, under its targets only (memoized per edit set). */
   rejudge(j: Judged, edits: ScenarioEdits): ModelName[] {
+    const relevant = j.scenario.sides.map((s) => edits.get(s.thread) ?? []);
+    const key = `${j.scenario.id}|${JSON.stringify(relevant)}`;
+    const hit = this.rejudged.get(key);
+    if (hit) return hit;
     const res = judgeScenario({ sources: this.a.sources, scenario: j.scenario, models: j.targets, edits, budget: this.a.budget, witness: false });
-    return allowedUnder(res, j.targets);
+    const allowed = allowedUnder(res, j.targets);
+    this.rejudged.set(key, allowed);
+    return allowed;
   }
 
   private findFaults(): Fault[] {

@@ -8,11 +8,11 @@ import type { KnowledgeBase, Os } from '../kb/types';
 import { collectScenarios, documentThreads } from '../pair/index';
 import type { Budget } from '../sim/candidates';
 import { candidatesFor, writeEdits } from '../fix/candidates';
-import { lineEditor } from '../fix/source-edit';
+import { lineEditors, type LineEditor } from '../fix/source-edit';
 import { archSpecificOrdering } from './arch-specific-ordering';
 import type { CheckContext } from './context';
 import { implicitBarrier } from './implicit-barrier';
-import { orderingEvents } from './litmus-build';
+import { fencePrim, orderingEvents } from './litmus-build';
 import { lockContext } from './lock-context';
 import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
@@ -43,7 +43,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const all = sources.threads('generic').filter((t) => t.side !== 'pre');
   const osOf = (t: Thread): Os => input.os ?? sources.osOf(sources.sources.indexOf(sources.sourceOf(t)!));
   const targetsOf = (t: Thread) => targetsFor({ thread: t, os: osOf(t), arch: input.arch });
-  const scenarios = collectScenarios({ document: documentThreads(docAll), all });
+  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text });
   const analysis = new OrderingAnalysis({ sources, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
@@ -66,8 +66,7 @@ export function checkDocument(input: CheckInput): Analysis {
 }
 
 function stripInternal(o: OverstrongFinding): Finding {
-  const { thread, fence, weaker, ...f } = o;
-  void thread; void fence; void weaker;
+  const { thread: _thread, fence: _fence, weaker: _weaker, ...f } = o;
   return f;
 }
 
@@ -77,9 +76,11 @@ function byPlace(a: Finding, b: Finding): number {
 
 class Fixer {
   private readonly docLines: string[];
+  private readonly editor: () => LineEditor;
 
   constructor(private readonly a: { ctx: CheckContext; document: SourceText; parsed: Sources['parsed'][number]; overstrong: readonly OverstrongFinding[] }) {
     this.docLines = a.document.text.split('\n');
+    this.editor = lineEditors({ text: a.document.text, parsed: a.parsed });
   }
 
   forFault(f: Fault): Fix[] {
@@ -90,7 +91,7 @@ class Fixer {
       if (broke.length > 0 || !f.cases.every((c) => fixed.has(c))) return;
       const edits = writeEdits({
         thread: f.thread, first: f.side.first, second: f.side.second, edits: cand.edits,
-        editor: lineEditor({ text: this.a.document.text, parsed: this.a.parsed }), docLines: this.docLines, comment: pairComment(f),
+        editor: this.editor(), docLines: this.docLines, comment: pairComment(f),
       });
       if (!edits || edits.length === 0) return;
       const repairs = new Set<string>([f.id]);
@@ -107,7 +108,7 @@ class Fixer {
   forOverstrong(o: OverstrongFinding): Fix[] {
     const edits = writeEdits({
       thread: o.thread, second: o.fence, edits: [{ kind: 'replace-fence', event: o.fence.id, fence: o.weaker }],
-      editor: lineEditor({ text: this.a.document.text, parsed: this.a.parsed }), docLines: this.docLines,
+      editor: this.editor(), docLines: this.docLines,
     });
     if (!edits || edits.length === 0) return [];
     const models = this.a.ctx.analysis.scenariosOf(o.thread).flatMap((j) => j.targets);
@@ -121,7 +122,7 @@ class Fixer {
 function preferBest(fixes: Array<Fix & { order: number }>): Fix[] {
   if (fixes.length === 0) return [];
   const best = fixes.reduce((a, b) => (b.repairs.length > a.repairs.length ? b : a));
-  return fixes.map(({ order, ...f }) => { void order; return { ...f, preferred: f === best || (f.title === best.title && f.repairs === best.repairs) }; });
+  return fixes.map(({ order: _order, ...f }) => ({ ...f, preferred: f.title === best.title && f.repairs === best.repairs }));
 }
 
 /** The comment checkpatch asks for on a new barrier: what it pairs with on the other CPU. */
@@ -130,10 +131,9 @@ function pairComment(f: Fault): string | undefined {
   const other = c.scenario.sides[1 - f.sideIndex]!;
   if (other.synthesized) return `/* Orders \`${c.scenario.locs[0].text}\` before \`${c.scenario.locs[1].text}\` for its readers. */`.replace(/`/g, '');
   const fence = orderingEvents(other).between.find((e) => e.kind === 'F');
-  if (fence) {
+  if (fence && fence.kind === 'F') {
     const via = fence.via?.length ? ` (via ${fence.via[0]!.callee}())` : '';
-    const where = fence.via?.length ? `${fence.via[fence.via.length - 1]!.callee}()${via} in ${other.thread.name}()` : `${other.thread.name}()`;
-    return `/* Pairs with ${fence.prim ?? 'smp_mb'}() in ${where}. */`;
+    return `/* Pairs with ${fencePrim(fence.fence)}() in ${other.thread.name}()${via}. */`;
   }
   if (other.first?.kind === 'R' && other.first.annot === 'acquire') return `/* Pairs with smp_load_acquire() in ${other.thread.name}(). */`;
   return `/* Pairs with ${other.thread.name}(). */`;

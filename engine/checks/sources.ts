@@ -78,13 +78,28 @@ export class Sources {
     return o ? this.extracted(o.source, arch).threads[o.index] : undefined;
   }
 
+  private readonly eventIndex = new WeakMap<Thread, { keys: string[]; byKey: Map<string, Event[]> }>();
+
+  private indexOf(t: Thread): { keys: string[]; byKey: Map<string, Event[]> } {
+    let ix = this.eventIndex.get(t);
+    if (!ix) {
+      const keys = t.events.map(eventKey);
+      const byKey = new Map<string, Event[]>();
+      t.events.forEach((e, i) => { const l = byKey.get(keys[i]!) ?? []; l.push(e); byKey.set(keys[i]!, l); });
+      ix = { keys, byKey };
+      this.eventIndex.set(t, ix);
+    }
+    return ix;
+  }
+
   /** The same event in the same function under another profile (matched by kind, span and location). */
   counterpartEvent(t: Thread, e: Event, arch: ArchProfile): Event | undefined {
     const other = this.counterpartThread(t, arch);
     if (!other) return undefined;
-    const key = eventKey(e);
-    const nth = t.events.filter((x) => x.id < e.id && eventKey(x) === key).length;
-    return other.events.filter((x) => eventKey(x) === key)[nth];
+    const mine = this.indexOf(t);
+    const key = mine.keys[e.id]!;
+    const nth = mine.byKey.get(key)!.indexOf(e);
+    return this.indexOf(other).byKey.get(key)?.[nth];
   }
 }
 

@@ -4,7 +4,7 @@
 // Reported on the lonely barrier when it is in the document and the other side is real code
 // in view (not a synthesized observer).
 import type { CheckContext } from './context';
-import { orderingEvents } from './litmus-build';
+import { fencePrim, orderingEvents } from './litmus-build';
 import type { Finding } from './types';
 
 export function unpairedBarrier(ctx: CheckContext): Finding[] {
@@ -21,8 +21,8 @@ export function unpairedBarrier(ctx: CheckContext): Finding[] {
       const lonely = f.sideIndex === 0 ? 'write' : 'read';
       out.set(id, {
         id, code: 'unpaired-barrier', severity: 'warning', place: ctx.place(other.thread, fence),
-        message: `${fence.prim ?? 'This barrier'}() in ${other.thread.name}() has no ${lonely}-side counterpart in ${f.thread.name}().`,
-        explanation: `${fence.prim}() orders ${other.thread.name}()'s side of the handshake, but ${f.thread.name}() accesses \`${f.side.firstLoc.text}\` and then \`${f.side.second.text}\` with nothing that orders them, so the pair can still be observed out of order.`,
+        message: `${fence.kind === 'F' ? fencePrim(fence.fence) : 'This barrier'}() in ${other.thread.name}() has no ${lonely}-side counterpart in ${f.thread.name}().`,
+        explanation: `${fence.kind === 'F' ? fencePrim(fence.fence) : 'The barrier'}() orders ${other.thread.name}()'s side of the handshake, but ${f.thread.name}() accesses \`${f.side.firstLoc.text}\` and then \`${f.side.second.text}\` with nothing that orders them, so the pair can still be observed out of order.`,
         related: [{ place: ctx.place(f.thread, f.side.second), message: `the unordered access in ${f.thread.name}()` }],
         models: c.judgement.models, litmus: c.judgement.litmus, witness: c.judgement.witness, fixes: [],
       });

@@ -9,9 +9,10 @@ import type { Os } from '../kb/types';
 import { findingsJson } from './format/findings-json';
 import { findingsSarif } from './format/findings-sarif';
 import { formatFindingsText } from './format/findings-text';
-import { readTree } from './tree';
+import { listTree } from './tree';
+import { buildTreeIndex } from './tree-index';
 
-const USAGE = 'usage: hvbarrier check [--arch x86|arm64|all] [--os linux|xen] [--tree DIR] [--config .hvbarrier.json] [--format text|json|sarif] FILE...|-\n';
+const USAGE = 'usage: hvbarrier check [--arch x86|arm64|all] [--os linux|xen] [--tree DIR] [--cache DIR | --no-cache] [--config .hvbarrier.json] [--format text|json|sarif] FILE...|-\n';
 
 export async function runCheckCommand(argv: string[]): Promise<number> {
   let parsed;
@@ -21,6 +22,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
       options: {
         arch: { type: 'string', default: 'all' }, os: { type: 'string' }, tree: { type: 'string', multiple: true },
         format: { type: 'string', default: 'text' }, config: { type: 'string' }, help: { type: 'boolean' },
+        cache: { type: 'string', default: '.hvbarrier-cache' }, 'no-cache': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -38,7 +40,9 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   if (values.config) {
     try { kbConfigText = readFileSync(values.config, 'utf8'); } catch (err) { process.stderr.write(`${values.config}:1:1: error: cannot read: ${(err as NodeJS.ErrnoException).code}\n`); return 2; }
   }
-  const tree = (values.tree ?? []).flatMap((d) => readTree(d));
+  const treeFiles = (values.tree ?? []).flatMap((d) => listTree(d));
+  const index = treeFiles.length ? (await buildTreeIndex({ files: treeFiles, cacheDir: values['no-cache'] ? undefined : values.cache })).summaries : [];
+  const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
   const parser = await initCParser();
   const reports: Array<{ file: string; analysis: Analysis }> = [];
   let exit = 0;
@@ -53,8 +57,8 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     }
     const name = file === '-' ? '<stdin>' : file;
     const analysis = await analyzeDocument({
-      path: name, text, kind: documentKind({ path: file === '-' ? '' : file }), parser,
-      config: { arch, os: values.os as Os | undefined, kbConfigText }, tree: tree.filter((t) => t.path !== file),
+      path: name, text, kind: documentKind({ path: file === '-' ? '' : file, text }), parser,
+      config: { arch, os: values.os as Os | undefined, kbConfigText }, workspace: { index: index.filter((f) => f.path !== file), read },
     });
     reports.push({ file: name, analysis });
     if (analysis.findings.some((f) => f.severity === 'warning' || f.severity === 'error') && exit === 0) exit = 1;

@@ -15,8 +15,26 @@ export interface LineEditor {
   finish(): Edit[];
 }
 
-export function lineEditor(args: { text: string; parsed?: ParsedInput; file?: string }): LineEditor {
-  return args.parsed && args.parsed.units.length > 0 ? new PatchEditor(args.text, args.parsed) : new TextEditor(args.text);
+/** Makes editors for one document; the line index of a patch is built once and shared. */
+export function lineEditors(args: { text: string; parsed?: ParsedInput }): () => LineEditor {
+  if (!args.parsed || args.parsed.units.length === 0) return () => new TextEditor(args.text);
+  const index = patchLineIndex(args.parsed);
+  return () => new PatchEditor(args.text, index);
+}
+
+type LineIndex = ReadonlyMap<number, HunkRef & { code: string }>;
+
+function patchLineIndex(parsed: ParsedInput): LineIndex {
+  const byLine = new Map<number, HunkRef & { code: string }>();
+  for (const u of parsed.units) {
+    for (const file of u.files) {
+      file.hunks.forEach((h, hunkIndex) => h.lines.forEach((l, index) => {
+        const line = l.segments[0]?.input.line;
+        if (line !== undefined && !byLine.has(line)) byLine.set(line, { file, hunkIndex, index, code: l.text });
+      }));
+    }
+  }
+  return byLine;
 }
 
 export function indentOf(code: string): string {
@@ -60,19 +78,9 @@ interface HunkRef {
 }
 
 class PatchEditor implements LineEditor {
-  private readonly byLine = new Map<number, HunkRef & { code: string }>();
   private readonly ops = new Map<string, { file: FilePatch; hunkIndex: number; insert: Array<{ before: number; lines: string[] }>; remove: number[] }>();
 
-  constructor(private readonly text: string, parsed: ParsedInput) {
-    for (const u of parsed.units) {
-      for (const file of u.files) {
-        file.hunks.forEach((h, hunkIndex) => h.lines.forEach((l, index) => {
-          const line = l.segments[0]?.input.line;
-          if (line !== undefined && !this.byLine.has(line)) this.byLine.set(line, { file, hunkIndex, index, code: l.text });
-        }));
-      }
-    }
-  }
+  constructor(private readonly text: string, private readonly byLine: LineIndex) {}
 
   code(line: number): string | undefined {
     return this.byLine.get(line)?.code;

@@ -1,11 +1,13 @@
 // Every scenario worth judging for the document's functions: critical cycles with each peer
 // (in the document or the workspace tree), and synthesized observers where no peer reads what
 // a function publishes.
-import type { Thread } from '../extract/types';
+import type { Event, Thread } from '../extract/types';
+import { orderingEvents } from './ordering-events';
 import { synthesizedReaders } from './observer';
 import { peersOf } from './peers';
-import type { Scenario } from './scenario';
-import { loadBuffering, messagePassing, storeBuffering } from './shapes';
+import type { Scenario, Side } from './scenario';
+import { freshRoots } from './fresh';
+import { loadBuffering, messagePassing, setPrivateRoots, storeBuffering } from './shapes';
 
 export * from './scenario';
 
@@ -14,12 +16,58 @@ export function documentThreads(threads: readonly Thread[]): Thread[] {
   return threads.filter((t) => t.side !== 'pre');
 }
 
-export function collectScenarios(a: { document: readonly Thread[]; all: readonly Thread[] }): Scenario[] {
+/**
+ * What a side looks like to the simulator: access kinds and modes, and the ordering events
+ * between them. Two peers with the same signature make the same test for the other side.
+ */
+export function sideSignature(s: Side): string {
+  if (s.synthesized) return 'observer';
+  const ev = (e: Event | undefined): string => (e ? `${e.kind}:${'annot' in e ? e.annot : ''}` : 'assumed');
+  const o = orderingEvents(s);
+  const mid = [...o.before, ...o.between, ...o.after].map((e) => (e.kind === 'F' ? `F:${e.fence}:${e.via?.length ?? 0}` : e.kind === 'RMW' ? `RMW:${e.annot}` : `${e.kind}:${e.kind === 'LOCK' || e.kind === 'UNLOCK' ? e.mode : ''}`));
+  const dep = s.first ? s.thread.deps.filter((d) => d.from === s.first!.id && d.to === s.second.id).map((d) => d.kind).sort().join('+') : '';
+  const guarded = s.first && s.second.guards.some((g) => s.thread.conds.find((c) => c.id === g.cond)?.reads.includes(s.first!.id)) ? 'g' : '';
+  return `${ev(s.first)}|${mid.join(',')}|${ev(s.second)}|${dep}${guarded}`;
+}
+
+function sideKey(s: Side): string {
+  return `${s.thread.file ?? ''}|${s.thread.name}|${s.thread.side ?? ''}|${s.thread.span.line}|${s.first?.id ?? 'a'}|${s.second.id}`;
+}
+
+const shapeCache = new WeakMap<Thread, string>();
+
+/** A function's events as the simulator sees them, without names or positions. */
+function threadShape(t: Thread): string {
+  let s = shapeCache.get(t);
+  if (s === undefined) {
+    s = JSON.stringify([t.events.map((e) => [e.kind, 'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : '', 'annot' in e ? e.annot : '', e.kind === 'F' ? e.fence : '', e.guards, e.held, e.via?.length ?? 0]), t.deps, t.conds.map((c) => c.reads)]);
+    shapeCache.set(t, s);
+  }
+  return s;
+}
+
+/** One peer per distinct shape: twenty copies of the same caller pair like one. */
+function representatives(peers: readonly Thread[]): Thread[] {
+  const seen = new Set<string>();
+  return peers.filter((p) => (seen.has(threadShape(p)) ? false : (seen.add(threadShape(p)), true)));
+}
+
+export function collectScenarios(a: { document: readonly Thread[]; all: readonly Thread[]; textOf?: (t: Thread) => string | undefined }): Scenario[] {
+  for (const t of a.all) setPrivateRoots(t, freshRoots(t, a.textOf?.(t)));
   const out = new Map<string, Scenario>();
-  const add = (s: Scenario): void => { if (!out.has(s.id)) out.set(s.id, s); };
+  // Many peers of one function often look alike (the same handshake in twenty callers): for
+  // each side, keep one scenario per distinct shape of the other side.
+  const seen = new Set<string>();
+  const add = (s: Scenario): void => {
+    if (out.has(s.id)) return;
+    const keys = s.sides.map((side, i) => `${s.shape}|${i}|${sideKey(side)}|${sideSignature(s.sides[1 - i]!)}`);
+    if (keys.every((k) => seen.has(k))) return;
+    keys.forEach((k) => seen.add(k));
+    out.set(s.id, s);
+  };
   const pool = a.all.filter((t) => t.side !== 'pre');
   for (const t of a.document) {
-    for (const p of peersOf(t, pool)) {
+    for (const p of representatives(peersOf(t, pool))) {
       messagePassing(t, p).forEach(add);
       messagePassing(p, t).forEach(add);
       storeBuffering(t, p).forEach(add);

@@ -22,27 +22,56 @@ export function observes(e: Event): boolean {
  * its root variable plus field path, so a hunk that starts mid-function (where `v`'s type is
  * not in view) still meets `v->is_initialised` in a function that declares `struct vcpu *v`.
  */
-export function matchKeys(l: Loc): string[] {
-  const m = /(->|\.)/.exec(l.key);
-  const path = m ? l.key.slice(m.index) : '';
-  return path ? [l.key, `${l.root}::${path}`] : [l.key];
+export function matchKeys(l: Loc): readonly string[] {
+  let keys = keyCache.get(l);
+  if (!keys) {
+    const m = /(->|\.)/.exec(l.key);
+    const path = m ? l.key.slice(m.index) : '';
+    keys = path ? [l.key, `${l.root}::${path}`] : [l.key];
+    keyCache.set(l, keys);
+  }
+  return keys;
 }
+
+const keyCache = new WeakMap<Loc, readonly string[]>();
 
 export function sameLoc(a: Loc, b: Loc): boolean {
   if (a.key === b.key) return true;
+  const ka = matchKeys(a);
   const kb = matchKeys(b);
-  return matchKeys(a).some((k) => kb.includes(k));
+  return ka.length > 1 && kb.length > 1 && ka[1] === kb[1];
+}
+
+const sharedCache = new WeakMap<Thread, Map<string, string>>();
+
+/** Every match key of the thread's shared locations, mapped to the location's own key. */
+function sharedIndex(t: Thread): Map<string, string> {
+  let m = sharedCache.get(t);
+  if (!m) {
+    m = new Map();
+    for (const e of memoryEvents(t)) if (!e.loc.cpuLocal) for (const k of matchKeys(e.loc)) m.set(k, e.loc.key);
+    sharedCache.set(t, m);
+  }
+  return m;
 }
 
 export function sharedKeys(t: Thread): Set<string> {
-  return new Set(memoryEvents(t).filter((e) => !e.loc.cpuLocal).flatMap((e) => matchKeys(e.loc)));
+  return new Set(sharedIndex(t).keys());
 }
 
-/** Candidate peers of `t`: every other thread sharing at least two locations with it. */
+/**
+ * Candidate peers of `t`: every other thread sharing at least two locations with it (a
+ * two-CPU cycle needs two), or one when either is a hunk shown from mid-function, whose
+ * earlier accesses may be assumed.
+ */
 export function peersOf(t: Thread, all: readonly Thread[]): Thread[] {
-  const mine = sharedKeys(t);
-  const overlap = (u: Thread): number => new Set(memoryEvents(u).filter((e) => !e.loc.cpuLocal && matchKeys(e.loc).some((k) => mine.has(k))).map((e) => e.loc.key)).size;
-  return all.filter((u) => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlap(u) >= 2);
+  const mine = sharedIndex(t);
+  const overlap = (u: Thread): number => {
+    const hit = new Set<string>();
+    for (const [k, own] of sharedIndex(u)) if (mine.has(k)) hit.add(own);
+    return hit.size;
+  };
+  return all.filter((u) => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlap(u) >= (t.partial || u.partial ? 1 : 2));
 }
 
 /** Two guard lists can hold on one path unless they need one condition both ways. */

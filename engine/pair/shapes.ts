@@ -9,8 +9,16 @@ import type { Scenario, Shape, Side } from './scenario';
 
 type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
 
+/** Roots each function keeps private (see fresh.ts); registered by collectScenarios. */
+const privateRoots = new WeakMap<Thread, ReadonlySet<string>>();
+
+export function setPrivateRoots(t: Thread, roots: ReadonlySet<string>): void {
+  privateRoots.set(t, roots);
+}
+
 function accesses(t: Thread): Access[] {
-  return t.events.filter(isSharedAccess);
+  const mine = privateRoots.get(t);
+  return t.events.filter(isSharedAccess).filter((e) => !mine?.has(e.loc.root));
 }
 
 /** Ordered pairs (a, b), a before b on one path, on two different shared locations. */
@@ -65,9 +73,23 @@ function side(thread: Thread, first: Access | undefined, second: Access, firstLo
   return { thread, first, second, firstLoc, ...extra };
 }
 
+/** SB and LB are symmetric: the same cycle found from either side gets one id. */
 function scenarioId(shape: Shape, a: Side, b: Side): string {
-  const ev = (s: Side): string => `${s.thread.file ?? ''}:${s.thread.name}:${s.thread.side ?? ''}:${s.first?.id ?? 'a'}-${s.second.id}`;
-  return `${shape}:${ev(a)}|${ev(b)}`;
+  const ev = (s: Side): string => `${s.thread.file ?? ''}:${s.thread.name}:${s.thread.side ?? ''}:${s.thread.span.line}:${s.first?.id ?? 'a'}-${s.second.id}`;
+  const [x, y] = shape === 'MP' ? [ev(a), ev(b)] : [ev(a), ev(b)].sort();
+  return `${shape}:${x}|${y}`;
+}
+
+/**
+ * The reader treats `ry` as a flag guarding `rx`: it reads `rx` only on a path that depends on
+ * `ry`, or orders the two with a barrier or an acquire. Only then is a store of the writer's
+ * that the hunk does not show assumed to come before the flag.
+ */
+function readsAsFlag(r: Thread, ry: Access, rx: Access): boolean {
+  if (r.deps.some((d) => d.from === ry.id && d.to === rx.id)) return true;
+  if (rx.guards.some((g) => r.conds.find((c) => c.id === g.cond)?.reads.includes(ry.id))) return true;
+  if (ry.kind === 'R' && ry.annot === 'acquire') return true;
+  return r.events.some((e) => e.id > ry.id && e.id < rx.id && e.kind === 'F' && compatible(e, rx));
 }
 
 /** Message passing with `w` writing (data, then flag) and `r` reading (flag, then data). */
@@ -84,7 +106,7 @@ export function messagePassing(w: Thread, r: Thread): Scenario[] {
       out.push({ id: scenarioId('MP', a, b), shape: 'MP', sides: [a, b], locs: [wx.loc, wy.loc] });
     }
     // A writer shown from the middle of its function: data it stores before the hunk is assumed.
-    if (w.partial) {
+    if (w.partial && readsAsFlag(r, ry, rx)) {
       for (const wy of accesses(w)) {
         if (!writes(wy) || !sameLoc(wy.loc, ry.loc) || !sameRoot(wy.loc, rx.loc)) continue;
         if (accesses(w).some((e) => writes(e) && sameLoc(e.loc, rx.loc))) continue;

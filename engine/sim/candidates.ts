@@ -68,7 +68,8 @@ export function initialState(test: LitmusTest): { values: Map<string, Value>; re
 export function threadTraces(test: LitmusTest, maxTraces: number): { traces?: Trace[][]; unsupported?: UnsupportedConstruct; initValues: Map<string, Value> } {
   const { values, regs } = initialState(test);
   const domain = new Map<string, Value[]>();
-  for (const [loc, v] of values) domain.set(loc, [v]);
+  const known = new Set<string>();
+  for (const [loc, v] of values) { domain.set(loc, [v]); known.add(`${loc}=${valueKey(v)}`); }
   for (let round = 0; ; round++) {
     const all: Trace[][] = [];
     let grew = false;
@@ -81,9 +82,9 @@ export function threadTraces(test: LitmusTest, maxTraces: number): { traces?: Tr
       for (const tr of res.traces) {
         for (const ev of tr.events) {
           if (ev.kind !== 'W' || ev.loc === undefined || ev.value === undefined) continue;
-          if (!values.has(ev.loc)) { values.set(ev.loc, 0); domain.set(ev.loc, [0]); }
-          const d = domain.get(ev.loc)!;
-          if (!d.some((v) => valueKey(v) === valueKey(ev.value!))) { d.push(ev.value); grew = true; }
+          if (!values.has(ev.loc)) { values.set(ev.loc, 0); domain.set(ev.loc, [0]); known.add(`${ev.loc}=#0`); }
+          const key = `${ev.loc}=${valueKey(ev.value)}`;
+          if (!known.has(key)) { known.add(key); domain.get(ev.loc)!.push(ev.value); grew = true; }
         }
       }
     }

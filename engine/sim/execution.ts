@@ -32,19 +32,8 @@ export interface Execution {
 }
 
 /** The parts that do not depend on rf/co, shared by every candidate of a trace combination. */
-export interface StaticPart {
+export interface StaticPart extends Pick<Execution, 'n' | 'po' | 'rmw' | 'addr' | 'data' | 'ctrl' | 'loc' | 'int' | 'ext' | 'id' | 'srcuRscs'> {
   readonly combo: TraceCombination;
-  readonly n: number;
-  readonly po: Rel;
-  readonly rmw: Rel;
-  readonly addr: Rel;
-  readonly data: Rel;
-  readonly ctrl: Rel;
-  readonly loc: Rel;
-  readonly int: Rel;
-  readonly ext: Rel;
-  readonly id: Rel;
-  readonly srcuRscs: Rel;
   readonly sets: Pick<Execution, 'R' | 'W' | 'F' | 'M' | 'IW'>;
 }
 

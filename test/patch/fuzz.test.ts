@@ -6,18 +6,7 @@ import assert from 'node:assert/strict';
 import { applyTextEdits, insertAddedLines, parseInput } from '../../engine/patch';
 import { splitLines } from '../../engine/patch/quote';
 import { readSeed, seedFixtures } from './helpers';
-
-/** mulberry32: a small, well-mixed 32-bit PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 const NOISE = ['@@ -1,3 +1,4 @@', '@@ -x', 'diff --git a/q.c b/q.c', '--- a/q.c', '+++ b/q.c', 'GIT binary patch', 'Binary files a and b differ',
   'From 0123 Mon Sep 17 00:00:00 2001', 'Subject: x', '> ', '>', '-- ', '\\ No newline at end of file', '', '\t', '@@@ -1 -1 +1 @@@'];

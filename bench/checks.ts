@@ -1,0 +1,68 @@
+// Speed of the checks: every seed fixture through `hvbarrier check` in one process (wall), a
+// 5,000-line patch series, re-checking a document after an edit (warm), and building the
+// workspace index of a generated C tree with worker threads, cold and from the cache.
+// Targets (issue 5): seeds < 1 s wall; re-check < 100 ms; index >= 20k lines/s/core.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeDocument, documentKind } from '../engine/analyze';
+import { initCParser } from '../engine/c/init';
+import { buildTreeIndex } from '../engine/cli/tree-index';
+import { repoRoot } from '../test/support/paths';
+import { generateC, generateSeries } from './extract';
+import { measure, type BenchResult } from './harness';
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const seedsDir = join(repoRoot, 'fixtures', 'seeds');
+  const seedFiles = readdirSync(seedsDir).filter((f) => /\.(patch|c|txt)$/.test(f)).map((f) => join(seedsDir, f));
+  const cli = join(repoRoot, 'dist', 'engine', 'cli.js');
+  results.push(await measure(`check: all ${seedFiles.length} seed fixtures, one CLI process (wall, incl. node start-up)`, () => {
+    const r = spawnSync(process.execPath, [cli, 'check', '--no-cache', ...seedFiles], { encoding: 'utf8' });
+    if (r.status === 2) throw new Error(r.stderr);
+  }, { runs: 7, warmup: 1 }));
+
+  const parser = await initCParser();
+  const v1 = join(seedsDir, '000-v1-smp_mb.patch');
+  const reader = join(seedsDir, '000-getvcpucontext-reader.c');
+  const v1Text = readFileSync(v1, 'utf8');
+  const tree = [{ path: reader, text: readFileSync(reader, 'utf8') }];
+  let n = 0;
+  results.push(await measure('check: re-check seed 000 v1 after an edit (warm, reader in view)', async () => {
+    // Each run sees a different document text, as after a keystroke.
+    const text = v1Text.replace('Add an smp_mb()', `Add an smp_mb() ${n++}`);
+    await analyzeDocument({ path: v1, text, kind: 'patch', parser, config: { arch: 'all' }, tree });
+  }, { runs: 30 }));
+
+  const series = generateSeries(5000);
+  results.push(await measure('check: 5,000-line patch series (warm)', async () => {
+    await analyzeDocument({ path: 'series.mbox', text: series, kind: documentKind({ path: 'series.mbox' }), parser, config: { arch: 'all' } });
+  }, { runs: 5, warmup: 1 }));
+
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-tree-'));
+  try {
+    const files: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const sub = join(dir, `d${i % 5}`);
+      mkdirSync(sub, { recursive: true });
+      const p = join(sub, `f${i}.c`);
+      writeFileSync(p, generateC(1500));
+      files.push(p);
+    }
+    const workers = Math.max(1, cpus().length);
+    const cold = await measure(`index: ${files.length} files, cold, ${workers} workers`, async () => {
+      rmSync(join(dir, '.cache'), { recursive: true, force: true });
+      await buildTreeIndex({ files, cacheDir: join(dir, '.cache'), workers });
+    }, { runs: 3, warmup: 0 });
+    const { stats } = await buildTreeIndex({ files, cacheDir: join(dir, '.cache'), workers });
+    const rate = stats.lines / (cold.median / 1000) / workers;
+    results.push({ ...cold, note: `${stats.lines} lines: ${Math.round(rate)} lines/s/core` });
+    results.push(await measure(`index: ${files.length} files, warm (all from the cache)`, async () => {
+      await buildTreeIndex({ files, cacheDir: join(dir, '.cache'), workers });
+    }, { runs: 10 }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}

@@ -1,0 +1,44 @@
+// What the workspace index keeps per file: each function's shared locations (under every key
+// they can be matched by) and lock orders, so a check reads and extracts only the files that
+// can pair with the document. Pure: the CLI and the server own reading, caching and workers.
+import type { CParser } from '../c/parser';
+import { extractC } from '../extract/index';
+import { lockOrders, memoryEvents } from '../extract/query';
+import type { KnowledgeBase } from '../kb/types';
+import type { Thread } from '../extract/types';
+import { matchKeys } from './peers';
+
+export interface FunctionSummary {
+  readonly name: string;
+  readonly line: number;
+  readonly keys: readonly string[];
+  readonly locks: readonly string[];
+}
+
+export interface FileSummary {
+  readonly path: string;
+  readonly lines: number;
+  readonly functions: readonly FunctionSummary[];
+}
+
+export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] {
+  return threads.map((t) => ({
+    name: t.name,
+    line: t.span.line,
+    keys: [...new Set(memoryEvents(t).filter((e) => !e.loc.cpuLocal).flatMap((e) => matchKeys(e.loc)))].sort(),
+    locks: [...new Set(lockOrders(t).flatMap((o) => [o.held, o.taken]))].sort(),
+  }));
+}
+
+export function summarizeFile(parser: CParser, a: { path: string; text: string; kb?: KnowledgeBase }): FileSummary {
+  const res = extractC(parser, { text: a.text, path: a.path, kb: a.kb });
+  return { path: a.path, lines: a.text.split('\n').length, functions: summarizeThreads(res.value) };
+}
+
+/** The files whose functions share a location or a lock with the document's threads. */
+export function relevantFiles(index: readonly FileSummary[], document: readonly Thread[]): string[] {
+  const mine = summarizeThreads(document);
+  const keys = new Set(mine.flatMap((f) => f.keys));
+  const locks = new Set(mine.flatMap((f) => f.locks));
+  return index.filter((file) => file.functions.some((f) => f.keys.some((k) => keys.has(k)) || f.locks.some((l) => locks.has(l)))).map((f) => f.path);
+}
