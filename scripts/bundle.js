@@ -34,7 +34,12 @@ async function main() {
   await esbuild.build({ ...common, entryPoints: { extension: path.join(root, 'client/src/extension.ts') }, outdir: out, external: ['vscode'] });
   await esbuild.build({
     ...common,
-    entryPoints: { server: path.join(root, 'server/src/main.ts'), 'analysis-worker': path.join(root, 'server/src/analysis-worker.ts') },
+    // The engine's tree index starts its workers from `__dirname/tree-index-worker.js`.
+    entryPoints: {
+      server: path.join(root, 'server/src/main.ts'),
+      'analysis-worker': path.join(root, 'server/src/analysis-worker.ts'),
+      'tree-index-worker': path.join(root, 'engine/cli/tree-index-worker.ts'),
+    },
     outdir: out,
     external: wasmPackages,
   });
@@ -42,7 +47,7 @@ async function main() {
   const wasm = [];
   const find = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? find(path.join(d, e.name)) : e.name.endsWith('.wasm') && wasm.push(path.relative(out, path.join(d, e.name))); };
   find(out);
-  process.stdout.write(`bundled into out/: extension.js, server.js, analysis-worker.js; wasm: ${wasm.join(', ')}\n`);
+  process.stdout.write(`bundled into out/: extension.js, server.js, analysis-worker.js, tree-index-worker.js; wasm: ${wasm.join(', ')}\n`);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

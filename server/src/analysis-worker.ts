@@ -1,15 +1,32 @@
 // Runs the engine off the server's main thread, so a long simulation never delays hovers,
-// code actions or the next keystroke. One request in, one analysis (or error) out.
+// code actions or the next keystroke. It keeps the workspace index the server last sent, and
+// reads the peer files the engine asks for itself. One request in, one analysis out.
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { analyzeDocument, type AnalyzeInput } from '../../engine/analyze';
+import { analyzeDocument } from '../../engine/analyze';
+import type { FileSummary } from '../../engine/pair/summary';
+import type { AnalysisRequest } from './analyzer';
 
-export interface WorkerRequest { readonly id: number; readonly input: AnalyzeInput }
+/** The workspace index arrives once (and after each change), not with every request. */
+export type WorkerMessage =
+  | { readonly type: 'workspace'; readonly index: readonly FileSummary[] }
+  | { readonly type: 'analyze'; readonly id: number; readonly request: AnalysisRequest };
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly analysis: unknown }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
-parentPort?.on('message', (req: WorkerRequest) => {
-  analyzeDocument(req.input).then(
+let index: readonly FileSummary[] = [];
+
+parentPort?.on('message', (msg: WorkerMessage) => {
+  if (msg.type === 'workspace') { index = msg.index; return; }
+  const req = { id: msg.id };
+  const { input, openTexts = {} } = msg.request;
+  // Open documents' unsaved text wins over the file on disk.
+  const read = (path: string): string | undefined => {
+    if (path in openTexts) return openTexts[path];
+    try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+  };
+  analyzeDocument(index.length > 0 ? { ...input, workspace: { index, read } } : input).then(
     (analysis) => parentPort!.postMessage({ id: req.id, ok: true, analysis } satisfies WorkerReply),
     (err: unknown) => parentPort!.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies WorkerReply),
   );

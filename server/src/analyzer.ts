@@ -2,11 +2,18 @@
 // drops it, and cancelling a job that has run for a while restarts the worker, which is the
 // only way to stop synchronous simulation code mid-flight.
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { analyzeDocument, type AnalyzeInput } from '../../engine/analyze';
 import type { Analysis } from '../../engine/checks/types';
-import type { WorkerReply } from './analysis-worker';
+import type { FileSummary } from '../../engine/pair/summary';
+import type { WorkerMessage, WorkerReply } from './analysis-worker';
+
+/** What one analysis needs: the document, and the unsaved text of open files by path. */
+export interface AnalysisRequest {
+  readonly input: AnalyzeInput;
+  readonly openTexts?: Readonly<Record<string, string>>;
+}
 
 export class Cancelled extends Error {
   constructor() { super('analysis cancelled'); }
@@ -18,13 +25,15 @@ export interface AnalysisJob {
 }
 
 export interface Analyzer {
-  run(input: AnalyzeInput): AnalysisJob;
+  run(request: AnalysisRequest): AnalysisJob;
+  /** The workspace index the engine pairs against, for every later analysis. */
+  setWorkspace(index: readonly FileSummary[]): void;
   dispose(): void;
 }
 
 interface Pending {
   readonly id: number;
-  readonly input: AnalyzeInput;
+  readonly request: AnalysisRequest;
   readonly resolve: (a: Analysis) => void;
   readonly reject: (e: unknown) => void;
   started?: number;
@@ -38,12 +47,18 @@ export class WorkerAnalyzer implements Analyzer {
   private readonly queue: Pending[] = [];
   private running: Pending | undefined;
   private nextId = 1;
+  private workspace: readonly FileSummary[] = [];
 
   constructor(private readonly workerFile: string, private readonly log: (msg: string) => void) {}
 
-  run(input: AnalyzeInput): AnalysisJob {
+  setWorkspace(index: readonly FileSummary[]): void {
+    this.workspace = index;
+    this.worker?.postMessage({ type: 'workspace', index } satisfies WorkerMessage);
+  }
+
+  run(request: AnalysisRequest): AnalysisJob {
     let job!: Pending;
-    const promise = new Promise<Analysis>((resolve, reject) => { job = { id: this.nextId++, input, resolve, reject }; });
+    const promise = new Promise<Analysis>((resolve, reject) => { job = { id: this.nextId++, request, resolve, reject }; });
     this.queue.push(job);
     this.pump();
     return { promise, cancel: () => this.cancel(job) };
@@ -77,6 +92,8 @@ export class WorkerAnalyzer implements Analyzer {
     w.on('error', (err) => this.onCrash(w, err));
     w.on('exit', (code) => { if (this.worker === w) this.onCrash(w, new Error(`analysis worker exited with code ${code}`)); });
     this.worker = w;
+    // A fresh worker (first start, or after a cancel or crash) needs the index again.
+    if (this.workspace.length > 0) w.postMessage({ type: 'workspace', index: this.workspace } satisfies WorkerMessage);
     return w;
   }
 
@@ -103,15 +120,26 @@ export class WorkerAnalyzer implements Analyzer {
     const job = this.queue.shift()!;
     job.started = Date.now();
     this.running = job;
-    this.ensureWorker().postMessage({ id: job.id, input: job.input });
+    this.ensureWorker().postMessage({ type: 'analyze', id: job.id, request: job.request } satisfies WorkerMessage);
   }
 }
 
 /** In-process fallback (no worker file found): cancellation only drops the result. */
 export class InlineAnalyzer implements Analyzer {
-  run(input: AnalyzeInput): AnalysisJob {
+  private workspace: readonly FileSummary[] = [];
+
+  setWorkspace(index: readonly FileSummary[]): void {
+    this.workspace = index;
+  }
+
+  run({ input, openTexts = {} }: AnalysisRequest): AnalysisJob {
     let cancelled = false;
-    const promise = analyzeDocument(input).then((a) => { if (cancelled) throw new Cancelled(); return a; });
+    const read = (path: string): string | undefined => {
+      if (path in openTexts) return openTexts[path];
+      try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+    };
+    const full = this.workspace.length > 0 ? { ...input, workspace: { index: this.workspace, read } } : input;
+    const promise = analyzeDocument(full).then((a) => { if (cancelled) throw new Cancelled(); return a; });
     return { promise, cancel: () => { cancelled = true; } };
   }
   dispose(): void {}

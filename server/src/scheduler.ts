@@ -1,15 +1,14 @@
 // Debounced, cancellable re-analysis per document. Each edit restarts the document's timer
 // and cancels its running job; a result is published only if it belongs to the newest
 // version requested, so a slow old analysis can never overwrite a newer one.
-import type { AnalyzeInput } from '../../engine/analyze';
 import type { Analysis } from '../../engine/checks/types';
-import { Cancelled, type Analyzer, type AnalysisJob } from './analyzer';
+import { Cancelled, type Analyzer, type AnalysisJob, type AnalysisRequest } from './analyzer';
 
 export interface Snapshot {
   readonly uri: string;
   readonly version: number;
-  /** Built only when the analysis starts (after the debounce): it may read peer files. */
-  readonly input: () => Promise<AnalyzeInput>;
+  /** Built only when the analysis starts (after the debounce), from the state at that time. */
+  readonly input: () => Promise<AnalysisRequest>;
 }
 
 export interface Result {
@@ -86,7 +85,7 @@ export class Scheduler {
   private async start(snap: Snapshot): Promise<void> {
     const st = this.docs.get(snap.uri);
     if (!st || st.wanted !== snap.version) return;
-    let input: AnalyzeInput;
+    let input: AnalysisRequest;
     try {
       input = await snap.input();
     } catch (err) {

@@ -3,7 +3,6 @@
 // engine data lives in to-proto.ts and hover.ts, and every handler is guarded.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
   MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
@@ -17,6 +16,7 @@ import { kindOf, pathOf, wantsDocument } from './documents';
 import { guard, type Logger } from './guard';
 import { hoverAt } from './hover';
 import { FileListIndex } from './index/file-index';
+import { enginePeerSummarizer } from './index/peer-summaries';
 import { frontEndSummary } from './index/summarize';
 import type { IndexStats } from './index/types';
 import { createProgress } from './progress';
@@ -25,9 +25,6 @@ import { DEFAULT_SETTINGS, kbConfigText, readSettings, type Settings } from './s
 import { findingToDiagnostic, fromPosition, toCodeActions, toCodeLenses, toDiagnostics, uriResolver, type DiagnosticData } from './to-proto';
 
 export const COMMANDS = { showLitmus: 'hvbarrier.showLitmus', checkWorkspace: 'hvbarrier.checkWorkspace', applyFix: 'hvbarrier.applyFix' } as const;
-
-/** At most this many workspace files go to the engine as possible peers of a document. */
-const MAX_PEER_FILES = 16;
 
 /** How long a hover or code action waits for the analysis of the current version. */
 const WAIT_FOR_ANALYSIS_MS = 5_000;
@@ -69,16 +66,14 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     onError: (uri, err) => log.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
   });
 
-  /** Peer files from the index for pairing across files: open documents' text wins over disk. */
-  async function treeFor(docPath: string | undefined, text: string, kind: string): Promise<Array<{ path: string; text: string }>> {
-    if (!index || kind === 'litmus') return [];
-    const paths = index.peersFor({ text, self: docPath, limit: MAX_PEER_FILES });
-    const files = await Promise.all(paths.map(async (p) => {
-      const open = documents.get(pathToFileURL(p).href);
-      const t = open ? open.getText() : await fs.readFile(p, 'utf8').catch(() => undefined);
-      return t === undefined ? undefined : { path: p, text: t };
-    }));
-    return files.filter((f): f is { path: string; text: string } => f !== undefined);
+  /** Unsaved text of the open C documents, which the engine reads instead of the files on disk. */
+  function openTexts(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of documents.all()) {
+      const p = pathOf(d.uri);
+      if (p && kindOf(d) === 'c') out[p] = d.getText();
+    }
+    return out;
   }
 
   function request(doc: TextDocument, immediate = false): void {
@@ -90,7 +85,7 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     scheduler.request({
       uri: doc.uri,
       version: doc.version,
-      input: async () => ({ path: docPath, text, kind, config: cfg, tree: await treeFor(docPath, text, kind) }),
+      input: async () => ({ input: { path: docPath, text, kind, config: cfg }, openTexts: openTexts() }),
     }, { immediate });
   }
 
@@ -140,15 +135,19 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     index = new FileListIndex({
       roots, include: settings.index.include, exclude: settings.index.exclude,
       cacheFile: path.join(cacheDir ?? path.join(roots[0]!, '.hvbarrier-cache'), 'index-v1.json'),
-      summarize: frontEndSummary, log: (m) => log.info(m),
+      summarize: frontEndSummary, summarizePeers: enginePeerSummarizer(cacheDir ?? path.join(roots[0]!, '.hvbarrier-cache')),
+      log: (m) => log.info(m),
     });
     const idx = index;
     indexing = createProgress(connection, features.progress)
       .then((progress) => idx.build({ progress, isCancelled: () => progress.cancelled() || index !== idx }))
       .then((stats) => {
-        log.info(`index: ${stats.files} files, ${stats.lines} lines (${stats.fromCache} cached, ${stats.parsed} parsed) in ${stats.millis} ms`);
+        log.info(`index: ${stats.files} files, ${stats.lines} lines (${stats.fromCache} cached, ${stats.parsed} parsed) in ${stats.millis} ms; ${idx.peers().length} C files summarized for pairing`);
         // Documents analysed before the index was ready may now have peers in view.
-        if (index === idx) for (const doc of documents.all()) request(doc, true);
+        if (index === idx) {
+          analyzer.setWorkspace(idx.peers());
+          for (const doc of documents.all()) request(doc, true);
+        }
         return stats;
       })
       .catch((err: unknown) => { log.error(`index failed: ${String(err)}`); return undefined; });
@@ -169,8 +168,7 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
       if (documents.get(uri)) continue;
       const text = await fs.readFile(f.path, 'utf8').catch(() => undefined);
       if (text === undefined) continue;
-      const tree = await treeFor(f.path, text, f.kind);
-      const analysis = await analyzer.run({ path: f.path, text, kind: f.kind, config, tree }).promise.catch((err: unknown) => { log.error(`check ${f.path}: ${String(err)}`); return undefined; });
+      const analysis = await analyzer.run({ input: { path: f.path, text, kind: f.kind, config }, openTexts: openTexts() }).promise.catch((err: unknown) => { log.error(`check ${f.path}: ${String(err)}`); return undefined; });
       if (!analysis) continue;
       const diagnostics = toDiagnostics(analysis, { docUri: uri, uriOf: uriOf(uri), version: 0 }).filter((d) => d.code !== 'input');
       findings += diagnostics.length;
@@ -230,6 +228,7 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     const changes = params.changes.map((c) => ({ path: pathOf(c.uri), deleted: c.type === FileChangeType.Deleted }))
       .filter((c): c is { path: string; deleted: boolean } => c.path !== undefined);
     await index?.update(changes);
+    if (index) analyzer.setWorkspace(index.peers());
     // A peer changed on disk: what the open documents pair with may have changed too.
     if (changes.some((c) => /\.(c|h)$/.test(c.path))) for (const doc of documents.all()) request(doc);
   }));

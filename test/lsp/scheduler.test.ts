@@ -10,11 +10,14 @@ import { Scheduler, type Result } from '../../server/src/scheduler';
 
 interface Manual { input: AnalyzeInput; finish(): void; cancelled: boolean }
 
+const noWorkspace = (): void => undefined;
+
 function manualAnalyzer(): Analyzer & { jobs: Manual[] } {
   const jobs: Manual[] = [];
   return {
     jobs,
-    run(input) {
+    setWorkspace: noWorkspace,
+    run({ input }) {
       let finish!: () => void;
       let fail!: (e: unknown) => void;
       const promise = new Promise<Analysis>((res, rej) => {
@@ -31,7 +34,7 @@ function manualAnalyzer(): Analyzer & { jobs: Manual[] } {
 }
 
 const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const snap = (version: number) => ({ uri: 'u', version, input: async () => ({ text: `v${version}`, kind: 'litmus' as const, config: { arch: 'all' as const } }) });
+const snap = (version: number) => ({ uri: 'u', version, input: async () => ({ input: { text: `v${version}`, kind: 'litmus' as const, config: { arch: 'all' as const } } }) });
 
 test('a stale result that arrives after a newer one is never published', async () => {
   const analyzer = manualAnalyzer();

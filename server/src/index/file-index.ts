@@ -4,10 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
-import { memberNames } from './summarize';
-import type { FileSummary, IndexStats, ProgressReporter, Summarizer, WorkspaceIndex } from './types';
+import type { FileSummary, PeerSummarizer, PeerSummary, IndexStats, ProgressReporter, Summarizer, WorkspaceIndex } from './types';
 
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 /** Files larger than this are listed but not parsed: generated blobs are not code to pair. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -15,6 +14,7 @@ interface CacheFile { version: number; files: FileSummary[] }
 
 export class FileListIndex implements WorkspaceIndex {
   private readonly byPath = new Map<string, FileSummary>();
+  private peerSummaries: readonly PeerSummary[] = [];
   private readonly include: Minimatch[];
   private readonly exclude: Minimatch[];
 
@@ -24,6 +24,7 @@ export class FileListIndex implements WorkspaceIndex {
     exclude: readonly string[];
     cacheFile?: string;
     summarize: Summarizer;
+    summarizePeers?: PeerSummarizer;
     log: (msg: string) => void;
   }) {
     this.include = opts.include.map((g) => new Minimatch(g, { dot: true }));
@@ -34,18 +35,19 @@ export class FileListIndex implements WorkspaceIndex {
     return [...this.byPath.values()];
   }
 
-  peersFor(args: { text: string; self?: string; limit: number }): string[] {
-    const wanted = new Set(memberNames(args.text));
-    if (wanted.size === 0) return [];
-    const scored: Array<{ path: string; score: number }> = [];
-    for (const f of this.byPath.values()) {
-      if (f.kind !== 'c' || f.path === args.self) continue;
-      let score = 0;
-      for (const name of f.fields) if (wanted.has(name)) score++;
-      if (score > 0) scored.push({ path: f.path, score });
+  peers(): readonly PeerSummary[] {
+    return this.peerSummaries;
+  }
+
+  /** Asks the engine for summaries of every indexed C file (its own cache skips unchanged ones). */
+  private async refreshPeers(): Promise<void> {
+    if (!this.opts.summarizePeers) return;
+    const cFiles = this.files().filter((f) => f.kind === 'c' && f.lines > 0).map((f) => f.path).sort();
+    try {
+      this.peerSummaries = await this.opts.summarizePeers(cFiles);
+    } catch (err) {
+      this.opts.log(`index: the engine could not summarize the C files: ${(err as Error).message}`);
     }
-    scored.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
-    return scored.slice(0, args.limit).map((s) => s.path);
   }
 
   /** Whether a path (absolute) belongs in the index. */
@@ -76,6 +78,10 @@ export class FileListIndex implements WorkspaceIndex {
       }
     }
     await this.saveCache();
+    if (!opts.isCancelled()) {
+      opts.progress.report(found.length, found.length, 'summarizing functions for pairing');
+      await this.refreshPeers();
+    }
     opts.progress.done();
     const lines = this.files().reduce((n, f) => n + f.lines, 0);
     return { files: this.byPath.size, lines, fromCache, parsed, millis: Date.now() - t0 };
@@ -89,6 +95,7 @@ export class FileListIndex implements WorkspaceIndex {
       if (s && s !== 'cached') this.byPath.set(c.path, s);
     }
     await this.saveCache();
+    await this.refreshPeers();
   }
 
   private relative(file: string): string | undefined {
@@ -120,7 +127,7 @@ export class FileListIndex implements WorkspaceIndex {
     try {
       const st = await fs.stat(file);
       if (prev && prev.mtimeMs === st.mtimeMs && prev.size === st.size) return 'cached';
-      if (st.size > MAX_FILE_BYTES) return { path: file, mtimeMs: st.mtimeMs, size: st.size, kind: 'c', lines: 0, patches: 0, problems: 0, fields: [] };
+      if (st.size > MAX_FILE_BYTES) return { path: file, mtimeMs: st.mtimeMs, size: st.size, kind: 'c', lines: 0, patches: 0, problems: 0 };
       const text = await fs.readFile(file, 'utf8');
       return this.opts.summarize({ path: file, text, mtimeMs: st.mtimeMs, size: st.size });
     } catch (err) {

@@ -1,9 +1,11 @@
-// The workspace index behind an interface: today it lists files and parses them with the
-// patch front end and records the member names each file touches; the engine pairs threads
-// from the raw text of the files the index picks (engine/pair has no per-file summary yet).
-// A summarizer that records each function's shared locations can replace `frontEndSummary`
-// without touching the server.
+// The workspace index behind an interface: it lists the files the globs select, keeps a
+// front-end summary of each (lines, patches, problems), and the engine's summary of each C
+// file (every function's shared locations and locks, engine/pair/summary.ts), which the engine
+// uses to read only the files that can pair with a document.
 import type { DocumentKind } from '../../../engine/analyze';
+import type { FileSummary as PeerSummary } from '../../../engine/pair/summary';
+
+export type { PeerSummary };
 
 export interface FileSummary {
   readonly path: string;
@@ -15,9 +17,10 @@ export interface FileSummary {
   readonly patches: number;
   /** Input problems the front end found. */
   readonly problems: number;
-  /** Member names the file accesses (`->x`, `.x`): the cheap proxy for its shared locations. */
-  readonly fields: readonly string[];
 }
+
+/** The engine's per-file summaries (each function's shared locations and locks) for C files. */
+export type PeerSummarizer = (files: readonly string[]) => Promise<readonly PeerSummary[]>;
 
 export type Summarizer = (args: { path: string; text: string; mtimeMs: number; size: number }) => FileSummary;
 
@@ -41,6 +44,6 @@ export interface WorkspaceIndex {
   /** Applies file-watcher events: created/changed files are re-read, deleted ones dropped. */
   update(changes: ReadonlyArray<{ path: string; deleted: boolean }>): Promise<void>;
   files(): readonly FileSummary[];
-  /** C files (other than `self`) that touch the most of the same members as `text`, best first. */
-  peersFor(args: { text: string; self?: string; limit: number }): string[];
+  /** The engine's summaries of the indexed C files, for pairing across files. */
+  peers(): readonly PeerSummary[];
 }
