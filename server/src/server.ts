@@ -132,10 +132,11 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
 
   function startIndex(): Promise<IndexStats | undefined> {
     if (!settings.index.enabled || roots.length === 0) return Promise.resolve(undefined);
+    const dir = cacheDir ?? path.join(roots[0]!, '.hvbarrier-cache');
     index = new FileListIndex({
       roots, include: settings.index.include, exclude: settings.index.exclude,
-      cacheFile: path.join(cacheDir ?? path.join(roots[0]!, '.hvbarrier-cache'), 'index-v1.json'),
-      summarize: frontEndSummary, summarizePeers: enginePeerSummarizer(cacheDir ?? path.join(roots[0]!, '.hvbarrier-cache')),
+      cacheFile: path.join(dir, 'index-v1.json'),
+      summarize: frontEndSummary, summarizePeers: enginePeerSummarizer(dir),
       log: (m) => log.info(m),
     });
     const idx = index;
