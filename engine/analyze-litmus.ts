@@ -26,7 +26,7 @@ export function analyzeLitmus(input: { text: string; models?: readonly ModelName
   const findings: Finding[] = [{
     id: 'verdict', code: 'litmus-verdict', severity: 'information', place,
     message: `${test.name}: ${table}`,
-    explanation: models.map((m) => `| ${m.model} | ${m.verdict} | ${m.detail ?? ''} |`).join('\n'),
+    explanation: ['| model | outcome | herd observation |', '|---|---|---|', ...models.map((m) => `| ${m.model} | ${m.verdict} | ${m.detail ?? ''} |`)].join('\n'),
     related: [], models, fixes: [],
   }];
   const declared = /Result:\s*(\w+)/.exec(test.comment ?? '')?.[1];

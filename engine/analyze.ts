@@ -20,6 +20,8 @@ export interface AnalyzeConfig {
   readonly budget?: Partial<Budget>;
   /** Text of a `.hvbarrier.json` (knowledge-base extensions), if any. */
   readonly kbConfigText?: string;
+  /** Where that text came from, so its problems name their file (default `.hvbarrier.json`). */
+  readonly kbConfigPath?: string;
   /** Force the code base whose primitive definitions apply (default: guessed from paths and text). */
   readonly os?: Os;
 }
@@ -72,5 +74,6 @@ export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
     parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document,
     tree: tree.map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
   });
-  return { ...res, problems: [...config.problems.map((p) => ({ ...p })), ...res.problems] };
+  const file = input.config.kbConfigPath ?? '.hvbarrier.json';
+  return { ...res, problems: [...config.problems.map((p) => ({ ...p, file })), ...res.problems] };
 }

@@ -44,7 +44,7 @@ export function judgeScenario(a: {
     models.push({ model: m, verdict: allowed ? 'allowed' : 'forbidden' });
     if (litmus === undefined || (allowed && witness === undefined)) {
       litmus = formatLitmusTest(built.test);
-      if (allowed && r.witness) witness = witnessSteps({ scenario: a.scenario, witness: r.witness, test: built.test });
+      if (allowed && r.witness) witness = witnessSteps({ scenario: a.scenario, witness: r.witness, test: built.test, fileOf: (t) => (a.sources.sourceOf(t)?.role === 'tree' ? a.sources.sourceOf(t)?.path : undefined) });
     }
   }
   return { scenario: a.scenario, models, litmus, witness };
@@ -94,7 +94,7 @@ function mapEdit(sources: Sources, t: Thread, e: SideEdit, arch: ReturnType<type
 }
 
 /** The witness as numbered steps per CPU, naming what each access saw. */
-function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTest }): WitnessStep[] {
+function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTest; fileOf: (t: Thread) => string | undefined }): WitnessStep[] {
   const steps: WitnessStep[] = [];
   const { events, rf } = a.witness;
   const source = new Map(rf.map(([w, r]) => [r, w]));
@@ -110,7 +110,8 @@ function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTes
         text = `reads \`${what}\` and sees the ${from && from.thread < 0 ? 'old value (the other CPU\'s store is not visible yet)' : 'new value'}`;
       }
       const who = side.synthesized ? 'observer' : `${side.thread.name}()`;
-      steps.push({ cpu, step: ++n, text: `CPU${cpu} (${who}) ${text}`, place: event && !side.synthesized ? { range: event.span } : undefined });
+      const file = a.fileOf(side.thread);
+      steps.push({ cpu, step: ++n, text: `CPU${cpu} (${who}) ${text}`, place: event && !side.synthesized ? { ...(file ? { file } : {}), range: event.span } : undefined });
     }
   });
   return steps;

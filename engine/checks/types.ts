@@ -102,6 +102,8 @@ export interface Problem {
   readonly message: string;
   readonly line: number;
   readonly col: number;
+  /** Set when the problem is in another file than the document (e.g. `.hvbarrier.json`). */
+  readonly file?: string;
 }
 
 export interface Analysis {

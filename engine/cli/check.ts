@@ -58,7 +58,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     const name = file === '-' ? '<stdin>' : file;
     const analysis = await analyzeDocument({
       path: name, text, kind: documentKind({ path: file === '-' ? '' : file, text }), parser,
-      config: { arch, os: values.os as Os | undefined, kbConfigText }, workspace: { index: index.filter((f) => f.path !== file), read },
+      config: { arch, os: values.os as Os | undefined, kbConfigText, kbConfigPath: values.config }, workspace: { index: index.filter((f) => f.path !== file), read },
     });
     reports.push({ file: name, analysis });
     if (analysis.findings.some((f) => f.severity === 'warning' || f.severity === 'error') && exit === 0) exit = 1;

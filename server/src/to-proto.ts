@@ -117,7 +117,12 @@ export function isHere(place: Place, docUri: string, uriOf: UriOf): boolean {
 /** All diagnostics of one document from one analysis. */
 export function toDiagnostics(a: Analysis, ctx: { docUri: string; uriOf: UriOf; version: number }): Diagnostic[] {
   const here = a.findings.filter((f) => isHere(f.place, ctx.docUri, ctx.uriOf));
-  return [...here.map((f) => findingToDiagnostic(f, ctx)), ...a.problems.map(problemToDiagnostic)];
+  // A problem in another file (the knowledge-base config) is shown at the top of this
+  // document with its own file:line:col, so it is seen where the analysis ran.
+  const problems = a.problems.map((p) => (p.file
+    ? { ...problemToDiagnostic({ ...p, line: 1, col: 1 }), message: `${p.file}:${p.line}:${p.col}: ${p.message}` }
+    : problemToDiagnostic(p)));
+  return [...here.map((f) => findingToDiagnostic(f, ctx)), ...problems];
 }
 
 /** Quick fixes from a diagnostic's data; the preferred flag comes straight from the engine. */

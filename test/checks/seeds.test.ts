@@ -19,6 +19,7 @@ test('000 v1 patch: missing-barrier at v->is_initialised = 1, overstrong smp_mb,
   assert.deepEqual(missing.models.map((m) => [m.model, m.verdict]), [['sc', 'forbidden'], ['x86-tso', 'forbidden'], ['armv8', 'allowed'], ['lkmm', 'allowed']]);
   assert.ok(missing.related.some((r) => r.place.file === reader000 && /sync_vcpu_execstate/.test(r.message)), 'names the reader pairing');
   assert.ok(missing.witness && missing.witness.length >= 3);
+  assert.ok(missing.witness.filter((w) => w.cpu === 1 && w.place).every((w) => w.place!.file === reader000), 'reader steps name their file');
   assert.match(missing.litmus ?? '', /exists \(1:r0=1 \/\\ 1:r1=0\)/);
   const [over] = only(a, 'overstrong-barrier');
   assert.ok(over);

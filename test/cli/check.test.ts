@@ -66,3 +66,12 @@ test('garbage input gives problems with positions, never a crash', () => {
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   assert.equal(r.stderr, '');
 });
+
+test('a malformed .hvbarrier.json is reported in its own file, never fatal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-'));
+  const cfg = join(dir, '.hvbarrier.json');
+  writeFileSync(cfg, '{ "barriers": [ }');
+  const r = runCli(['check', '--config', cfg, 'fixtures/seeds/002-kvm-request-both-mb.c']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: error: .hvbarrier.json is not valid JSON`, 'm'));
+});

@@ -5,7 +5,7 @@ const WORD: Record<Finding['severity'], string> = { error: 'error', warning: 'wa
 
 export function formatFindingsText(file: string, a: Analysis): string {
   const out: string[] = [];
-  for (const p of a.problems) out.push(`${file}:${p.line}:${p.col}: ${p.severity === 'info' ? 'note' : p.severity}: ${p.message}`);
+  for (const p of a.problems) out.push(`${p.file ?? file}:${p.line}:${p.col}: ${p.severity === 'info' ? 'note' : p.severity}: ${p.message}`);
   for (const f of a.findings) {
     out.push(`${file}:${f.place.range.line}:${f.place.range.col}: ${WORD[f.severity]}: ${f.message} [${f.code}]`);
     for (const r of f.related) out.push(`${r.place.file ?? file}:${r.place.range.line}:${r.place.range.col}: note: ${r.message}`);
