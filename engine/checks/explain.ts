@@ -38,8 +38,9 @@ export function modelLine(models: readonly ModelEvidence[]): string {
 export function faultMessage(f: Fault): string {
   const c = f.cases[0]!;
   const allowed = listModels(f.allowed);
+  const safe = f.targets.filter((m) => !f.allowed.includes(m));
   const more = f.cases.length > 1 ? ` (and ${f.cases.length - 1} similar case${f.cases.length > 2 ? 's' : ''})` : '';
-  return `${capitalize(outcome(c.scenario, f.sideIndex))}${more}; allowed on ${allowed}.`;
+  return `${capitalize(outcome(c.scenario, f.sideIndex))}${more}; allowed on ${allowed}${safe.length ? `, forbidden on ${listModels(safe)}` : ''}.`;
 }
 
 export function faultExplanation(f: Fault): string {

@@ -1,13 +1,11 @@
 // The finding for one ordering fault (shared by missing-barrier and arch-specific-ordering):
 // placed on the access that needs the barrier, related to the other accesses of each case and
 // to the barrier (if any) on the other CPU.
-import type { ModelName } from '../models/model';
 import type { Fault } from './ordering';
 import type { CheckContext } from './context';
 import { faultExplanation, faultMessage } from './explain';
 import type { CheckCode, Finding, Related } from './types';
 import { fencePrim, orderingEvents } from './litmus-build';
-import { listModels } from './targets';
 
 export function faultFinding(ctx: CheckContext, f: Fault, codeName: CheckCode): Finding {
   const related: Related[] = [];
@@ -27,13 +25,12 @@ export function faultFinding(ctx: CheckContext, f: Fault, codeName: CheckCode): 
     if (fence && fence.kind === 'F') push({ place: ctx.place(other.thread, fence), message: `paired barrier: ${fencePrim(fence.fence)}() in ${other.thread.name}()${fence.via?.length ? ` (via ${fence.via.map((v) => `${v.callee}()`).join(' → ')})` : ''}` });
   }
   const lead = f.cases.find((c) => c.allowed.length > 0) ?? f.cases[0]!;
-  const onlyOn = codeName === 'arch-specific-ordering' ? ` Correct on ${listModels(f.targets.filter((m) => !f.allowed.includes(m)) as ModelName[])}, broken on ${listModels(f.allowed)}.` : '';
   return {
     id: f.id,
     code: codeName,
     severity: 'warning',
     place: ctx.place(f.thread, f.side.second),
-    message: faultMessage(f) + onlyOn,
+    message: faultMessage(f),
     explanation: faultExplanation(f),
     related,
     models: lead.judgement.models,
