@@ -3,7 +3,7 @@
 import type { Event } from '../extract/types';
 import type { ModelName } from '../models/model';
 import { SHAPE_NAMES, sideLabel, type Scenario, type Side } from '../pair/scenario';
-import type { Fault, Judged } from './ordering';
+import { sideIndexIn, type Fault, type Judged } from './ordering';
 import { listModels, MODEL_TITLES } from './targets';
 import type { ModelEvidence } from './types';
 
@@ -40,14 +40,14 @@ export function faultMessage(f: Fault): string {
   const allowed = listModels(f.allowed);
   const safe = f.targets.filter((m) => !f.allowed.includes(m));
   const more = f.cases.length > 1 ? ` (and ${f.cases.length - 1} similar case${f.cases.length > 2 ? 's' : ''})` : '';
-  return `${capitalize(outcome(c.scenario, f.sideIndex))}${more}; allowed on ${allowed}${safe.length ? `, forbidden on ${listModels(safe)}` : ''}.`;
+  return `${capitalize(outcome(c.scenario, sideIndexIn(f, c)))}${more}; allowed on ${allowed}${safe.length ? `, forbidden on ${listModels(safe)}` : ''}.`;
 }
 
 export function faultExplanation(f: Fault): string {
   const lines: string[] = [];
   for (const c of f.cases) {
     const s = c.scenario;
-    lines.push(`**${SHAPE_NAMES[s.shape]}** between ${sides(s)}: ${outcome(s, f.sideIndex)}.`);
+    lines.push(`**${SHAPE_NAMES[s.shape]}** between ${sides(s)}: ${outcome(s, sideIndexIn(f, c))}.`);
     for (const side of s.sides) {
       if (side.assumed) lines.push(`- Assumption: ${side.assumed}.`);
       if (side.synthesized) lines.push(`- Assumption: ${side.synthesized}.`);

@@ -1,7 +1,7 @@
 // The finding for one ordering fault (shared by missing-barrier and arch-specific-ordering):
 // placed on the access that needs the barrier, related to the other accesses of each case and
 // to the barrier (if any) on the other CPU.
-import type { Fault } from './ordering';
+import { sideIndexIn, type Fault } from './ordering';
 import type { CheckContext } from './context';
 import { faultExplanation, faultMessage } from './explain';
 import type { CheckCode, Finding, Related } from './types';
@@ -15,9 +15,10 @@ export function faultFinding(ctx: CheckContext, f: Fault, codeName: CheckCode): 
     if (!seen.has(k)) { seen.add(k); related.push(r); }
   };
   for (const c of f.cases) {
-    const mine = c.scenario.sides[f.sideIndex];
+    const at = sideIndexIn(f, c);
+    const mine = c.scenario.sides[at];
     if (mine.first) push({ place: ctx.place(f.thread, mine.first), message: `the access that must stay before it: \`${mine.first.text}\`` });
-    const other = c.scenario.sides[1 - f.sideIndex]!;
+    const other = c.scenario.sides[1 - at]!;
     if (other.synthesized) continue;
     if (other.first) push({ place: ctx.place(other.thread, other.first), message: `${other.thread.name}() accesses \`${other.firstLoc.text}\` here` });
     push({ place: ctx.place(other.thread, other.second), message: `then \`${other.second.text}\` in ${other.thread.name}()` });

@@ -75,7 +75,8 @@ export class OrderingAnalysis {
         const strengthened: ScenarioEdits = other.synthesized ? new Map() : new Map([[other.thread, [{ kind: 'insert-fence', fence: 'mb' } as SideEdit]]]);
         if (other.thread === side.thread && !other.synthesized) return;
         if (!other.synthesized && this.rejudge(j, strengthened).length === 0) return;
-        const key = `${threadKey(side.thread)}|${side.second.id}|${j.scenario.shape}|${i}`;
+        // MP sides play different roles; SB and LB sides are symmetric, whichever index they got.
+        const key = `${threadKey(side.thread)}|${side.second.id}|${j.scenario.shape}|${j.scenario.shape === 'MP' ? i : ''}`;
         const g = groups.get(key) ?? { thread: side.thread, side, sideIndex: i as 0 | 1, cases: [] };
         g.cases.push(j);
         groups.set(key, g);
@@ -108,6 +109,11 @@ export class OrderingAnalysis {
     }
     return { fixed, broke };
   }
+}
+
+/** Where the fault's own side sits in one of its cases (SB/LB cases may list it second). */
+export function sideIndexIn(f: Fault, c: Judged): 0 | 1 {
+  return c.scenario.sides[0].thread === f.thread && c.scenario.sides[0].second === f.side.second ? 0 : 1;
 }
 
 export function threadKey(t: Thread): string {

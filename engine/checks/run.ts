@@ -19,7 +19,7 @@ import { lostEvent } from './lost-event';
 import { misplacedBarrier } from './misplaced-barrier';
 import { missingBarrier } from './missing-barrier';
 import { notesFor } from './notes';
-import { OrderingAnalysis, type Fault } from './ordering';
+import { OrderingAnalysis, sideIndexIn, type Fault } from './ordering';
 import { overstrongBarrier, type OverstrongFinding } from './overstrong-barrier';
 import { Sources, type SourceText } from './sources';
 import { targetsFor } from './targets';
@@ -128,7 +128,7 @@ function preferBest(fixes: Array<Fix & { order: number }>): Fix[] {
 /** The comment checkpatch asks for on a new barrier: what it pairs with on the other CPU. */
 function pairComment(f: Fault): string | undefined {
   const c = f.cases[0]!;
-  const other = c.scenario.sides[1 - f.sideIndex]!;
+  const other = c.scenario.sides[1 - sideIndexIn(f, c)]!;
   if (other.synthesized) return `/* Orders \`${c.scenario.locs[0].text}\` before \`${c.scenario.locs[1].text}\` for its readers. */`.replace(/`/g, '');
   const fence = orderingEvents(other).between.find((e) => e.kind === 'F');
   if (fence && fence.kind === 'F') {
