@@ -4,7 +4,7 @@
 import type { CParser } from '../c/parser';
 import { extractC, extractPatch } from '../extract/index';
 import type { Event, Thread } from '../extract/types';
-import { guessOs, type KnowledgeBase, type Os, type Profile } from '../kb/index';
+import { guessOs, lookup, type KnowledgeBase, type Os, type Profile } from '../kb/index';
 import type { ModelName } from '../models/model';
 import { parseInput } from '../patch/index';
 import type { ParsedInput } from '../patch/types';
@@ -52,6 +52,15 @@ export class Sources {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const s = this.args.sources[i]!;
+    // Most code uses no primitive whose meaning differs per architecture: then the generic
+    // extraction serves every profile and the file is parsed once, not three times.
+    if (arch !== 'generic') {
+      const generic = this.extracted(i, 'generic');
+      if (!generic.threads.some((t) => t.events.some((e) => this.archSpecific(e, i, arch)))) {
+        this.cache.set(key, generic);
+        return generic;
+      }
+    }
     const profile: Profile = { os: this.osOf(i), ...(arch === 'generic' ? {} : { arch }) };
     const res = s.kind === 'patch'
       ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile })
@@ -60,6 +69,12 @@ export class Sources {
     out.threads.forEach((t, index) => this.owner.set(t, { source: i, index }));
     this.cache.set(key, out);
     return out;
+  }
+
+  /** Whether the knowledge base gives this event's primitive (or callee) another meaning on `arch`. */
+  private archSpecific(e: Event, i: number, arch: 'x86' | 'arm64'): boolean {
+    const names = [e.prim, e.kind === 'CALL' ? e.callee : undefined, ...(e.via ?? []).map((v) => v.callee)];
+    return names.some((n) => n !== undefined && lookup(this.args.kb, n, { os: this.osOf(i) })?.arch?.[arch] !== undefined);
   }
 
   /** Every thread of every source under a profile. */

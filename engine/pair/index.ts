@@ -4,7 +4,7 @@
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
 import { synthesizedReaders } from './observer';
-import { peersOf } from './peers';
+import { peersOf, threadsByKey } from './peers';
 import type { Scenario, Side } from './scenario';
 import { freshRoots } from './fresh';
 import { loadBuffering, messagePassing, setPrivateRoots, storeBuffering } from './shapes';
@@ -66,8 +66,9 @@ export function collectScenarios(a: { document: readonly Thread[]; all: readonly
     out.set(s.id, s);
   };
   const pool = a.all.filter((t) => t.side !== 'pre');
+  const byKey = threadsByKey(pool);
   for (const t of a.document) {
-    for (const p of representatives(peersOf(t, pool))) {
+    for (const p of representatives(peersOf(t, pool, byKey))) {
       messagePassing(t, p).forEach(add);
       messagePassing(p, t).forEach(add);
       storeBuffering(t, p).forEach(add);

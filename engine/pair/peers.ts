@@ -64,14 +64,23 @@ export function sharedKeys(t: Thread): Set<string> {
  * two-CPU cycle needs two), or one when either is a hunk shown from mid-function, whose
  * earlier accesses may be assumed.
  */
-export function peersOf(t: Thread, all: readonly Thread[]): Thread[] {
+export function peersOf(t: Thread, all: readonly Thread[], byKey?: ReadonlyMap<string, readonly Thread[]>): Thread[] {
   const mine = sharedIndex(t);
   const overlap = (u: Thread): number => {
     const hit = new Set<string>();
     for (const [k, own] of sharedIndex(u)) if (mine.has(k)) hit.add(own);
     return hit.size;
   };
-  return all.filter((u) => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlap(u) >= (t.partial || u.partial ? 1 : 2));
+  // With an index of who touches which key, only threads sharing a key are looked at.
+  const candidates = byKey ? [...new Set([...mine.keys()].flatMap((k) => byKey.get(k) ?? []))] : all;
+  return candidates.filter((u) => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlap(u) >= (t.partial || u.partial ? 1 : 2));
+}
+
+/** Threads by every match key of their shared locations, for peersOf. */
+export function threadsByKey(all: readonly Thread[]): Map<string, Thread[]> {
+  const out = new Map<string, Thread[]>();
+  for (const u of all) for (const k of sharedIndex(u).keys()) (out.get(k) ?? out.set(k, []).get(k)!).push(u);
+  return out;
 }
 
 /** Two guard lists can hold on one path unless they need one condition both ways. */
