@@ -1,0 +1,116 @@
+// A plain-JS copy of a tree-sitter tree. Every read of a web-tree-sitter node crosses into the
+// wasm heap (and `namedChildren` allocates a wrapper per child), and the walker reads each node
+// many times; one TreeCursor pass that copies the few facts the walker needs is much cheaper,
+// and the wasm tree can be freed right after it. Offsets and texts are those of the parsed
+// text; rows and columns are recomputed from it (tree-sitter counts rows at `\n` only and, in
+// web-tree-sitter, columns in UTF-16 code units, which is what `index - lineStart` gives).
+import type { Node } from 'web-tree-sitter';
+
+export interface Point {
+  readonly row: number;
+  readonly column: number;
+}
+
+/** Line starts of one parsed text, shared by all of its nodes. */
+class Source {
+  private lines: number[] | undefined;
+
+  constructor(readonly text: string) {}
+
+  point(index: number): Point {
+    const lines = (this.lines ??= lineStarts(this.text));
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - lines[lo]! };
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) out.push(k + 1);
+  return out;
+}
+
+/** Unique across trees: the extractor keys maps by node id over several parsed units. */
+let nextId = 1;
+
+/** The subset of web-tree-sitter's `Node` that extraction reads, as plain fields. */
+export class LiteNode {
+  readonly id = nextId++;
+  readonly namedChildren: LiteNode[] = [];
+  /** Field name of each named child (parallel to `namedChildren`), when it has one. */
+  readonly fieldNames: (string | undefined)[] = [];
+  private start: Point | undefined;
+  private end: Point | undefined;
+  private memoText: string | undefined;
+
+  constructor(
+    readonly type: string,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly parent: LiteNode | null,
+    private readonly source: Source,
+  ) {}
+
+  get text(): string {
+    return (this.memoText ??= this.source.text.slice(this.startIndex, this.endIndex));
+  }
+
+  get startPosition(): Point {
+    return (this.start ??= this.source.point(this.startIndex));
+  }
+
+  get endPosition(): Point {
+    return (this.end ??= this.source.point(this.endIndex));
+  }
+
+  /** The first named child in the field, as tree-sitter's `childForFieldName` (named fields only). */
+  childForFieldName(name: string): LiteNode | null {
+    const i = this.fieldNames.indexOf(name);
+    return i >= 0 ? this.namedChildren[i]! : null;
+  }
+}
+
+/**
+ * Copies the named nodes under `root` (a node of a tree parsed from `text`). Anonymous nodes
+ * (punctuation, keywords) are stepped over: extraction reads operators from the text between
+ * operands, never from the nodes.
+ */
+export function liteTree(root: Node, text: string): LiteNode {
+  const language = root.tree.language;
+  const source = new Source(text);
+  const cursor = root.walk();
+  try {
+    const top = new LiteNode(root.type, root.startIndex, root.endIndex, null, source);
+    // Named-ness and type names per type id are asked of the language once, not per node.
+    const named: boolean[] = [];
+    const isNamed = (id: number): boolean => (named[id] ??= language.nodeTypeIsNamed(id));
+    let parent = top;
+    if (!cursor.gotoFirstChild()) return top;
+    for (;;) {
+      const typeId = cursor.nodeTypeId;
+      let descended = false;
+      if (isNamed(typeId)) {
+        const node = new LiteNode(language.types[typeId] || 'ERROR', cursor.startIndex, cursor.endIndex, parent, source);
+        parent.namedChildren.push(node);
+        parent.fieldNames.push(cursor.currentFieldName ?? undefined);
+        if (cursor.gotoFirstChild()) {
+          parent = node;
+          descended = true;
+        }
+      }
+      if (descended) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (parent === top || !cursor.gotoParent()) return top;
+        parent = parent.parent!;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
