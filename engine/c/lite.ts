@@ -36,15 +36,36 @@ function lineStarts(text: string): number[] {
   return out;
 }
 
+/**
+ * Types that tree-sitter-c produces only as tokens (identifier and its aliases, literals,
+ * comments): they never have children, so the cursor is not asked to descend into them.
+ */
+const TOKENS = new Set([
+  'identifier', 'field_identifier', 'type_identifier', 'statement_identifier', 'number_literal',
+  'primitive_type', 'comment', 'string_content', 'escape_sequence', 'system_lib_string',
+]);
+
+/**
+ * Common types none of whose children has a field (tree-sitter-c's node-types.json): the
+ * cursor is not asked for their children's field ids, which would all be absent.
+ */
+const NO_FIELDS = new Set([
+  'translation_unit', 'compound_statement', 'expression_statement', 'return_statement', 'argument_list',
+  'parenthesized_expression', 'parameter_list', 'initializer_list', 'string_literal', 'concatenated_string',
+]);
+
+/** Shared by every node without named children until one is added (most nodes are leaves). */
+const NONE: never[] = [];
+
 /** Unique across trees: the extractor keys maps by node id over several parsed units. */
 let nextId = 1;
 
 /** The subset of web-tree-sitter's `Node` that extraction reads, as plain fields. */
 export class LiteNode {
   readonly id = nextId++;
-  readonly namedChildren: LiteNode[] = [];
+  namedChildren: readonly LiteNode[] = NONE;
   /** Field name of each named child (parallel to `namedChildren`), when it has one. */
-  readonly fieldNames: (string | undefined)[] = [];
+  private fieldNames: readonly (string | undefined)[] = NONE;
   private start: Point | undefined;
   private end: Point | undefined;
   private memoText: string | undefined;
@@ -67,6 +88,15 @@ export class LiteNode {
 
   get endPosition(): Point {
     return (this.end ??= this.source.point(this.endIndex));
+  }
+
+  add(child: LiteNode, field: string | undefined): void {
+    if (this.namedChildren === NONE) {
+      this.namedChildren = [];
+      this.fieldNames = [];
+    }
+    (this.namedChildren as LiteNode[]).push(child);
+    (this.fieldNames as (string | undefined)[]).push(field);
   }
 
   /** The first named child in the field, as tree-sitter's `childForFieldName` (named fields only). */
@@ -96,10 +126,10 @@ export function liteTree(root: Node, text: string): LiteNode {
       const typeId = cursor.nodeTypeId;
       let descended = false;
       if (isNamed(typeId)) {
-        const node = new LiteNode(language.types[typeId] || 'ERROR', cursor.startIndex, cursor.endIndex, parent, source);
-        parent.namedChildren.push(node);
-        parent.fieldNames.push(cursor.currentFieldName ?? undefined);
-        if (cursor.gotoFirstChild()) {
+        const type = language.types[typeId] || 'ERROR';
+        const node = new LiteNode(type, cursor.startIndex, cursor.endIndex, parent, source);
+        parent.add(node, NO_FIELDS.has(parent.type) ? undefined : (cursor.currentFieldName ?? undefined));
+        if (!TOKENS.has(type) && cursor.gotoFirstChild()) {
           parent = node;
           descended = true;
         }

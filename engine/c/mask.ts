@@ -39,9 +39,13 @@ function spaces(n: number): string {
 /** Returns text of the same length, with the idioms above rewritten in place. */
 export function maskIdioms(text: string, opts: MaskOptions = {}): string {
   const code = blankNonCode(text, opts);
-  const out = text.split('');
+  // Most texts need no rewrite at all; the others get their code units copied once and
+  // overwritten in place (splitting the text into one string per character cost more than
+  // the regexes below).
+  let out: Uint16Array | undefined;
   const put = (at: number, s: string): void => {
-    for (let k = 0; k < s.length; k++) out[at + k] = s[k]!;
+    out ??= codeUnits(text);
+    for (let k = 0; k < s.length; k++) out[at + k] = s.charCodeAt(k);
   };
   const wordRe = new RegExp(`\\b(?:${ATTRIBUTE_WORDS.join('|')})\\b`, 'g');
   for (const m of code.matchAll(wordRe)) put(m.index, spaces(m[0].length));
@@ -72,7 +76,20 @@ export function maskIdioms(text: string, opts: MaskOptions = {}): string {
     for (let k = arg.start; k < arg.end; k++) repl[k - m.index] = text[k]!;
     put(m.index, repl.join(''));
   }
-  return out.join('');
+  return out ? fromCodeUnits(out) : text;
+}
+
+/** Back to a string unit by unit (a TextDecoder would replace a lone surrogate). */
+function fromCodeUnits(units: Uint16Array): string {
+  const parts: string[] = [];
+  for (let k = 0; k < units.length; k += 8192) parts.push(String.fromCharCode(...units.subarray(k, k + 8192)));
+  return parts.join('');
+}
+
+function codeUnits(text: string): Uint16Array {
+  const out = new Uint16Array(text.length);
+  for (let k = 0; k < text.length; k++) out[k] = text.charCodeAt(k);
+  return out;
 }
 
 /** `#define for_each_foo(...)` must keep its name, or the macro definition turns to noise. */
