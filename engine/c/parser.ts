@@ -49,5 +49,6 @@ export function parts(node: SyntaxNode): SyntaxNode[] {
 /** The operator between two operands: the source text between them, trimmed. */
 export function operatorBetween(node: SyntaxNode, left: SyntaxNode, right: SyntaxNode): string {
   const text = textOf(node);
-  return text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex).replace(/\/\*[\s\S]*?\*\//g, '').trim();
+  const between = text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex);
+  return (between.includes('/*') ? between.replace(/\/\*[\s\S]*?\*\//g, '') : between).trim();
 }
