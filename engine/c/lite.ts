@@ -60,14 +60,14 @@ const NONE: never[] = [];
 /** Unique across trees: the extractor keys maps by node id over several parsed units. */
 let nextId = 1;
 
-/** The subset of web-tree-sitter's `Node` that extraction reads, as plain fields. */
+/**
+ * The subset of web-tree-sitter's `Node` that extraction reads, as plain fields. The copy of
+ * a tree lives for the whole extraction, so nodes are kept small (fewer bytes to promote and
+ * scan in garbage collection): positions are recomputed on demand, not stored.
+ */
 export class LiteNode {
   readonly id = nextId++;
   namedChildren: readonly LiteNode[] = NONE;
-  /** Field name of each named child (parallel to `namedChildren`), when it has one. */
-  private fieldNames: readonly (string | undefined)[] = NONE;
-  private start: Point | undefined;
-  private end: Point | undefined;
   private memoText: string | undefined;
 
   constructor(
@@ -75,6 +75,8 @@ export class LiteNode {
     readonly startIndex: number,
     readonly endIndex: number,
     readonly parent: LiteNode | null,
+    /** The field this node fills in its parent, when it fills one. */
+    readonly field: string | undefined,
     private readonly source: Source,
   ) {}
 
@@ -83,26 +85,23 @@ export class LiteNode {
   }
 
   get startPosition(): Point {
-    return (this.start ??= this.source.point(this.startIndex));
+    return this.source.point(this.startIndex);
   }
 
   get endPosition(): Point {
-    return (this.end ??= this.source.point(this.endIndex));
+    return this.source.point(this.endIndex);
   }
 
-  add(child: LiteNode, field: string | undefined): void {
-    if (this.namedChildren === NONE) {
-      this.namedChildren = [];
-      this.fieldNames = [];
-    }
+
+  add(child: LiteNode): void {
+    if (this.namedChildren === NONE) this.namedChildren = [];
     (this.namedChildren as LiteNode[]).push(child);
-    (this.fieldNames as (string | undefined)[]).push(field);
   }
 
   /** The first named child in the field, as tree-sitter's `childForFieldName` (named fields only). */
   childForFieldName(name: string): LiteNode | null {
-    const i = this.fieldNames.indexOf(name);
-    return i >= 0 ? this.namedChildren[i]! : null;
+    for (const k of this.namedChildren) if (k.field === name) return k;
+    return null;
   }
 }
 
@@ -116,7 +115,7 @@ export function liteTree(root: Node, text: string): LiteNode {
   const source = new Source(text);
   const cursor = root.walk();
   try {
-    const top = new LiteNode(root.type, root.startIndex, root.endIndex, null, source);
+    const top = new LiteNode(root.type, root.startIndex, root.endIndex, null, undefined, source);
     // Named-ness and type names per type id are asked of the language once, not per node.
     const named: boolean[] = [];
     const isNamed = (id: number): boolean => (named[id] ??= language.nodeTypeIsNamed(id));
@@ -127,8 +126,9 @@ export function liteTree(root: Node, text: string): LiteNode {
       let descended = false;
       if (isNamed(typeId)) {
         const type = language.types[typeId] || 'ERROR';
-        const node = new LiteNode(type, cursor.startIndex, cursor.endIndex, parent, source);
-        parent.add(node, NO_FIELDS.has(parent.type) ? undefined : (cursor.currentFieldName ?? undefined));
+        const field = NO_FIELDS.has(parent.type) ? undefined : (cursor.currentFieldName ?? undefined);
+        const node = new LiteNode(type, cursor.startIndex, cursor.endIndex, parent, field, source);
+        parent.add(node);
         if (!TOKENS.has(type) && cursor.gotoFirstChild()) {
           parent = node;
           descended = true;
