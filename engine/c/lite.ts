@@ -46,6 +46,16 @@ const TOKENS = new Set([
 ]);
 
 /**
+ * Nodes whose children extraction never reads (it evaluates them to nothing, or reports them
+ * as unsupported): literals, sizeof-like operators and inline asm are copied without their
+ * subtrees, which in real sources are large (format strings, asm templates).
+ */
+const OPAQUE = new Set([
+  'string_literal', 'char_literal', 'concatenated_string', 'sizeof_expression', 'alignof_expression',
+  'offsetof_expression', 'gnu_asm_expression',
+]);
+
+/**
  * Common types none of whose children has a field (tree-sitter-c's node-types.json): the
  * cursor is not asked for their children's field ids, which would all be absent.
  */
@@ -129,7 +139,7 @@ export function liteTree(root: Node, text: string): LiteNode {
         const field = NO_FIELDS.has(parent.type) ? undefined : (cursor.currentFieldName ?? undefined);
         const node = new LiteNode(type, cursor.startIndex, cursor.endIndex, parent, field, source);
         parent.add(node);
-        if (!TOKENS.has(type) && cursor.gotoFirstChild()) {
+        if (!TOKENS.has(type) && !OPAQUE.has(type) && cursor.gotoFirstChild()) {
           parent = node;
           descended = true;
         }
