@@ -78,7 +78,6 @@ let nextId = 1;
 export class LiteNode {
   readonly id = nextId++;
   namedChildren: readonly LiteNode[] = NONE;
-  private memoText: string | undefined;
 
   constructor(
     readonly type: string,
@@ -91,7 +90,8 @@ export class LiteNode {
   ) {}
 
   get text(): string {
-    return (this.memoText ??= this.source.text.slice(this.startIndex, this.endIndex));
+    // Not memoized: a slice is cheap, and a memo would keep every text alive as long as the tree.
+    return this.source.text.slice(this.startIndex, this.endIndex);
   }
 
   get startPosition(): Point {
