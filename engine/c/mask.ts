@@ -39,23 +39,22 @@ function spaces(n: number): string {
 /** Returns text of the same length, with the idioms above rewritten in place. */
 export function maskIdioms(text: string, opts: MaskOptions = {}): string {
   const code = blankNonCode(text, opts);
-  const out = text.split('');
+  // Most texts need no rewrite at all; the others get their code units copied once and
+  // overwritten in place (splitting the text into one string per character cost more than
+  // the regexes below).
+  let out: Uint16Array | undefined;
   const put = (at: number, s: string): void => {
-    for (let k = 0; k < s.length; k++) out[at + k] = s[k]!;
+    out ??= codeUnits(text);
+    for (let k = 0; k < s.length; k++) out[at + k] = s.charCodeAt(k);
   };
-  const wordRe = new RegExp(`\\b(?:${ATTRIBUTE_WORDS.join('|')})\\b`, 'g');
-  for (const m of code.matchAll(wordRe)) put(m.index, spaces(m[0].length));
-  const hintRe = new RegExp(`\\b(?:${TRANSPARENT_CALLS.join('|')})(?=\\s*\\()`, 'g');
-  for (const m of code.matchAll(hintRe)) put(m.index, spaces(m[0].length));
+  for (const m of code.matchAll(WORD_RE)) put(m.index, spaces(m[0].length));
+  for (const m of code.matchAll(HINT_RE)) put(m.index, spaces(m[0].length));
   for (const m of code.matchAll(TYPE_MACRO)) {
     const close = matchParen(code, m.index + m[0].length - 1);
     if (close < 0) continue;
     put(m.index, 'int' + spaces(close + 1 - m.index - 3));
   }
-  const iterators = opts.iterators ?? [];
-  const iterRe = iterators.length
-    ? new RegExp(`${ITERATOR_MACRO.source}|\\b(?:${iterators.map(escapeRe).join('|')})(?=\\s*\\()`, 'g')
-    : ITERATOR_MACRO;
+  const iterRe = iteratorRe(opts.iterators ?? []);
   for (const m of code.matchAll(iterRe)) {
     if (m[0].length >= 5 && !isDefinedHere(code, m.index)) put(m.index, 'while' + spaces(m[0].length - 5));
   }
@@ -72,7 +71,38 @@ export function maskIdioms(text: string, opts: MaskOptions = {}): string {
     for (let k = arg.start; k < arg.end; k++) repl[k - m.index] = text[k]!;
     put(m.index, repl.join(''));
   }
-  return out.join('');
+  return out ? fromCodeUnits(out) : text;
+}
+
+/** Back to a string unit by unit (a TextDecoder would replace a lone surrogate). */
+function fromCodeUnits(units: Uint16Array): string {
+  const parts: string[] = [];
+  for (let k = 0; k < units.length; k += 8192) parts.push(String.fromCharCode(...units.subarray(k, k + 8192)));
+  return parts.join('');
+}
+
+function codeUnits(text: string): Uint16Array {
+  const out = new Uint16Array(text.length);
+  for (let k = 0; k < text.length; k++) out[k] = text.charCodeAt(k);
+  return out;
+}
+
+// Built once, not per call: a patch series masks hundreds of fragments. (`matchAll` works on a
+// copy of a global regex, so sharing one is safe.)
+const WORD_RE = new RegExp(`\\b(?:${ATTRIBUTE_WORDS.join('|')})\\b`, 'g');
+const HINT_RE = new RegExp(`\\b(?:${TRANSPARENT_CALLS.join('|')})(?=\\s*\\()`, 'g');
+const iteratorRes = new Map<string, RegExp>();
+
+/** The loop-macro pattern plus the user's iterator names, one regex per distinct list. */
+function iteratorRe(iterators: readonly string[]): RegExp {
+  if (iterators.length === 0) return ITERATOR_MACRO;
+  const key = iterators.join('\n');
+  let re = iteratorRes.get(key);
+  if (!re) {
+    re = new RegExp(`${ITERATOR_MACRO.source}|\\b(?:${iterators.map(escapeRe).join('|')})(?=\\s*\\()`, 'g');
+    iteratorRes.set(key, re);
+  }
+  return re;
 }
 
 /** `#define for_each_foo(...)` must keep its name, or the macro definition turns to noise. */

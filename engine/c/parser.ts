@@ -1,11 +1,13 @@
 // A small interface over tree-sitter so that the rest of the engine depends on one shape:
 // text in, a syntax tree out, synchronously, once the grammar has been loaded (see init.ts).
 import type { Node, Parser } from 'web-tree-sitter';
+import type { LiteNode } from './lite';
 
-export type SyntaxNode = Node;
+/** What extraction walks: a plain-JS copy of the wasm tree (see lite.ts). */
+export type SyntaxNode = LiteNode;
 
 export interface CTree {
-  readonly root: SyntaxNode;
+  readonly root: Node;
   /** Frees the tree's memory in the wasm heap; the nodes must not be used afterwards. */
   dispose(): void;
 }
@@ -25,39 +27,28 @@ export function makeCParser(parser: Parser): CParser {
   };
 }
 
-// `node.type` and `node.text` each cross into the wasm heap on every access (the binding does
-// not cache them); the walker asks for them many times per node, so they are memoized on the
-// node object itself (a WeakMap costs more in garbage collection than it saves).
-interface Memo {
-  hvType?: string;
-  hvText?: string;
-}
-
+// Lite nodes hold their type and (lazily) their text as plain fields; these helpers remain so
+// that the walker reads one vocabulary.
 export function typeOf(node: SyntaxNode): string {
-  const m = node as SyntaxNode & Memo;
-  return (m.hvType ??= node.type);
+  return node.type;
 }
 
 export function textOf(node: SyntaxNode): string {
-  const m = node as SyntaxNode & Memo;
-  return (m.hvText ??= node.text);
+  return node.text;
 }
 
-/** Named children without the nulls the binding's type allows. */
-export function kids(node: SyntaxNode): SyntaxNode[] {
-  return node.namedChildren.filter((n): n is SyntaxNode => n !== null);
+/** Named children (the node's own array: callers must not modify it). */
+export function kids(node: SyntaxNode): readonly SyntaxNode[] {
+  return node.namedChildren;
 }
 
-/**
- * Named children other than comments. Reading a node's parts positionally is much cheaper than
- * one `childForFieldName` call per field: every call crosses into the wasm heap.
- */
+/** Named children other than comments (parts are read positionally, not by field). */
 export function parts(node: SyntaxNode): SyntaxNode[] {
-  return node.namedChildren.filter((n): n is SyntaxNode => n !== null && typeOf(n) !== 'comment');
+  return node.namedChildren.filter((n) => n.type !== 'comment');
 }
-
 /** The operator between two operands: the source text between them, trimmed. */
 export function operatorBetween(node: SyntaxNode, left: SyntaxNode, right: SyntaxNode): string {
   const text = textOf(node);
-  return text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex).replace(/\/\*[\s\S]*?\*\//g, '').trim();
+  const between = text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex);
+  return (between.includes('/*') ? between.replace(/\/\*[\s\S]*?\*\//g, '') : between).trim();
 }

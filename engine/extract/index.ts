@@ -1,7 +1,8 @@
 // Entry points: a C file, a set of hunk fragments, or a whole parsed patch input → threads.
 // Functions are extracted in source order; a call to a function defined in the same input
 // (same file, or same side of the same patch) is summarized from that function's body.
-import type { CParser, CTree, SyntaxNode } from '../c/parser';
+import { liteTree } from '../c/lite';
+import type { CParser, SyntaxNode } from '../c/parser';
 import { prepareSource } from '../c/prepare';
 import { DEFAULT_KB } from '../kb/index';
 import type { KnowledgeBase, Profile } from '../kb/types';
@@ -28,7 +29,6 @@ export interface ExtractOptions {
 
 /** One parsed source: a whole file, or one fragment of a patch. */
 interface Unit {
-  readonly tree: CTree;
   readonly original: { readonly text: string; readonly shift: number };
   readonly map: SourceMap;
   readonly globals: Set<string>;
@@ -97,8 +97,6 @@ function run(parser: CParser, job: { sources: readonly SourceText[]; opts: Extra
     // Extraction is written not to throw; this keeps a bug from taking the caller down with it.
     problems.push({ severity: 'error', message: `internal error in extraction: ${err instanceof Error ? err.message : String(err)}`, line: 1, col: 1 });
     return { value: [], problems };
-  } finally {
-    for (const u of units) u.tree.dispose();
   }
 }
 
@@ -116,10 +114,17 @@ function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase
     problems.push({ severity: 'error', message: 'the C parser gave up on this text', line: p.line, col: p.col });
     return undefined;
   }
-  const { functions, globals } = topLevel(tree.root);
+  // The wasm tree is copied once and freed at once; extraction walks only the copy.
+  let root: SyntaxNode;
+  try {
+    root = liteTree(tree.root, prepared.text);
+  } finally {
+    tree.dispose();
+  }
+  const { functions, globals } = topLevel(root);
   const shift = prepared.lineOffset > 0 ? prepared.text.indexOf('\n') + 1 : 0;
   return {
-    tree, map, globals, functions, meta: s.meta, group: s.group, original: { text: s.text, shift },
+    map, globals, functions, meta: s.meta, group: s.group, original: { text: s.text, shift },
     ...(prepared.wrapped ? { wrapped: { name: prepared.wrapped.name } } : {}),
   };
 }

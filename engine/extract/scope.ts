@@ -44,21 +44,29 @@ export class Scope {
     }
   }
 
+  /** Puts a snapshot back; the snapshot's sets are taken over, so it must not be used again. */
   restoreTaint(saved: Map<string, Set<number>>): void {
     for (const [k, t] of saved) {
       const v = this.locals.get(k);
-      if (v) v.taint = new Set(t);
+      if (v) v.taint = t;
     }
   }
 }
 
 /** Text without whitespace or comments, for access paths and argument display. */
 export function compact(text: string): string {
+  // Fast paths (most texts have no comment, and many no space): same result, no new strings.
+  if (!text.includes('/*')) return ANY_SPACE.test(text) ? text.replace(/\s+/g, '') : text;
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, '');
 }
 
+const ANY_SPACE = /\s/;
+/** Whitespace that `\s+ → ' '` would change: a run of two, or any other than a plain space. */
+const ODD_SPACE = /[^\S ]| {2}/;
+
 /** Single-spaced text, for showing an expression in one line. */
 export function oneLine(text: string, max = 100): string {
-  const t = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = !text.includes('/*') && !ODD_SPACE.test(text);
+  const t = plain ? text.trim() : text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
   return t.length > max ? t.slice(0, max - 1) + '…' : t;
 }
