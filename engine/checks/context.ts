@@ -16,7 +16,3 @@ export interface CheckContext {
   /** Where an event of a thread is, as a place (with `file` when it is not in the document). */
   place(t: Thread, at: Event | Span): Place;
 }
-
-export function spanOf(at: Event | Span): Span {
-  return 'kind' in at ? at.span : at;
-}

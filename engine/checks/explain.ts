@@ -1,9 +1,8 @@
 // Words for the ordering findings: one-sentence messages and markdown explanations that say
 // what reorders, who can see it, and under which assumption.
 import type { Event } from '../extract/types';
-import type { ModelName } from '../models/model';
 import { SHAPE_NAMES, sideLabel, type Scenario, type Side } from '../pair/scenario';
-import { sideIndexIn, type Fault, type Judged } from './ordering';
+import { sideIndexIn, type Fault } from './ordering';
 import { listModels, MODEL_TITLES } from './targets';
 import type { ModelEvidence } from './types';
 
@@ -64,12 +63,4 @@ function sides(s: Scenario): string {
 
 export function capitalize(s: string): string {
   return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
-}
-
-export function evidenceOf(j: Judged): readonly ModelEvidence[] {
-  return j.judgement.models;
-}
-
-export function targetsText(ms: readonly ModelName[]): string {
-  return listModels(ms);
 }

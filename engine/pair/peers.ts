@@ -55,10 +55,6 @@ function sharedIndex(t: Thread): Map<string, string> {
   return m;
 }
 
-export function sharedKeys(t: Thread): Set<string> {
-  return new Set(sharedIndex(t).keys());
-}
-
 /**
  * Candidate peers of `t`: every other thread sharing at least two locations with it (a
  * two-CPU cycle needs two), or one when either is a hunk shown from mid-function, whose
