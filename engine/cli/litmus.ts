@@ -1,12 +1,12 @@
 // `hvbarrier litmus [--model M|all] [--format text|json] FILE|DIR...`
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseLitmus } from '../litmus/parser';
 import { formatHerd, formatVerdictLine } from '../litmus/print';
 import { MODEL_NAMES, isModelName } from '../models/registry';
 import type { ModelName } from '../models/model';
 import { simulate, type SimulationResult } from '../sim/simulate';
+import { walkFiles } from './tree';
 
 const USAGE = 'usage: hvbarrier litmus [--model sc|x86-tso|armv8|lkmm|all] [--format text|json] [--budget-ms N] [--budget-executions N] FILE|DIR...\n';
 
@@ -14,10 +14,9 @@ const USAGE = 'usage: hvbarrier litmus [--model sc|x86-tso|armv8|lkmm|all] [--fo
 export function litmusFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
-    if (statSync(p, { throwIfNoEntry: false })?.isDirectory()) {
-      const entries = readdirSync(p).sort();
-      out.push(...litmusFiles(entries.filter((e) => e.endsWith('.litmus') || statSync(join(p, e)).isDirectory()).map((e) => join(p, e))));
-    } else out.push(p);
+    // A path that is not a directory is kept as given, so a missing file is reported by name.
+    if (statSync(p, { throwIfNoEntry: false })?.isDirectory()) out.push(...walkFiles(p, { accept: (n) => n.endsWith('.litmus') }));
+    else out.push(p);
   }
   return out;
 }

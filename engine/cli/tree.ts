@@ -5,14 +5,22 @@ import { join } from 'node:path';
 
 const SKIP = new Set(['.git', 'node_modules', 'dist', '.hvbarrier-cache']);
 
+/** The files below a directory whose names `accept` takes, sorted, not entering `skip` folders. */
+export function walkFiles(root: string, opts: { accept: (name: string) => boolean; skip?: ReadonlySet<string> }): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(root).sort()) {
+    if (opts.skip?.has(name)) continue;
+    const path = join(root, name);
+    if (statSync(path).isDirectory()) out.push(...walkFiles(path, opts));
+    else if (opts.accept(name)) out.push(path);
+  }
+  return out;
+}
+
+const isC = (name: string): boolean => /\.(c|h)$/.test(name);
+
 export function listTree(root: string): string[] {
   const st = statSync(root, { throwIfNoEntry: false });
   if (!st) return [];
-  if (st.isFile()) return /\.(c|h)$/.test(root) ? [root] : [];
-  const out: string[] = [];
-  for (const name of readdirSync(root).sort()) {
-    if (SKIP.has(name)) continue;
-    out.push(...listTree(join(root, name)));
-  }
-  return out;
+  return st.isFile() ? (isC(root) ? [root] : []) : walkFiles(root, { accept: isC, skip: SKIP });
 }
