@@ -3,8 +3,7 @@
 import { analyzeLitmus } from './analyze-litmus';
 import type { CParser } from './c/parser';
 import { checkDocument } from './checks/run';
-import { Sources } from './checks/sources';
-import { relevantFiles, type FileSummary } from './pair/summary';
+import type { FileSummary } from './pair/summary';
 import type { Analysis, Arch } from './checks/types';
 import { DEFAULT_KB, loadConfig, type Os } from './kb/index';
 import type { ModelName } from './models/model';
@@ -61,18 +60,10 @@ export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
   const parser = input.parser ?? (await (await import('./c/init')).initCParser());
   const config = input.config.kbConfigText !== undefined ? loadConfig(input.config.kbConfigText) : { kb: DEFAULT_KB, problems: [] };
   const document = { path: input.path, text: input.text, kind: input.kind, role: 'document' as const };
-  const tree = [...(input.tree ?? [])];
-  if (input.workspace) {
-    const own = new Sources({ parser, kb: config.kb, sources: [document], os: input.config.os }).threads('generic');
-    for (const path of relevantFiles(input.workspace.index, own)) {
-      if (path === input.path || tree.some((t) => t.path === path)) continue;
-      const text = input.workspace.read(path);
-      if (text !== undefined) tree.push({ path, text });
-    }
-  }
   const res = checkDocument({
     parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document,
-    tree: tree.map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
+    tree: (input.tree ?? []).map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
+    workspace: input.workspace,
   });
   const file = input.config.kbConfigPath ?? '.hvbarrier.json';
   return { ...res, problems: [...config.problems.map((p) => ({ ...p, file })), ...res.problems] };

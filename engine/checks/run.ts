@@ -5,6 +5,7 @@
 import type { CParser } from '../c/parser';
 import type { Event, Span, Thread } from '../extract/types';
 import type { KnowledgeBase, Os } from '../kb/types';
+import { relevantFiles, type FileSummary } from '../pair/summary';
 import { collectScenarios, documentThreads } from '../pair/index';
 import type { Budget } from '../sim/candidates';
 import { candidatesFor, writeEdits } from '../fix/candidates';
@@ -31,6 +32,8 @@ export interface CheckInput {
   readonly kb: KnowledgeBase;
   readonly document: SourceText;
   readonly tree?: readonly SourceText[];
+  /** A workspace index: the files sharing a location or a lock with the document join the tree. */
+  readonly workspace?: { readonly index: readonly FileSummary[]; read(path: string): string | undefined };
   readonly arch: Arch;
   readonly os?: Os;
   readonly budget?: Partial<Budget>;
@@ -40,9 +43,9 @@ export function checkDocument(input: CheckInput): Analysis {
   const sources = new Sources({ parser: input.parser, kb: input.kb, sources: [input.document, ...(input.tree ?? [])], os: input.os });
   const isDocument = (t: Thread): boolean => sources.sourceOf(t)?.role === 'document';
   const docAll = sources.threads('generic', 'document');
+  if (input.workspace) sources.add(workspaceSources(input.workspace, { document: input.document, docThreads: docAll, have: sources.sources }));
   const all = sources.threads('generic').filter((t) => t.side !== 'pre');
-  const osOf = (t: Thread): Os => input.os ?? sources.osOf(sources.sources.indexOf(sources.sourceOf(t)!));
-  const targetsOf = (t: Thread) => targetsFor({ thread: t, os: osOf(t), arch: input.arch });
+  const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch });
   const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text });
   const analysis = new OrderingAnalysis({ sources, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
@@ -63,6 +66,17 @@ export function checkDocument(input: CheckInput): Analysis {
   ];
   const problems = sources.extracted(0, 'generic').problems;
   return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems };
+}
+
+/** The indexed workspace files that can pair with the document, read once each. */
+function workspaceSources(ws: NonNullable<CheckInput['workspace']>, a: { document: SourceText; docThreads: readonly Thread[]; have: readonly SourceText[] }): SourceText[] {
+  const out: SourceText[] = [];
+  for (const path of relevantFiles(ws.index, a.docThreads)) {
+    if (path === a.document.path || a.have.some((t) => t.path === path)) continue;
+    const text = ws.read(path);
+    if (text !== undefined) out.push({ path, text, kind: /\.(c|h)$/.test(path) ? 'c' : 'patch', role: 'tree' });
+  }
+  return out;
 }
 
 function stripInternal(o: OverstrongFinding): Finding {

@@ -32,26 +32,41 @@ interface Extracted {
 export class Sources {
   private readonly cache = new Map<string, Extracted>();
   private readonly owner = new Map<Thread, { source: number; index: number }>();
-  readonly parsed: Array<ParsedInput | undefined>;
+  readonly parsed: Array<ParsedInput | undefined> = [];
+  private readonly list: SourceText[] = [];
 
   constructor(private readonly args: { parser: CParser; kb: KnowledgeBase; sources: readonly SourceText[]; os?: Os }) {
-    this.parsed = args.sources.map((s) => (s.kind === 'patch' ? parseInput(s.text, { path: s.path }) : undefined));
+    this.add(args.sources);
+  }
+
+  /** More sources (workspace files chosen once the document's own functions are known). */
+  add(more: readonly SourceText[]): void {
+    for (const s of more) {
+      this.list.push(s);
+      this.parsed.push(s.kind === 'patch' ? parseInput(s.text, { path: s.path }) : undefined);
+    }
   }
 
   get sources(): readonly SourceText[] {
-    return this.args.sources;
+    return this.list;
   }
 
   osOf(i: number): Os {
-    const s = this.args.sources[i]!;
+    const s = this.list[i]!;
     return this.args.os ?? guessOs(s.path ?? '', s.text);
+  }
+
+  /** The code base whose primitive definitions apply to a function. */
+  osOfThread(t: Thread): Os {
+    const o = this.owner.get(t);
+    return o ? this.osOf(o.source) : this.args.os ?? 'linux';
   }
 
   extracted(i: number, arch: ArchProfile): Extracted {
     const key = `${i}|${arch}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const s = this.args.sources[i]!;
+    const s = this.list[i]!;
     // Most code uses no primitive whose meaning differs per architecture: then the generic
     // extraction serves every profile and the file is parsed once, not three times.
     if (arch !== 'generic') {
@@ -79,12 +94,12 @@ export class Sources {
 
   /** Every thread of every source under a profile. */
   threads(arch: ArchProfile, role?: SourceText['role']): Thread[] {
-    return this.args.sources.flatMap((s, i) => (role && s.role !== role ? [] : this.extracted(i, arch).threads));
+    return this.list.flatMap((s, i) => (role && s.role !== role ? [] : this.extracted(i, arch).threads));
   }
 
   sourceOf(t: Thread): SourceText | undefined {
     const o = this.owner.get(t);
-    return o ? this.args.sources[o.source] : undefined;
+    return o ? this.list[o.source] : undefined;
   }
 
   /** The same function extracted under another profile. */
