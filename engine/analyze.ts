@@ -1,5 +1,6 @@
 // The one entry point editors and the CLI call: a document's text in, findings, hover notes
 // and input problems out. No I/O here; the caller reads files and passes configuration.
+import type { AnalysisCache } from './analysis-cache';
 import { analyzeLitmus } from './analyze-litmus';
 import type { CParser } from './c/parser';
 import { checkDocument } from './checks/run';
@@ -38,6 +39,11 @@ export interface AnalyzeInput {
    * share a location or a lock with the document are read and analysed.
    */
   readonly workspace?: { readonly index: readonly FileSummary[]; read(path: string): string | undefined };
+  /**
+   * Parses and simulation results to reuse from earlier analyses: callers that analyse again
+   * and again (an editor, the CLI over many files) keep one; without it nothing is kept.
+   */
+  readonly cache?: AnalysisCache;
   /** A ready C parser (see engine/c/init.ts); required for patches and C files. */
   readonly parser?: CParser;
 }
@@ -63,7 +69,7 @@ export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
   const res = checkDocument({
     parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document,
     tree: (input.tree ?? []).map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
-    workspace: input.workspace,
+    workspace: input.workspace, cache: input.cache,
   });
   const file = input.config.kbConfigPath ?? '.hvbarrier.json';
   return { ...res, problems: [...config.problems.map((p) => ({ ...p, file })), ...res.problems] };

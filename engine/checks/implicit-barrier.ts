@@ -10,7 +10,7 @@ import type { Event, Loc, Thread } from '../extract/types';
 import { compatible, isSharedAccess, writes } from '../pair/peers';
 import type { Scenario } from '../pair/scenario';
 import type { CheckContext } from './context';
-import { allowedUnder, judgeScenario } from './judge';
+import { allowedUnder } from './judge';
 import type { SideEdit } from './litmus-build';
 import { orderingEvents } from './litmus-build';
 import type { Finding } from './types';
@@ -86,11 +86,11 @@ function sideEffectPublications(ctx: CheckContext): Finding[] {
         ],
       };
       const targets = ctx.analysis.targetsOfScenario(scenario);
-      const base = judgeScenario({ sources: ctx.sources, scenario, models: targets });
+      const base = ctx.analysis.judge({ scenario, models: targets });
       if (allowedUnder(base, targets).length > 0) continue;
       // What orders the store before the call without an explicit barrier: fences inside
       // callees (per architecture), and the full barrier an atomic between them implies.
-      const stripped = judgeScenario({ sources: ctx.sources, scenario, models: targets, edits: new Map([[t, [{ kind: 'strip-implied' } as SideEdit]]]) });
+      const stripped = ctx.analysis.judge({ scenario, models: targets, edits: new Map([[t, [{ kind: 'strip-implied' } as SideEdit]]]) });
       if (allowedUnder(stripped, targets).length === 0) continue;
       const atomics = t.events.filter((e) => e.kind === 'RMW' && e.annot !== 'noreturn' && e.annot !== 'relaxed' && e.id > store.id && e.id < call.id && compatible(e, call));
       const callees = [...new Set(t.events.filter((e) => e.id > store.id && e.id <= last.id && (e.kind === 'LOCK' || e.kind === 'F') && e.via?.length && compatible(e, call)).map((e) => `${e.via![0]!.callee}()`))];

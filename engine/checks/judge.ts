@@ -6,9 +6,9 @@ import type { LitmusTest } from '../litmus/ast';
 import type { ModelName } from '../models/model';
 import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
-import { simulate, type SimulationResult } from '../sim/simulate';
 import type { Witness } from '../sim/witness';
 import { buildLitmus, litmusName, type BuiltSide, type SideEdit } from './litmus-build';
+import type { SimulationMemo } from './simulation-memo';
 import { archFor, type Sources } from './sources';
 import type { ModelEvidence, WitnessStep } from './types';
 
@@ -28,7 +28,7 @@ export function allowedUnder(j: Judgement, models: readonly ModelName[]): ModelN
 }
 
 export function judgeScenario(a: {
-  sources: Sources; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
+  sources: Sources; memo: SimulationMemo; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
 }): Judgement {
   const models: ModelEvidence[] = [];
   let litmus: string | undefined;
@@ -36,41 +36,19 @@ export function judgeScenario(a: {
   for (const m of a.models) {
     const built = buildFor({ ...a, model: m });
     if ('unsupported' in built) { models.push({ model: m, verdict: 'unsupported', detail: built.unsupported }); continue; }
-    const sim = simulateCached(built.test, m, a.budget);
+    const sim = a.memo.simulate(built.test, m, a.budget);
     const r = sim.results[0]!;
     if (r.status === 'unsupported') { models.push({ model: m, verdict: 'unsupported', detail: r.unsupported?.construct }); continue; }
     if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: sim.inconclusiveReason }); continue; }
     const allowed = r.observation !== 'Never';
     models.push({ model: m, verdict: allowed ? 'allowed' : 'forbidden' });
-    if (litmus === undefined || (allowed && witness === undefined)) {
+    // Re-judgements (fix verification) need only the verdicts, not the test text or the witness.
+    if (a.witness !== false && (litmus === undefined || (allowed && witness === undefined))) {
       litmus = formatLitmusTest(built.test);
       if (allowed && r.witness) witness = witnessSteps({ scenario: a.scenario, witness: r.witness, test: built.test, fileOf: (t) => (a.sources.sourceOf(t)?.role === 'tree' ? a.sources.sourceOf(t)?.path : undefined) });
     }
   }
   return { scenario: a.scenario, models, litmus, witness };
-}
-
-/**
- * Many scenarios reduce to the same litmus test (the same handshake in many functions, the same
- * pair judged again while fixes are verified, the same document re-checked after a keystroke),
- * so results are memoized by the test's shape and the model. Bounded, least recently used.
- */
-const memo = new Map<string, SimulationResult>();
-const MEMO_LIMIT = 5000;
-
-function simulateCached(test: LitmusTest, model: ModelName, budget: Partial<Budget> | undefined): SimulationResult {
-  // Location names do not change a verdict: key the test with them numbered in order.
-  const index = new Map((test.threads[0]?.params ?? []).map((p, i) => [p.name, `#${i}`]));
-  const json = JSON.stringify([test.init, test.threads.map((t) => t.body), test.condition.prop], (k, v: unknown) => (k === 'pos' ? undefined : v));
-  const key = `${model}|${json.replace(/"name":"([^"]+)"/g, (m, n: string) => (index.has(n) ? `"name":"${index.get(n)}"` : m))}`;
-  const hit = memo.get(key);
-  if (hit) { memo.delete(key); memo.set(key, hit); return hit; }
-  const sim = simulate(test, { models: [model], budget: budget ?? { maxMillis: 2000 }, witness: true });
-  if (sim.results[0]?.status !== 'inconclusive') {
-    memo.set(key, sim);
-    if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-  }
-  return sim;
 }
 
 function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; edits?: ScenarioEdits }): { test: LitmusTest } | { unsupported: string } {

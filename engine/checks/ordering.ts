@@ -7,6 +7,7 @@ import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
 import { allowedUnder, judgeScenario, type Judgement, type ScenarioEdits } from './judge';
 import type { SideEdit } from './litmus-build';
+import type { SimulationMemo } from './simulation-memo';
 import type { Sources } from './sources';
 import { EVIDENCE_MODELS } from './targets';
 
@@ -34,15 +35,20 @@ export class OrderingAnalysis {
   readonly faults: Fault[];
 
   constructor(private readonly a: {
-    sources: Sources; scenarios: readonly Scenario[]; targetsOf: (t: Thread) => ModelName[];
+    sources: Sources; memo: SimulationMemo; scenarios: readonly Scenario[]; targetsOf: (t: Thread) => ModelName[];
     isDocument: (t: Thread) => boolean; budget?: Partial<Budget>;
   }) {
     this.judged = a.scenarios.map((scenario) => {
-      const judgement = judgeScenario({ sources: a.sources, scenario, models: EVIDENCE_MODELS, budget: a.budget });
+      const judgement = this.judge({ scenario, models: EVIDENCE_MODELS });
       const targets = this.targetsOfScenario(scenario);
       return { scenario, judgement, targets, allowed: allowedUnder(judgement, targets) };
     });
     this.faults = this.findFaults();
+  }
+
+  /** Judges one scenario (optionally with edits) under the given models. */
+  judge(j: { scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; witness?: boolean }): Judgement {
+    return judgeScenario({ ...j, sources: this.a.sources, memo: this.a.memo, budget: this.a.budget });
   }
 
   targetsOfScenario(s: Scenario): ModelName[] {
@@ -58,7 +64,7 @@ export class OrderingAnalysis {
     const key = `${j.scenario.id}|${JSON.stringify(relevant)}`;
     const hit = this.rejudged.get(key);
     if (hit) return hit;
-    const res = judgeScenario({ sources: this.a.sources, scenario: j.scenario, models: j.targets, edits, budget: this.a.budget, witness: false });
+    const res = this.judge({ scenario: j.scenario, models: j.targets, edits, witness: false });
     const allowed = allowedUnder(res, j.targets);
     this.rejudged.set(key, allowed);
     return allowed;

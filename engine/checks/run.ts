@@ -2,6 +2,7 @@
 // verified fixes: each candidate edit is re-simulated, offered only if the bad outcome becomes
 // forbidden under every target without breaking anything else in view, and the one that
 // repairs the most findings is preferred.
+import { AnalysisCache } from '../analysis-cache';
 import type { CParser } from '../c/parser';
 import type { Event, Span, Thread } from '../extract/types';
 import type { KnowledgeBase, Os } from '../kb/types';
@@ -37,17 +38,20 @@ export interface CheckInput {
   readonly arch: Arch;
   readonly os?: Os;
   readonly budget?: Partial<Budget>;
+  /** Parses and simulation results kept from earlier analyses (see engine/analysis-cache.ts). */
+  readonly cache?: AnalysisCache;
 }
 
 export function checkDocument(input: CheckInput): Analysis {
-  const sources = new Sources({ parser: input.parser, kb: input.kb, sources: [input.document, ...(input.tree ?? [])], os: input.os });
+  const cache = input.cache ?? new AnalysisCache();
+  const sources = new Sources({ parser: input.parser, kb: input.kb, sources: [input.document, ...(input.tree ?? [])], os: input.os, parses: cache.parses });
   const isDocument = (t: Thread): boolean => sources.sourceOf(t)?.role === 'document';
   const docAll = sources.threads('generic', 'document');
   if (input.workspace) sources.add(workspaceSources(input.workspace, { document: input.document, docThreads: docAll, have: sources.sources }));
   const all = sources.threads('generic').filter((t) => t.side !== 'pre');
   const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch });
   const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text });
-  const analysis = new OrderingAnalysis({ sources, scenarios, targetsOf, isDocument, budget: input.budget });
+  const analysis = new OrderingAnalysis({ sources, memo: cache.simulations, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
     const range = { line: span.line, col: span.col, endLine: span.endLine, endCol: span.endCol };

@@ -3,6 +3,7 @@
 // primitive implies can differ per architecture (Xen's spin_lock is a full barrier on Arm).
 import type { CParser } from '../c/parser';
 import { extractC, extractPatch } from '../extract/index';
+import { ParseCache } from '../extract/parse-cache';
 import type { Event, Thread } from '../extract/types';
 import { guessOs, lookup, type KnowledgeBase, type Os, type Profile } from '../kb/index';
 import type { ModelName } from '../models/model';
@@ -35,7 +36,11 @@ export class Sources {
   readonly parsed: Array<ParsedInput | undefined> = [];
   private readonly list: SourceText[] = [];
 
-  constructor(private readonly args: { parser: CParser; kb: KnowledgeBase; sources: readonly SourceText[]; os?: Os }) {
+  private readonly parses: ParseCache;
+
+  constructor(private readonly args: { parser: CParser; kb: KnowledgeBase; sources: readonly SourceText[]; os?: Os; parses?: ParseCache }) {
+    // Even without a cache from the caller, the profiles of one analysis share their parses.
+    this.parses = args.parses ?? new ParseCache();
     this.add(args.sources);
   }
 
@@ -78,8 +83,8 @@ export class Sources {
     }
     const profile: Profile = { os: this.osOf(i), ...(arch === 'generic' ? {} : { arch }) };
     const res = s.kind === 'patch'
-      ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile })
-      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile });
+      ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile, cache: this.parses })
+      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses });
     const out = { threads: res.value, problems: res.problems.map((p) => ({ ...p })) };
     out.threads.forEach((t, index) => this.owner.set(t, { source: i, index }));
     this.cache.set(key, out);

@@ -2,6 +2,7 @@
 // Exit 0 when no finding is at warning or above, 1 when there are findings, 2 on usage or input errors.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument, documentKind } from '../analyze';
 import { initCParser } from '../c/init';
 import type { Analysis, Arch } from '../checks/types';
@@ -44,6 +45,8 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   const index = treeFiles.length ? (await buildTreeIndex({ files: treeFiles, cacheDir: values['no-cache'] ? undefined : values.cache })).summaries : [];
   const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
   const parser = await initCParser();
+  // One cache for every file: tree files and shared handshakes are parsed and simulated once.
+  const cache = new AnalysisCache();
   const reports: Array<{ file: string; analysis: Analysis }> = [];
   let exit = 0;
   for (const file of positionals) {
@@ -57,7 +60,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     }
     const name = file === '-' ? '<stdin>' : file;
     const analysis = await analyzeDocument({
-      path: name, text, kind: documentKind({ path: file === '-' ? '' : file, text }), parser,
+      path: name, text, kind: documentKind({ path: file === '-' ? '' : file, text }), parser, cache,
       config: { arch, os: values.os as Os | undefined, kbConfigText, kbConfigPath: values.config }, workspace: { index: index.filter((f) => f.path !== file), read },
     });
     reports.push({ file: name, analysis });

@@ -7,6 +7,8 @@ import { prepareSource } from '../c/prepare';
 import { DEFAULT_KB } from '../kb/index';
 import type { KnowledgeBase, Profile } from '../kb/types';
 import type { Fragment, ParsedInput, Problem } from '../patch/types';
+import type { ParseCache, ParsedUnit } from './parse-cache';
+import { relocateProblem, relocateThread } from './relocate';
 import { CallContext } from './calls';
 import { functionHeader, topLevel } from './functions';
 import { Scope } from './scope';
@@ -25,14 +27,18 @@ export interface ExtractOptions {
    * base and the bodies in the same input.
    */
   readonly summaries?: (name: string) => Thread | undefined;
+  /** Parsed units kept across extractions (profiles, re-checks); without one, every unit is parsed. */
+  readonly cache?: ParseCache;
 }
 
 /** One parsed source: a whole file, or one fragment of a patch. */
 interface Unit {
   readonly original: { readonly text: string; readonly shift: number };
   readonly map: SourceMap;
-  readonly globals: Set<string>;
+  readonly globals: ReadonlySet<string>;
   readonly functions: readonly SyntaxNode[];
+  /** The file-scope names as one string, for thread cache keys. */
+  readonly globalsKey: string;
   /** Offset bound of the synthetic function when the fragment was wrapped. */
   readonly wrapped?: { readonly name: string };
   readonly meta: { readonly file?: string; readonly side?: 'pre' | 'post'; readonly unit?: number };
@@ -88,10 +94,11 @@ function run(parser: CParser, job: { sources: readonly SourceText[]; opts: Extra
   const units: Unit[] = [];
   try {
     for (const s of sources) {
-      const unit = parseUnit(parser, { source: s, kb: opts.kb ?? DEFAULT_KB, problems });
+      const unit = parseUnit(parser, { source: s, kb: opts.kb ?? DEFAULT_KB, problems, cache: opts.cache });
       if (unit) units.push(unit);
     }
     const threads = new Extractor(units, opts, problems).all();
+    problems.sort((a, b) => a.line - b.line || a.col - b.col);
     return { value: threads, problems };
   } catch (err) {
     // Extraction is written not to throw; this keeps a bug from taking the caller down with it.
@@ -100,20 +107,34 @@ function run(parser: CParser, job: { sources: readonly SourceText[]; opts: Extra
   }
 }
 
-function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase; problems: Problem[] }): Unit | undefined {
+function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase; problems: Problem[]; cache?: ParseCache }): Unit | undefined {
   const { source: s, kb, problems } = job;
-  const prepared = prepareSource(s.text, {
-    fragment: s.fragment !== undefined,
-    ...(s.fragment?.section !== undefined ? { section: s.fragment.section } : {}),
-    iterators: kb.iterators,
-  });
-  const tree = parser.parse(prepared.text);
-  const map = s.fragment ? fragmentMap(s.fragment, prepared.lineOffset) : fileMap(prepared.lineOffset);
-  if (!tree) {
-    const p = map.toInput(prepared.lineOffset, 0);
+  const key = { text: s.text, fragment: s.fragment !== undefined, section: s.fragment?.section, iterators: kb.iterators };
+  const parsed = job.cache ? job.cache.unit(key, () => parseText(parser, key)) : parseText(parser, key);
+  const lineOffset = parsed?.prepared.lineOffset ?? 0;
+  const map = s.fragment ? fragmentMap(s.fragment, lineOffset) : fileMap(lineOffset);
+  if (!parsed) {
+    const p = map.toInput(lineOffset, 0);
     problems.push({ severity: 'error', message: 'the C parser gave up on this text', line: p.line, col: p.col });
     return undefined;
   }
+  const { prepared, functions, globals, globalsKey } = parsed;
+  const shift = prepared.lineOffset > 0 ? prepared.text.indexOf('\n') + 1 : 0;
+  return {
+    map, globals, globalsKey, functions, meta: s.meta, group: s.group, original: { text: s.text, shift },
+    ...(prepared.wrapped ? { wrapped: { name: prepared.wrapped.name } } : {}),
+  };
+}
+
+/** Prepares and parses one unit's text; depends on nothing but the key (see parse-cache.ts). */
+function parseText(parser: CParser, key: { text: string; fragment: boolean; section?: string; iterators: readonly string[] }): ParsedUnit | undefined {
+  const prepared = prepareSource(key.text, {
+    fragment: key.fragment,
+    ...(key.section !== undefined ? { section: key.section } : {}),
+    iterators: key.iterators,
+  });
+  const tree = parser.parse(prepared.text);
+  if (!tree) return undefined;
   // The wasm tree is copied once and freed at once; extraction walks only the copy.
   let root: SyntaxNode;
   try {
@@ -122,11 +143,7 @@ function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase
     tree.dispose();
   }
   const { functions, globals } = topLevel(root);
-  const shift = prepared.lineOffset > 0 ? prepared.text.indexOf('\n') + 1 : 0;
-  return {
-    map, globals, functions, meta: s.meta, group: s.group, original: { text: s.text, shift },
-    ...(prepared.wrapped ? { wrapped: { name: prepared.wrapped.name } } : {}),
-  };
+  return { prepared, root, functions, globals, globalsKey: [...globals].sort().join(',') };
 }
 
 interface FnRef {
@@ -141,11 +158,17 @@ class Extractor {
   private readonly kb: KnowledgeBase;
   private readonly profile: Profile;
   private readonly external: ExtractOptions['summaries'];
+  private readonly cache: ParseCache | undefined;
+  /** What every thread key of this run shares: profile and knowledge base. */
+  private readonly runKey: string;
 
   constructor(private readonly units: readonly Unit[], opts: ExtractOptions, private readonly problems: Problem[]) {
     this.kb = opts.kb ?? DEFAULT_KB;
     this.profile = opts.profile ?? {};
     this.external = opts.summaries;
+    // Summaries from outside cannot be checked on reuse, so a run that has them keeps nothing.
+    this.cache = opts.summaries ? undefined : opts.cache;
+    this.runKey = this.cache ? `${this.profile.os ?? ''}|${this.profile.arch ?? ''}|${this.cache.kbId(this.kb)}` : '';
     for (const unit of units) {
       const index = this.byGroup.get(unit.group) ?? new Map<string, FnRef>();
       this.byGroup.set(unit.group, index);
@@ -198,21 +221,72 @@ class Extractor {
     const name = this.nameOf(ref.node, ref.unit);
     if (!header || !name || !header.body) return undefined;
     this.inProgress.add(ref.node.id);
+    const key = this.cache ? this.threadKey(ref, name) : undefined;
+    const thread = (key !== undefined ? this.reuse(ref, key) : undefined) ?? this.walk(ref, { name, header, body: header.body, key });
+    this.inProgress.delete(ref.node.id);
+    this.done.set(ref.node.id, thread);
+    return thread;
+  }
+
+  private walk(ref: FnRef, a: { name: string; header: NonNullable<ReturnType<typeof functionHeader>>; body: SyntaxNode; key?: string }): Thread {
+    const { header } = a;
     const scope = new Scope(ref.unit.globals, this.kb.shared);
     for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array });
-    const calls = new CallContext({ kb: this.kb, profile: this.profile, summary: (n) => this.summary(ref.unit.group, n) });
-    const walker = new Walker({ map: ref.unit.map, scope, problems: this.problems, calls, original: ref.unit.original });
-    walker.walk(header.body);
+    // Each callee looked up, and what it gave: a cached thread is valid only while they agree.
+    const callees: Array<[string, Thread | undefined]> = [];
+    const summary = (n: string): Thread | undefined => {
+      const t = this.summary(ref.unit.group, n);
+      callees.push([n, t]);
+      return t;
+    };
+    const calls = new CallContext({ kb: this.kb, profile: this.profile, summary });
+    const own: Problem[] = [];
+    const walker = new Walker({ map: ref.unit.map, scope, problems: own, calls, original: ref.unit.original });
+    walker.walk(a.body);
     const thread = walker.finish({
-      name,
+      name: a.name,
       ...ref.unit.meta,
       partial: this.isWrapped(ref.node, ref.unit),
       span: spanOf(ref.node, ref.unit.map),
       params: header.params.map((p) => ({ name: p.name, type: p.pointer ? `${p.type} *` : p.type })),
     });
-    this.inProgress.delete(ref.node.id);
-    this.done.set(ref.node.id, thread);
+    this.report(own);
+    if (a.key !== undefined) this.cache!.keepThread(a.key, { thread, problems: own, callees, base: this.base(ref) });
     return thread;
+  }
+
+  /** A thread extracted in an earlier run from the same text in the same place, shifted to where it is now. */
+  private reuse(ref: FnRef, key: string): Thread | undefined {
+    const hit = this.cache!.thread(key);
+    if (!hit || !hit.callees.every(([n, t]) => this.summary(ref.unit.group, n) === t)) return undefined;
+    const now = this.base(ref);
+    const d = { line: now.line - hit.base.line, src: now.src - hit.base.src };
+    const problems = hit.problems.map((p) => relocateProblem(p, d.line));
+    this.report(problems);
+    if (d.line === 0 && d.src === 0) return hit.thread;
+    const thread = relocateThread(hit.thread, d);
+    // Kept at its new place, so callers that summarized it see the same object next time.
+    this.cache!.keepThread(key, { ...hit, thread, problems, base: now });
+    return thread;
+  }
+
+  private report(own: readonly Problem[]): void {
+    for (const p of own) if (!this.problems.some((q) => q.line === p.line && q.message === p.message)) this.problems.push(p);
+  }
+
+  private base(ref: FnRef): { line: number; src: number } {
+    const l = ref.unit.map.layout(ref.node.startPosition.row, ref.node.endPosition.row);
+    return { line: l.line, src: l.src };
+  }
+
+  /** Everything a function's thread depends on except its callees (checked on reuse). */
+  private threadKey(ref: FnRef, name: string): string {
+    const { node, unit } = ref;
+    const layout = unit.map.layout(node.startPosition.row, node.endPosition.row).key;
+    const { text, shift } = unit.original;
+    const written = text.slice(Math.max(0, node.startIndex - shift), Math.max(0, node.endIndex - shift));
+    const meta = `${unit.meta.file ?? ''}|${unit.meta.side ?? ''}|${unit.meta.unit ?? ''}|${unit.group}`;
+    return [this.runKey, meta, unit.globalsKey, name, this.isWrapped(node, unit) ? 'partial' : '', layout, node.text, written].join('\0');
   }
 }
 export * from './query';

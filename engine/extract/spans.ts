@@ -11,12 +11,19 @@ export interface SourceMap {
   toInput(row: number, col: number): { line: number; col: number };
   /** 0-based row in the parsed text → line in the source file. */
   srcLine(row: number): number;
+  /**
+   * How rows `r0..r1` map, relative to where `r0` lands: two ranges with the same key map
+   * every (row, column) alike up to a shift of lines (see extract/relocate.ts).
+   */
+  layout(r0: number, r1: number): { key: string; line: number; src: number };
 }
 
 export function fileMap(lineOffset: number): SourceMap {
   return {
     toInput: (row, col) => ({ line: Math.max(1, row - lineOffset + 1), col: col + 1 }),
     srcLine: (row) => Math.max(1, row - lineOffset + 1),
+    // Rows above the file's first line (a synthetic header) are pinned to line 1.
+    layout: (r0, r1) => ({ key: `file:${Math.max(0, lineOffset - r0)}:${r1 - r0}`, line: Math.max(1, r0 - lineOffset + 1), src: Math.max(1, r0 - lineOffset + 1) }),
   };
 }
 
@@ -27,6 +34,17 @@ export function fragmentMap(fragment: Fragment, lineOffset: number): SourceMap {
     // Rows past the fragment are the closing braces added to balance it: pin them to its end.
     toInput: (row, col) => inputPosOf(fragment, row0(row), row - lineOffset > last ? Number.MAX_SAFE_INTEGER : col + 1),
     srcLine: (row) => fragment.fileStartLine + row0(row),
+    layout: (r0, r1) => {
+      const base = inputPosOf(fragment, row0(r0), 1).line;
+      const rows: string[] = [];
+      for (let r = r0; r <= r1; r++) {
+        const f = r - lineOffset;
+        const line = fragment.lines[row0(r)]!;
+        const segs = line.segments.map((g) => `${g.textCol},${g.input.line - base},${g.input.col}`).join(';');
+        rows.push(`${f < 0 ? 'H' : f > last ? 'E' : ''}${row0(r) - row0(r0)}:${line.text.length}:${segs}`);
+      }
+      return { key: `frag:${rows.join('|')}`, line: base, src: fragment.fileStartLine + row0(r0) };
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // reads the peer files the engine asks for itself. One request in, one analysis out.
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { AnalysisCache } from '../../engine/analysis-cache';
 import { analyzeDocument } from '../../engine/analyze';
 import type { FileSummary } from '../../engine/pair/summary';
 import type { AnalysisRequest } from './analyzer';
@@ -16,6 +17,8 @@ export type WorkerReply =
   | { readonly id: number; readonly ok: false; readonly error: string };
 
 let index: readonly FileSummary[] = [];
+/** Kept across requests: a re-check parses only changed text and simulates only new tests. */
+const cache = new AnalysisCache();
 
 parentPort?.on('message', (msg: WorkerMessage) => {
   if (msg.type === 'workspace') { index = msg.index; return; }
@@ -26,7 +29,7 @@ parentPort?.on('message', (msg: WorkerMessage) => {
     if (path in openTexts) return openTexts[path];
     try { return readFileSync(path, 'utf8'); } catch { return undefined; }
   };
-  analyzeDocument(index.length > 0 ? { ...input, workspace: { index, read } } : input).then(
+  analyzeDocument({ ...input, cache, ...(index.length > 0 ? { workspace: { index, read } } : {}) }).then(
     (analysis) => parentPort!.postMessage({ id: req.id, ok: true, analysis } satisfies WorkerReply),
     (err: unknown) => parentPort!.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies WorkerReply),
   );

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { AnalysisCache } from '../../engine/analysis-cache';
 import { analyzeDocument, type AnalyzeInput } from '../../engine/analyze';
 import type { Analysis } from '../../engine/checks/types';
 import type { FileSummary } from '../../engine/pair/summary';
@@ -127,6 +128,7 @@ export class WorkerAnalyzer implements Analyzer {
 /** In-process fallback (no worker file found): cancellation only drops the result. */
 export class InlineAnalyzer implements Analyzer {
   private workspace: readonly FileSummary[] = [];
+  private readonly cache = new AnalysisCache();
 
   setWorkspace(index: readonly FileSummary[]): void {
     this.workspace = index;
@@ -138,7 +140,7 @@ export class InlineAnalyzer implements Analyzer {
       if (path in openTexts) return openTexts[path];
       try { return readFileSync(path, 'utf8'); } catch { return undefined; }
     };
-    const full = this.workspace.length > 0 ? { ...input, workspace: { index: this.workspace, read } } : input;
+    const full = { ...input, cache: this.cache, ...(this.workspace.length > 0 ? { workspace: { index: this.workspace, read } } : {}) };
     const promise = analyzeDocument(full).then((a) => { if (cancelled) throw new Cancelled(); return a; });
     return { promise, cancel: () => { cancelled = true; } };
   }

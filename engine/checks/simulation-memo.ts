@@ -1,0 +1,46 @@
+// Simulation results by test shape. Many scenarios reduce to the same litmus test (the same
+// handshake in many functions, the same pair judged again while fixes are verified, the same
+// document re-checked after a keystroke), so results are memoized by the test's shape and the
+// model, bounded and least recently used. An inconclusive result is never kept: a later run
+// with a larger budget must get its chance.
+import { Lru } from '../extract/lru';
+import type { LitmusTest } from '../litmus/ast';
+import type { ModelName } from '../models/model';
+import type { Budget } from '../sim/candidates';
+import { simulate, type SimulationResult } from '../sim/simulate';
+
+export class SimulationMemo {
+  private readonly memo: Lru<SimulationResult>;
+
+  constructor(limit = 5000) {
+    this.memo = new Lru(limit);
+  }
+
+  get hits(): number { return this.memo.hits; }
+  get misses(): number { return this.memo.misses; }
+
+  simulate(test: LitmusTest, model: ModelName, budget: Partial<Budget> | undefined): SimulationResult {
+    const key = `${model}|${shapeKey(test)}`;
+    const hit = this.memo.get(key);
+    if (hit) return hit;
+    const sim = simulate(test, { models: [model], budget: budget ?? { maxMillis: 2000 }, witness: true });
+    if (sim.results[0]?.status !== 'inconclusive') this.memo.set(key, sim);
+    return sim;
+  }
+}
+
+/**
+ * The test without what cannot change a verdict: its name, the threads' origins, and the
+ * location names (numbered in the order the parameters list them). Source positions are not
+ * in tests built from scenarios (all zero), so the plain JSON of the bodies is the shape.
+ */
+function shapeKey(test: LitmusTest): string {
+  const json = JSON.stringify([test.init, test.threads.map((t) => t.body), test.condition.prop]);
+  const params = test.threads[0]?.params ?? [];
+  if (params.length === 0) return json;
+  const index = new Map(params.map((p, i) => [p.name, `#${i}`]));
+  return json.replace(/"name":"([^"]+)"/g, (m, n: string) => {
+    const k = index.get(n);
+    return k === undefined ? m : `"name":"${k}"`;
+  });
+}
