@@ -8,7 +8,7 @@ import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
 import type { Witness } from '../sim/witness';
 import { buildLitmus, litmusName, type BuiltSide, type SideEdit } from './litmus-build';
-import type { SimulationMemo } from './simulation-memo';
+import type { JudgementCache, Verdicts } from './judgement-cache';
 import { archFor, type Sources } from './sources';
 import type { ModelEvidence, WitnessStep } from './types';
 
@@ -28,15 +28,33 @@ export function allowedUnder(j: Judgement, models: readonly ModelName[]): ModelN
 }
 
 export function judgeScenario(a: {
-  sources: Sources; memo: SimulationMemo; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
+  sources: Sources; cache: JudgementCache; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
 }): Judgement {
+  // Verdicts depend only on the code of both sides, so an unchanged pair is not built again;
+  // the witness steps name positions and files, so they are drawn for this scenario each time.
+  const key = a.cache.keyOf(a);
+  let v = a.cache.get(key);
+  if (!v) {
+    v = verdicts(a);
+    if (!v.models.some((m) => m.verdict === 'inconclusive')) a.cache.set(key, v);
+  }
+  const fileOf = (t: Thread): string | undefined => (a.sources.sourceOf(t)?.role === 'tree' ? a.sources.sourceOf(t)?.path : undefined);
+  return {
+    scenario: a.scenario, models: v.models, litmus: v.litmus,
+    witness: v.witness && witnessSteps({ scenario: a.scenario, witness: v.witness, fileOf }),
+  };
+}
+
+function verdicts(a: {
+  sources: Sources; cache: JudgementCache; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
+}): Verdicts {
   const models: ModelEvidence[] = [];
   let litmus: string | undefined;
-  let witness: WitnessStep[] | undefined;
+  let witness: Witness | undefined;
   for (const m of a.models) {
     const built = buildFor({ ...a, model: m });
     if ('unsupported' in built) { models.push({ model: m, verdict: 'unsupported', detail: built.unsupported }); continue; }
-    const sim = a.memo.simulate(built.test, m, a.budget);
+    const sim = a.cache.simulations.simulate(built.test, m, a.budget);
     const r = sim.results[0]!;
     if (r.status === 'unsupported') { models.push({ model: m, verdict: 'unsupported', detail: r.unsupported?.construct }); continue; }
     if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: sim.inconclusiveReason }); continue; }
@@ -45,10 +63,10 @@ export function judgeScenario(a: {
     // Re-judgements (fix verification) need only the verdicts, not the test text or the witness.
     if (a.witness !== false && (litmus === undefined || (allowed && witness === undefined))) {
       litmus = formatLitmusTest(built.test);
-      if (allowed && r.witness) witness = witnessSteps({ scenario: a.scenario, witness: r.witness, test: built.test, fileOf: (t) => (a.sources.sourceOf(t)?.role === 'tree' ? a.sources.sourceOf(t)?.path : undefined) });
+      if (allowed && r.witness) witness = r.witness;
     }
   }
-  return { scenario: a.scenario, models, litmus, witness };
+  return { models, litmus, witness };
 }
 
 function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; edits?: ScenarioEdits }): { test: LitmusTest } | { unsupported: string } {
@@ -75,7 +93,7 @@ function mapEdit(sources: Sources, t: Thread, e: SideEdit, arch: ReturnType<type
 }
 
 /** The witness as numbered steps per CPU, naming what each access saw. */
-function witnessSteps(a: { scenario: Scenario; witness: Witness; test: LitmusTest; fileOf: (t: Thread) => string | undefined }): WitnessStep[] {
+function witnessSteps(a: { scenario: Scenario; witness: Witness; fileOf: (t: Thread) => string | undefined }): WitnessStep[] {
   const steps: WitnessStep[] = [];
   const { events, rf } = a.witness;
   const source = new Map(rf.map(([w, r]) => [r, w]));

@@ -15,11 +15,12 @@ function callKey(e: Extract<Event, { kind: 'CALL' }>): string {
 export function lostEvent(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   const pre = ctx.document.filter((t) => t.side === 'pre');
+  const fnKey = (t: Thread): string => `${t.name}|${t.file ?? ''}|${t.unit ?? ''}`;
+  const posts = new Map<string, Thread[]>();
+  for (const t of ctx.document) if (t.side === 'post') (posts.get(fnKey(t)) ?? posts.set(fnKey(t), []).get(fnKey(t))!).push(t);
   for (const before of pre) {
     // The post-image of the same hunk: same function, overlapping lines in the input.
-    const after = ctx.document
-      .filter((t) => t.side === 'post' && t.name === before.name && t.file === before.file && t.unit === before.unit)
-      .sort((x, y) => overlap(y, before) - overlap(x, before))[0];
+    const after = [...(posts.get(fnKey(before)) ?? [])].sort((x, y) => overlap(y, before) - overlap(x, before))[0];
     if (!after) continue;
     for (const call of before.events) {
       if (call.kind !== 'CALL' || call.via?.length || !call.tags.some((g) => REDELIVERS.includes(g))) continue;

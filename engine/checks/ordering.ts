@@ -7,7 +7,7 @@ import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
 import { allowedUnder, judgeScenario, type Judgement, type ScenarioEdits } from './judge';
 import type { SideEdit } from './litmus-build';
-import type { SimulationMemo } from './simulation-memo';
+import type { JudgementCache } from './judgement-cache';
 import type { Sources } from './sources';
 import { EVIDENCE_MODELS } from './targets';
 
@@ -35,7 +35,7 @@ export class OrderingAnalysis {
   readonly faults: Fault[];
 
   constructor(private readonly a: {
-    sources: Sources; memo: SimulationMemo; scenarios: readonly Scenario[]; targetsOf: (t: Thread) => ModelName[];
+    sources: Sources; judgements: JudgementCache; scenarios: readonly Scenario[]; targetsOf: (t: Thread) => ModelName[];
     isDocument: (t: Thread) => boolean; budget?: Partial<Budget>;
   }) {
     this.judged = a.scenarios.map((scenario) => {
@@ -48,7 +48,7 @@ export class OrderingAnalysis {
 
   /** Judges one scenario (optionally with edits) under the given models. */
   judge(j: { scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; witness?: boolean }): Judgement {
-    return judgeScenario({ ...j, sources: this.a.sources, memo: this.a.memo, budget: this.a.budget });
+    return judgeScenario({ ...j, sources: this.a.sources, cache: this.a.judgements, budget: this.a.budget });
   }
 
   targetsOfScenario(s: Scenario): ModelName[] {
@@ -97,8 +97,16 @@ export class OrderingAnalysis {
 
   /** Every judged scenario in which the thread takes part. */
   scenariosOf(t: Thread): Judged[] {
-    return this.judged.filter((j) => j.scenario.sides.some((s) => s.thread === t));
+    if (!this.byThread) {
+      this.byThread = new Map();
+      for (const j of this.judged) {
+        for (const th of new Set(j.scenario.sides.map((s) => s.thread))) (this.byThread.get(th) ?? this.byThread.set(th, []).get(th)!).push(j);
+      }
+    }
+    return this.byThread.get(t) ?? [];
   }
+
+  private byThread: Map<Thread, Judged[]> | undefined;
 
   /**
    * Applies edits to a thread and re-judges everything it takes part in: which broken

@@ -51,7 +51,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const all = sources.threads('generic').filter((t) => t.side !== 'pre');
   const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch });
   const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text });
-  const analysis = new OrderingAnalysis({ sources, memo: cache.simulations, scenarios, targetsOf, isDocument, budget: input.budget });
+  const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
     const range = { line: span.line, col: span.col, endLine: span.endLine, endCol: span.endCol };
