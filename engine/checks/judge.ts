@@ -51,10 +51,12 @@ function verdicts(a: {
   const models: ModelEvidence[] = [];
   let litmus: string | undefined;
   let witness: Witness | undefined;
-  for (const m of a.models) {
-    const built = buildFor({ ...a, model: m });
-    if ('unsupported' in built) { models.push({ model: m, verdict: 'unsupported', detail: built.unsupported }); continue; }
-    const sim = a.cache.simulations.simulate(built.test, m, a.budget);
+  const built = a.models.map((m) => ({ model: m, built: buildFor({ ...a, model: m }) }));
+  const tests = built.flatMap((b) => ('test' in b.built ? [{ model: b.model, test: b.built.test }] : []));
+  const sims = a.cache.simulations.simulateAll(tests, a.budget);
+  for (const { model: m, built: b } of built) {
+    if ('unsupported' in b) { models.push({ model: m, verdict: 'unsupported', detail: b.unsupported }); continue; }
+    const sim = sims[tests.findIndex((t) => t.model === m)]!;
     const r = sim.results[0]!;
     if (r.status === 'unsupported') { models.push({ model: m, verdict: 'unsupported', detail: r.unsupported?.construct }); continue; }
     if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: sim.inconclusiveReason }); continue; }
@@ -62,7 +64,7 @@ function verdicts(a: {
     models.push({ model: m, verdict: allowed ? 'allowed' : 'forbidden' });
     // Re-judgements (fix verification) need only the verdicts, not the test text or the witness.
     if (a.witness !== false && (litmus === undefined || (allowed && witness === undefined))) {
-      litmus = formatLitmusTest(built.test);
+      litmus = formatLitmusTest(b.test);
       if (allowed && r.witness) witness = r.witness;
     }
   }

@@ -19,13 +19,27 @@ export class SimulationMemo {
   get hits(): number { return this.memo.hits; }
   get misses(): number { return this.memo.misses; }
 
-  simulate(test: LitmusTest, model: ModelName, budget: Partial<Budget> | undefined): SimulationResult {
-    const key = `${model}|${shapeKey(test)}`;
-    const hit = this.memo.get(key);
-    if (hit) return hit;
-    const sim = simulate(test, { models: [model], budget: budget ?? { maxMillis: 2000 }, witness: true });
-    if (sim.results[0]?.status !== 'inconclusive') this.memo.set(key, sim);
-    return sim;
+  /**
+   * One result per (test, model). Tests of the same shape share one simulation under all of
+   * their models: enumerating the candidate executions is most of the work, and the models
+   * only judge each candidate.
+   */
+  simulateAll(items: ReadonlyArray<{ test: LitmusTest; model: ModelName }>, budget: Partial<Budget> | undefined): SimulationResult[] {
+    const keys = items.map((it) => shapeKey(it.test));
+    const out: Array<SimulationResult | undefined> = items.map((it, i) => this.memo.get(`${it.model}|${keys[i]}`));
+    const todo = new Map<string, number[]>();
+    out.forEach((r, i) => { if (!r) (todo.get(keys[i]!) ?? todo.set(keys[i]!, []).get(keys[i]!)!).push(i); });
+    for (const [key, idx] of todo) {
+      const models = [...new Set(idx.map((i) => items[i]!.model))];
+      const sim = simulate(items[idx[0]!]!.test, { models, budget: budget ?? { maxMillis: 2000 }, witness: true });
+      for (const i of idx) {
+        const r = sim.results[models.indexOf(items[i]!.model)]!;
+        const one: SimulationResult = { ...sim, test: items[i]!.test, results: [r] };
+        out[i] = one;
+        if (r.status !== 'inconclusive') this.memo.set(`${items[i]!.model}|${key}`, one);
+      }
+    }
+    return out as SimulationResult[];
   }
 }
 
