@@ -16,17 +16,30 @@ export function notesFor(ctx: CheckContext): Note[] {
       for (const k of matchKeys(x.loc)) (touching.get(k) ?? touching.set(k, new Set()).get(k)!).add(u);
     }
   }
+  // The peers' names per set of keys, computed once: many accesses share their keys, and a
+  // handshake repeated across a series makes every function a peer of every other.
+  const peerNames = new Map<string, Map<Thread, string>>();
+  const peersOfKeys = (keys: readonly string[]): Map<Thread, string> => {
+    const id = keys.join('\0');
+    let m = peerNames.get(id);
+    if (!m) {
+      m = new Map();
+      for (const k of keys) for (const u of touching.get(k) ?? []) if (!m.has(u)) m.set(u, `${u.name}()${ctx.isDocument(u) ? '' : ` in ${u.file ?? 'the workspace'}`}`);
+      peerNames.set(id, m);
+    }
+    return m;
+  };
   for (const t of ctx.document) {
     if (t.side === 'pre') continue;
     for (const e of t.events) {
       if (e.kind === 'F' && !e.via?.length) notes.push({ place: ctx.place(t, e), kind: 'barrier', markdown: barrierNote(ctx, t, e.id) });
       else if (isSharedAccess(e) && !e.via?.length) {
-        const peers = [...new Set(matchKeys(e.loc).flatMap((k) => [...(touching.get(k) ?? [])]))].filter((u) => u !== t);
-        const names = [...new Set(peers.map((u) => `${u.name}()${ctx.isDocument(u) ? '' : ` in ${u.file ?? 'the workspace'}`}`))];
+        const names = new Set<string>();
+        for (const [u, name] of peersOfKeys(matchKeys(e.loc))) if (u !== t) names.add(name);
         notes.push({
           place: ctx.place(t, e), kind: 'access',
           markdown: `**${e.kind === 'R' ? 'load' : e.kind === 'W' ? 'store' : 'atomic RMW'}** \`${e.loc.text}\` (${e.annot})\n\n`
-            + (names.length ? `Also accessed by ${names.join(', ')}.` : 'No other function in view touches this location.'),
+            + (names.size ? `Also accessed by ${[...names].join(', ')}.` : 'No other function in view touches this location.'),
         });
       }
     }

@@ -50,11 +50,8 @@ export class SimulationMemo {
  */
 function shapeKey(test: LitmusTest): string {
   const json = JSON.stringify([test.init, test.threads.map((t) => t.body), test.condition.prop]);
-  const params = test.threads[0]?.params ?? [];
-  if (params.length === 0) return json;
-  const index = new Map(params.map((p, i) => [p.name, `#${i}`]));
-  return json.replace(/"name":"([^"]+)"/g, (m, n: string) => {
-    const k = index.get(n);
-    return k === undefined ? m : `"name":"${k}"`;
-  });
+  let key = json;
+  // A plain search per parameter: cheaper than one regular expression with a callback.
+  (test.threads[0]?.params ?? []).forEach((p, i) => { key = key.split(`"name":"${p.name}"`).join(`"name":"#${i}"`); });
+  return key;
 }

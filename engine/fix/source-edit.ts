@@ -3,6 +3,7 @@
 // the quote prefix kept and the `@@` header recounted (engine/patch/edit.ts), so the patched
 // patch still applies.
 import { editHunk } from '../patch/index';
+import { splitLines } from '../patch/quote';
 import type { FilePatch, ParsedInput } from '../patch/types';
 import type { Edit } from '../checks/types';
 
@@ -17,9 +18,11 @@ export interface LineEditor {
 
 /** Makes editors for one document; the line index of a patch is built once and shared. */
 export function lineEditors(args: { text: string; parsed?: ParsedInput }): () => LineEditor {
-  if (!args.parsed || args.parsed.units.length === 0) return () => new TextEditor(args.text);
+  // Split once: a document gets an editor per candidate fix.
+  const lines = splitLines(args.text);
+  if (!args.parsed || args.parsed.units.length === 0) return () => new TextEditor(lines);
   const index = patchLineIndex(args.parsed);
-  return () => new PatchEditor(args.text, index);
+  return () => new PatchEditor(args.text, index, lines);
 }
 
 type LineIndex = ReadonlyMap<number, HunkRef & { code: string }>;
@@ -42,15 +45,12 @@ export function indentOf(code: string): string {
 }
 
 class TextEditor implements LineEditor {
-  private readonly lines: string[];
   private readonly edits: Edit[] = [];
 
-  constructor(text: string) {
-    this.lines = text.split('\n');
-  }
+  constructor(private readonly lines: readonly string[]) {}
 
   code(line: number): string | undefined {
-    return this.lines[line - 1]?.replace(/\r$/, '');
+    return this.lines[line - 1];
   }
 
   insertBefore(line: number, code: string): void {
@@ -80,7 +80,7 @@ interface HunkRef {
 class PatchEditor implements LineEditor {
   private readonly ops = new Map<string, { file: FilePatch; hunkIndex: number; insert: Array<{ before: number; lines: string[] }>; remove: number[] }>();
 
-  constructor(private readonly text: string, private readonly byLine: LineIndex) {}
+  constructor(private readonly text: string, private readonly byLine: LineIndex, private readonly lines: readonly string[]) {}
 
   code(line: number): string | undefined {
     return this.byLine.get(line)?.code;
@@ -114,7 +114,7 @@ class PatchEditor implements LineEditor {
   finish(): Edit[] {
     const out: Edit[] = [];
     for (const o of this.ops.values()) {
-      for (const e of editHunk({ text: this.text, file: o.file, hunkIndex: o.hunkIndex, insert: o.insert, remove: o.remove })) {
+      for (const e of editHunk({ text: this.text, lines: this.lines, file: o.file, hunkIndex: o.hunkIndex, insert: o.insert, remove: o.remove })) {
         out.push({ range: { line: e.line, col: e.col, endLine: e.endLine, endCol: e.endCol }, newText: e.newText });
       }
     }

@@ -5,20 +5,11 @@ import type { Thread } from '../extract/types';
 
 const ALLOCATOR = String.raw`\w*(?:alloc|zalloc|malloc|calloc|new)\w*`;
 
-/** Local pointers the function initialises from an allocator call. */
-let lastText: string | undefined;
-let lastLines: string[] = [];
-
-/** The text's lines, split once for all the functions of one document. */
-function linesOf(text: string): string[] {
-  if (text !== lastText) { lastText = text; lastLines = text.split('\n'); }
-  return lastLines;
-}
-
-export function freshRoots(t: Thread, text: string | undefined): Set<string> {
+/** Local pointers the function initialises from an allocator call (`lines`: its source's lines). */
+export function freshRoots(t: Thread, lines: readonly string[] | undefined): Set<string> {
   const out = new Set<string>();
-  if (!text) return out;
-  const body = linesOf(text).slice(t.span.line - 1, t.span.endLine).join('\n');
+  if (!lines) return out;
+  const body = lines.slice(t.span.line - 1, t.span.endLine).join('\n');
   const re = new RegExp(String.raw`\b([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?${ALLOCATOR}\s*\(`, 'g');
   for (let m = re.exec(body); m; m = re.exec(body)) {
     if (!t.params.some((p) => p.name === m![1])) out.add(m[1]!);

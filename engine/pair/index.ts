@@ -4,10 +4,10 @@
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
 import { synthesizedReaders } from './observer';
-import { peersOf, threadsByKey } from './peers';
+import { isSharedAccess, peersOf, threadsByKey } from './peers';
 import type { Scenario, Side } from './scenario';
 import { freshRoots } from './fresh';
-import { loadBuffering, messagePassing, setPrivateRoots, storeBuffering } from './shapes';
+import { loadBuffering, messagePassing, storeBuffering, type Access, type SharedView } from './shapes';
 
 export * from './scenario';
 
@@ -52,8 +52,25 @@ function representatives(peers: readonly Thread[]): Thread[] {
   return peers.filter((p) => (seen.has(threadShape(p)) ? false : (seen.add(threadShape(p)), true)));
 }
 
+/** Each function's shared accesses without those through the objects it allocates itself. */
+function sharedView(all: readonly Thread[], textOf: ((t: Thread) => string | undefined) | undefined): SharedView {
+  const lines = new Map<string, string[]>();
+  const linesOf = (text: string | undefined): string[] | undefined => {
+    if (text === undefined) return undefined;
+    let l = lines.get(text);
+    if (!l) lines.set(text, (l = text.split('\n')));
+    return l;
+  };
+  const accesses = new Map<Thread, Access[]>();
+  for (const t of all) {
+    const mine = freshRoots(t, linesOf(textOf?.(t)));
+    accesses.set(t, t.events.filter(isSharedAccess).filter((e) => !mine.has(e.loc.root)));
+  }
+  return { accesses: (t) => accesses.get(t) ?? t.events.filter(isSharedAccess) };
+}
+
 export function collectScenarios(a: { document: readonly Thread[]; all: readonly Thread[]; textOf?: (t: Thread) => string | undefined }): Scenario[] {
-  for (const t of a.all) setPrivateRoots(t, freshRoots(t, a.textOf?.(t)));
+  const view = sharedView(a.all, a.textOf);
   const out = new Map<string, Scenario>();
   // Many peers of one function often look alike (the same handshake in twenty callers): for
   // each side, keep one scenario per distinct shape of the other side.
@@ -69,10 +86,10 @@ export function collectScenarios(a: { document: readonly Thread[]; all: readonly
   const byKey = threadsByKey(pool);
   for (const t of a.document) {
     for (const p of representatives(peersOf(t, pool, byKey))) {
-      messagePassing(t, p).forEach(add);
-      messagePassing(p, t).forEach(add);
-      storeBuffering(t, p).forEach(add);
-      loadBuffering(t, p).forEach(add);
+      messagePassing(view, t, p).forEach(add);
+      messagePassing(view, p, t).forEach(add);
+      storeBuffering(view, t, p).forEach(add);
+      loadBuffering(view, t, p).forEach(add);
     }
   }
   for (const t of a.document) {

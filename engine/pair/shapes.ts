@@ -4,26 +4,22 @@
 // pair of accesses per location pair: the last data store before the flag, the first data load
 // after it, because a barrier must sit between exactly those.
 import type { Event, Loc, Thread } from '../extract/types';
-import { compatible, isSharedAccess, observes, sameLoc, writes } from './peers';
+import { compatible, observes, sameLoc, writes } from './peers';
 import type { Scenario, Shape, Side } from './scenario';
 
-type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
+export type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
 
-/** Roots each function keeps private (see fresh.ts); registered by collectScenarios. */
-const privateRoots = new WeakMap<Thread, ReadonlySet<string>>();
-
-export function setPrivateRoots(t: Thread, roots: ReadonlySet<string>): void {
-  privateRoots.set(t, roots);
-}
-
-function accesses(t: Thread): Access[] {
-  const mine = privateRoots.get(t);
-  return t.events.filter(isSharedAccess).filter((e) => !mine?.has(e.loc.root));
+/**
+ * Which of a function's accesses other CPUs can see: its shared accesses, minus those through
+ * roots it keeps private (objects it allocated itself, see fresh.ts). Built by collectScenarios.
+ */
+export interface SharedView {
+  accesses(t: Thread): readonly Access[];
 }
 
 /** Ordered pairs (a, b), a before b on one path, on two different shared locations. */
-function pairs(t: Thread, firstOk: (e: Access) => boolean, secondOk: (e: Access) => boolean): Array<[Access, Access]> {
-  const acc = accesses(t);
+function pairs(view: SharedView, t: Thread, firstOk: (e: Access) => boolean, secondOk: (e: Access) => boolean): Array<[Access, Access]> {
+  const acc = view.accesses(t);
   const out: Array<[Access, Access]> = [];
   for (const b of acc) {
     if (!secondOk(b)) continue;
@@ -93,10 +89,10 @@ function readsAsFlag(r: Thread, ry: Access, rx: Access): boolean {
 }
 
 /** Message passing with `w` writing (data, then flag) and `r` reading (flag, then data). */
-export function messagePassing(w: Thread, r: Thread): Scenario[] {
+export function messagePassing(view: SharedView, w: Thread, r: Thread): Scenario[] {
   const out: Scenario[] = [];
-  const readerPairs = tightest(pairs(r, observes, observes), 'first-second');
-  const writerPairs = tightest(pairs(w, writes, writes), 'last-first');
+  const readerPairs = tightest(pairs(view, r, observes, observes), 'first-second');
+  const writerPairs = tightest(pairs(view, w, writes, writes), 'last-first');
   for (const [ry, rx] of readerPairs) {
     for (const [wx, wy] of writerPairs) {
       if (!sameLoc(wy.loc, ry.loc) || !sameLoc(wx.loc, rx.loc)) continue;
@@ -107,9 +103,9 @@ export function messagePassing(w: Thread, r: Thread): Scenario[] {
     }
     // A writer shown from the middle of its function: data it stores before the hunk is assumed.
     if (w.partial && readsAsFlag(r, ry, rx)) {
-      for (const wy of accesses(w)) {
+      for (const wy of view.accesses(w)) {
         if (!writes(wy) || !sameLoc(wy.loc, ry.loc) || !sameRoot(wy.loc, rx.loc)) continue;
-        if (accesses(w).some((e) => writes(e) && sameLoc(e.loc, rx.loc))) continue;
+        if (view.accesses(w).some((e) => writes(e) && sameLoc(e.loc, rx.loc))) continue;
         if (!valueCompatible({ writer: wy, readerThread: r, reader: ry })) continue;
         const a = side(w, undefined, wy, rx.loc, {
           assumed: `${w.name}() is shown from line ${w.span.line} on; its earlier store to \`${rx.loc.text}\`, which ${r.name}() reads after \`${ry.loc.text}\`, is assumed`,
@@ -128,10 +124,10 @@ function sameRoot(a: Loc, b: Loc): boolean {
 }
 
 /** Store buffering: each side stores one location then loads the other. */
-export function storeBuffering(a: Thread, b: Thread): Scenario[] {
+export function storeBuffering(view: SharedView, a: Thread, b: Thread): Scenario[] {
   const out: Scenario[] = [];
-  const pa = tightest(pairs(a, writes, observes), 'last-first');
-  const pb = tightest(pairs(b, writes, observes), 'last-first');
+  const pa = tightest(pairs(view, a, writes, observes), 'last-first');
+  const pb = tightest(pairs(view, b, writes, observes), 'last-first');
   for (const [ax, ay] of pa) {
     for (const [by, bx] of pb) {
       if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;
@@ -144,10 +140,10 @@ export function storeBuffering(a: Thread, b: Thread): Scenario[] {
 }
 
 /** Load buffering: each side loads one location then stores the other. */
-export function loadBuffering(a: Thread, b: Thread): Scenario[] {
+export function loadBuffering(view: SharedView, a: Thread, b: Thread): Scenario[] {
   const out: Scenario[] = [];
-  const pa = tightest(pairs(a, observes, writes), 'first-second');
-  const pb = tightest(pairs(b, observes, writes), 'first-second');
+  const pa = tightest(pairs(view, a, observes, writes), 'first-second');
+  const pb = tightest(pairs(view, b, observes, writes), 'first-second');
   for (const [ax, ay] of pa) {
     for (const [by, bx] of pb) {
       if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;

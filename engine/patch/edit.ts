@@ -25,6 +25,8 @@ export interface HunkEdit {
   /** Hunk lines to take out of the post-image: an added line is deleted, a context line
    * becomes a removed line. Removed lines are left as they are. */
   readonly remove?: readonly number[];
+  /** `text` split by splitLines, when the caller edits the same text many times. */
+  readonly lines?: readonly string[];
 }
 
 const HEADER_COUNTS = /@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
@@ -46,7 +48,7 @@ export function insertAddedLines(opts: { text: string; file: FilePatch; hunkInde
 export function editHunk(e: HunkEdit): TextEdit[] {
   const hunk = e.file.hunks[e.hunkIndex];
   if (hunk === undefined) return [];
-  const input = splitLines(e.text);
+  const input = e.lines ?? splitLines(e.text);
   const eol = e.text.includes('\r\n') ? '\r\n' : '\n';
   const prefix = parseQuote(input[hunk.headerLine - 1] ?? '', hunk.headerLine).prefix;
   const edits: TextEdit[] = [];
