@@ -16,16 +16,18 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[idx]!;
 }
 
-/** Runs `fn` `warmup` times untimed, then `runs` times timed; returns median and p95 in ms. */
+/** Runs `fn` `warmup` times untimed, then `runs` times timed (each after an untimed `before`); returns median and p95 in ms. */
 export async function measure(
   name: string,
   fn: () => unknown | Promise<unknown>,
-  opts: { runs?: number; warmup?: number; note?: string } = {},
+  opts: { runs?: number; warmup?: number; note?: string; before?: () => unknown | Promise<unknown> } = {},
 ): Promise<BenchResult> {
   const runs = opts.runs ?? 20;
-  for (let i = 0; i < (opts.warmup ?? 3); i++) await fn();
+  for (let i = 0; i < (opts.warmup ?? 3); i++) { await opts.before?.(); await fn(); }
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    // Untimed preparation of each run (e.g. a pause, as between a user's edits).
+    await opts.before?.();
     const t0 = process.hrtime.bigint();
     await fn();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);

@@ -1,6 +1,9 @@
-// Debounced, cancellable re-analysis per document. Each edit restarts the document's timer
-// and cancels its running job; a result is published only if it belongs to the newest
-// version requested, so a slow old analysis can never overwrite a newer one.
+// Debounced, cancellable re-analysis per document. The first edit after a quiet period (no
+// request for the debounce time) is analysed at once, so a single keystroke does not wait out
+// the debounce; later edits of a burst restart the document's timer, so a burst ends in one
+// analysis of its last version. Each request cancels the running job; a result is published
+// only if it belongs to the newest version requested, so a slow old analysis can never
+// overwrite a newer one.
 import type { Analysis } from '../../engine/checks/types';
 import { Cancelled, type Analyzer, type AnalysisJob, type AnalysisRequest } from './analyzer';
 
@@ -20,6 +23,8 @@ export interface Result {
 interface DocState {
   wanted: number;
   timer?: NodeJS.Timeout;
+  /** When the last request arrived (ms), to tell a burst from a single edit. */
+  lastRequest?: number;
   job?: AnalysisJob;
   last?: Result;
   waiters: Array<() => void>;
@@ -39,10 +44,14 @@ export class Scheduler {
   request(snap: Snapshot, opts: { immediate?: boolean } = {}): void {
     const st = this.state(snap.uri);
     st.wanted = snap.version;
+    const now = Date.now();
+    const debounce = this.opts.debounceMs();
+    const quiet = st.lastRequest === undefined || now - st.lastRequest >= debounce;
+    st.lastRequest = now;
     if (st.timer) clearTimeout(st.timer);
     st.job?.cancel();
     st.job = undefined;
-    const delay = opts.immediate ? 0 : this.opts.debounceMs();
+    const delay = opts.immediate || quiet ? 0 : debounce;
     st.timer = setTimeout(() => void this.start(snap), delay);
   }
 

@@ -1,6 +1,6 @@
 // The scheduler's ordering guarantees, with an analyzer whose jobs finish when the test says:
 // a slow old analysis finishing after a newer one is never published, superseded jobs are
-// cancelled, and edits inside the debounce window coalesce into one analysis.
+// cancelled, and a burst of edits is analysed at its first edit and once more at its end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalyzeInput } from '../../engine/analyze';
@@ -54,17 +54,33 @@ test('a stale result that arrives after a newer one is never published', async (
   assert.equal(s.latest('u')!.version, 2);
 });
 
-test('edits inside the debounce window coalesce into one analysis of the last version', async () => {
+test('a burst of edits is analysed at its first edit, then once for its last version', async () => {
   const analyzer = manualAnalyzer();
   const published: Result[] = [];
   const s = new Scheduler({ analyzer, debounceMs: () => 30, publish: (r) => published.push(r), onError: () => undefined });
   for (let v = 1; v <= 5; v++) { s.request(snap(v)); await tick(2); }
   await tick(60);
-  assert.deepEqual(analyzer.jobs.map((j) => j.input.text), ['v5']);
+  // v1 came after a quiet period and started at once; v2..v4 were inside the window.
+  assert.deepEqual(analyzer.jobs.map((j) => j.input.text), ['v1', 'v5']);
+  assert.ok(analyzer.jobs[0]!.cancelled, 'the burst cancelled the first analysis');
   const settled = s.settled('u');
   analyzer.jobs[0]!.finish();
+  analyzer.jobs[1]!.finish();
   await settled;
   assert.deepEqual(published.map((p) => p.version), [5]);
+});
+
+test('an edit after a quiet period starts at once, without waiting out the debounce', async () => {
+  const analyzer = manualAnalyzer();
+  const s = new Scheduler({ analyzer, debounceMs: () => 200, publish: () => undefined, onError: () => undefined });
+  s.request(snap(1));
+  await tick(5);
+  assert.equal(analyzer.jobs.length, 1, 'the first request started within 5 ms');
+  s.request(snap(2));
+  await tick(5);
+  assert.equal(analyzer.jobs.length, 1, 'an edit 5 ms later waits for the burst to end');
+  await tick(250);
+  assert.deepEqual(analyzer.jobs.map((j) => j.input.text), ['v1', 'v2']);
 });
 
 test('a closed document is never published and its waiters are released', async () => {
