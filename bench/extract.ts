@@ -2,6 +2,7 @@
 // (read by the patch front end, then extracted), warm medians.
 import { initCParser } from '../engine/c/init';
 import { extractC, extractPatch } from '../engine/extract/index';
+import { ParseCache } from '../engine/extract/parse-cache';
 import { parseInput } from '../engine/patch/index';
 import { measure, type BenchResult } from './harness';
 
@@ -78,6 +79,15 @@ export async function run(): Promise<BenchResult[]> {
   const cThreads = extractC(parser, { text: c }).value.length;
   const input = parseInput(series);
   const pThreads = extractPatch(parser, { patch: input }).value.length;
+  // As in an editor: one cache kept across extractions, each run after a one-line edit.
+  const cache = new ParseCache();
+  const cLines = c.split('\n');
+  const editAt = cLines.findIndex((l, i) => i > cLines.length / 2 && /^\s+smp_wmb\(\);/.test(l));
+  let n = 0;
+  const editedC = (): string => cLines.map((l, i) => (i === editAt && n % 2 === 1 ? '    smp_mb();' : l)).join('\n');
+  const seriesLines = series.split('\n');
+  const seriesAt = seriesLines.findIndex((l) => l.startsWith('+    smp_mb();'));
+  const editedSeries = (): string => seriesLines.map((l, i) => (i === seriesAt && n % 2 === 1 ? '+    cpu_relax();' : l)).join('\n');
   return [
     // The floor: what the wasm parser alone costs on the same text.
     await measure('extract: tree-sitter parse only, 10,000 lines', () => parser.parse(c)?.dispose(), { runs: 15 }),
@@ -86,6 +96,12 @@ export async function run(): Promise<BenchResult[]> {
     }),
     await measure('extract: 5,000-line patch series (read + extract)', () => extractPatch(parser, { patch: parseInput(series) }), {
       runs: 15, note: `${input.units.length} patches, ${pThreads} pre/post threads`,
+    }),
+    await measure('extract: 10,000-line C file again after a one-line edit (cache kept)', () => { n++; return extractC(parser, { text: editedC(), cache }); }, {
+      runs: 30, note: 'one chunk parsed, one function walked; the rest reused',
+    }),
+    await measure('extract: 5,000-line series again after a one-line edit (cache kept)', () => { n++; return extractPatch(parser, { patch: parseInput(editedSeries()), cache }); }, {
+      runs: 30, note: 'read again in full; one hunk parsed, one function walked',
     }),
   ];
 }

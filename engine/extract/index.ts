@@ -3,6 +3,7 @@
 // (same file, or same side of the same patch) is summarized from that function's body.
 import { liteTree } from '../c/lite';
 import type { CParser, SyntaxNode } from '../c/parser';
+import { topLevelChunks } from '../c/chunks';
 import { prepareSource } from '../c/prepare';
 import { DEFAULT_KB } from '../kb/index';
 import type { KnowledgeBase, Profile } from '../kb/types';
@@ -29,6 +30,8 @@ export interface ExtractOptions {
   readonly summaries?: (name: string) => Thread | undefined;
   /** Parsed units kept across extractions (profiles, re-checks); without one, every unit is parsed. */
   readonly cache?: ParseCache;
+  /** Parse a C file as one unit instead of chunk by chunk (to check that both agree). */
+  readonly wholeFile?: boolean;
 }
 
 /** One parsed source: a whole file, or one fragment of a patch. */
@@ -44,18 +47,26 @@ interface Unit {
   readonly meta: { readonly file?: string; readonly side?: 'pre' | 'post'; readonly unit?: number };
   /** Summaries resolve within units of the same group (one file, or one side of a patch). */
   readonly group: string;
+  /** One of several chunks of a file: its file-scope names are the whole file's. */
+  readonly chunked?: boolean;
 }
 
 interface SourceText {
   readonly text: string;
   readonly fragment?: Fragment;
+  /** For a chunk of a file: the 0-based file line its text starts on. */
+  readonly startLine?: number;
   readonly meta: Unit['meta'];
   readonly group: string;
 }
 
 /** Every function of a C file. */
 export function extractC(parser: CParser, input: ExtractOptions & { text: string; path?: string }): Result<Thread[]> {
-  return run(parser, { sources: [{ text: input.text, meta: { ...(input.path ? { file: input.path } : {}) }, group: 'file' }], opts: input });
+  const meta = { ...(input.path ? { file: input.path } : {}) };
+  // Parsed chunk by chunk (see c/chunks.ts), so a re-extraction after an edit parses one chunk.
+  const sources = input.wholeFile ? [{ text: input.text, meta, group: 'file' }]
+    : topLevelChunks(input.text).map((c) => ({ text: c.text, startLine: c.startLine, meta, group: 'file' }));
+  return run(parser, { sources, opts: input });
 }
 
 /** Hunk fragments of one file (from engine/patch), e.g. for a single edited hunk. */
@@ -97,7 +108,7 @@ function run(parser: CParser, job: { sources: readonly SourceText[]; opts: Extra
       const unit = parseUnit(parser, { source: s, kb: opts.kb ?? DEFAULT_KB, problems, cache: opts.cache });
       if (unit) units.push(unit);
     }
-    const threads = new Extractor(units, opts, problems).all();
+    const threads = new Extractor(withFileGlobals(units), opts, problems).all();
     problems.sort((a, b) => a.line - b.line || a.col - b.col);
     return { value: threads, problems };
   } catch (err) {
@@ -107,12 +118,25 @@ function run(parser: CParser, job: { sources: readonly SourceText[]; opts: Extra
   }
 }
 
+/** The chunks of one file see each other's file-scope names, as the whole file would. */
+function withFileGlobals(units: readonly Unit[]): Unit[] {
+  const byGroup = new Map<string, Unit[]>();
+  for (const u of units) if (u.chunked) (byGroup.get(u.group) ?? byGroup.set(u.group, []).get(u.group)!).push(u);
+  const merged = new Map<string, { globals: ReadonlySet<string>; globalsKey: string }>();
+  for (const [group, us] of byGroup) {
+    if (us.length < 2) continue;
+    const globals = new Set(us.flatMap((u) => [...u.globals]));
+    merged.set(group, { globals, globalsKey: [...globals].sort().join(',') });
+  }
+  return units.map((u) => (u.chunked && merged.has(u.group) ? { ...u, ...merged.get(u.group)! } : u));
+}
+
 function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase; problems: Problem[]; cache?: ParseCache }): Unit | undefined {
   const { source: s, kb, problems } = job;
   const key = { text: s.text, fragment: s.fragment !== undefined, section: s.fragment?.section, iterators: kb.iterators };
   const parsed = job.cache ? job.cache.unit(key, () => parseText(parser, key)) : parseText(parser, key);
   const lineOffset = parsed?.prepared.lineOffset ?? 0;
-  const map = s.fragment ? fragmentMap(s.fragment, lineOffset) : fileMap(lineOffset);
+  const map = s.fragment ? fragmentMap(s.fragment, lineOffset) : fileMap(lineOffset - (s.startLine ?? 0));
   if (!parsed) {
     const p = map.toInput(lineOffset, 0);
     problems.push({ severity: 'error', message: 'the C parser gave up on this text', line: p.line, col: p.col });
@@ -122,6 +146,7 @@ function parseUnit(parser: CParser, job: { source: SourceText; kb: KnowledgeBase
   const shift = prepared.lineOffset > 0 ? prepared.text.indexOf('\n') + 1 : 0;
   return {
     map, globals, globalsKey, functions, meta: s.meta, group: s.group, original: { text: s.text, shift },
+    ...(s.startLine !== undefined ? { chunked: true } : {}),
     ...(prepared.wrapped ? { wrapped: { name: prepared.wrapped.name } } : {}),
   };
 }
