@@ -89,7 +89,7 @@ function stripInternal(o: OverstrongFinding): Finding {
 }
 
 function byPlace(a: Finding, b: Finding): number {
-  return a.place.range.line - b.place.range.line || a.place.range.col - b.place.range.col || a.code.localeCompare(b.code);
+  return a.place.range.line - b.place.range.line || a.place.range.col - b.place.range.col || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }
 
 class Fixer {

@@ -56,9 +56,12 @@ export class Sources {
     return this.list;
   }
 
+  private readonly oses: Os[] = [];
+
   osOf(i: number): Os {
+    // Guessed once per source: the guess scans the whole text.
     const s = this.list[i]!;
-    return this.args.os ?? guessOs(s.path ?? '', s.text);
+    return (this.oses[i] ??= this.args.os ?? guessOs(s.path ?? '', s.text));
   }
 
   /** The code base whose primitive definitions apply to a function. */

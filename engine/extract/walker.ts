@@ -540,7 +540,7 @@ export class Walker {
         }
       }
     }
-    deps.sort((a, b) => a.to - b.to || a.from - b.from || a.kind.localeCompare(b.kind));
+    deps.sort((a, b) => a.to - b.to || a.from - b.from || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
     return { ...meta, events: this.events, conds: this.conds, deps };
   }
 }
