@@ -10,6 +10,6 @@ import { faultFinding } from './fault-finding';
 
 export function archSpecificOrdering(ctx: CheckContext): Finding[] {
   return ctx.analysis.faults
-    .filter((f) => !f.targets.every((m) => f.allowed.includes(m)))
+    .filter((f) => f.forbidden.length > 0)
     .map((f) => faultFinding(ctx, f, 'arch-specific-ordering'));
 }

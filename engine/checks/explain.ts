@@ -37,9 +37,17 @@ export function modelLine(models: readonly ModelEvidence[]): string {
 export function faultMessage(f: Fault): string {
   const c = f.cases[0]!;
   const allowed = listModels(f.allowed);
-  const safe = f.targets.filter((m) => !f.allowed.includes(m));
   const more = f.cases.length > 1 ? ` (and ${f.cases.length - 1} similar case${f.cases.length > 2 ? 's' : ''})` : '';
-  return `${capitalize(outcome(c.scenario, sideIndexIn(f, c)))}${more}; allowed on ${allowed}${safe.length ? `, forbidden on ${listModels(safe)}` : ''}.`;
+  const unjudged = f.unjudged.length ? `; ${listModels(f.unjudged)} cannot judge it (${unjudgedWhy(f)})` : '';
+  return `${capitalize(outcome(c.scenario, sideIndexIn(f, c)))}${more}; allowed on ${allowed}${f.forbidden.length ? `, forbidden on ${listModels(f.forbidden)}` : ''}${unjudged}.`;
+}
+
+/** Why the targets that could not judge a fault did not: the first detail they gave. */
+function unjudgedWhy(f: Fault): string {
+  for (const c of f.cases) {
+    for (const m of c.judgement.models) if (f.unjudged.includes(m.model) && m.detail) return `${m.verdict}: ${m.detail}`;
+  }
+  return 'unsupported';
 }
 
 export function faultExplanation(f: Fault): string {

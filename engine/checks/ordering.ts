@@ -28,6 +28,10 @@ export interface Fault {
   readonly targets: readonly ModelName[];
   /** Targets under which some case's bad outcome is allowed. */
   readonly allowed: readonly ModelName[];
+  /** Targets under which every case's bad outcome is forbidden. */
+  readonly forbidden: readonly ModelName[];
+  /** Targets that could not judge it (unsupported construct, budget): neither of the above. */
+  readonly unjudged: readonly ModelName[];
 }
 
 export class OrderingAnalysis {
@@ -88,10 +92,21 @@ export class OrderingAnalysis {
         groups.set(key, g);
       });
     }
-    return [...groups.entries()].map(([key, g]) => ({
-      id: `fault:${key}`, ...g,
-      targets: g.cases[0]!.targets,
-      allowed: [...new Set(g.cases.flatMap((c) => c.allowed))],
+    return [...groups.entries()].map(([key, g]) => {
+      const targets = g.cases[0]!.targets;
+      const allowed = [...new Set(g.cases.flatMap((c) => c.allowed))];
+      const verdict = (c: Judged, m: ModelName) => c.judgement.models.find((x) => x.model === m)?.verdict;
+      const forbidden = targets.filter((m) => !allowed.includes(m) && g.cases.every((c) => verdict(c, m) === 'forbidden'));
+      const unjudged = targets.filter((m) => !allowed.includes(m) && !forbidden.includes(m));
+      return { id: `fault:${key}`, ...g, targets, allowed, forbidden, unjudged };
+    });
+  }
+
+  /** Scenarios none of whose targets could judge them (an unsupported construct, the budget). */
+  unjudged(): Judged[] {
+    return this.judged.filter((j) => j.targets.length > 0 && j.targets.every((m) => {
+      const v = j.judgement.models.find((x) => x.model === m)?.verdict;
+      return v !== 'allowed' && v !== 'forbidden';
     }));
   }
 

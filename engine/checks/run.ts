@@ -24,8 +24,9 @@ import { notesFor } from './notes';
 import { OrderingAnalysis, sideIndexIn, type Fault } from './ordering';
 import { overstrongBarrier, type OverstrongFinding } from './overstrong-barrier';
 import { Sources, type SourceText } from './sources';
-import { targetsFor } from './targets';
-import type { Analysis, Arch, Finding, Fix, Place } from './types';
+import { listModels, targetsFor } from './targets';
+import type { Analysis, Arch, Finding, Fix, Place, Problem } from './types';
+import { SHAPE_NAMES, sideLabel } from '../pair/scenario';
 import { unpairedBarrier } from './unpaired-barrier';
 
 export interface CheckInput {
@@ -68,8 +69,28 @@ export function checkDocument(input: CheckInput): Analysis {
     ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
     ...others,
   ];
-  const problems = sources.extracted(0, 'generic').problems;
+  const problems = [...sources.extracted(0, 'generic').problems, ...unjudgedProblems(ctx)];
   return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems };
+}
+
+/** Says so when no target could judge a scenario of the document, instead of saying nothing. */
+function unjudgedProblems(ctx: CheckContext): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const j of ctx.analysis.unjudged()) {
+    const side = j.scenario.sides.find((s) => !s.synthesized && ctx.isDocument(s.thread));
+    if (!side) continue;
+    const key = `${side.thread.name}|${side.second.span.line}:${side.second.span.col}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const why = j.judgement.models.find((m) => j.targets.includes(m.model) && m.detail)?.detail ?? 'unsupported';
+    const others = j.scenario.sides.map((s) => sideLabel(s)).join(' and ');
+    out.push({
+      severity: 'warning', line: side.second.span.line, col: side.second.span.col,
+      message: `unsupported: ${SHAPE_NAMES[j.scenario.shape]} between ${others} cannot be judged on ${listModels(j.targets)}: ${why}`,
+    });
+  }
+  return out;
 }
 
 /** The indexed workspace files that can pair with the document, read once each. */

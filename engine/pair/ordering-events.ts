@@ -1,5 +1,6 @@
 // The events of one side of a scenario that can order its two accesses: locks taken before and
-// released after both, and the fences, atomics and lock operations between them on one path.
+// released after both, the RCU read-side critical section around both (what a grace period on
+// the other CPU waits for), and the fences, atomics and lock operations between them on one path.
 import type { Event, Thread } from '../extract/types';
 import { compatible } from './peers';
 
@@ -14,5 +15,32 @@ export function orderingEvents(s: { thread: Thread; first?: Event; second: Event
   const start = first?.id ?? second.id;
   const locks = heldAcross.map((k) => [...thread.events].reverse().find((e) => e.kind === 'LOCK' && e.lock.key === k && e.id < start)).filter((e): e is Event => !!e);
   const unlocks = heldAcross.map((k) => thread.events.find((e) => e.kind === 'UNLOCK' && e.lock.key === k && e.id > second.id && compatible(e, second))).filter((e): e is Event => !!e);
-  return { before: locks.sort((a, b) => a.id - b.id), between, after: unlocks.sort((a, b) => a.id - b.id) };
+  const rcu = rcuSection(thread, start, second);
+  const before = [...locks, ...(rcu ? [rcu.lock] : [])].sort((a, b) => a.id - b.id);
+  const after = [...unlocks, ...(rcu ? [rcu.unlock] : [])].sort((a, b) => a.id - b.id);
+  return { before, between, after };
+}
+
+const isRcu = (e: Event, what: 'rcu-lock' | 'rcu-unlock'): boolean => e.kind === 'F' && e.fence === what;
+
+/**
+ * The outermost rcu_read_lock() still open at event `start` and the rcu_read_unlock() that
+ * closes it after `second`, on the same path; nested sections are one section.
+ */
+function rcuSection(thread: Thread, start: number, second: Event): { lock: Event; unlock: Event } | undefined {
+  const open: Event[] = [];
+  for (const e of thread.events) {
+    if (e.id >= start) break;
+    if (!compatible(e, second)) continue;
+    if (isRcu(e, 'rcu-lock')) open.push(e);
+    else if (isRcu(e, 'rcu-unlock')) open.pop();
+  }
+  if (open.length === 0) return undefined;
+  let depth = open.length;
+  for (const e of thread.events) {
+    if (e.id <= second.id || !compatible(e, second)) continue;
+    if (isRcu(e, 'rcu-lock')) depth++;
+    else if (isRcu(e, 'rcu-unlock') && --depth === 0) return { lock: open[0]!, unlock: e };
+  }
+  return undefined;
 }
