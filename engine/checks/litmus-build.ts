@@ -83,8 +83,9 @@ export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSi
     LB: [x, y, y, x],
   };
   const l = locsFor[scenario.shape]!;
+  const exclusive = writerLocks(args.sides);
   const threads = args.sides.map((s, i) => buildSide({
-    id: i, side: s, names, roles: [r[i * 2]!, r[i * 2 + 1]!], locs: [l[i * 2]!, l[i * 2 + 1]!],
+    id: i, side: s, names, exclusive, roles: [r[i * 2]!, r[i * 2 + 1]!], locs: [l[i * 2]!, l[i * 2 + 1]!],
   }));
   const eq = (thread: number, reg: string, value: number): Prop => ({ kind: 'eq', lhs: { kind: 'reg', thread, name: reg }, value, pos: P });
   const and = (a: Prop, b: Prop): Prop => ({ kind: 'and', left: a, right: b });
@@ -100,7 +101,22 @@ export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSi
   };
 }
 
-function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role, Role]; locs: [string, string] }): ThreadDef {
+/**
+ * Locks some side takes exclusively (spin, mutex, write mode). A read-mode acquisition of one of
+ * them excludes that side as a lock would, so it is written as one; two readers never exclude
+ * each other, so a lock only ever read-locked is left out. With two CPUs this is exact.
+ */
+function writerLocks(sides: readonly BuiltSide[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of sides) {
+    if (s.synthesized) continue;
+    const o = orderingEvents(s);
+    for (const e of [...o.before, ...o.between]) if (e.kind === 'LOCK' && e.mode !== 'read') out.add(e.lock.key);
+  }
+  return out;
+}
+
+function buildSide(a: { id: number; side: BuiltSide; names: Names; exclusive: ReadonlySet<string>; roles: [Role, Role]; locs: [string, string] }): ThreadDef {
   const { side, names } = a;
   const body: Stmt[] = [{ kind: 'decl', name: 'r0', type: 'int', pos: P }, { kind: 'decl', name: 'r1', type: 'int', pos: P }];
   const edits = side.edits ?? [];
@@ -113,7 +129,7 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
   }
   const ordering = orderingEvents(side);
   const atomicFences = !orderingEvents(side).between.some((e) => e.kind === 'F' && (e.fence === 'before-atomic' || e.fence === 'after-atomic'));
-  const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body, model: atomicFences ? side.model : undefined }));
+  const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body, exclusive: a.exclusive, model: atomicFences ? side.model : undefined }));
   body.push(...stmtsOf(ordering.before));
   const firstAnnot = edits.some((e) => e.kind === 'acquire-first') ? 'acquire' : annotOf(side.first);
   if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
@@ -138,7 +154,7 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; roles: [Role,
 }
 
 /** One ordering event as litmus statements (fences, locks, atomics on other locations). */
-function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[]; model?: string }): Stmt[] {
+function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body: Stmt[]; exclusive: ReadonlySet<string>; model?: string }): Stmt[] {
   const { e, edits, names } = a;
   const strip = edits.some((d) => d.kind === 'strip-implied');
   if (e.kind === 'F') {
@@ -147,7 +163,7 @@ function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body
     const prim = FENCE_PRIMS[replaced && replaced.kind === 'replace-fence' ? replaced.fence : e.fence];
     return prim ? [exprStmt(call(prim))] : [];
   }
-  if ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && e.mode !== 'read') {
+  if ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && (e.mode !== 'read' || a.exclusive.has(e.lock.key))) {
     const lock = v(names.of(`lock:${e.lock.key}`, `lock_${e.lock.text}`));
     return [exprStmt(call(e.kind === 'LOCK' ? 'spin_lock' : 'spin_unlock', lock))];
   }
