@@ -2,7 +2,7 @@
 // between them that can order them (fences, atomics, locks, dependencies), in program order,
 // under the locks it holds. The simulator then decides the bad outcome under each model.
 import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
-import type { Event, Thread } from '../extract/types';
+import type { Event, Loc, Thread } from '../extract/types';
 import { orderingEvents } from '../pair/ordering-events';
 import type { Scenario } from '../pair/scenario';
 
@@ -112,6 +112,7 @@ function writerLocks(sides: readonly BuiltSide[]): Set<string> {
     if (s.synthesized) continue;
     const o = orderingEvents(s);
     for (const e of [...o.before, ...o.between]) if (e.kind === 'LOCK' && e.mode !== 'read') out.add(e.lock.key);
+    for (const h of o.callerHeld) if (h.mode !== 'read') out.add(h.lock.key);
   }
   return out;
 }
@@ -130,6 +131,11 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; exclusive: Re
   const ordering = orderingEvents(side);
   const atomicFences = !orderingEvents(side).between.some((e) => e.kind === 'F' && (e.fence === 'before-atomic' || e.fence === 'after-atomic'));
   const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body, exclusive: a.exclusive, model: atomicFences ? side.model : undefined }));
+  // The caller's locks (the function asserts them) enclose the side like its own, outermost;
+  // read-mode ones count only against a side that takes the lock exclusively, like read locks
+  // the function takes.
+  const callerLocks = ordering.callerHeld.filter((h) => h.mode !== 'read' || a.exclusive.has(h.lock.key));
+  body.push(...callerLocks.map((h) => lockStmt(names, 'spin_lock', h.lock)));
   body.push(...stmtsOf(ordering.before));
   const firstAnnot = edits.some((e) => e.kind === 'acquire-first') ? 'acquire' : annotOf(side.first);
   if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
@@ -150,6 +156,7 @@ function buildSide(a: { id: number; side: BuiltSide; names: Names; exclusive: Re
     body.push(...mid, second);
   }
   body.push(...stmtsOf(ordering.after));
+  body.push(...[...callerLocks].reverse().map((h) => lockStmt(names, 'spin_unlock', h.lock)));
   return { id: a.id, params: [], body, pos: P, origin: `${side.thread.name}()` };
 }
 
@@ -164,8 +171,7 @@ function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body
     return prim ? [exprStmt(call(prim))] : [];
   }
   if ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && (e.mode !== 'read' || a.exclusive.has(e.lock.key))) {
-    const lock = v(names.of(`lock:${e.lock.key}`, `lock_${e.lock.text}`));
-    return [exprStmt(call(e.kind === 'LOCK' ? 'spin_lock' : 'spin_unlock', lock))];
+    return [lockStmt(names, e.kind === 'LOCK' ? 'spin_lock' : 'spin_unlock', e.lock)];
   }
   if (e.kind === 'RMW') {
     const relaxed = strip && e.annot !== 'noreturn';
@@ -180,6 +186,11 @@ function eventStmt(a: { e: Event; edits: readonly SideEdit[]; names: Names; body
     return [rmwStmt({ annot: relaxed ? 'relaxed' : e.annot, loc: names.of(e.loc.key, e.loc.text), reg, decl: a.body })];
   }
   return [];
+}
+
+/** Every lock is one litmus lock per key, so the two sides contend exactly when their keys match. */
+function lockStmt(names: Names, prim: 'spin_lock' | 'spin_unlock', lock: Loc): Stmt {
+  return exprStmt(call(prim, v(names.of(`lock:${lock.key}`, `lock_${lock.text}`))));
 }
 
 const FENCE_PRIMS: Partial<Record<string, string>> = {

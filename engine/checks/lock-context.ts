@@ -9,11 +9,13 @@ export function lockContext(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   for (const t of ctx.document) {
     if (t.side === 'pre') continue;
+    // A lock the caller holds by lockdep's word may be a mutex, under which sleeping is fine.
+    const maySleepUnder = new Set((t.callerHolds ?? []).filter((h) => !h.spins).map((h) => h.lock.key));
     for (const e of t.events) {
       if (e.kind !== 'CALL') continue;
       const noLock = e.tags.includes('must-not-hold-lock') || e.tags.includes('softirq');
       const sleeps = e.tags.includes('sleeps');
-      const held = e.held.filter((k) => !/mutex|sem/.test(k));
+      const held = e.held.filter((k) => !/mutex|sem/.test(k) && !maySleepUnder.has(k));
       const problem = noLock && e.held.length > 0 ? `with ${e.held.join(', ')} held`
         : sleeps && held.length > 0 ? `with spinlock ${held.join(', ')} held`
           : sleeps && e.irqsOff ? 'with interrupts disabled' : undefined;

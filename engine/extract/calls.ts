@@ -4,6 +4,7 @@
 import { parts, textOf, typeOf, type SyntaxNode } from '../c/parser';
 import { effectsFor, lookup } from '../kb/index';
 import type { Effect, KnowledgeBase, LocRef, Primitive, Profile } from '../kb/types';
+import { assertedCalls, assertHeld } from './lock-asserts';
 import { compact, oneLine } from './scope';
 import type { Event, EventBody, Loc, Thread, ViaFrame } from './types';
 import type { Walker } from './walker';
@@ -149,6 +150,13 @@ export class CallContext {
         if (l) emit({ kind: e.op, lock: l.loc, mode: e.mode }, l.addr);
         return new Set();
       }
+      case 'HELD':
+        // A test (spin_is_locked) states nothing by itself; the ASSERT() around it does.
+        if (!prim.tags?.includes('predicate')) {
+          const ap = c.places[e.loc.arg];
+          assertHeld(w, { name: prim.name, arg: args[e.loc.arg], loc: ap && resolveLoc(e.loc, ap), mode: e.mode, spins: e.spins, call: node, assertion: node });
+        }
+        return new Set();
       case 'IRQ':
         emit({ kind: 'IRQ', state: e.state }, new Set());
         return new Set();
@@ -164,13 +172,30 @@ export class CallContext {
     }
   }
 
-  /** `ASSERT(v == current)` makes `v` the running vCPU for the rest of the function. */
+  /**
+   * `ASSERT(v == current)` makes `v` the running vCPU for the rest of the function;
+   * `ASSERT(spin_is_locked(&l))` says the caller holds `l` (see lock-asserts.ts).
+   */
   private assertion(w: Walker, arg: SyntaxNode, node: SyntaxNode): void {
     w.emit({ kind: 'ASSERT', expr: oneLine(textOf(arg)) }, node);
     const m = /^\(?(\w+)==current\)?$|^\(?current==(\w+)\)?$/.exec(compact(textOf(arg)));
     const name = m?.[1] ?? m?.[2];
     const local = name ? w.env.scope.locals.get(name) : undefined;
     if (local) local.current = true;
+    for (const call of assertedCalls(arg)) {
+      const [fn, argList] = parts(call);
+      if (!fn || typeOf(fn) !== 'identifier') continue;
+      const args = argList ? parts(argList) : [];
+      const prim = this.prim(textOf(fn), args);
+      if (!prim?.tags?.includes('predicate')) continue;
+      for (const e of effectsFor(prim, this.opts.profile)) {
+        if (e.op !== 'HELD') continue;
+        // The argument was evaluated with the ASSERT; here it is only named.
+        const a = args[e.loc.arg];
+        const loc = a ? resolveLoc(e.loc, argPlace(w, a, true)) : undefined;
+        assertHeld(w, { name: prim.name, arg: a, loc, mode: e.mode, spins: e.spins, call, assertion: node });
+      }
+    }
   }
 }
 
@@ -183,7 +208,7 @@ interface ArgPlace {
   readonly taint: Set<number>;
 }
 
-function argPlace(w: Walker, arg: SyntaxNode): ArgPlace {
+function argPlace(w: Walker, arg: SyntaxNode, pure = false): ArgPlace {
   let a = arg;
   while (typeOf(a) === 'parenthesized_expression' || typeOf(a) === 'cast_expression') {
     const inner = typeOf(a) === 'parenthesized_expression' ? parts(a)[0] : parts(a).filter((k) => typeOf(k) !== 'type_descriptor').pop();
@@ -192,7 +217,7 @@ function argPlace(w: Walker, arg: SyntaxNode): ArgPlace {
   }
   const isAddr = typeOf(a) === 'pointer_expression' && textOf(a).trimStart().startsWith('&');
   const target = isAddr ? parts(a)[0] : undefined;
-  const place = w.place(target ?? a);
+  const place = w.place(target ?? a, pure);
   const taint = new Set(place.addrTaint);
   if (!isAddr && place.local) w.env.scope.locals.get(place.local)?.taint.forEach((x) => taint.add(x));
   return { isAddr: target !== undefined, loc: place.loc, taint };

@@ -14,6 +14,7 @@ export function relocateThread(t: Thread, d: { line: number; src: number }): Thr
     span: span(t.span),
     events: t.events.map((e) => ({ ...e, span: span(e.span), stmt: span(e.stmt), srcLine: e.srcLine + d.src })),
     conds: t.conds.map((c) => ({ ...c, span: span(c.span) })),
+    ...(t.callerHolds ? { callerHolds: t.callerHolds.map((h) => ({ ...h, span: span(h.span) })) } : {}),
   };
 }
 

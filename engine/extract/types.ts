@@ -109,6 +109,23 @@ export interface Dep {
   readonly to: number;
 }
 
+/**
+ * A lock the function's caller holds, known from an assertion in its body
+ * (`ASSERT(spin_is_locked(&v->lock))`, `lockdep_assert_held(&kvm->lock)`): the function runs
+ * under it from entry to return. Its key leads every event's `held`; there is no LOCK event for
+ * it. The span is the assertion's, where a note may point; never a finding or a fix.
+ */
+export interface CallerHeld {
+  readonly lock: Loc;
+  /** `spin` (exclusive), `write` or `read`. */
+  readonly mode: LockMode;
+  /** The assertion says the lock spins (spin_is_locked); lockdep's also pass for a mutex. */
+  readonly spins: boolean;
+  readonly span: Span;
+  /** The assertion as written. */
+  readonly text: string;
+}
+
 export interface Thread {
   /** The function name (the hunk's function context for a wrapped fragment). */
   readonly name: string;
@@ -124,6 +141,8 @@ export interface Thread {
   readonly events: readonly Event[];
   readonly conds: readonly Cond[];
   readonly deps: readonly Dep[];
+  /** Locks held by the caller (present only when some are), in the order they are asserted. */
+  readonly callerHolds?: readonly CallerHeld[];
 }
 
 export interface Result<T> {

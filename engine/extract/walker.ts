@@ -5,8 +5,9 @@ import { kids, operatorBetween, parts, textOf, typeOf, type SyntaxNode } from '.
 import type { Problem } from '../patch/types';
 import { spanOf, type SourceMap } from './spans';
 import { compact, oneLine, Scope } from './scope';
-import type { Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
+import type { CallerHeld, Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
 import type { CallContext } from './calls';
+import { applyCallerHolds } from './lock-asserts';
 
 /** How a statement leaves the straight-line flow: the function, or the enclosing loop/switch. */
 type Exit = undefined | 'return' | 'goto' | 'break' | 'continue';
@@ -39,6 +40,8 @@ export class Walker {
   readonly events: Event[] = [];
   readonly conds: Cond[] = [];
   readonly deps: Dep[] = [];
+  /** Locks the body asserts held (see lock-asserts.ts), applied to the events in finish(). */
+  readonly heldAssertions: CallerHeld[] = [];
   private readonly guards: Guard[] = [];
   private exitGuards: { guard: Guard; how: NonNullable<Exit> }[] = [];
   /** Exit-guard depth at each enclosing switch, so a case does not inherit the last case's break. */
@@ -78,6 +81,11 @@ export class Walker {
     const from = node.startIndex - shift;
     const to = node.endIndex - shift;
     return from >= 0 && to <= text.length ? text.slice(from, to) : textOf(node);
+  }
+
+  /** Inside a branch, loop or conditional operand (early exits aside): what runs here may not run at all. */
+  get inBranch(): boolean {
+    return this.guards.length > 0;
   }
 
   currentGuards(): Guard[] {
@@ -525,7 +533,7 @@ export class Walker {
     this.problem('warning', `unsupported: ${name} at ${p.line}:${p.col}${why ? ` ${why}` : ''}`, node);
   }
 
-  finish(meta: Omit<Thread, 'events' | 'conds' | 'deps'>): Thread {
+  finish(meta: Omit<Thread, 'events' | 'conds' | 'deps' | 'callerHolds'>): Thread {
     const deps = [...this.deps];
     const seen = new Set(deps.map((d) => `${d.kind}:${d.from}:${d.to}`));
     for (const e of this.events) {
@@ -541,7 +549,8 @@ export class Walker {
       }
     }
     deps.sort((a, b) => a.to - b.to || a.from - b.from || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-    return { ...meta, events: this.events, conds: this.conds, deps };
+    const { events, holds } = applyCallerHolds(this.events, this.heldAssertions);
+    return { ...meta, events, conds: this.conds, deps, ...(holds.length > 0 ? { callerHolds: holds } : {}) };
   }
 }
 

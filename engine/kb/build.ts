@@ -13,6 +13,7 @@ export const W = (loc: LocRef, annot: WriteAnnot, valueArg?: number): Effect => 
 export const F = (fence: FenceKind): Effect => ({ op: 'F', fence });
 export const LOCK = (loc: LocRef, mode: LockMode = 'spin'): Effect => ({ op: 'LOCK', loc, mode });
 export const UNLOCK = (loc: LocRef, mode: LockMode = 'spin'): Effect => ({ op: 'UNLOCK', loc, mode });
+export const HELD = (loc: LocRef, mode: LockMode = 'spin', spins = true): Effect => ({ op: 'HELD', loc, mode, spins });
 export const IRQ = (state: 'off' | 'on' | 'restore'): Effect => ({ op: 'IRQ', state });
 export const CALL = (name: string, ...args: number[]): Effect => ({ op: 'CALL', name, args });
 

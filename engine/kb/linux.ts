@@ -1,12 +1,13 @@
 // Linux (LKMM) primitives. Ordering per tools/memory-model/linux-kernel.def and
 // Documentation/atomic_t.txt, Documentation/atomic_bitops.txt (see lkmm-facts.md).
-import { F, IRQ, LOCK, R, RMW, UNLOCK, W, bitRmw, lval, ptr } from './build';
+import { F, HELD, IRQ, LOCK, R, RMW, UNLOCK, W, bitRmw, lval, ptr } from './build';
 import type { Primitive } from './types';
 
 const DEF = 'linux: tools/memory-model/linux-kernel.def';
 const BITOPS = 'linux: Documentation/atomic_bitops.txt';
 const ATOMICS = 'linux: Documentation/atomic_t.txt';
 const LOCKS = 'linux: tools/memory-model/lock.cat';
+const LOCKDEP = 'linux: include/linux/lockdep.h';
 
 const fence = (name: string, f: Parameters<typeof F>[0], source = DEF): Primitive =>
   ({ name, os: ['linux', 'xen'], kind: 'fence', effects: [F(f)], source });
@@ -95,6 +96,21 @@ export const LINUX: readonly Primitive[] = [
   ...lockFamily('write', 'write', 'linux: include/linux/rwlock.h'),
   { name: 'mutex_lock', os: ['linux'], kind: 'lock', effects: [LOCK(ptr(0), 'mutex')], tags: ['sleeps'], source: 'linux: kernel/locking/mutex.c' },
   { name: 'mutex_unlock', os: ['linux'], kind: 'lock', effects: [UNLOCK(ptr(0), 'mutex')], source: 'linux: kernel/locking/mutex.c' },
+  // Assertions that the caller holds a lock: the function runs under it, taken by its caller.
+  // lockdep_assert_held() passes for any holder; it is read as exclusive (spinlocks, mutexes),
+  // though on an rwlock or rwsem a reader passes it too. Lockdep's asserts do not say whether
+  // the lock spins: a mutex passes them as well.
+  ...['lockdep_assert_held', 'lockdep_assert_held_once'].map((name): Primitive => ({
+    name, os: ['linux'], kind: 'lock', effects: [HELD(ptr(0), 'spin', false)], source: LOCKDEP,
+    note: 'held in any mode; read as exclusive',
+  })),
+  { name: 'lockdep_assert_held_write', os: ['linux'], kind: 'lock', effects: [HELD(ptr(0), 'write', false)], source: LOCKDEP },
+  { name: 'lockdep_assert_held_read', os: ['linux'], kind: 'lock', effects: [HELD(ptr(0), 'read', false)], source: LOCKDEP },
+  { name: 'assert_spin_locked', os: ['linux'], kind: 'lock', effects: [HELD(ptr(0))], source: 'linux: include/linux/spinlock.h' },
+  {
+    name: 'spin_is_locked', os: ['linux'], kind: 'lock', effects: [HELD(ptr(0))], tags: ['predicate'], source: 'linux: include/linux/spinlock.h',
+    note: 'a test: the lock counts as held by the caller only under an assertion',
+  },
   { name: 'down_read', os: ['linux'], kind: 'lock', effects: [LOCK(ptr(0), 'read')], tags: ['sleeps'], source: 'linux: kernel/locking/rwsem.c' },
   { name: 'up_read', os: ['linux'], kind: 'lock', effects: [UNLOCK(ptr(0), 'read')], source: 'linux: kernel/locking/rwsem.c' },
   { name: 'down_write', os: ['linux'], kind: 'lock', effects: [LOCK(ptr(0), 'write')], tags: ['sleeps'], source: 'linux: kernel/locking/rwsem.c' },

@@ -42,16 +42,27 @@ export type Effect =
   }
   | { readonly op: 'F'; readonly fence: FenceKind }
   | { readonly op: 'LOCK' | 'UNLOCK'; readonly loc: LocRef; readonly mode: LockMode }
+  /**
+   * The caller holds this lock (`lockdep_assert_held(&kvm->lock)`): no event, but the function
+   * runs under it from entry to return. On a `predicate` (`spin_is_locked`) it counts only where
+   * an assertion states the test true (`ASSERT(spin_is_locked(&v->lock))`). `spins`: the
+   * assertion says the lock is a spinning one (nothing may sleep under it); lockdep's do not
+   * (a mutex or rwsem passes them too).
+   */
+  | { readonly op: 'HELD'; readonly loc: LocRef; readonly mode: LockMode; readonly spins: boolean }
   | { readonly op: 'IRQ'; readonly state: 'off' | 'on' | 'restore' }
   /** Expands another primitive with some of this one's arguments (vcpu_pause → vcpu_sleep_sync). */
   | { readonly op: 'CALL'; readonly name: string; readonly args: readonly number[] };
 
 export type LockMode = 'spin' | 'read' | 'write' | 'mutex' | 'try';
 
-/** Facts the checks look for beyond ordering. */
+/**
+ * Facts the checks look for beyond ordering. `predicate`: a test (`spin_is_locked`) whose
+ * effects hold only where an assertion says it is true.
+ */
 export type Tag =
   | 'sleeps' | 'softirq' | 'must-not-hold-lock' | 'kick' | 'wake' | 'reinject' | 'pause'
-  | 'hidden-lock' | 'transparent';
+  | 'hidden-lock' | 'transparent' | 'predicate';
 
 export type PrimitiveKind = 'fence' | 'access' | 'rmw' | 'bitop' | 'lock' | 'irq' | 'list' | 'rcu' | 'function';
 

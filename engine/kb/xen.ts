@@ -1,6 +1,6 @@
 // Xen primitives, per architecture where the definitions differ. Facts from
 // hypervisor-primitives.md part A (Xen at c447b7308b), each with the file that defines it.
-import { CALL, F, IRQ, LOCK, R, UNLOCK, W, bitRmw, field, lval, ptr, RMW } from './build';
+import { CALL, F, HELD, IRQ, LOCK, R, UNLOCK, W, bitRmw, field, lval, ptr, RMW } from './build';
 import type { Effect, Primitive } from './types';
 
 const ARM_SYS = 'xen: xen/arch/arm/include/asm/system.h';
@@ -113,6 +113,14 @@ export const XEN: readonly Primitive[] = [
   xenLock('vgic_unlock_rank', [UNLOCK(field(1, 'lock')), IRQ('restore')]),
   xenLock('domain_lock', [LOCK(field(0, 'domain_lock'))]),
   xenLock('domain_unlock', [UNLOCK(field(0, 'domain_lock'))]),
+  // Lock tests, meaningful under ASSERT(): the function runs under a lock its caller took.
+  // rw_is_locked() is true for a reader too, so it says no more than a read lock.
+  {
+    name: 'spin_is_locked', os: ['xen'], kind: 'lock', effects: [HELD(ptr(0))], tags: ['predicate'],
+    source: 'xen: xen/include/xen/spinlock.h; xen/common/spinlock.c', note: 'a test: the lock counts as held by the caller only under ASSERT()',
+  },
+  { name: 'rw_is_locked', os: ['xen'], kind: 'lock', effects: [HELD(ptr(0), 'read')], tags: ['predicate'], source: 'xen: xen/include/xen/rwlock.h' },
+  { name: 'rw_is_write_locked', os: ['xen'], kind: 'lock', effects: [HELD(ptr(0), 'write')], tags: ['predicate'], source: 'xen: xen/include/xen/rwlock.h' },
 
   // Scheduling and vCPU state.
   {

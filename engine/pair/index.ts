@@ -24,7 +24,10 @@ export function sideSignature(s: Side): string {
   if (s.synthesized) return 'observer';
   const ev = (e: Event | undefined): string => (e ? `${e.kind}:${'annot' in e ? e.annot : ''}` : 'assumed');
   const o = orderingEvents(s);
-  const mid = [...o.before, ...o.between, ...o.after].map((e) => (e.kind === 'F' ? `F:${e.fence}:${e.via?.length ?? 0}` : e.kind === 'RMW' ? `RMW:${e.annot}` : `${e.kind}:${e.kind === 'LOCK' || e.kind === 'UNLOCK' ? e.mode : ''}`));
+  const mid = [
+    ...o.callerHeld.map((h) => `HELD:${h.mode}:${h.lock.key}`),
+    ...[...o.before, ...o.between, ...o.after].map((e) => (e.kind === 'F' ? `F:${e.fence}:${e.via?.length ?? 0}` : e.kind === 'RMW' ? `RMW:${e.annot}` : `${e.kind}:${e.kind === 'LOCK' || e.kind === 'UNLOCK' ? e.mode : ''}`)),
+  ];
   const dep = s.first ? s.thread.deps.filter((d) => d.from === s.first!.id && d.to === s.second.id).map((d) => d.kind).sort().join('+') : '';
   const guarded = s.first && s.second.guards.some((g) => s.thread.conds.find((c) => c.id === g.cond)?.reads.includes(s.first!.id)) ? 'g' : '';
   return `${ev(s.first)}|${mid.join(',')}|${ev(s.second)}|${dep}${guarded}`;
@@ -40,7 +43,10 @@ const shapeCache = new WeakMap<Thread, string>();
 function threadShape(t: Thread): string {
   let s = shapeCache.get(t);
   if (s === undefined) {
-    s = JSON.stringify([t.events.map((e) => [e.kind, 'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : '', 'annot' in e ? e.annot : '', e.kind === 'F' ? e.fence : '', e.guards, e.held, e.via?.length ?? 0]), t.deps, t.conds.map((c) => c.reads)]);
+    s = JSON.stringify([
+      t.events.map((e) => [e.kind, 'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : '', 'annot' in e ? e.annot : '', e.kind === 'F' ? e.fence : '', e.guards, e.held, e.via?.length ?? 0]),
+      t.deps, t.conds.map((c) => c.reads), (t.callerHolds ?? []).map((h) => [h.lock.key, h.mode]),
+    ]);
     shapeCache.set(t, s);
   }
   return s;

@@ -1,11 +1,17 @@
 // The events of one side of a scenario that can order its two accesses: locks taken before and
 // released after both, the RCU read-side critical section around both (what a grace period on
 // the other CPU waits for), and the fences, atomics and lock operations between them on one path.
-import type { Event, Thread } from '../extract/types';
+// Locks the function's caller holds (it asserts them) have no events: they come separately.
+import type { CallerHeld, Event, Thread } from '../extract/types';
 import { compatible } from './peers';
 
-/** The events that can order `first` before `second`: locks taken before and released after both, and what lies between. */
-export function orderingEvents(s: { thread: Thread; first?: Event; second: Event }): { before: Event[]; between: Event[]; after: Event[] } {
+/**
+ * The events that can order `first` before `second`: locks taken before and released after
+ * both, and what lies between; and the caller's locks held across both (outside all of those).
+ */
+export function orderingEvents(s: { thread: Thread; first?: Event; second: Event }): {
+  before: Event[]; between: Event[]; after: Event[]; callerHeld: CallerHeld[];
+} {
   const { thread, first, second } = s;
   const lo = first?.id ?? -1;
   const between = thread.events.filter((e) =>
@@ -18,7 +24,8 @@ export function orderingEvents(s: { thread: Thread; first?: Event; second: Event
   const rcu = rcuSection(thread, start, second);
   const before = [...locks, ...(rcu ? [rcu.lock] : [])].sort((a, b) => a.id - b.id);
   const after = [...unlocks, ...(rcu ? [rcu.unlock] : [])].sort((a, b) => a.id - b.id);
-  return { before, between, after };
+  const callerHeld = (thread.callerHolds ?? []).filter((h) => heldAcross.includes(h.lock.key));
+  return { before, between, after, callerHeld };
 }
 
 const isRcu = (e: Event, what: 'rcu-lock' | 'rcu-unlock'): boolean => e.kind === 'F' && e.fence === what;

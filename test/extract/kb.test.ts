@@ -17,6 +17,8 @@ function show(e: Effect): string {
     case 'LOCK':
     case 'UNLOCK':
       return e.op;
+    case 'HELD':
+      return `HELD:${e.mode}${e.spins ? '' : '/any-lock'}`;
     case 'IRQ':
       return `IRQ:${e.state}`;
     case 'CALL':
@@ -61,6 +63,13 @@ const FACTS: readonly [string, Profile, string][] = [
   ['vcpu_sleep_sync', { os: 'xen' }, 'CALL:sync_vcpu_execstate'],
   ['sync_vcpu_execstate', { os: 'xen' }, 'F:mb'],
   ['local_irq_disable', { os: 'xen' }, 'IRQ:off'],
+  ['lockdep_assert_held', { os: 'linux' }, 'HELD:spin/any-lock'],
+  ['lockdep_assert_held_write', { os: 'linux' }, 'HELD:write/any-lock'],
+  ['lockdep_assert_held_read', { os: 'linux' }, 'HELD:read/any-lock'],
+  ['assert_spin_locked', { os: 'linux' }, 'HELD:spin'],
+  ['spin_is_locked', { os: 'xen' }, 'HELD:spin'],
+  ['rw_is_locked', { os: 'xen' }, 'HELD:read'],
+  ['rw_is_write_locked', { os: 'xen' }, 'HELD:write'],
 ];
 
 for (const [name, profile, expected] of FACTS) {
@@ -79,6 +88,10 @@ test('kb: tags the checks rely on', () => {
   assert.ok(tags('vcpu_wake').includes('wake'));
   assert.ok((lookup(DEFAULT_KB, 'kvm_vcpu_kick')?.tags ?? []).includes('kick'));
   assert.ok((lookup(DEFAULT_KB, 'mutex_lock')?.tags ?? []).includes('sleeps'));
+  // Lock tests state a held lock only under an assertion; lockdep's asserts state it themselves.
+  assert.ok(tags('spin_is_locked').includes('predicate'));
+  assert.ok(tags('rw_is_write_locked').includes('predicate'));
+  assert.ok(!(lookup(DEFAULT_KB, 'lockdep_assert_held')?.tags ?? []).includes('predicate'));
 });
 
 test('kb: every entry cites a Linux or Xen source and every CALL effect resolves', () => {

@@ -1,6 +1,6 @@
 // Threads → text for `hvbarrier extract` (and the golden tests): one header line per function,
 // one line per event in program order, then conditions and dependencies.
-import type { Cond, Event, Thread } from '../../extract/types';
+import type { CallerHeld, Cond, Event, Thread } from '../../extract/types';
 
 function detail(e: Event): string {
   switch (e.kind) {
@@ -37,6 +37,10 @@ function eventLine(t: Thread, e: Event): string {
   return parts.join(' ');
 }
 
+function callerLine(h: CallerHeld): string {
+  return `  caller holds ${h.mode} ${h.lock.text} (${h.span.line}:${h.span.col} \`${h.text}\`)`;
+}
+
 function condLine(c: Cond): string {
   return `  c${c.id} ${c.kind} ${c.span.line}:${c.span.col} \`${c.text}\`${c.reads.length ? ` reads ${c.reads.map((r) => `e${r}`).join(' ')}` : ''}`;
 }
@@ -44,7 +48,7 @@ function condLine(c: Cond): string {
 export function formatThread(t: Thread): string {
   const where = [t.file, t.unit !== undefined ? `patch ${t.unit + 1}` : undefined, t.side].filter((x) => x !== undefined).join(' ');
   const head = `${t.name}(${t.params.map((p) => p.type.endsWith("*") ? `${p.type}${p.name}` : `${p.type} ${p.name}`).join(', ')})${t.partial ? ' [fragment]' : ''} ${where ? where + ' ' : ''}${t.span.line}:${t.span.col}`;
-  const lines = [head, ...t.events.map((e) => eventLine(t, e))];
+  const lines = [head, ...(t.callerHolds ?? []).map(callerLine), ...t.events.map((e) => eventLine(t, e))];
   if (t.conds.length) lines.push(...t.conds.map(condLine));
   if (t.deps.length) lines.push(`  deps ${t.deps.map((d) => `${d.kind} e${d.from}>e${d.to}`).join(', ')}`);
   return lines.join('\n');
