@@ -3,6 +3,7 @@
 // a function publishes.
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
+import { showsLocklessIntent } from './intent';
 import { synthesizedReaders } from './observer';
 import { isSharedAccess, peersOf, threadsByKey } from './peers';
 import type { Scenario, Side } from './scenario';
@@ -82,7 +83,7 @@ export function collectScenarios(a: { document: readonly Thread[]; all: readonly
   // each side, keep one scenario per distinct shape of the other side.
   const seen = new Set<string>();
   const add = (s: Scenario): void => {
-    if (out.has(s.id)) return;
+    if (out.has(s.id) || !showsLocklessIntent(s)) return;
     const keys = s.sides.map((side, i) => `${s.shape}|${i}|${sideKey(side)}|${sideSignature(s.sides[1 - i]!)}`);
     if (keys.every((k) => seen.has(k))) return;
     keys.forEach((k) => seen.add(k));

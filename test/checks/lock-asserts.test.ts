@@ -16,7 +16,7 @@ void publish(struct obj *x)
 {
     ${a.writerAssert}
     x->data = 1;
-    x->flag = 1;
+    WRITE_ONCE(x->flag, 1);
 }
 
 int consume(struct obj *x)
@@ -24,7 +24,7 @@ int consume(struct obj *x)
     int r = 0;
 
     ${a.readerAssert}
-    if ( x->flag )
+    if ( READ_ONCE(x->flag) )
         r = x->data;
     return r;
 }

@@ -1,0 +1,47 @@
+// Which scenarios to judge at all. Kernel and hypervisor code is full of plain accesses that
+// are serialized by means the extraction cannot see (a lock the caller holds, per-vCPU data
+// only its own thread touches, preemption or IRQs disabled elsewhere). Reported as ordering
+// bugs, every such pair of functions would bury the real findings: on KVM's arm64 timer code
+// alone, plain pairs gave 198 warnings. The code tells where it is meant to run lockless: a
+// marked access (READ_ONCE/WRITE_ONCE, acquire/release, an atomic or bit operation) at one of
+// the scenario's accesses, or a barrier or atomic between a side's two accesses. A scenario
+// with none of these is plain code on both sides; whether it races is a data-race question
+// (KCSAN's), not a barrier one, and it is not judged. Only what the function writes itself (or
+// a knowledge-base primitive it calls, such as kvm_make_request()) counts: a lock or atomic
+// somewhere inside a callee's body says nothing about the caller's intent.
+// A side whose two accesses both come from one call of a callee with a body in view is that
+// callee's own ordering, judged where its body is; it is not reported again at each call site.
+import type { Event, Thread } from '../extract/types';
+import { orderingEvents } from './ordering-events';
+import type { Scenario, Side } from './scenario';
+
+/** Written in the function itself, or by a knowledge-base primitive it calls directly. */
+function own(e: Event): boolean {
+  return !e.via?.length || (e.via.length === 1 && e.via[0]!.resolution === 'kb');
+}
+
+function marked(e: Event | undefined): boolean {
+  if (!e || !own(e)) return false;
+  return e.kind === 'RMW' || ((e.kind === 'R' || e.kind === 'W') && e.annot !== 'plain');
+}
+
+/** Both accesses come from the same call of a callee whose body was summarized. */
+function insideOneCall(side: Side): boolean {
+  const { first, second } = side;
+  if (!first?.via?.length || !second.via?.length || first.via[0]!.resolution !== 'body') return false;
+  return first.via[0]!.callee === second.via[0]!.callee && first.stmt.line === second.stmt.line && first.stmt.col === second.stmt.col
+    && first.span.line === second.span.line && first.span.col === second.span.col;
+}
+
+/** The function orders memory itself somewhere: a barrier or an atomic of its own. */
+function ordersMemory(t: Thread): boolean {
+  return t.events.some((e) => (e.kind === 'F' || e.kind === 'RMW') && own(e));
+}
+
+export function showsLocklessIntent(s: Scenario): boolean {
+  if (s.sides.some((side) => !side.synthesized && insideOneCall(side))) return false;
+  return s.sides.some((side) => !side.synthesized && (
+    marked(side.first) || marked(side.second)
+    || orderingEvents(side).between.some((e) => (e.kind === 'F' || e.kind === 'RMW') && own(e))
+    || ordersMemory(side.thread)));
+}

@@ -1,0 +1,80 @@
+// Which code is judged for ordering at all (engine/pair/intent.ts): plain accesses on both sides
+// with no barrier or atomic of the functions' own are serialized by means extraction cannot see
+// in most real code, and are left to data-race tools; a marked access or an own barrier makes
+// the pair a barrier question. A callee's internal ordering is judged once, at the callee.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, codes, only } from './helpers';
+
+const file = 'xen/common/intent_example.c';
+const ORDERING = ['missing-barrier', 'arch-specific-ordering'];
+
+const pair = (flagStore: string, flagLoad: string): string => `struct obj { int data; int flag; };
+
+void publish(struct obj *x)
+{
+    x->data = 1;
+    ${flagStore};
+}
+
+int consume(struct obj *x)
+{
+    int r = 0;
+
+    if ( ${flagLoad} )
+        r = x->data;
+    return r;
+}
+`;
+
+test('intent: plain stores and loads on both sides, no barrier of their own: not judged', async () => {
+  const a = await check({ file, text: pair('x->flag = 1', 'x->flag'), arch: 'all' });
+  assert.deepEqual(codes(a, 'warning').filter((c) => ORDERING.includes(c)), []);
+});
+
+test('intent: the same handshake with a marked flag (WRITE_ONCE/READ_ONCE) is judged and broken', async () => {
+  const a = await check({ file, text: pair('WRITE_ONCE(x->flag, 1)', 'READ_ONCE(x->flag)'), arch: 'all' });
+  assert.ok(codes(a, 'warning').some((c) => ORDERING.includes(c)), codes(a).join(', '));
+});
+
+test('intent: a barrier elsewhere in the writer makes its plain handshake a barrier question', async () => {
+  const text = pair('x->flag = 1', 'x->flag').replace('    x->flag = 1;\n', '    x->flag = 1;\n    smp_mb();\n');
+  const a = await check({ file, text, arch: 'all' });
+  assert.ok(codes(a, 'warning').some((c) => ORDERING.includes(c)), codes(a).join(', '));
+});
+
+test("intent: a callee's own ordering is reported at the callee, not again at each call site", async () => {
+  const text = `struct obj { int data; int flag; };
+
+static void publish(struct obj *x)
+{
+    x->data = 1;
+    WRITE_ONCE(x->flag, 1);
+}
+
+void caller_one(struct obj *x)
+{
+    publish(x);
+}
+
+void caller_two(struct obj *x)
+{
+    publish(x);
+}
+
+int consume(struct obj *x)
+{
+    int r = 0;
+
+    if ( READ_ONCE(x->flag) )
+        r = x->data;
+    return r;
+}
+`;
+  const a = await check({ file, text, arch: 'all' });
+  const lines = text.split('\n');
+  const writerFindings = [...only(a, 'missing-barrier'), ...only(a, 'arch-specific-ordering')]
+    .filter((f) => !/READ_ONCE|r = x->data/.test(lines[f.place.range.line - 1] ?? ''));
+  assert.ok(writerFindings.length > 0, 'the writer side is reported');
+  for (const f of writerFindings) assert.match(lines[f.place.range.line - 1] ?? '', /WRITE_ONCE\(x->flag, 1\)/, 'only inside publish()');
+});
