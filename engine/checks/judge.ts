@@ -27,8 +27,15 @@ export function allowedUnder(j: Judgement, models: readonly ModelName[]): ModelN
   return j.models.filter((m) => models.includes(m.model) && m.verdict === 'allowed').map((m) => m.model);
 }
 
+/** The simulation time one analysis may still spend, shared by all its judgements. */
+export interface AnalysisClock {
+  remaining(): number;
+  spend(ms: number): void;
+}
+
 export function judgeScenario(a: {
   sources: Sources; cache: JudgementCache; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
+  clock?: AnalysisClock;
 }): Judgement {
   // Verdicts depend only on the code of both sides, so an unchanged pair is not built again;
   // the witness steps name positions and files, so they are drawn for this scenario each time.
@@ -45,15 +52,23 @@ export function judgeScenario(a: {
   };
 }
 
+/** Per simulation, unless configured: enough for every test of the kernel suite (< 20 ms each). */
+const SIMULATION_MILLIS = 500;
+
 function verdicts(a: {
   sources: Sources; cache: JudgementCache; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
+  clock?: AnalysisClock;
 }): Verdicts {
   const models: ModelEvidence[] = [];
+  const left = a.clock?.remaining() ?? Infinity;
+  if (left <= 0) return { models: a.models.map((m) => ({ model: m, verdict: 'inconclusive', detail: 'the analysis spent its simulation time budget' })) };
   let litmus: string | undefined;
   let witness: Witness | undefined;
   const built = a.models.map((m) => ({ model: m, built: buildFor({ ...a, model: m }) }));
   const tests = built.flatMap((b) => ('test' in b.built ? [{ model: b.model, test: b.built.test }] : []));
-  const sims = a.cache.simulations.simulateAll(tests, a.budget);
+  const started = Date.now();
+  const sims = a.cache.simulations.simulateAll(tests, { ...a.budget, maxMillis: Math.min(a.budget?.maxMillis ?? SIMULATION_MILLIS, left) });
+  a.clock?.spend(Date.now() - started);
   for (const { model: m, built: b } of built) {
     if ('unsupported' in b) { models.push({ model: m, verdict: 'unsupported', detail: b.unsupported }); continue; }
     const sim = sims[tests.findIndex((t) => t.model === m)]!;

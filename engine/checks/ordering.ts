@@ -5,7 +5,7 @@ import type { Event, Thread } from '../extract/types';
 import type { ModelName } from '../models/model';
 import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
-import { allowedUnder, judgeScenario, type Judgement, type ScenarioEdits } from './judge';
+import { allowedUnder, judgeScenario, type AnalysisClock, type Judgement, type ScenarioEdits } from './judge';
 import type { SideEdit } from './litmus-build';
 import type { JudgementCache } from './judgement-cache';
 import type { Sources } from './sources';
@@ -34,14 +34,27 @@ export interface Fault {
   readonly unjudged: readonly ModelName[];
 }
 
+/**
+ * Simulation time one analysis may spend in all, unless configured: a large file of real
+ * code (hundreds of scenarios, a few of them huge) must still come back in bounded time, with
+ * what could not be simulated reported as such.
+ */
+const TOTAL_MILLIS = 20_000;
+
 export class OrderingAnalysis {
   readonly judged: Judged[];
   readonly faults: Fault[];
+  private readonly clock: AnalysisClock;
 
   constructor(private readonly a: {
     sources: Sources; judgements: JudgementCache; scenarios: readonly Scenario[]; targetsOf: (t: Thread) => ModelName[];
     isDocument: (t: Thread) => boolean; budget?: Partial<Budget>;
+    /** Simulation time for the whole analysis (ms); past it, scenarios are inconclusive. */
+    totalMillis?: number;
   }) {
+    let spent = 0;
+    const total = a.totalMillis ?? TOTAL_MILLIS;
+    this.clock = { remaining: () => total - spent, spend: (ms) => { spent += ms; } };
     this.judged = a.scenarios.map((scenario) => {
       const judgement = this.judge({ scenario, models: EVIDENCE_MODELS });
       const targets = this.targetsOfScenario(scenario);
@@ -52,7 +65,7 @@ export class OrderingAnalysis {
 
   /** Judges one scenario (optionally with edits) under the given models. */
   judge(j: { scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; witness?: boolean }): Judgement {
-    return judgeScenario({ ...j, sources: this.a.sources, cache: this.a.judgements, budget: this.a.budget });
+    return judgeScenario({ ...j, sources: this.a.sources, cache: this.a.judgements, budget: this.a.budget, clock: this.clock });
   }
 
   targetsOfScenario(s: Scenario): ModelName[] {

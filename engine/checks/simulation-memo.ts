@@ -24,14 +24,14 @@ export class SimulationMemo {
    * their models: enumerating the candidate executions is most of the work, and the models
    * only judge each candidate.
    */
-  simulateAll(items: ReadonlyArray<{ test: LitmusTest; model: ModelName }>, budget: Partial<Budget> | undefined): SimulationResult[] {
+  simulateAll(items: ReadonlyArray<{ test: LitmusTest; model: ModelName }>, budget: Partial<Budget>): SimulationResult[] {
     const keys = items.map((it) => shapeKey(it.test));
     const out: Array<SimulationResult | undefined> = items.map((it, i) => this.memo.get(`${it.model}|${keys[i]}`));
     const todo = new Map<string, number[]>();
     out.forEach((r, i) => { if (!r) (todo.get(keys[i]!) ?? todo.set(keys[i]!, []).get(keys[i]!)!).push(i); });
     for (const [key, idx] of todo) {
       const models = [...new Set(idx.map((i) => items[i]!.model))];
-      const sim = simulate(items[idx[0]!]!.test, { models, budget: budget ?? { maxMillis: 2000 }, witness: true });
+      const sim = simulate(items[idx[0]!]!.test, { models, budget, witness: true });
       for (const i of idx) {
         const r = sim.results[models.indexOf(items[i]!.model)]!;
         const one: SimulationResult = { ...sim, test: items[i]!.test, results: [r] };

@@ -17,6 +17,40 @@ export interface Budget {
 
 export const DEFAULT_BUDGET: Budget = { maxExecutions: 200_000, maxMillis: 10_000 };
 
+/** Thrown from deep inside the enumeration when the wall-time budget is spent. */
+export class BudgetExceeded extends Error {
+  constructor(readonly reason: string) { super(reason); }
+}
+
+/**
+ * The wall-time budget, checked where the enumeration can spin without producing a candidate
+ * (a location with many writes has factorially many coherence orders, almost all rejected).
+ * The clock is read once every 1024 checks.
+ */
+export class Deadline {
+  private n = 0;
+
+  constructor(private readonly started: number, private readonly maxMillis: number, readonly maxOrders = Infinity) {}
+
+  check(): void {
+    if ((++this.n & 1023) === 0 && Date.now() - this.started > this.maxMillis) throw new BudgetExceeded(`over ${this.maxMillis} ms`);
+  }
+}
+
+/** How many coherence orders a location's writes have: the interleavings of each thread's. */
+function orderCount(ws: readonly SimEvent[]): number {
+  const perThread = new Map<number, number>();
+  for (const w of ws) perThread.set(w.thread, (perThread.get(w.thread) ?? 0) + 1);
+  // Multinomial coefficient, built up thread by thread: C(n1+n2, n2) * C(n1+n2+n3, n3) ...
+  let total = 1;
+  let placed = 0;
+  for (const k of perThread.values()) {
+    for (let i = 1; i <= k; i++) total = (total * (placed + i)) / i;
+    placed += k;
+  }
+  return total;
+}
+
 /** A choice of one trace per thread, with its events laid out (init writes first). */
 export interface TraceCombination {
   readonly traces: readonly Trace[];
@@ -159,7 +193,7 @@ interface LocationChoice {
 }
 
 /** All coherent, atomic (co, rf) choices for one location of a trace combination. */
-export function locationChoices(combo: TraceCombination, loc: string): LocationChoice[] {
+export function locationChoices(combo: TraceCombination, loc: string, deadline?: Deadline): LocationChoice[] {
   const { events } = combo;
   const writes = events.filter((e) => e.kind === 'W' && e.loc === loc);
   const reads = events.filter((e) => e.kind === 'R' && e.loc === loc);
@@ -168,14 +202,30 @@ export function locationChoices(combo: TraceCombination, loc: string): LocationC
   const rmwWriteOf = new Map<number, number>();
   for (const [r, w] of combo.rmw) rmwWriteOf.set(w, r);
   const out: LocationChoice[] = [];
-  const sources = reads.map((r) => writes.filter((w) => sameValue(w.value, r.value)));
+  // An RMW's read takes the write just before the RMW's own write in co (atomicity), so its
+  // source follows from the order: only the other reads' sources are enumerated.
+  const rmwReadOf = new Map<number, number>(combo.rmw.map(([r, w]) => [r, w]));
+  const free = reads.filter((r) => !rmwReadOf.has(r.id));
+  const bound = reads.filter((r) => rmwReadOf.has(r.id));
+  const sources = free.map((r) => writes.filter((w) => sameValue(w.value, r.value)));
   if (sources.some((s) => s.length === 0)) return out;
+  const byId = new Map(writes.map((w) => [w.id, w]));
   for (const order of coherenceOrders(others)) {
+    deadline?.check();
     const co = [init.id, ...order.map((e) => e.id)];
     const rank = new Map(co.map((id, i) => [id, i]));
+    const fixed: Array<readonly [number, number]> = [];
+    let ok = true;
+    for (const r of bound) {
+      const prev = co[rank.get(rmwReadOf.get(r.id)!)! - 1];
+      if (prev === undefined || !sameValue(byId.get(prev)!.value, r.value)) { ok = false; break; }
+      fixed.push([r.id, prev]);
+    }
+    if (!ok) continue;
     forEachProduct(sources, (choice) => {
-      const rf = reads.map((r, i) => [r.id, choice[i]!.id] as const);
-      if (coherent({ events, reads, writes, rank, rf }) && atomic(rank, rf, rmwWriteOf, co)) out.push({ co, rf });
+      deadline?.check();
+      const rf = [...fixed, ...free.map((r, i) => [r.id, choice[i]!.id] as const)];
+      if (coherent({ events, reads, writes, rank, rf }) && atomic(rank, rf, rmwWriteOf, co)) out.push({ co, rf: reads.map((r) => rf.find(([x]) => x === r.id)!) });
     });
   }
   return out;
@@ -254,10 +304,16 @@ function atomic(rank: ReadonlyMap<number, number>, rf: ReadonlyArray<readonly [n
 }
 
 /** All candidates of a trace combination (product of the per-location choices). */
-export function* candidatesOf(combo: TraceCombination): Generator<Candidate> {
+export function* candidatesOf(combo: TraceCombination, deadline?: Deadline): Generator<Candidate> {
+  if (deadline && Number.isFinite(deadline.maxOrders)) {
+    // Refuse at once what cannot finish: enumerating would spin without yielding a candidate.
+    let orders = 1;
+    for (const loc of combo.locations) orders *= orderCount(combo.events.filter((e) => e.kind === 'W' && e.loc === loc && e.thread >= 0));
+    if (orders > deadline.maxOrders) throw new BudgetExceeded(`more than ${deadline.maxOrders} coherence orders`);
+  }
   const perLoc: Array<{ loc: string; choices: LocationChoice[] }> = [];
   for (const loc of combo.locations) {
-    const choices = locationChoices(combo, loc);
+    const choices = locationChoices(combo, loc, deadline);
     if (choices.length === 0) return;
     perLoc.push({ loc, choices });
   }

@@ -4,7 +4,7 @@
 import type { CondVar, LitmusTest, Value } from '../litmus/ast';
 import type { Model, ModelName } from '../models/model';
 import { MODELS } from '../models/registry';
-import { candidatesOf, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate } from './candidates';
+import { BudgetExceeded, candidatesOf, Deadline, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate } from './candidates';
 import { buildExecution, staticPart, type Execution, type StaticPart } from './execution';
 import { compareValues, evalProp, finalValue, observedVars } from './outcome';
 import type { UnsupportedConstruct } from './trace';
@@ -74,17 +74,24 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   const active = tallies.filter((t) => !t.unsupported);
   let candidates = 0;
   let inconclusiveReason: string | undefined;
-  outer: for (const combo of traceCombinations(traced.traces, traced.initValues)) {
-    let st: StaticPart | undefined;
-    for (const c of candidatesOf(combo)) {
-      st ??= staticPart(combo);
-      if (++candidates > budget.maxExecutions) { inconclusiveReason = `more than ${budget.maxExecutions} candidate executions`; break outer; }
-      if ((candidates & 255) === 0 && Date.now() - started > budget.maxMillis) { inconclusiveReason = `over ${budget.maxMillis} ms`; break outer; }
-      if (test.filter && !evalProp(test.filter, c)) continue;
-      const x = buildExecution(st, c);
-      const satisfies = evalProp(test.condition.prop, c);
-      for (const t of active) judge({ t, x, c, satisfies, observed, witness: opts.witness !== false });
+  const deadline = new Deadline(started, budget.maxMillis, budget.maxExecutions);
+  try {
+    outer: for (const combo of traceCombinations(traced.traces, traced.initValues)) {
+      deadline.check();
+      let st: StaticPart | undefined;
+      for (const c of candidatesOf(combo, deadline)) {
+        st ??= staticPart(combo);
+        if (++candidates > budget.maxExecutions) { inconclusiveReason = `more than ${budget.maxExecutions} candidate executions`; break outer; }
+        if ((candidates & 255) === 0 && Date.now() - started > budget.maxMillis) { inconclusiveReason = `over ${budget.maxMillis} ms`; break outer; }
+        if (test.filter && !evalProp(test.filter, c)) continue;
+        const x = buildExecution(st, c);
+        const satisfies = evalProp(test.condition.prop, c);
+        for (const t of active) judge({ t, x, c, satisfies, observed, witness: opts.witness !== false });
+      }
     }
+  } catch (err) {
+    if (!(err instanceof BudgetExceeded)) throw err;
+    inconclusiveReason = err.reason;
   }
   return finish({ test, observed, tallies, candidates, inconclusiveReason });
 }
