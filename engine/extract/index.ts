@@ -14,7 +14,7 @@ import { CallContext } from './calls';
 import { functionHeader, topLevel } from './functions';
 import { Scope } from './scope';
 import { fileMap, fragmentMap, spanOf, type SourceMap } from './spans';
-import type { Result, Thread } from './types';
+import type { CallerHeld, Result, Thread } from './types';
 import { Walker } from './walker';
 
 export * from './types';
@@ -267,6 +267,7 @@ class Extractor {
     const calls = new CallContext({ kb: this.kb, profile: this.profile, summary });
     const own: Problem[] = [];
     const walker = new Walker({ map: ref.unit.map, scope, problems: own, calls, original: ref.unit.original });
+    walker.heldAssertions.push(...this.contextHolds(a.name, ref));
     walker.walk(a.body);
     const thread = walker.finish({
       name: a.name,
@@ -278,6 +279,15 @@ class Extractor {
     this.report(own);
     if (a.key !== undefined) this.cache!.keepThread(a.key, { thread, problems: own, callees, base: this.base(ref) });
     return thread;
+  }
+
+  /** Locks the knowledge base says every caller of this function holds (CallingContext). */
+  private contextHolds(name: string, ref: FnRef): CallerHeld[] {
+    const os = this.profile.os ?? 'linux';
+    return (this.kb.contexts ?? []).filter((c) => c.os.includes(os) && c.functions.test(name)).map((c) => ({
+      lock: c.lock, mode: c.mode, spins: false, span: spanOf(ref.node, ref.unit.map),
+      text: `${name}() runs under ${c.lock.text} (${c.source})`,
+    }));
   }
 
   /** A thread extracted in an earlier run from the same text in the same place, shifted to where it is now. */

@@ -1,5 +1,5 @@
 // Assembles the tables (and any user entries) into one name → entries map.
-import { KVM } from './kvm';
+import { KVM, KVM_CONTEXTS } from './kvm';
 import { LINUX } from './linux';
 import { XEN } from './xen';
 import type { KnowledgeBase, Primitive } from './types';
@@ -13,5 +13,5 @@ export function makeKnowledgeBase(extra: { primitives?: readonly Primitive[]; it
     list.push(p);
     primitives.set(p.name, list);
   }
-  return { primitives, iterators: extra.iterators ?? [], shared: extra.shared ?? [] };
+  return { primitives, contexts: KVM_CONTEXTS, iterators: extra.iterators ?? [], shared: extra.shared ?? [] };
 }

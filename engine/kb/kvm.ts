@@ -1,7 +1,7 @@
 // KVM's vCPU request, mode and dirty-ring primitives (include/linux/kvm_host.h,
 // virt/kvm/kvm_main.c, virt/kvm/dirty_ring.c); hypervisor-primitives.md part B.
 import { CALL, F, R, RMW, W, field } from './build';
-import type { Primitive } from './types';
+import type { CallingContext, Primitive } from './types';
 
 const HOST = 'linux: include/linux/kvm_host.h';
 const MAIN = 'linux: virt/kvm/kvm_main.c';
@@ -54,5 +54,16 @@ export const KVM: readonly Primitive[] = [
   {
     name: 'kvm_dirty_gfn_set_invalid', os: ['linux'], kind: 'function', effects: [W(field(0, 'flags'), 'release')],
     source: 'linux: virt/kvm/dirty_ring.c (since 8929bc965964)',
+  },
+];
+
+export const KVM_CONTEXTS: readonly CallingContext[] = [
+  {
+    os: ['linux'],
+    // kvm_arch_vcpu_ioctl(), kvm_arch_vcpu_ioctl_run(), kvm_arch_vcpu_ioctl_{get,set}_*().
+    functions: /^kvm_arch_vcpu_ioctl(_\w+)?$/,
+    lock: { text: 'vcpu->mutex', key: 'struct kvm_vcpu->mutex', root: 'vcpu', rootType: 'struct kvm_vcpu' },
+    mode: 'mutex',
+    source: 'linux: virt/kvm/kvm_main.c (kvm_vcpu_ioctl() holds vcpu->mutex around every arch vCPU ioctl)',
   },
 ];

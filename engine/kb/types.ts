@@ -92,8 +92,23 @@ export interface Profile {
   readonly arch?: Arch;
 }
 
+/**
+ * Functions that only ever run under a lock their callers take, by name: KVM runs every arch
+ * vCPU ioctl handler inside kvm_vcpu_ioctl(), which holds vcpu->mutex around the switch. Such
+ * a function is extracted as if it asserted the lock (see CallerHeld in extract/types.ts).
+ */
+export interface CallingContext {
+  readonly os: readonly Os[];
+  readonly functions: RegExp;
+  /** The lock as extraction keys it (type-rooted), and how to show it. */
+  readonly lock: { readonly text: string; readonly key: string; readonly root: string; readonly rootType: string };
+  readonly mode: LockMode;
+  readonly source: string;
+}
+
 export interface KnowledgeBase {
   readonly primitives: ReadonlyMap<string, readonly Primitive[]>;
+  readonly contexts?: readonly CallingContext[];
   /** Iterator macros to read as loops (`for_each_thing(...)`), from the user's config. */
   readonly iterators: readonly string[];
   /** Identifiers or access paths the user declared shared (globals, per-CPU data). */

@@ -131,3 +131,29 @@ test('lock asserts: sleeping is flagged under a lock asserted to spin, not under
   const any = await check({ file: 'virt/kvm/resize.c', text: text('lockdep_assert_held(&kvm->lock);'), os: 'linux' });
   assert.deepEqual(only(any, 'lock-context'), []);
 });
+
+test('calling contexts: KVM arch vCPU ioctl handlers all run under vcpu->mutex, so they do not race each other', async () => {
+  const code = (reader: string): string => `struct kvm_vcpu { struct mutex mutex; int data; int flag; };
+
+int kvm_arch_vcpu_ioctl_set_thing(struct kvm_vcpu *vcpu)
+{
+    vcpu->data = 1;
+    WRITE_ONCE(vcpu->flag, 1);
+    return 0;
+}
+
+int ${reader}(struct kvm_vcpu *vcpu)
+{
+    int r = 0;
+
+    if ( READ_ONCE(vcpu->flag) )
+        r = vcpu->data;
+    return r;
+}
+`;
+  const file = 'arch/arm64/kvm/context_example.c';
+  const serialized = await check({ file, text: code('kvm_arch_vcpu_ioctl_get_thing'), arch: 'all' });
+  assert.deepEqual(serialized.findings.filter((f) => ['missing-barrier', 'arch-specific-ordering'].includes(f.code)), []);
+  const racing = await check({ file, text: code('kvm_vcpu_kick_reader'), arch: 'all' });
+  assert.ok(racing.findings.some((f) => ['missing-barrier', 'arch-specific-ordering'].includes(f.code)), 'a reader outside the ioctl path still races');
+});
