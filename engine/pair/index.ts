@@ -3,7 +3,7 @@
 // a function publishes.
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
-import { showsLocklessIntent } from './intent';
+import { mayShowIntent, showsLocklessIntent } from './intent';
 import { synthesizedReaders } from './observer';
 import { isSharedAccess, peersOf, threadsByKey } from './peers';
 import type { Scenario, Side } from './scenario';
@@ -91,8 +91,11 @@ export function collectScenarios(a: { document: readonly Thread[]; all: readonly
   };
   const pool = a.all.filter((t) => t.side !== 'pre');
   const byKey = threadsByKey(pool);
+  const intent = new Map<Thread, boolean>();
+  const intends = (t: Thread): boolean => intent.get(t) ?? intent.set(t, mayShowIntent(t)).get(t)!;
   for (const t of a.document) {
     for (const p of representatives(peersOf(t, pool, byKey))) {
+      if (!intends(t) && !intends(p)) continue;
       messagePassing(view, t, p).forEach(add);
       messagePassing(view, p, t).forEach(add);
       storeBuffering(view, t, p).forEach(add);

@@ -45,3 +45,12 @@ export function showsLocklessIntent(s: Scenario): boolean {
     || orderingEvents(side).between.some((e) => (e.kind === 'F' || e.kind === 'RMW') && own(e))
     || ordersMemory(side.thread)));
 }
+
+/**
+ * Whether any scenario with this function on one side could show lockless intent on its side:
+ * it has a marked access or a barrier or atomic of its own. Two functions without either are
+ * not paired at all (the exact precondition of showsLocklessIntent, checked once per function).
+ */
+export function mayShowIntent(t: Thread): boolean {
+  return ordersMemory(t) || t.events.some((e) => marked(e));
+}
