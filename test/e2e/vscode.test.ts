@@ -93,6 +93,9 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
     await goToLine(page, missing.place.range.line);
     const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-warning').first();
     await squiggle.waitFor({ state: 'attached', timeout: 90_000 });
+    // The finding's code lens is inserted above its line when it arrives and moves the line down:
+    // measure only once it is there, or the mouse lands on the line above.
+    await page.locator('.editor-instance .codelens-decoration a').filter({ hasText: 'Show litmus test' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     const line = await editorLine(page, 'v->is_initialised = 1').boundingBox();
     const box = await squiggle.boundingBox();
     assert.ok(line && box && box.y >= line.y - 2 && box.y <= line.y + line.height + 2, 'the squiggle is on the v->is_initialised = 1 line');
