@@ -31,7 +31,7 @@ export class SimulationMemo {
     out.forEach((r, i) => { if (!r) (todo.get(keys[i]!) ?? todo.set(keys[i]!, []).get(keys[i]!)!).push(i); });
     for (const [key, idx] of todo) {
       const models = [...new Set(idx.map((i) => items[i]!.model))];
-      const sim = simulate(items[idx[0]!]!.test, { models, budget, witness: true });
+      const sim = simulateSafely(items[idx[0]!]!.test, models, budget);
       for (const i of idx) {
         const r = sim.results[models.indexOf(items[i]!.model)]!;
         const one: SimulationResult = { ...sim, test: items[i]!.test, results: [r] };
@@ -40,6 +40,22 @@ export class SimulationMemo {
       }
     }
     return out as SimulationResult[];
+  }
+}
+
+/**
+ * A simulation that cannot take the analysis down: an exception (a bug in the simulator, or a
+ * resource limit such as the call stack) becomes an inconclusive result that names it.
+ */
+function simulateSafely(test: LitmusTest, models: readonly ModelName[], budget: Partial<Budget>): SimulationResult {
+  try {
+    return simulate(test, { models, budget, witness: true });
+  } catch (err) {
+    const reason = `internal error in the simulator: ${err instanceof Error ? err.message : String(err)}`;
+    return {
+      test, observed: [], candidates: 0, inconclusiveReason: reason,
+      results: models.map((model) => ({ model, status: 'inconclusive' as const, states: [], positive: 0, negative: 0, ok: false, observation: 'Never' as const, flags: [] })),
+    };
   }
 }
 

@@ -99,7 +99,7 @@ export function initialState(test: LitmusTest): { values: Map<string, Value>; re
  * than the program has, so growth past that bound is spurious (e.g. an atomic_inc() reading
  * its own future values) and stops there.
  */
-export function threadTraces(test: LitmusTest, maxTraces: number): { traces?: Trace[][]; unsupported?: UnsupportedConstruct; initValues: Map<string, Value> } {
+export function threadTraces(test: LitmusTest, maxTraces: number, deadline?: Deadline): { traces?: Trace[][]; unsupported?: UnsupportedConstruct; initValues: Map<string, Value> } {
   const { values, regs } = initialState(test);
   const domain = new Map<string, Value[]>();
   const known = new Set<string>();
@@ -109,10 +109,13 @@ export function threadTraces(test: LitmusTest, maxTraces: number): { traces?: Tr
     let grew = false;
     let writeBound = 0;
     for (const thread of test.threads) {
-      const res = enumerateTraces({ thread, domain: domain as Domain, initRegs: regs.get(thread.id)!, maxTraces });
+      const res = enumerateTraces({ thread, domain: domain as Domain, initRegs: regs.get(thread.id)!, maxTraces, deadline });
       if (res.unsupported) return { unsupported: res.unsupported, initValues: values };
       all.push(res.traces);
-      writeBound += Math.max(0, ...res.traces.map((tr) => tr.events.filter((e) => e.kind === 'W').length));
+      // A loop, not Math.max(...spread): a thread can have more traces than the call stack has room for arguments.
+      let most = 0;
+      for (const tr of res.traces) most = Math.max(most, tr.events.filter((e) => e.kind === 'W').length);
+      writeBound += most;
       for (const tr of res.traces) {
         for (const ev of tr.events) {
           if (ev.kind !== 'W' || ev.loc === undefined || ev.value === undefined) continue;

@@ -25,10 +25,13 @@ export function enumerateTraces(args: {
   domain: Domain;
   initRegs: ReadonlyMap<string, Value>;
   maxTraces: number;
+  /** Checked once per trace: throws when the simulation's time budget is spent. */
+  deadline?: { check(): void };
 }): ThreadTraces {
   const traces: Trace[] = [];
   const choices: number[] = [];
   for (;;) {
+    args.deadline?.check();
     const run = new ThreadRun(args.thread, args.domain, args.initRegs, choices);
     try {
       traces.push(run.run());

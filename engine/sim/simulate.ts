@@ -63,7 +63,14 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   const tallies: Tally[] = (opts.models ?? ['lkmm']).map((name) => ({
     model: MODELS[name], positive: 0, negative: 0, states: new Map(), flags: new Set(), witnessSatisfies: false,
   }));
-  const traced = threadTraces(test, budget.maxExecutions);
+  const deadline = new Deadline(started, budget.maxMillis, budget.maxExecutions);
+  let traced: ReturnType<typeof threadTraces>;
+  try {
+    traced = threadTraces(test, budget.maxExecutions, deadline);
+  } catch (err) {
+    if (!(err instanceof BudgetExceeded)) throw err;
+    return finish({ test, observed, tallies, candidates: 0, inconclusiveReason: err.reason });
+  }
   if (traced.unsupported || !traced.traces) {
     return finish({ test, observed, tallies: tallies.map((t) => ({ ...t, unsupported: traced.unsupported })), candidates: 0 });
   }
@@ -74,7 +81,6 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   const active = tallies.filter((t) => !t.unsupported);
   let candidates = 0;
   let inconclusiveReason: string | undefined;
-  const deadline = new Deadline(started, budget.maxMillis, budget.maxExecutions);
   try {
     outer: for (const combo of traceCombinations(traced.traces, traced.initValues)) {
       deadline.check();
