@@ -7,7 +7,7 @@ import type { CParser } from '../c/parser';
 import type { Event, Span, Thread } from '../extract/types';
 import type { KnowledgeBase, Os } from '../kb/types';
 import { relevantFiles, type FileSummary } from '../pair/summary';
-import { collectScenarios, documentThreads } from '../pair/index';
+import { collectScenarios, documentThreads, MAX_PAIRED_ACCESSES } from '../pair/index';
 import type { Budget } from '../sim/candidates';
 import { candidatesFor, writeEdits } from '../fix/candidates';
 import { lineEditors, type LineEditor } from '../fix/source-edit';
@@ -51,7 +51,14 @@ export function checkDocument(input: CheckInput): Analysis {
   if (input.workspace) sources.add(workspaceSources(input.workspace, { document: input.document, docThreads: docAll, have: sources.sources }));
   const all = sources.threads('generic').filter((t) => t.side !== 'pre');
   const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch });
-  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text });
+  const tooLarge: Problem[] = [];
+  const scenarios = collectScenarios({
+    document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text,
+    tooLarge: (t, n) => {
+      if (sources.sourceOf(t)?.role !== 'document') return;
+      tooLarge.push({ severity: 'warning', line: t.span.line, col: t.span.col, message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col} has ${n} shared accesses with its callees inlined, more than the ${MAX_PAIRED_ACCESSES} hvbarrier pairs; its orderings are not checked` });
+    },
+  });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
@@ -69,7 +76,7 @@ export function checkDocument(input: CheckInput): Analysis {
     ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
     ...others,
   ];
-  const problems = [...sources.extracted(0, 'generic').problems, ...unjudgedProblems(ctx)];
+  const problems = [...sources.extracted(0, 'generic').problems, ...tooLarge, ...unjudgedProblems(ctx)];
   return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems };
 }
 

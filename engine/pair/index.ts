@@ -60,7 +60,10 @@ function representatives(peers: readonly Thread[]): Thread[] {
 }
 
 /** Each function's shared accesses without those through the objects it allocates itself. */
-function sharedView(all: readonly Thread[], textOf: ((t: Thread) => string | undefined) | undefined): SharedView {
+/** Shared accesses per function beyond which it is not paired (with callees inlined). */
+export const MAX_PAIRED_ACCESSES = 300;
+
+function sharedView(all: readonly Thread[], textOf: ((t: Thread) => string | undefined) | undefined, tooLarge?: (t: Thread, n: number) => void): SharedView {
   const lines = new Map<string, string[]>();
   const linesOf = (text: string | undefined): string[] | undefined => {
     if (text === undefined) return undefined;
@@ -71,13 +74,21 @@ function sharedView(all: readonly Thread[], textOf: ((t: Thread) => string | und
   const accesses = new Map<Thread, Access[]>();
   for (const t of all) {
     const mine = freshRoots(t, linesOf(textOf?.(t)));
-    accesses.set(t, t.events.filter(isSharedAccess).filter((e) => !mine.has(e.loc.root)));
+    const shared = t.events.filter(isSharedAccess).filter((e) => !mine.has(e.loc.root));
+    // Pairing is quadratic in a function's accesses (and more with its peers'): past the
+    // limit the function is not paired, and the caller says so.
+    if (shared.length > MAX_PAIRED_ACCESSES) { tooLarge?.(t, shared.length); accesses.set(t, []); continue; }
+    accesses.set(t, shared);
   }
-  return { accesses: (t) => accesses.get(t) ?? t.events.filter(isSharedAccess) };
+  return { accesses: (t) => accesses.get(t) ?? t.events.filter(isSharedAccess), memo: new Map(), index: new Map() };
 }
 
-export function collectScenarios(a: { document: readonly Thread[]; all: readonly Thread[]; textOf?: (t: Thread) => string | undefined }): Scenario[] {
-  const view = sharedView(a.all, a.textOf);
+export function collectScenarios(a: {
+  document: readonly Thread[]; all: readonly Thread[]; textOf?: (t: Thread) => string | undefined;
+  /** Told of each function with too many shared accesses to pair (see MAX_PAIRED_ACCESSES). */
+  tooLarge?: (t: Thread, accesses: number) => void;
+}): Scenario[] {
+  const view = sharedView(a.all, a.textOf, a.tooLarge);
   const out = new Map<string, Scenario>();
   // Many peers of one function often look alike (the same handshake in twenty callers): for
   // each side, keep one scenario per distinct shape of the other side.

@@ -4,7 +4,7 @@
 // pair of accesses per location pair: the last data store before the flag, the first data load
 // after it, because a barrier must sit between exactly those.
 import type { Event, Loc, Thread } from '../extract/types';
-import { compatible, observes, sameLoc, writes } from './peers';
+import { compatible, matchKeys, observes, sameLoc, writes } from './peers';
 import type { Scenario, Shape, Side } from './scenario';
 
 export type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
@@ -15,6 +15,53 @@ export type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
  */
 export interface SharedView {
   accesses(t: Thread): readonly Access[];
+  /** Per-function results of one pairing run (a function meets many peers: compute once). */
+  readonly memo: Map<string, Map<Thread, Array<[Access, Access]>>>;
+  readonly index: Map<string, Map<Thread, Map<string, number[]>>>;
+}
+
+type PairKind = 'mp-reader' | 'mp-writer' | 'sb' | 'lb';
+
+/** The keys under which sameLoc can hold: the location's key, and its variable+field key. */
+function buckets(l: Loc): string[] {
+  const k = matchKeys(l);
+  return k.length > 1 ? [`K:${l.key}`, `P:${k[1]}`] : [`K:${l.key}`];
+}
+
+/**
+ * Indices of the pairs whose access at `end` may be the same location as `l`, in order: a join
+ * instead of a scan, since large functions have thousands of pairs. Callers still check sameLoc.
+ */
+function candidates(view: SharedView, t: Thread, kind: PairKind, end: 0 | 1, l: Loc): number[] {
+  const memoKey = `${kind}#${end}`;
+  let byThread = view.index.get(memoKey);
+  if (!byThread) view.index.set(memoKey, (byThread = new Map()));
+  let ix = byThread.get(t);
+  if (!ix) {
+    ix = new Map();
+    rolePairs(view, t, kind).forEach((pair, i) => {
+      for (const b of buckets(pair[end].loc)) (ix!.get(b) ?? ix!.set(b, []).get(b)!).push(i);
+    });
+    byThread.set(t, ix);
+  }
+  const found = new Set<number>();
+  for (const b of buckets(l)) for (const i of ix.get(b) ?? []) found.add(i);
+  return [...found].sort((x, y) => x - y);
+}
+
+/** The tightest access pairs of one function for one shape role, computed once per run. */
+function rolePairs(view: SharedView, t: Thread, kind: PairKind): Array<[Access, Access]> {
+  let byThread = view.memo.get(kind);
+  if (!byThread) view.memo.set(kind, (byThread = new Map()));
+  let out = byThread.get(t);
+  if (!out) {
+    out = kind === 'mp-reader' ? tightest(pairs(view, t, observes, observes), 'first-second')
+      : kind === 'mp-writer' ? tightest(pairs(view, t, writes, writes), 'last-first')
+        : kind === 'sb' ? tightest(pairs(view, t, writes, observes), 'last-first')
+          : tightest(pairs(view, t, observes, writes), 'first-second');
+    byThread.set(t, out);
+  }
+  return out;
 }
 
 /** Ordered pairs (a, b), a before b on one path, on two different shared locations. */
@@ -91,10 +138,11 @@ function readsAsFlag(r: Thread, ry: Access, rx: Access): boolean {
 /** Message passing with `w` writing (data, then flag) and `r` reading (flag, then data). */
 export function messagePassing(view: SharedView, w: Thread, r: Thread): Scenario[] {
   const out: Scenario[] = [];
-  const readerPairs = tightest(pairs(view, r, observes, observes), 'first-second');
-  const writerPairs = tightest(pairs(view, w, writes, writes), 'last-first');
+  const readerPairs = rolePairs(view, r, 'mp-reader');
+  const writerPairs = rolePairs(view, w, 'mp-writer');
   for (const [ry, rx] of readerPairs) {
-    for (const [wx, wy] of writerPairs) {
+    for (const i of candidates(view, w, 'mp-writer', 1, ry.loc)) {
+      const [wx, wy] = writerPairs[i]!;
       if (!sameLoc(wy.loc, ry.loc) || !sameLoc(wx.loc, rx.loc)) continue;
       if (!valueCompatible({ writer: wy, readerThread: r, reader: ry })) continue;
       const a = side(w, wx, wy, wx.loc);
@@ -126,10 +174,11 @@ function sameRoot(a: Loc, b: Loc): boolean {
 /** Store buffering: each side stores one location then loads the other. */
 export function storeBuffering(view: SharedView, a: Thread, b: Thread): Scenario[] {
   const out: Scenario[] = [];
-  const pa = tightest(pairs(view, a, writes, observes), 'last-first');
-  const pb = tightest(pairs(view, b, writes, observes), 'last-first');
+  const pa = rolePairs(view, a, 'sb');
+  const pb = rolePairs(view, b, 'sb');
   for (const [ax, ay] of pa) {
-    for (const [by, bx] of pb) {
+    for (const i of candidates(view, b, 'sb', 0, ay.loc)) {
+      const [by, bx] = pb[i]!;
       if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;
       const s0 = side(a, ax, ay, ax.loc);
       const s1 = side(b, by, bx, by.loc);
@@ -142,10 +191,11 @@ export function storeBuffering(view: SharedView, a: Thread, b: Thread): Scenario
 /** Load buffering: each side loads one location then stores the other. */
 export function loadBuffering(view: SharedView, a: Thread, b: Thread): Scenario[] {
   const out: Scenario[] = [];
-  const pa = tightest(pairs(view, a, observes, writes), 'first-second');
-  const pb = tightest(pairs(view, b, observes, writes), 'first-second');
+  const pa = rolePairs(view, a, 'lb');
+  const pb = rolePairs(view, b, 'lb');
   for (const [ax, ay] of pa) {
-    for (const [by, bx] of pb) {
+    for (const i of candidates(view, b, 'lb', 0, ay.loc)) {
+      const [by, bx] = pb[i]!;
       if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;
       if (!valueCompatible({ writer: bx, readerThread: a, reader: ax }) || !valueCompatible({ writer: ay, readerThread: b, reader: by })) continue;
       const s0 = side(a, ax, ay, ax.loc);

@@ -78,3 +78,10 @@ int consume(struct obj *x)
   assert.ok(writerFindings.length > 0, 'the writer side is reported');
   for (const f of writerFindings) assert.match(lines[f.place.range.line - 1] ?? '', /WRITE_ONCE\(x->flag, 1\)/, 'only inside publish()');
 });
+
+test('a function with more shared accesses than pairing handles is reported, not silently skipped', async () => {
+  const stores = Array.from({ length: 320 }, (_, i) => `    WRITE_ONCE(x->f${i}, ${i});`).join('\n');
+  const text = `struct obj { int data; int flag; };\n\nvoid huge(struct obj *x)\n{\n${stores}\n    smp_wmb();\n    WRITE_ONCE(x->flag, 1);\n}\n`;
+  const a = await check({ file, text, arch: 'all' });
+  assert.ok(a.problems.some((p) => /^unsupported: huge\(\) at 3:1 has 321 shared accesses/.test(p.message)), JSON.stringify(a.problems.map((p) => p.message)));
+});
