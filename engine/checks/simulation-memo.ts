@@ -26,7 +26,10 @@ export class SimulationMemo {
    */
   simulateAll(items: ReadonlyArray<{ test: LitmusTest; model: ModelName }>, budget: Partial<Budget>): SimulationResult[] {
     const keys = items.map((it) => shapeKey(it.test));
-    const out: Array<SimulationResult | undefined> = items.map((it, i) => this.memo.get(`${it.model}|${keys[i]}`));
+    const out: Array<SimulationResult | undefined> = items.map((it, i) => {
+      const hit = this.memo.get(`${it.model}|${keys[i]}`);
+      return hit && forTest(hit, it.test);
+    });
     const todo = new Map<string, number[]>();
     out.forEach((r, i) => { if (!r) (todo.get(keys[i]!) ?? todo.set(keys[i]!, []).get(keys[i]!)!).push(i); });
     for (const [key, idx] of todo) {
@@ -34,13 +37,32 @@ export class SimulationMemo {
       const sim = simulateSafely(items[idx[0]!]!.test, models, budget);
       for (const i of idx) {
         const r = sim.results[models.indexOf(items[i]!.model)]!;
-        const one: SimulationResult = { ...sim, test: items[i]!.test, results: [r] };
+        const one = forTest({ ...sim, results: [r] }, items[i]!.test);
         out[i] = one;
         if (r.status !== 'inconclusive') this.memo.set(`${items[i]!.model}|${key}`, one);
       }
     }
     return out as SimulationResult[];
   }
+}
+
+/**
+ * A result of another test of the same shape, told in this test's location names: the shape
+ * key numbers locations by parameter order, so the i-th parameter of one is the i-th of the
+ * other. Without this, a witness would name the locations of whichever function was simulated
+ * first (`x_a` in a finding about `x->b`).
+ */
+function forTest(r: SimulationResult, test: LitmusTest): SimulationResult {
+  if (r.test === test) return r;
+  const from = r.test.threads[0]?.params ?? [];
+  const to = test.threads[0]?.params ?? [];
+  const rename = new Map(from.map((p, i) => [p.name, to[i]?.name ?? p.name]));
+  const loc = (name: string | undefined): string | undefined => (name === undefined ? undefined : rename.get(name) ?? name);
+  return {
+    ...r, test,
+    observed: r.observed.map((v) => (v.kind === 'loc' ? { ...v, name: loc(v.name)! } : v)),
+    results: r.results.map((m) => (m.witness ? { ...m, witness: { ...m.witness, events: m.witness.events.map((e) => ({ ...e, loc: loc(e.loc) })) } } : m)),
+  };
 }
 
 /**
