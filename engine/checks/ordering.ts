@@ -10,6 +10,7 @@ import type { SideEdit } from './litmus-build';
 import type { JudgementCache } from './judgement-cache';
 import type { Sources } from './sources';
 import { EVIDENCE_MODELS } from './targets';
+import type { ModelEvidence } from './types';
 
 export interface Judged {
   readonly scenario: Scenario;
@@ -49,12 +50,9 @@ export class OrderingAnalysis {
   constructor(private readonly a: {
     sources: Sources; judgements: JudgementCache; scenarios: readonly Scenario[]; targetsOf: (t: Thread) => ModelName[];
     isDocument: (t: Thread) => boolean; budget?: Partial<Budget>;
-    /** Simulation time for the whole analysis (ms); past it, scenarios are inconclusive. */
-    totalMillis?: number;
   }) {
     let spent = 0;
-    const total = a.totalMillis ?? TOTAL_MILLIS;
-    this.clock = { remaining: () => total - spent, spend: (ms) => { spent += ms; } };
+    this.clock = { remaining: () => TOTAL_MILLIS - spent, spend: (ms) => { spent += ms; } };
     this.judged = a.scenarios.map((scenario) => {
       const judgement = this.judge({ scenario, models: EVIDENCE_MODELS });
       const targets = this.targetsOfScenario(scenario);
@@ -108,8 +106,7 @@ export class OrderingAnalysis {
     return [...groups.entries()].map(([key, g]) => {
       const targets = g.cases[0]!.targets;
       const allowed = [...new Set(g.cases.flatMap((c) => c.allowed))];
-      const verdict = (c: Judged, m: ModelName) => c.judgement.models.find((x) => x.model === m)?.verdict;
-      const forbidden = targets.filter((m) => !allowed.includes(m) && g.cases.every((c) => verdict(c, m) === 'forbidden'));
+      const forbidden = targets.filter((m) => !allowed.includes(m) && g.cases.every((c) => verdictOf(c, m) === 'forbidden'));
       const unjudged = targets.filter((m) => !allowed.includes(m) && !forbidden.includes(m));
       return { id: `fault:${key}`, ...g, targets, allowed, forbidden, unjudged };
     });
@@ -118,7 +115,7 @@ export class OrderingAnalysis {
   /** Scenarios none of whose targets could judge them (an unsupported construct, the budget). */
   unjudged(): Judged[] {
     return this.judged.filter((j) => j.targets.length > 0 && j.targets.every((m) => {
-      const v = j.judgement.models.find((x) => x.model === m)?.verdict;
+      const v = verdictOf(j, m);
       return v !== 'allowed' && v !== 'forbidden';
     }));
   }
@@ -151,6 +148,10 @@ export class OrderingAnalysis {
     }
     return { fixed, broke };
   }
+}
+
+function verdictOf(j: Judged, m: ModelName): ModelEvidence['verdict'] | undefined {
+  return j.judgement.models.find((x) => x.model === m)?.verdict;
 }
 
 /** Where the fault's own side sits in one of its cases (SB/LB cases may list it second). */

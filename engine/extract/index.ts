@@ -246,14 +246,16 @@ class Extractor {
     const name = this.nameOf(ref.node, ref.unit);
     if (!header || !name || !header.body) return undefined;
     this.inProgress.add(ref.node.id);
-    const key = this.cache ? this.threadKey(ref, name) : undefined;
-    const thread = (key !== undefined ? this.reuse(ref, key) : undefined) ?? this.walk(ref, { name, header, body: header.body, key });
+    // Where the function sits (its layout), read once: part of the cache key, and the base its
+    // positions are shifted from when it moved.
+    const placed = this.cache ? this.placed(ref, name) : undefined;
+    const thread = (placed ? this.reuse(ref, placed) : undefined) ?? this.walk(ref, { name, header, body: header.body, placed });
     this.inProgress.delete(ref.node.id);
     this.done.set(ref.node.id, thread);
     return thread;
   }
 
-  private walk(ref: FnRef, a: { name: string; header: NonNullable<ReturnType<typeof functionHeader>>; body: SyntaxNode; key?: string }): Thread {
+  private walk(ref: FnRef, a: { name: string; header: NonNullable<ReturnType<typeof functionHeader>>; body: SyntaxNode; placed?: Placed }): Thread {
     const { header } = a;
     const scope = new Scope(ref.unit.globals, this.kb.shared);
     for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array });
@@ -277,7 +279,7 @@ class Extractor {
       params: header.params.map((p) => ({ name: p.name, type: p.pointer ? `${p.type} *` : p.type })),
     });
     this.report(own);
-    if (a.key !== undefined) this.cache!.keepThread(a.key, { thread, problems: own, callees, base: this.base(ref) });
+    if (a.placed) this.cache!.keepThread(a.placed.key, { thread, problems: own, callees, base: a.placed.base });
     return thread;
   }
 
@@ -291,17 +293,17 @@ class Extractor {
   }
 
   /** A thread extracted in an earlier run from the same text in the same place, shifted to where it is now. */
-  private reuse(ref: FnRef, key: string): Thread | undefined {
-    const hit = this.cache!.thread(key);
+  private reuse(ref: FnRef, placed: Placed): Thread | undefined {
+    const hit = this.cache!.thread(placed.key);
     if (!hit || !hit.callees.every(([n, t]) => this.summary(ref.unit.group, n) === t)) return undefined;
-    const now = this.base(ref);
+    const now = placed.base;
     const d = { line: now.line - hit.base.line, src: now.src - hit.base.src };
     const problems = hit.problems.map((p) => relocateProblem(p, d.line));
     this.report(problems);
     if (d.line === 0 && d.src === 0) return hit.thread;
     const thread = relocateThread(hit.thread, d);
     // Kept at its new place, so callers that summarized it see the same object next time.
-    this.cache!.keepThread(key, { ...hit, thread, problems, base: now });
+    this.cache!.keepThread(placed.key, { ...hit, thread, problems, base: now });
     return thread;
   }
 
@@ -309,19 +311,21 @@ class Extractor {
     for (const p of own) if (!this.problems.some((q) => q.line === p.line && q.message === p.message)) this.problems.push(p);
   }
 
-  private base(ref: FnRef): { line: number; src: number } {
-    const l = ref.unit.map.layout(ref.node.startPosition.row, ref.node.endPosition.row);
-    return { line: l.line, src: l.src };
-  }
-
-  /** Everything a function's thread depends on except its callees (checked on reuse). */
-  private threadKey(ref: FnRef, name: string): string {
+  /** Everything a function's thread depends on except its callees (checked on reuse), and where it starts. */
+  private placed(ref: FnRef, name: string): Placed {
     const { node, unit } = ref;
-    const layout = unit.map.layout(node.startPosition.row, node.endPosition.row).key;
+    const layout = unit.map.layout(node.startPosition.row, node.endPosition.row);
     const { text, shift } = unit.original;
     const written = text.slice(Math.max(0, node.startIndex - shift), Math.max(0, node.endIndex - shift));
     const meta = `${unit.meta.file ?? ''}|${unit.meta.side ?? ''}|${unit.meta.unit ?? ''}|${unit.group}`;
-    return [this.runKey, meta, unit.globalsKey, name, this.isWrapped(node, unit) ? 'partial' : '', layout, node.text, written].join('\0');
+    const key = [this.runKey, meta, unit.globalsKey, name, this.isWrapped(node, unit) ? 'partial' : '', layout.key, node.text, written].join('\0');
+    return { key, base: { line: layout.line, src: layout.src } };
   }
+}
+
+/** A function's thread cache key and the input and source lines its first row lands on. */
+interface Placed {
+  readonly key: string;
+  readonly base: { readonly line: number; readonly src: number };
 }
 export * from './query';

@@ -59,10 +59,10 @@ function representatives(peers: readonly Thread[]): Thread[] {
   return peers.filter((p) => (seen.has(threadShape(p)) ? false : (seen.add(threadShape(p)), true)));
 }
 
-/** Each function's shared accesses without those through the objects it allocates itself. */
 /** Shared accesses per function beyond which it is not paired (with callees inlined). */
 export const MAX_PAIRED_ACCESSES = 300;
 
+/** Each function's shared accesses without those through the objects it allocates itself. */
 function sharedView(all: readonly Thread[], textOf: ((t: Thread) => string | undefined) | undefined, tooLarge?: (t: Thread, n: number) => void): SharedView {
   const lines = new Map<string, string[]>();
   const linesOf = (text: string | undefined): string[] | undefined => {

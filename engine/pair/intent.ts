@@ -4,7 +4,7 @@
 // bugs, every such pair of functions would bury the real findings: on KVM's arm64 timer code
 // alone, plain pairs gave 198 warnings. The code tells where it is meant to run lockless: a
 // marked access (READ_ONCE/WRITE_ONCE, acquire/release, an atomic or bit operation) at one of
-// the scenario's accesses, or a barrier or atomic between a side's two accesses. A scenario
+// the scenario's accesses, or a barrier or atomic anywhere in a side's function. A scenario
 // with none of these is plain code on both sides; whether it races is a data-race question
 // (KCSAN's), not a barrier one, and it is not judged. Only what the function writes itself (or
 // a knowledge-base primitive it calls, such as kvm_make_request()) counts: a lock or atomic
@@ -12,7 +12,6 @@
 // A side whose two accesses both come from one call of a callee with a body in view is that
 // callee's own ordering, judged where its body is; it is not reported again at each call site.
 import type { Event, Thread } from '../extract/types';
-import { orderingEvents } from './ordering-events';
 import type { Scenario, Side } from './scenario';
 
 /** Written in the function itself, or by a knowledge-base primitive it calls directly. */
@@ -40,10 +39,7 @@ function ordersMemory(t: Thread): boolean {
 
 export function showsLocklessIntent(s: Scenario): boolean {
   if (s.sides.some((side) => !side.synthesized && insideOneCall(side))) return false;
-  return s.sides.some((side) => !side.synthesized && (
-    marked(side.first) || marked(side.second)
-    || orderingEvents(side).between.some((e) => (e.kind === 'F' || e.kind === 'RMW') && own(e))
-    || ordersMemory(side.thread)));
+  return s.sides.some((side) => !side.synthesized && (marked(side.first) || marked(side.second) || ordersMemory(side.thread)));
 }
 
 /**

@@ -35,6 +35,7 @@ export function matchKeys(l: Loc): readonly string[] {
 
 const keyCache = new WeakMap<Loc, readonly string[]>();
 
+/** The two locations share a match key (a type-rooted key never equals a root::path key). */
 export function sameLoc(a: Loc, b: Loc): boolean {
   if (a.key === b.key) return true;
   const ka = matchKeys(a);

@@ -22,46 +22,39 @@ export interface SharedView {
 
 type PairKind = 'mp-reader' | 'mp-writer' | 'sb' | 'lb';
 
-/** The keys under which sameLoc can hold: the location's key, and its variable+field key. */
-function buckets(l: Loc): string[] {
-  const k = matchKeys(l);
-  return k.length > 1 ? [`K:${l.key}`, `P:${k[1]}`] : [`K:${l.key}`];
+/** A per-function value of one pairing run, computed the first time it is asked for. */
+function once<V>(store: Map<string, Map<Thread, V>>, kind: string, t: Thread, make: () => V): V {
+  let byThread = store.get(kind);
+  if (!byThread) store.set(kind, (byThread = new Map()));
+  let v = byThread.get(t);
+  if (v === undefined) byThread.set(t, (v = make()));
+  return v;
 }
 
 /**
  * Indices of the pairs whose access at `end` may be the same location as `l`, in order: a join
- * instead of a scan, since large functions have thousands of pairs. Callers still check sameLoc.
+ * instead of a scan, since large functions have thousands of pairs. sameLoc holds exactly when
+ * two locations share a match key, so the index is by match key; callers still check sameLoc.
  */
 function candidates(view: SharedView, t: Thread, kind: PairKind, end: 0 | 1, l: Loc): number[] {
-  const memoKey = `${kind}#${end}`;
-  let byThread = view.index.get(memoKey);
-  if (!byThread) view.index.set(memoKey, (byThread = new Map()));
-  let ix = byThread.get(t);
-  if (!ix) {
-    ix = new Map();
+  const ix = once(view.index, `${kind}#${end}`, t, () => {
+    const m = new Map<string, number[]>();
     rolePairs(view, t, kind).forEach((pair, i) => {
-      for (const b of buckets(pair[end].loc)) (ix!.get(b) ?? ix!.set(b, []).get(b)!).push(i);
+      for (const k of matchKeys(pair[end].loc)) (m.get(k) ?? m.set(k, []).get(k)!).push(i);
     });
-    byThread.set(t, ix);
-  }
+    return m;
+  });
   const found = new Set<number>();
-  for (const b of buckets(l)) for (const i of ix.get(b) ?? []) found.add(i);
+  for (const k of matchKeys(l)) for (const i of ix.get(k) ?? []) found.add(i);
   return [...found].sort((x, y) => x - y);
 }
 
 /** The tightest access pairs of one function for one shape role, computed once per run. */
 function rolePairs(view: SharedView, t: Thread, kind: PairKind): Array<[Access, Access]> {
-  let byThread = view.memo.get(kind);
-  if (!byThread) view.memo.set(kind, (byThread = new Map()));
-  let out = byThread.get(t);
-  if (!out) {
-    out = kind === 'mp-reader' ? tightest(pairs(view, t, observes, observes), 'first-second')
-      : kind === 'mp-writer' ? tightest(pairs(view, t, writes, writes), 'last-first')
-        : kind === 'sb' ? tightest(pairs(view, t, writes, observes), 'last-first')
-          : tightest(pairs(view, t, observes, writes), 'first-second');
-    byThread.set(t, out);
-  }
-  return out;
+  return once(view.memo, kind, t, () => (kind === 'mp-reader' ? tightest(pairs(view, t, observes, observes), 'first-second')
+    : kind === 'mp-writer' ? tightest(pairs(view, t, writes, writes), 'last-first')
+      : kind === 'sb' ? tightest(pairs(view, t, writes, observes), 'last-first')
+        : tightest(pairs(view, t, observes, writes), 'first-second')));
 }
 
 /** Ordered pairs (a, b), a before b on one path, on two different shared locations. */
