@@ -83,9 +83,11 @@ export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSi
     LB: [x, y, y, x],
   };
   const l = locsFor[scenario.shape]!;
-  const exclusive = writerLocks(args.sides);
+  // What orders each side, worked out once: both the lock roles and the sides' bodies need it.
+  const orderings = args.sides.map((s) => (s.synthesized ? undefined : orderingEvents(s)));
+  const exclusive = writerLocks(orderings);
   const threads = args.sides.map((s, i) => buildSide({
-    id: i, side: s, names, exclusive, roles: [r[i * 2]!, r[i * 2 + 1]!], locs: [l[i * 2]!, l[i * 2 + 1]!],
+    id: i, side: s, ordering: orderings[i], names, exclusive, roles: [r[i * 2]!, r[i * 2 + 1]!], locs: [l[i * 2]!, l[i * 2 + 1]!],
   }));
   const eq = (thread: number, reg: string, value: number): Prop => ({ kind: 'eq', lhs: { kind: 'reg', thread, name: reg }, value, pos: P });
   const and = (a: Prop, b: Prop): Prop => ({ kind: 'and', left: a, right: b });
@@ -106,30 +108,32 @@ export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSi
  * them excludes that side as a lock would, so it is written as one; two readers never exclude
  * each other, so a lock only ever read-locked is left out. With two CPUs this is exact.
  */
-function writerLocks(sides: readonly BuiltSide[]): Set<string> {
+function writerLocks(orderings: ReadonlyArray<ReturnType<typeof orderingEvents> | undefined>): Set<string> {
   const out = new Set<string>();
-  for (const s of sides) {
-    if (s.synthesized) continue;
-    const o = orderingEvents(s);
+  for (const o of orderings) {
+    if (!o) continue;
     for (const e of [...o.before, ...o.between]) if (e.kind === 'LOCK' && e.mode !== 'read') out.add(e.lock.key);
     for (const h of o.callerHeld) if (h.mode !== 'read') out.add(h.lock.key);
   }
   return out;
 }
 
-function buildSide(a: { id: number; side: BuiltSide; names: Names; exclusive: ReadonlySet<string>; roles: [Role, Role]; locs: [string, string] }): ThreadDef {
+function buildSide(a: {
+  id: number; side: BuiltSide; ordering: ReturnType<typeof orderingEvents> | undefined; names: Names; exclusive: ReadonlySet<string>;
+  roles: [Role, Role]; locs: [string, string];
+}): ThreadDef {
   const { side, names } = a;
   const body: Stmt[] = [{ kind: 'decl', name: 'r0', type: 'int', pos: P }, { kind: 'decl', name: 'r1', type: 'int', pos: P }];
   const edits = side.edits ?? [];
-  if (side.synthesized) {
+  if (side.synthesized || !a.ordering) {
     // The canonical observer: flag, smp_rmb(), data (or its mirror for the other shapes).
     body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: 'once' }));
     body.push(exprStmt(call('smp_rmb')));
     body.push(access({ role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: 'once' }));
     return { id: a.id, params: [], body, pos: P, origin: 'synthesized observer' };
   }
-  const ordering = orderingEvents(side);
-  const atomicFences = !orderingEvents(side).between.some((e) => e.kind === 'F' && (e.fence === 'before-atomic' || e.fence === 'after-atomic'));
+  const ordering = a.ordering;
+  const atomicFences = !ordering.between.some((e) => e.kind === 'F' && (e.fence === 'before-atomic' || e.fence === 'after-atomic'));
   const stmtsOf = (events: readonly Event[]): Stmt[] => events.flatMap((e) => eventStmt({ e, edits, names, body, exclusive: a.exclusive, model: atomicFences ? side.model : undefined }));
   // The caller's locks (the function asserts them) enclose the side like its own, outermost;
   // read-mode ones count only against a side that takes the lock exclusively, like read locks

@@ -228,7 +228,10 @@ export function locationChoices(combo: TraceCombination, loc: string, deadline?:
     forEachProduct(sources, (choice) => {
       deadline?.check();
       const rf = [...fixed, ...free.map((r, i) => [r.id, choice[i]!.id] as const)];
-      if (coherent({ events, reads, writes, rank, rf }) && atomic(rank, rf, rmwWriteOf, co)) out.push({ co, rf: reads.map((r) => rf.find(([x]) => x === r.id)!) });
+      if (!coherent({ events, reads, writes, rank, rf }) || !atomic(rank, rf, rmwWriteOf, co)) return;
+      // In the reads' order, as the rest of the enumeration expects.
+      const byRead = new Map(rf);
+      out.push({ co, rf: reads.map((r) => [r.id, byRead.get(r.id)!] as const) });
     });
   }
   return out;
