@@ -1,12 +1,11 @@
 // Runs the engine off the server's main thread, so a long simulation never delays hovers,
 // code actions or the next keystroke. It keeps the workspace index the server last sent, and
 // reads the peer files the engine asks for itself. One request in, one analysis out.
-import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { AnalysisCache } from '../../engine/analysis-cache';
-import { analyzeDocument } from '../../engine/analyze';
 import type { FileSummary } from '../../engine/pair/summary';
 import type { AnalysisRequest } from './analyzer';
+import { runRequest } from './run-request';
 
 /** The workspace index arrives once (and after each change), not with every request. */
 export type WorkerMessage =
@@ -23,13 +22,7 @@ const cache = new AnalysisCache();
 parentPort?.on('message', (msg: WorkerMessage) => {
   if (msg.type === 'workspace') { index = msg.index; return; }
   const req = { id: msg.id };
-  const { input, openTexts = {} } = msg.request;
-  // Open documents' unsaved text wins over the file on disk.
-  const read = (path: string): string | undefined => {
-    if (path in openTexts) return openTexts[path];
-    try { return readFileSync(path, 'utf8'); } catch { return undefined; }
-  };
-  analyzeDocument({ ...input, cache, ...(index.length > 0 ? { workspace: { index, read } } : {}) }).then(
+  runRequest(msg.request, { index, cache }).then(
     (analysis) => parentPort!.postMessage({ id: req.id, ok: true, analysis } satisfies WorkerReply),
     (err: unknown) => parentPort!.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies WorkerReply),
   );

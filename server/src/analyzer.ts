@@ -2,10 +2,11 @@
 // drops it, and cancelling a job that has run for a while restarts the worker, which is the
 // only way to stop synchronous simulation code mid-flight.
 import * as path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { runRequest } from './run-request';
 import { AnalysisCache } from '../../engine/analysis-cache';
-import { analyzeDocument, type AnalyzeInput } from '../../engine/analyze';
+import type { AnalyzeInput } from '../../engine/analyze';
 import type { Analysis } from '../../engine/checks/types';
 import type { FileSummary } from '../../engine/pair/summary';
 import type { WorkerMessage, WorkerReply } from './analysis-worker';
@@ -134,14 +135,9 @@ export class InlineAnalyzer implements Analyzer {
     this.workspace = index;
   }
 
-  run({ input, openTexts = {} }: AnalysisRequest): AnalysisJob {
+  run(request: AnalysisRequest): AnalysisJob {
     let cancelled = false;
-    const read = (path: string): string | undefined => {
-      if (path in openTexts) return openTexts[path];
-      try { return readFileSync(path, 'utf8'); } catch { return undefined; }
-    };
-    const full = { ...input, cache: this.cache, ...(this.workspace.length > 0 ? { workspace: { index: this.workspace, read } } : {}) };
-    const promise = analyzeDocument(full).then((a) => { if (cancelled) throw new Cancelled(); return a; });
+    const promise = runRequest(request, { index: this.workspace, cache: this.cache }).then((a) => { if (cancelled) throw new Cancelled(); return a; });
     return { promise, cancel: () => { cancelled = true; } };
   }
   dispose(): void {}
