@@ -14,7 +14,9 @@ export type CheckCode =
   | 'lock-context'
   | 'lost-event'
   | 'litmus-verdict'
-  | 'litmus-result-mismatch';
+  | 'litmus-result-mismatch'
+  | 'ordering-regression'
+  | 'ordering-fix';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -30,6 +32,8 @@ export interface Range {
 export interface Place {
   readonly file?: string;
   readonly range: Range;
+  /** The function the place is in, when known (for grouping, baselines and the corpus score). */
+  readonly function?: string;
 }
 
 export interface Related {
