@@ -71,7 +71,11 @@ export function transplant(s: Scenario, to: 'pre' | 'post', counterpart: ReturnT
 const verdict = (j: Judgement, m: ModelName): string | undefined => j.models.find((x) => x.model === m)?.verdict;
 
 /** Judges every scenario on both images; keeps the pairs whose verdict flips under a target. */
-export function judgeImages(ctx: CheckContext, a: { scenarios: readonly Scenario[]; from: 'pre' | 'post'; counterpart: ReturnType<typeof imageCounterparts> }): ImagePair[] {
+export function judgeImages(ctx: CheckContext, a: {
+  scenarios: readonly Scenario[]; from: 'pre' | 'post'; counterpart: ReturnType<typeof imageCounterparts>;
+  /** Told of every function some target could decide a scenario of, in either image. */
+  judged?: Set<Thread>;
+}): ImagePair[] {
   const out: ImagePair[] = [];
   const seen = new Set<string>();
   for (const s of a.scenarios) {
@@ -84,6 +88,10 @@ export function judgeImages(ctx: CheckContext, a: { scenarios: readonly Scenario
     const targets = ctx.analysis.targetsOfScenario(post);
     const before = ctx.analysis.judge({ scenario: pre, models: EVIDENCE_MODELS });
     const after = ctx.analysis.judge({ scenario: post, models: EVIDENCE_MODELS });
+    for (const [sc, j] of [[pre, before], [post, after]] as const) {
+      if (!targets.some((m) => verdict(j, m) === 'allowed' || verdict(j, m) === 'forbidden')) continue;
+      for (const side of sc.sides) if (!side.synthesized) a.judged?.add(side.thread);
+    }
     const flips = (x: Judgement, y: Judgement): ModelName[] => targets.filter((m) => verdict(x, m) === 'forbidden' && verdict(y, m) === 'allowed');
     const changed = a.from === 'pre' ? flips(before, after) : flips(after, before);
     if (changed.length > 0) out.push({ pre, post, before, after, targets, changed });

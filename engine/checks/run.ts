@@ -26,10 +26,14 @@ import { overstrongBarrier, type OverstrongFinding } from './overstrong-barrier'
 import { Sources, type SourceText } from './sources';
 import { listModels, targetsFor } from './targets';
 import type { Analysis, Arch, Finding, Fix, Place, Problem } from './types';
-import { SHAPE_NAMES, sideLabel } from '../pair/scenario';
+import { SHAPE_NAMES, sideLabel, type Scenario } from '../pair/scenario';
+import { newCodeHandshake, showsLocklessIntent } from '../pair/intent';
+import type { ParsedInput } from '../patch/types';
 import { unpairedBarrier } from './unpaired-barrier';
 import { differentialFindings, imageCounterparts, judgeImages } from './differential';
 import { patchImages } from './patch-images';
+import { functionCoverage } from './coverage';
+import { oneFindingPerFault } from './one-fault';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -66,7 +70,11 @@ export function checkDocument(input: CheckInput): Analysis {
     if (!isDocument(t)) return;
     tooLarge.push({ severity: 'warning', line: t.span.line, col: t.span.col, message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col} has ${n} shared accesses with its callees inlined, more than the ${MAX_PAIRED_ACCESSES} hvbarrier pairs; its orderings are not checked` });
   };
-  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf, tooLarge: onTooLarge });
+  // New code in a patch is judged on what it does (intent.ts, newCodeHandshake).
+  const added = addedLines(sources.parsed[0]);
+  const isAdded = (e: Event): boolean => added.has(e.span.line);
+  const keep = input.document.kind === 'patch' ? (s: Scenario) => showsLocklessIntent(s) || newCodeHandshake(s, isAdded) : undefined;
+  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf, tooLarge: onTooLarge, keep });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
@@ -78,31 +86,42 @@ export function checkDocument(input: CheckInput): Analysis {
 
   // What the patch changes: scenarios of the pre-image judged again on the post-image, and
   // the post-image's own scenarios judged on the pre-image.
-  const differential = input.document.kind === 'patch' ? patchDifferential(ctx, { docAll, everything, textOf }) : { findings: [], regressed: new Set<string>() };
+  const differential = input.document.kind === 'patch' ? patchDifferential(ctx, { docAll, everything, textOf }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
   // One fault, one finding: a fault the patch introduced is reported as the regression.
   const faultFindings = [...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
     .filter((f) => !analysis.faults.find((x) => x.id === f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id)));
   const overstrong = overstrongBarrier(ctx);
   const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
-  const findings: Finding[] = [
+  const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,
     ...faultFindings.map((f) => ({ ...f, fixes: fixer.forFault(analysis.faults.find((x) => x.id === f.id)!) })),
     ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
     ...others,
-  ];
+  ], analysis.faults);
   const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
   const problems = [...(images?.problems ?? []), ...extracted, ...tooLarge, ...unjudgedProblems(ctx)];
-  return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems };
+  const functions = functionCoverage(ctx, { threads: docAll, judgedElsewhere: differential.judged });
+  return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems, functions };
 }
 
 /** Regressions and fixes of a patch: each scenario judged on both images of its function. */
-function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; everything: readonly Thread[]; textOf: (t: Thread) => string | undefined }): { findings: Finding[]; regressed: Set<string> } {
+function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; everything: readonly Thread[]; textOf: (t: Thread) => string | undefined }): { findings: Finding[]; regressed: Set<string>; judged: Set<Thread> } {
   const counterpart = imageCounterparts(a.everything);
   const pre = collectScenarios({ document: a.docAll.filter((t) => t.side === 'pre'), all: a.everything, textOf: a.textOf, image: 'pre' });
-  const regressions = judgeImages(ctx, { scenarios: pre, from: 'pre', counterpart });
-  const fixes = judgeImages(ctx, { scenarios: ctx.analysis.judged.map((j) => j.scenario), from: 'post', counterpart });
-  return { findings: differentialFindings(ctx, { regressions, fixes }), regressed: new Set(regressions.map((r) => r.post.id)) };
+  const judged = new Set<Thread>();
+  const regressions = judgeImages(ctx, { scenarios: pre, from: 'pre', counterpart, judged });
+  const fixes = judgeImages(ctx, { scenarios: ctx.analysis.judged.map((j) => j.scenario), from: 'post', counterpart, judged });
+  return { findings: differentialFindings(ctx, { regressions, fixes }), regressed: new Set(regressions.map((r) => r.post.id)), judged };
+}
+
+/** Input lines the patch adds (`+` lines), where new code is judged on what it does. */
+function addedLines(parsed: ParsedInput | undefined): Set<number> {
+  const out = new Set<number>();
+  for (const u of parsed?.units ?? []) {
+    for (const f of u.files) for (const h of f.hunks) for (const l of h.lines) if (l.kind === 'added') for (const s of l.segments) out.add(s.input.line);
+  }
+  return out;
 }
 
 /** Says so when no target could judge a scenario of the document, instead of saying nothing. */

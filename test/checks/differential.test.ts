@@ -41,3 +41,32 @@ test('the reverse patch (adding the barrier) gets an information note, not a war
   assert.equal(notes[0]!.severity, 'information');
   assert.match(notes[0]!.message, /forbids an outcome that was allowed/);
 });
+
+test('new code that publishes with plain accesses is judged, as one finding for both sides', async () => {
+  const a = await check({ file: join(dir, 'new-plain-publication.patch') });
+  const serious = a.findings.filter((f) => f.severity === 'warning');
+  assert.equal(serious.length, 1, JSON.stringify(serious.map((f) => f.message)));
+  assert.equal(serious[0]!.place.function, 'vdev_submit');
+  assert.match(serious[0]!.message, /allowed on ARMv8/);
+  // The reader's half of the same fault is related, not a second warning.
+  assert.ok(serious[0]!.related.some((r) => r.message.startsWith('the other side of the same fault')));
+});
+
+test('a patch shown twice gives each finding once, the copy related', async () => {
+  const once = readFileSync(join(dir, 'new-plain-publication.patch'), 'utf8');
+  const a = await check({ file: join(dir, 'twice.mbox'), text: `${once}\n${once}` });
+  const serious = a.findings.filter((f) => f.severity === 'warning');
+  assert.equal(serious.length, 1, JSON.stringify(serious.map((f) => [f.place.range.line, f.message])));
+  // The second copy's lines are still reachable from the one finding.
+  const firstCopyLines = once.split('\n').length;
+  assert.ok(serious[0]!.related.some((r) => r.place.range.line > firstCopyLines), JSON.stringify(serious[0]!.related));
+});
+
+test('every touched function is listed as judged or not, with the reason', async () => {
+  const a = await check({ file: join(dir, 'drop-wmb.patch') });
+  assert.deepEqual(a.functions?.map((f) => [f.function, f.judged]), [['mailbox_post', true]]);
+  const lonely = await check({ file: join(dir, 'lonely.patch'), text: readFileSync(join(dir, 'new-plain-publication.patch'), 'utf8').replace(/\+unsigned long vdev_poll[\s\S]*?\+}\n/, '') });
+  const submit = lonely.functions?.find((f) => f.function === 'vdev_submit');
+  assert.equal(submit?.judged, false);
+  assert.match(submit?.reason ?? '', /no peer in view for `req->/);
+});
