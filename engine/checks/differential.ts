@@ -28,6 +28,8 @@ export interface ImagePair {
   readonly targets: readonly ModelName[];
   /** Targets under which the outcome is forbidden before and allowed after (or the reverse). */
   readonly changed: readonly ModelName[];
+  /** A marked access (READ_ONCE, WRITE_ONCE, read_atomic, ...) that the patch made plain, racing with the peer. */
+  readonly unmarked?: Event;
 }
 
 /** The same function in the other image: a tree function is its own counterpart. */
@@ -94,9 +96,27 @@ export function judgeImages(ctx: CheckContext, a: {
     }
     const flips = (x: Judgement, y: Judgement): ModelName[] => targets.filter((m) => verdict(x, m) === 'forbidden' && verdict(y, m) === 'allowed');
     const changed = a.from === 'pre' ? flips(before, after) : flips(after, before);
-    if (changed.length > 0) out.push({ pre, post, before, after, targets, changed });
+    const unmarked = a.from === 'pre' ? madePlain(ctx, pre, post) : undefined;
+    if (changed.length > 0 || unmarked) out.push({ pre, post, before, after, targets, changed, ...(unmarked ? { unmarked } : {}) });
   }
   return out;
+}
+
+/**
+ * A marked access of the patched function that the post-image reads or writes plainly, while
+ * the peer (real code, not an assumed observer) accesses the same location: the compiler may
+ * now tear, fuse or repeat it. LKMM calls it a data race whatever the hardware does, and Xen's
+ * read_atomic()/write_atomic()/ACCESS_ONCE() exist for the same reason.
+ */
+function madePlain(ctx: CheckContext, pre: Scenario, post: Scenario): Event | undefined {
+  const i = pre.sides.findIndex((x) => !x.synthesized && ctx.isDocument(x.thread));
+  if (i < 0 || pre.sides[1 - i]!.synthesized) return undefined;
+  const was = pre.sides[i]!;
+  const now = post.sides[i]!;
+  for (const [x, y] of [[was.first, now.first], [was.second, now.second]] as const) {
+    if (x && y && (x.kind === 'R' || x.kind === 'W') && x.kind === y.kind && x.annot !== 'plain' && y.annot === 'plain') return x;
+  }
+  return undefined;
 }
 
 /** What the patch took away (or added) on one side: the ordering event or the access mode. */
@@ -159,7 +179,11 @@ function finding(ctx: CheckContext, g: { dir: 'regression' | 'fix'; key: string;
   const what = outcome(g.dir === 'regression' ? lead.post : lead.pre, g.index);
   const more = g.pairs.length > 1 ? ` (and ${g.pairs.length - 1} similar case${g.pairs.length > 2 ? 's' : ''})` : '';
   const cause = g.what ? ` (${g.what})` : '';
-  const message = g.dir === 'regression'
+  const plain = g.pairs.find((p) => p.unmarked)?.unmarked;
+  const peer = lead.post.sides[1 - g.index]!;
+  const message = g.dir === 'regression' && changed.length === 0 && plain
+    ? `This patch makes \`${plain.text}\` a plain access while ${sideLabel(peer)} accesses \`${'loc' in plain ? plain.loc.text : plain.text}\` concurrently: the compiler may tear, fuse or repeat it (a data race under LKMM)${more}.`
+    : g.dir === 'regression'
     ? `This patch removes the ordering${cause} that forbade this outcome: ${what}${more}. Forbidden before the patch, allowed after it on ${listModels(changed)}.`
     : `This patch forbids an outcome that was allowed${cause}: ${what}${more}; now forbidden on ${listModels(changed)}.`;
   const related: Related[] = [];

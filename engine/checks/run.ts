@@ -34,6 +34,7 @@ import { differentialFindings, imageCounterparts, judgeImages } from './differen
 import { patchImages } from './patch-images';
 import { functionCoverage } from './coverage';
 import { oneFindingPerFault } from './one-fault';
+import { demoteOutsideThePatch } from './patch-scope';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -88,8 +89,8 @@ export function checkDocument(input: CheckInput): Analysis {
   // the post-image's own scenarios judged on the pre-image.
   const differential = input.document.kind === 'patch' ? patchDifferential(ctx, { docAll, everything, textOf }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
   // One fault, one finding: a fault the patch introduced is reported as the regression.
-  const faultFindings = [...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
-    .filter((f) => !analysis.faults.find((x) => x.id === f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id)));
+  const faultFindings = demoteOutsideThePatch([...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
+    .filter((f) => !analysis.faults.find((x) => x.id === f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), analysis.faults);
   const overstrong = overstrongBarrier(ctx);
   const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });

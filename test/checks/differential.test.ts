@@ -70,3 +70,21 @@ test('every touched function is listed as judged or not, with the reason', async
   assert.equal(submit?.judged, false);
   assert.match(submit?.reason ?? '', /no peer in view for `req->/);
 });
+
+test('a marked access made plain while the peer writes it is a regression on the `-` line', async () => {
+  const file = join(dir, 'drop-read-atomic.patch');
+  const a = await check({ file, tree: ringTree });
+  const [reg] = only(a, 'ordering-regression');
+  assert.ok(reg, JSON.stringify(a.findings.map((f) => f.message)));
+  assert.equal(readFileSync(file, 'utf8').split('\n')[reg.place.range.line - 1], '-    if ( !read_atomic(&mb->ready) )');
+  assert.match(reg.message, /plain access while mailbox_post\(\) accesses `mb->ready` concurrently/);
+});
+
+test('a function of the patched file that the patch does not touch is a peer, never reported', async () => {
+  // The reader in the tree lost its smp_rmb() long ago; the patch only reorders an addition in the writer.
+  const file = join(dir, 'rename.patch');
+  const a = await check({ file, tree: [join(dir, 'tree-no-rmb', 'xen', 'common', 'ring.c')] });
+  assert.deepEqual(a.findings.filter((f) => f.severity === 'warning').map((f) => f.message), []);
+  assert.deepEqual(a.functions?.map((f) => f.function), ['mailbox_post']);
+  assert.deepEqual(a.problems.filter((p) => /does not match/.test(p.message)), []);
+});
