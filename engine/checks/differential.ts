@@ -214,3 +214,34 @@ function finding(ctx: CheckContext, g: { dir: 'regression' | 'fix'; key: string;
     fixes: [],
   };
 }
+
+/**
+ * Marked accesses the patch makes plain, found by comparing the two images of each touched
+ * function directly: a READ_ONCE()/WRITE_ONCE() (or Xen's read_atomic()/write_atomic()) says
+ * that another CPU or a device accesses the location concurrently, even when no peer is in
+ * view. Accesses already reported through a scenario (`reported`, by place) are skipped.
+ */
+export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread[]; counterpart: ReturnType<typeof imageCounterparts>; reported: ReadonlySet<string> }): Finding[] {
+  const out: Finding[] = [];
+  for (const t of a.docAll) {
+    if (t.side !== 'pre') continue;
+    const post = a.counterpart(t, 'post');
+    if (!post) continue;
+    for (const e of t.events) {
+      if ((e.kind !== 'R' && e.kind !== 'W') || e.annot === 'plain' || e.via?.length || e.loc.cpuLocal) continue;
+      const now = counterpartAccess(t, e, post);
+      if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') continue;
+      const place = ctx.place(t, e.stmt);
+      const key = `${place.file ?? ''}:${place.range.line}:${place.range.col}`;
+      if (a.reported.has(key)) continue;
+      out.push({
+        id: `ordering-regression:${key}:unmarked`, code: 'ordering-regression', severity: 'warning', place,
+        message: `This patch makes \`${e.text}\` a plain ${e.kind === 'R' ? 'load' : 'store'} of \`${e.loc.text}\`: the marked access said another CPU (or a device) accesses it concurrently, and a plain one may be torn, fused or repeated by the compiler (a data race under LKMM). No code of the other side is in view to simulate against.`,
+        explanation: `\`${e.text}\` (${e.annot}) in the pre-image of ${t.name}() becomes \`${now.text}\` (plain) in the post-image. Keep the marked access, or say in the commit message what serializes \`${e.loc.text}\` now.`,
+        related: [{ place: ctx.place(post, now.stmt), message: `the plain access the patch leaves: \`${now.text}\`` }],
+        models: [], fixes: [],
+      });
+    }
+  }
+  return out;
+}

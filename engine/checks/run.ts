@@ -30,7 +30,7 @@ import { SHAPE_NAMES, sideLabel, type Scenario } from '../pair/scenario';
 import { newCodeHandshake, showsLocklessIntent } from '../pair/intent';
 import type { ParsedInput } from '../patch/types';
 import { unpairedBarrier } from './unpaired-barrier';
-import { differentialFindings, imageCounterparts, judgeImages } from './differential';
+import { differentialFindings, imageCounterparts, judgeImages, unmarkedFindings } from './differential';
 import { patchImages } from './patch-images';
 import { functionCoverage } from './coverage';
 import { oneFindingPerFault } from './one-fault';
@@ -113,7 +113,10 @@ function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; ev
   const judged = new Set<Thread>();
   const regressions = judgeImages(ctx, { scenarios: pre, from: 'pre', counterpart, judged });
   const fixes = judgeImages(ctx, { scenarios: ctx.analysis.judged.map((j) => j.scenario), from: 'post', counterpart, judged });
-  return { findings: differentialFindings(ctx, { regressions, fixes }), regressed: new Set(regressions.map((r) => r.post.id)), judged };
+  const findings = differentialFindings(ctx, { regressions, fixes });
+  const reported = new Set(findings.map((f) => `${f.place.file ?? ''}:${f.place.range.line}:${f.place.range.col}`));
+  findings.push(...unmarkedFindings(ctx, { docAll: a.docAll, counterpart, reported }));
+  return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
 }
 
 /** Input lines the patch adds (`+` lines), where new code is judged on what it does. */

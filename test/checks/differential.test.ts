@@ -88,3 +88,11 @@ test('a function of the patched file that the patch does not touch is a peer, ne
   assert.deepEqual(a.functions?.map((f) => f.function), ['mailbox_post']);
   assert.deepEqual(a.problems.filter((p) => /does not match/.test(p.message)), []);
 });
+
+test('a marked access made plain is a regression even with no peer in view', async () => {
+  const a = await check({ file: join(dir, 'drop-read-atomic.patch') });
+  const regs = only(a, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(regs.map((f) => f.message)));
+  assert.match(regs[0]!.message, /a plain load of `mb->ready`/);
+  assert.match(regs[0]!.message, /No code of the other side is in view/);
+});
