@@ -64,6 +64,8 @@ export type Prop =
   | { readonly kind: 'true' }
   | { readonly kind: 'false' }
   | { readonly kind: 'eq'; readonly lhs: CondVar; readonly value: Value; readonly pos: Pos }
+  /** Two final values compared with each other: `0:r1=1:r0`, `[x]=[y]`. */
+  | { readonly kind: 'same'; readonly lhs: CondVar; readonly rhs: CondVar; readonly pos: Pos }
   | { readonly kind: 'not'; readonly arg: Prop }
   | { readonly kind: 'and' | 'or' | 'implies'; readonly left: Prop; readonly right: Prop };
 

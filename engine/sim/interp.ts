@@ -88,7 +88,10 @@ class ThreadRun implements PrimitiveContext {
     switch (s.kind) {
       case 'block': return this.execBlock(s.body);
       case 'decl':
-        this.regs.set(s.name, s.init ? this.eval(s.init) : { v: 0, deps: [] });
+        // The name is in scope in its own initializer (`int r4 = (r1 != r4);`); like herd, a
+        // register nobody assigned yet holds its initial value, 0 unless the init block says so.
+        if (!this.regs.has(s.name)) this.regs.set(s.name, { v: 0, deps: [] });
+        this.regs.set(s.name, s.init ? this.eval(s.init) : this.regs.get(s.name)!);
         return;
       case 'assign': {
         if (s.target.kind === 'var') {

@@ -11,6 +11,7 @@ export function observedVars(test: LitmusTest): CondVar[] {
   const walk = (p: Prop): void => {
     switch (p.kind) {
       case 'eq': add(p.lhs); return;
+      case 'same': add(p.lhs); add(p.rhs); return;
       case 'not': walk(p.arg); return;
       case 'and': case 'or': case 'implies': walk(p.left); walk(p.right); return;
       default: return;
@@ -43,6 +44,7 @@ export function evalProp(p: Prop, c: Candidate): boolean {
     case 'true': return true;
     case 'false': return false;
     case 'eq': return sameValue(finalValue(c, p.lhs), p.value);
+    case 'same': return sameValue(finalValue(c, p.lhs), finalValue(c, p.rhs));
     case 'not': return !evalProp(p.arg, c);
     case 'and': return evalProp(p.left, c) && evalProp(p.right, c);
     case 'or': return evalProp(p.left, c) || evalProp(p.right, c);
