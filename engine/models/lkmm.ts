@@ -36,6 +36,8 @@ export const lkmm: Model = {
     const UL = x.where((e) => e.lock === 'UL');
     const SyncRcu = x.where(fenceIs('sync-rcu'));
     const SyncSrcu = x.where(fenceIs('sync-srcu'));
+    const SrcuLock = x.where((e) => e.srcu === 'lock');
+    const SrcuUnlock = x.where((e) => e.srcu === 'unlock');
     const M_ = br(M);
 
     const rfe = rf.inter(ext);
@@ -58,6 +60,7 @@ export const lkmm: Model = {
       Rel.seq(M_, po.opt(), br(RMW), fencerel(x, 'after-atomic'), M_),
       Rel.seq(M_, po.opt(), br(LKW), fencerel(x, 'after-spinlock'), M_),
       Rel.seq(M_, po, br(UL), co.union(po), br(LKW), fencerel(x, 'after-unlock-lock'), M_),
+      Rel.seq(M_, po.opt(), br(SrcuUnlock), fencerel(x, 'after-srcu-read-unlock'), M_),
     );
     const gp = po.seq(br(SyncRcu.union(SyncSrcu))).seq(po.opt());
     const strongFence = mb.union(gp);
@@ -90,7 +93,10 @@ export const lkmm: Model = {
 
     // ---- RCU: grace periods against read-side critical sections ----
     const rcuRscsi = rcuCriticalSections(x).inv();
-    const srcuRscsi = x.srcuRscs.inv();
+    // srcu-rscs (bell): the index flows from the lock to the unlock by data, possibly through
+    // memory (carry-srcu-data), and both name the same srcu_struct.
+    const carrySrcuData = Rel.seq(x.data, br(M.minus(SrcuUnlock)), rf).star();
+    const srcuRscsi = Rel.seq(br(SrcuLock), carrySrcuData, x.data, br(SrcuUnlock)).inter(loc).inv();
     const rcuGp = br(SyncRcu);
     const srcuGp = br(SyncSrcu);
     let rcuFence = Rel.empty(x.n);

@@ -59,8 +59,6 @@ export interface TraceCombination {
   readonly deps: ReadonlyArray<{ readonly addr: readonly number[]; readonly data: readonly number[]; readonly ctrl: readonly number[] }>;
   /** rmw pairs (read id, write id). */
   readonly rmw: ReadonlyArray<readonly [number, number]>;
-  /** srcu_read_unlock id → its srcu_read_lock id. */
-  readonly srcuMatch: ReadonlyArray<readonly [number, number]>;
   readonly locations: readonly string[];
 }
 
@@ -139,20 +137,18 @@ export function combine(traces: readonly Trace[], initValues: ReadonlyMap<string
     deps.push({ addr: [], data: [], ctrl: [] });
   }
   const rmw: Array<[number, number]> = [];
-  const srcuMatch: Array<[number, number]> = [];
   for (const tr of traces) {
     const base = events.length;
     const isRead = (k: number): boolean => tr.events[k]?.kind === 'R';
     const ids = (ks: readonly number[]): number[] => ks.filter(isRead).map((k) => base + k);
     for (const ev of tr.events) {
-      const { addr, data, ctrl, rmwRead, srcuLock, ...rest } = ev;
+      const { addr, data, ctrl, rmwRead, ...rest } = ev;
       events.push({ ...rest, id: events.length, thread: tr.thread });
       deps.push({ addr: ids(addr), data: ids(data), ctrl: ids(ctrl) });
       if (rmwRead !== undefined) rmw.push([base + rmwRead, base + ev.poIndex]);
-      if (srcuLock !== undefined) srcuMatch.push([base + ev.poIndex, base + srcuLock]);
     }
   }
-  return { traces, events, deps, rmw, srcuMatch, locations };
+  return { traces, events, deps, rmw, locations };
 }
 
 /**

@@ -15,7 +15,7 @@ export type FenceKind =
   | 'mb' | 'rmb' | 'wmb' | 'barrier'
   | 'before-atomic' | 'after-atomic' | 'after-spinlock' | 'after-unlock-lock'
   | 'rcu-lock' | 'rcu-unlock' | 'sync-rcu'
-  | 'srcu-lock' | 'srcu-unlock' | 'sync-srcu';
+  | 'after-srcu-read-unlock' | 'sync-srcu';
 
 export interface SimEvent {
   /** Index of the event in its execution; init writes come first. */
@@ -32,6 +32,8 @@ export interface SimEvent {
   readonly rmw?: RmwStrength;
   readonly failed?: boolean;
   readonly lock?: LockRole;
+  /** linux-kernel.def's Srcu-lock (a read of the srcu_struct) and Srcu-unlock (a write of the index). */
+  readonly srcu?: 'lock' | 'unlock';
   readonly fence?: FenceKind;
   /** The C primitive that produced the event, for witnesses and explanations. */
   readonly instr: string;

@@ -15,13 +15,11 @@ export interface Execution {
   readonly addr: Rel;
   readonly data: Rel;
   readonly ctrl: Rel;
-  /** Same location (memory accesses, and SRCU events on their srcu_struct). */
+  /** Same location (memory accesses, and synchronize_srcu() on its srcu_struct). */
   readonly loc: Rel;
   readonly int: Rel;
   readonly ext: Rel;
   readonly id: Rel;
-  /** srcu_read_lock → matching srcu_read_unlock. */
-  readonly srcuRscs: Rel;
   readonly R: EventSet;
   readonly W: EventSet;
   readonly F: EventSet;
@@ -32,7 +30,7 @@ export interface Execution {
 }
 
 /** The parts that do not depend on rf/co, shared by every candidate of a trace combination. */
-export interface StaticPart extends Pick<Execution, 'n' | 'po' | 'rmw' | 'addr' | 'data' | 'ctrl' | 'loc' | 'int' | 'ext' | 'id' | 'srcuRscs'> {
+export interface StaticPart extends Pick<Execution, 'n' | 'po' | 'rmw' | 'addr' | 'data' | 'ctrl' | 'loc' | 'int' | 'ext' | 'id'> {
   readonly combo: TraceCombination;
   readonly sets: Pick<Execution, 'R' | 'W' | 'F' | 'M' | 'IW'>;
 }
@@ -50,12 +48,10 @@ export function staticPart(combo: TraceCombination): StaticPart {
     combo.deps.forEach((d, j) => { for (const i of d[kind]) r.add(i, j); });
     return r;
   };
-  const srcuRscs = Rel.empty(n);
-  for (const [unlock, lock] of combo.srcuMatch) srcuRscs.add(lock, unlock);
   const R = EventSet.of(n, (i) => ev[i]!.kind === 'R');
   const W = EventSet.of(n, (i) => ev[i]!.kind === 'W');
   return {
-    combo, n, po, int, ext, loc, srcuRscs,
+    combo, n, po, int, ext, loc,
     rmw: Rel.fromPairs(n, combo.rmw),
     addr: dep('addr'), data: dep('data'), ctrl: dep('ctrl'),
     id: Rel.id(all),
@@ -76,7 +72,6 @@ export function buildExecution(s: StaticPart, c: Candidate): Execution {
   return {
     n, events, rf, co, fr,
     po: s.po, rmw: s.rmw, addr: s.addr, data: s.data, ctrl: s.ctrl, loc: s.loc, int: s.int, ext: s.ext, id: s.id,
-    srcuRscs: s.srcuRscs,
     ...s.sets,
     where: (pred) => EventSet.of(n, (i) => pred(events[i]!)),
   };

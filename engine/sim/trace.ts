@@ -11,8 +11,6 @@ export interface TraceEvent extends Omit<SimEvent, 'id' | 'thread'> {
   readonly ctrl: readonly number[];
   /** For the write half of an RMW: poIndex of its read half. */
   readonly rmwRead?: number;
-  /** For srcu_read_unlock: poIndex of the srcu_read_lock whose index it was given. */
-  readonly srcuLock?: number;
 }
 
 export interface Trace {
