@@ -3,7 +3,7 @@
 // dev-set test so both judge agreement the same way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { judge, parseHerdOutput } from '../engine/litmus/herd-output';
+import { judge, parseHerdOutput, sameStates } from '../engine/litmus/herd-output';
 import { parseLitmus } from '../engine/litmus/parser';
 import { formatHerd } from '../engine/litmus/print';
 import { simulate } from '../engine/sim/simulate';
@@ -40,7 +40,7 @@ export function compareWithHerd(dir: string, file: string, herdFile: string): Co
   const ours = parseHerdOutput(text)!;
   const differences: string[] = [];
   if (judge(ours) !== judge(herd)) differences.push('verdict');
-  if (JSON.stringify(ours.states) !== JSON.stringify(herd.states)) differences.push(`states (${ours.states.length} vs ${herd.states.length})`);
+  if (!sameStates(ours.states, herd.states)) differences.push(`states (${ours.states.length} vs ${herd.states.length})`);
   if (ours.ok !== herd.ok) differences.push('Ok/No');
   if (ours.positive !== herd.positive || ours.negative !== herd.negative) differences.push('witness counts');
   if (JSON.stringify(ours.flags) !== JSON.stringify(herd.flags)) differences.push(`flags [${ours.flags.join(',')}] vs [${herd.flags.join(',')}]`);

@@ -8,8 +8,12 @@ export interface Pos {
   readonly col: number;
 }
 
-/** A run-time value: an integer, or the address of a shared location (by name). */
-export type Value = number | { readonly addr: string };
+/**
+ * A run-time value: an integer, or the address of a shared location (by name). `symbolic`
+ * marks a value no equation fixes (an out-of-thin-air cycle, sim/thin-air.ts); its `addr` is
+ * its name, `S<n>`, and it equals nothing but itself.
+ */
+export type Value = number | { readonly addr: string; readonly symbolic?: true };
 
 export type Expr =
   | { readonly kind: 'num'; readonly value: number; readonly pos: Pos }

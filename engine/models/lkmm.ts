@@ -188,6 +188,12 @@ function plainAccesses(a: {
   const wwRace = preRace.inter(co).minus(wwNonrace);
   const wrRace = preRace.inter(co.opt().seq(rf)).minus(wrVis).minus(rwXbstar.inv());
   const rwRace = preRace.inter(fr).minus(rwXbstar);
-  const race = !wwRace.union(wrRace, rwRace).isEmpty();
-  return { allowed: true, flags: race ? ['data-race'] : [] };
+  const flags: string[] = [];
+  if (!wwRace.union(wrRace, rwRace).isEmpty()) flags.push('data-race');
+  // A plain write and a marked access of the same location in one thread, with no barrier()
+  // between them: the compiler may merge or tear them.
+  const poLocNoBarrier = x.po.inter(x.loc).minus(fencerel(x, 'barrier'));
+  const plainW = br(Plain.inter(W));
+  if (!Rel.seq(plainW, poLocNoBarrier, mk).union(Rel.seq(mk, poLocNoBarrier, plainW)).isEmpty()) flags.push('mixed-accesses');
+  return { allowed: true, flags };
 }

@@ -59,6 +59,10 @@ export interface TraceCombination {
   readonly deps: ReadonlyArray<{ readonly addr: readonly number[]; readonly data: readonly number[]; readonly ctrl: readonly number[] }>;
   /** rmw pairs (read id, write id). */
   readonly rmw: ReadonlyArray<readonly [number, number]>;
+  /** Writes that store a read's value unchanged: write id → read id. */
+  readonly copies: ReadonlyMap<number, number>;
+  /** Reads some thread's control flow was decided on. */
+  readonly decided: ReadonlySet<number>;
   readonly locations: readonly string[];
 }
 
@@ -137,18 +141,22 @@ export function combine(traces: readonly Trace[], initValues: ReadonlyMap<string
     deps.push({ addr: [], data: [], ctrl: [] });
   }
   const rmw: Array<[number, number]> = [];
+  const copies = new Map<number, number>();
+  const decided = new Set<number>();
   for (const tr of traces) {
     const base = events.length;
+    for (const k of tr.decided) decided.add(base + k);
     const isRead = (k: number): boolean => tr.events[k]?.kind === 'R';
     const ids = (ks: readonly number[]): number[] => ks.filter(isRead).map((k) => base + k);
     for (const ev of tr.events) {
-      const { addr, data, ctrl, rmwRead, ...rest } = ev;
+      const { addr, data, ctrl, rmwRead, copyOf, ...rest } = ev;
       events.push({ ...rest, id: events.length, thread: tr.thread });
       deps.push({ addr: ids(addr), data: ids(data), ctrl: ids(ctrl) });
       if (rmwRead !== undefined) rmw.push([base + rmwRead, base + ev.poIndex]);
+      if (copyOf !== undefined) copies.set(base + ev.poIndex, base + copyOf);
     }
   }
-  return { traces, events, deps, rmw, locations };
+  return { traces, events, deps, rmw, copies, decided, locations };
 }
 
 /**

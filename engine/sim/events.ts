@@ -47,7 +47,7 @@ export function formatValue(v: Value): string {
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (typeof a === 'number' || typeof b === 'number') return a === b;
-  return a.addr === b.addr;
+  return a.addr === b.addr && !a.symbolic === !b.symbolic;
 }
 
 export function valueKey(v: Value): string {
