@@ -197,6 +197,13 @@ class ThreadRun implements PrimitiveContext {
       return { v: (op === '==') === eq ? 1 : 0, deps };
     }
     if (op === '&&' || op === '||') return { v: truthy(r.v) ? 1 : 0, deps };
+    const offset = pointerOffset(op, l.v, r.v);
+    if (offset) {
+      // A location plus 0 is the location itself (`atomic_set(y + r2, r1)` with r2 = 0); any
+      // other offset leaves the test's locations, which only some executions may do.
+      if (offset.by !== 0) throw new PathStopped(`pointer arithmetic ${offset.base.addr} ${op} ${offset.by}`, pos);
+      return { v: offset.base, deps };
+    }
     const a = this.num(l.v, pos);
     const b = this.num(r.v, pos);
     const v = arith(op, a, b);
@@ -269,6 +276,14 @@ class ThreadRun implements PrimitiveContext {
 
 export function truthy(v: Value): boolean {
   return typeof v === 'number' ? v !== 0 : true;
+}
+
+/** `p + n`, `n + p` or `p - n` on a location address p, else undefined. */
+function pointerOffset(op: string, a: Value, b: Value): { base: { readonly addr: string }; by: number } | undefined {
+  if (op === '+' && typeof a !== 'number' && typeof b === 'number') return { base: a, by: b };
+  if (op === '+' && typeof a === 'number' && typeof b !== 'number') return { base: b, by: a };
+  if (op === '-' && typeof a !== 'number' && typeof b === 'number') return { base: a, by: b };
+  return undefined;
 }
 
 function isNull(v: Value): boolean {

@@ -4,7 +4,7 @@
 import type { CondVar, LitmusTest, Value } from '../litmus/ast';
 import type { Model, ModelName } from '../models/model';
 import { MODELS } from '../models/registry';
-import { BudgetExceeded, candidatesOf, Deadline, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate } from './candidates';
+import { BudgetExceeded, candidatesOf, Deadline, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate, type LocationMemo } from './candidates';
 import { buildExecution, staticPart, type Execution, type StaticPart } from './execution';
 import { compareValues, evalProp, finalValue, observedVars, type Unknowns } from './outcome';
 import { symbolicKey, thinAir } from './thin-air';
@@ -84,11 +84,12 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   let inconclusiveReason: string | undefined;
   // Candidates that stand for one herd execution with unsolved values (thin-air.ts).
   const symbolicSeen = new Set<string>();
+  const locationMemo: LocationMemo = new Map();
   try {
     outer: for (const combo of traceCombinations(traced.traces, traced.initValues)) {
       deadline.check();
       let st: StaticPart | undefined;
-      for (const c of candidatesOf(combo, deadline)) {
+      for (const c of candidatesOf(combo, deadline, locationMemo)) {
         st ??= staticPart(combo);
         if (++candidates > budget.maxExecutions) { inconclusiveReason = `more than ${budget.maxExecutions} candidate executions`; break outer; }
         if ((candidates & 255) === 0 && Date.now() - started > budget.maxMillis) { inconclusiveReason = `over ${budget.maxMillis} ms`; break outer; }
