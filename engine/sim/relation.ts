@@ -3,7 +3,15 @@
 // written with these operations so they read like cat files: `po.seq(fenceAfter).union(...)`.
 
 export class EventSet {
+  /** [this], built once: models write [S] many times per execution. */
+  private identity?: Rel;
+
   constructor(readonly n: number, readonly bits: Uint32Array) {}
+
+  /** The identity relation restricted to this set (cat's [S]); treat it as read-only. */
+  asRel(): Rel {
+    return (this.identity ??= Rel.id(this));
+  }
 
   static empty(n: number): EventSet {
     return new EventSet(n, new Uint32Array(words(n)));
