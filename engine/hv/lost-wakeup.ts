@@ -35,7 +35,9 @@ export function simulateHv(test: LitmusTest, opts: { models?: readonly ModelName
     inconclusiveReason ??= r.inconclusiveReason;
     results.push(r.results[0]!);
   }
-  return { value: { test, observed, results, candidates, inconclusiveReason }, compiled, problems: [] };
+  // Shown as the test judged: the first model's compilation (the condition is the same for all).
+  const shown = compiled.values().next().value;
+  return { value: { test: shown ? { ...shown, name: test.name } : test, observed, results, candidates, inconclusiveReason }, compiled, problems: [] };
 }
 
 export type WakeupVerdict = 'lost' | 'safe' | 'inconclusive' | 'unsupported';

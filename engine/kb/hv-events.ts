@@ -85,3 +85,27 @@ export const DELIVERY_FACTS: readonly { readonly fact: string; readonly source: 
     source: 'Intel SDM vol. 3 §30.6 (posted-interrupt processing); linux: arch/x86/kvm/vmx/posted_intr.c',
   },
 ];
+
+/** Named values the run-loop protocols compare with (linux: include/linux/kvm_host.h, enum vcpu mode). */
+export const NAMED_VALUES: Readonly<Record<string, number>> = {
+  OUTSIDE_GUEST_MODE: 0, IN_GUEST_MODE: 1, EXITING_GUEST_MODE: 2, READING_SHADOW_PAGE_TABLES: 3,
+  false: 0, true: 1, NULL: 0,
+};
+
+/** Conditional RMWs inside kick helpers, with the values they compare and store. */
+export const KICK_CMPXCHG: Readonly<Record<string, { readonly old: number; readonly new: number; readonly source: string }>> = {
+  kvm_vcpu_exiting_guest_mode: {
+    old: 1, new: 2,
+    source: 'linux: include/linux/kvm_host.h (cmpxchg(&vcpu->mode, IN_GUEST_MODE, EXITING_GUEST_MODE)); the kick IPIs only when it saw IN_GUEST_MODE (virt/kvm/kvm_main.c __kvm_vcpu_kick)',
+  },
+};
+
+/**
+ * Sleeping in C: Xen's vcpu_block() sets _VPF_blocked in v->pause_flags and raises
+ * SCHEDULE_SOFTIRQ; the scheduler then deschedules a vCPU that is not runnable, until
+ * vcpu_unblock() clears the bit (xen/common/sched/core.c; vcpu_runnable() in xen/include/xen/sched.h).
+ */
+export const BLOCK_BITS = /^_VPF_blocked$/;
+export const BLOCK_CALLS: readonly { readonly name: string; readonly arg?: RegExp }[] = [
+  { name: 'raise_softirq', arg: /^SCHEDULE_SOFTIRQ$/ },
+];
