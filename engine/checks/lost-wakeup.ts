@@ -17,10 +17,13 @@ import type { Edit, Finding, Fix, ModelEvidence, WitnessStep } from './types';
 export function lostWakeup(ctx: CheckContext): Finding[] {
   const post = ctx.document.filter((t) => t.side !== 'pre');
   const pre = ctx.document.filter((t) => t.side === 'pre');
-  const before = pre.length ? judgeFunctions(pre, { budget: { maxMillis: 2000 } }).pairs : [];
+  // Wakers may live in the tree (Xen's event_channel.c for a vCPU blocking in schedule.c).
+  const others = ctx.all.filter((t) => !ctx.isDocument(t));
+  const budget = { maxMillis: 2000 };
+  const before = pre.length ? judgeFunctions({ targets: pre, wakers: [...pre, ...others], budget }).pairs : [];
   const lostBefore = new Set(before.filter((p) => p.models.some((m) => m.verdict === 'lost')).map(pairKey));
   const out: Finding[] = [];
-  for (const p of judgeFunctions(post, { budget: { maxMillis: 2000 } }).pairs) {
+  for (const p of judgeFunctions({ targets: post, wakers: [...post, ...others], budget }).pairs) {
     const lost = p.models.filter((m) => m.verdict === 'lost');
     if (lost.length === 0 || lostBefore.has(pairKey(p))) continue;
     out.push(finding(ctx, p, lost));

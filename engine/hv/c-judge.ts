@@ -6,6 +6,7 @@ import type { Event, Thread } from '../extract/types';
 import type { ModelName } from '../models/model';
 import { MODEL_NAMES } from '../models/registry';
 import type { Budget } from '../sim/candidates';
+import { GUEST_ENTRY } from '../kb/hv-events';
 import { LocNames, pairTest, translate, type Item, type SideIr } from './from-c';
 import { judgeLostWakeup, type ModelWakeup } from './lost-wakeup';
 
@@ -37,20 +38,28 @@ export interface CJudgement {
 
 const isTargetSide = (s: SideIr): boolean => s.enters || s.blockLoc !== undefined;
 
-export function judgeFunctions(threads: readonly Thread[], opts: { models?: readonly ModelName[]; budget?: Partial<Budget> } = {}): CJudgement {
+/** Pairs each target (a function that enters the guest or blocks) with each waker; `threads` is both. */
+export function judgeFunctions(a: { targets: readonly Thread[]; wakers?: readonly Thread[]; models?: readonly ModelName[]; budget?: Partial<Budget> }): CJudgement {
   const pairs: PairJudgement[] = [];
   const unsupported: CJudgement['unsupported'][number][] = [];
-  for (const target of threads) {
-    for (const waker of threads) {
+  const opts = a;
+  for (const target of a.targets) {
+    const probe = translate({ thread: target, names: new LocNames(), self: 0, peer: 1 });
+    if ('unsupported' in probe) {
+      // Only a would-be target's unsupported construct matters here.
+      if (target.events.some((e) => e.kind === 'CALL' && GUEST_ENTRY.includes(e.callee))) unsupported.push({ thread: target, what: probe.unsupported, pos: probe.pos });
+      continue;
+    }
+    if (!isTargetSide(probe.value)) continue;
+    for (const waker of a.wakers ?? a.targets) {
       if (waker === target) continue;
       const names = new LocNames();
       const t = translate({ thread: target, names, self: 0, peer: 1 });
-      if ('unsupported' in t) { if (waker === threads.find((x) => x !== target)) unsupported.push({ thread: target, what: t.unsupported, pos: t.pos }); continue; }
-      if (!isTargetSide(t.value)) break;
+      if ('unsupported' in t) continue;
       const w = translate({ thread: waker, names, self: 1, peer: 0 });
       if ('unsupported' in w) continue;
       const built = pairTest({ target: t.value, waker: w.value, names, name: `${target.name}+${waker.name}` });
-      if (built.unsupported) { unsupported.push({ thread: target, what: built.unsupported.what, pos: built.unsupported.pos }); continue; }
+      if (built.unsupported) { unsupported.push({ thread: built.unsupported.thread, what: built.unsupported.what, pos: built.unsupported.pos }); continue; }
       if (!built.value) continue;
       const j = judgeLostWakeup(built.value, { models: opts.models ?? MODEL_NAMES, budget: opts.budget });
       if (j.problems.length) continue;

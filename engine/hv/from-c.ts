@@ -111,8 +111,9 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
       }
       case 'W': {
         const loc = names.of(e.loc.key, e.loc.text);
-        const val = valueOf(e.value);
-        if (val === undefined) return fail(`stored value \`${e.value ?? '?'}\``, e);
+        // A value that is not a constant stands for "some nonzero value": the question is
+        // whether the write is seen, not which value it carries.
+        const val = valueOf(e.value) ?? 1;
         if (val !== 0) sets.add(loc);
         const stmt = e.annot === 'release' ? exprStmt(call('smp_store_release', pos, v(loc, pos), num(val, pos)), pos)
           : exprStmt(call('WRITE_ONCE', pos, deref(loc, pos), num(val, pos)), pos);
@@ -188,28 +189,72 @@ function kindOf(t: Thread, cond: number): Cond['kind'] | undefined {
 function valueOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const t = text.trim();
-  if (/^\d+$/.test(t)) return Number(t);
+  if (/^-?\d+$/.test(t)) return Number(t);
   if (/^0x[0-9a-f]+$/i.test(t)) return parseInt(t, 16);
   return NAMED_VALUES[t];
 }
 
-/** The litmus condition for a C condition: `[!] X [==|!= VALUE]` over the one access it reads. */
-export function condExpr(c: Cond, regs: ReadonlyMap<number, string>): Expr | { unsupported: string } {
+/**
+ * The litmus condition for a C condition: `||` and `&&` of leaves `[!] X [==|!= VALUE]`, each
+ * leaf over the one access whose text it contains.
+ */
+export function condExpr(c: Cond, regs: ReadonlyMap<number, string>, events: readonly Event[]): Expr | { unsupported: string } {
   const pos = { line: c.span.line, col: c.span.col };
-  const known = c.reads.filter((r) => regs.has(r));
-  if (known.length !== 1) return { unsupported: `condition \`${c.text}\` (${known.length} shared reads)` };
-  const reg = v(regs.get(known[0]!)!, pos);
-  let text = c.text.trim();
-  while (/^\(.*\)$/.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
-  if (/&&|\|\|/.test(text)) return { unsupported: `condition \`${c.text}\`` };
-  const negated = /^!/.test(text);
-  const cmp = /(==|!=)\s*([A-Za-z_][A-Za-z_0-9]*|\d+)\s*$/.exec(text);
-  if (cmp) {
-    const value = valueOf(cmp[2]);
-    if (value === undefined) return { unsupported: `comparison with \`${cmp[2]}\` in \`${c.text}\`` };
-    return bin(cmp[1] as '==' | '!=', reg, num(value, pos), pos);
+  const reads = c.reads.filter((r) => regs.has(r)).map((r) => events[r]!);
+  const used = new Set<number>();
+  const squash = (s: string): string => s.replace(/\s+/g, '');
+  const leaf = (text: string): Expr | { unsupported: string } => {
+    // The leaf's access: the first read (in program order) not taken by an earlier leaf.
+    const mine = reads.find((e) => !used.has(e.id) && squash(text).includes(squash(e.text)));
+    if (!mine) return { unsupported: `condition \`${c.text}\` (no shared read in \`${text}\`)` };
+    used.add(mine.id);
+    const reg = v(regs.get(mine.id)!, pos);
+    const negated = /^!/.test(text);
+    const cmp = /(==|!=|<=|>=|<|>)\s*([A-Za-z_][A-Za-z_0-9]*|-?\d+)\s*$/.exec(text);
+    if (cmp) {
+      const value = valueOf(cmp[2]);
+      if (value === undefined) return { unsupported: `comparison with \`${cmp[2]}\` in \`${c.text}\`` };
+      return bin(cmp[1] as CmpOp, reg, num(value, pos), pos);
+    }
+    return negated ? { kind: 'unary', op: '!', arg: reg, pos } : reg;
+  };
+  const walk = (text: string): Expr | { unsupported: string } => {
+    text = stripParens(text);
+    for (const op of ['||', '&&'] as const) {
+      const parts = splitTop(text, op);
+      if (parts.length < 2) continue;
+      let acc: Expr | undefined;
+      for (const part of parts) {
+        const e = walk(part);
+        if ('unsupported' in e) return e;
+        acc = acc ? { kind: 'binary', op, left: acc, right: e, pos } : e;
+      }
+      return acc!;
+    }
+    return leaf(text);
+  };
+  return walk(c.text);
+}
+
+function stripParens(text: string): string {
+  let t = text.trim();
+  while (/^\(.*\)$/s.test(t) && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim();
+  return t;
+}
+
+/** Splits at `op` outside parentheses. */
+function splitTop(text: string, op: '||' | '&&'): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && text.startsWith(op, i)) { out.push(text.slice(last, i)); last = i + 2; i++; }
   }
-  return negated ? { kind: 'unary', op: '!', arg: reg, pos } : reg;
+  out.push(text.slice(last));
+  return out.map((s) => s.trim());
 }
 
 function balanced(s: string): boolean {
@@ -219,8 +264,14 @@ function balanced(s: string): boolean {
 }
 
 /** Nests a side's items under their guards (loops taken once, as one pass of the run loop). */
-export function buildBody(side: SideIr): { body: Stmt[] } | { unsupported: string; pos: Pos } {
+export function buildBody(side: SideIr, peer: SideIr): { body: Stmt[] } | { unsupported: string; pos: Pos } {
   const t = side.thread;
+  const peerSets = peer.sets;
+  const locOf = new Map(side.items.filter((i) => i.loc !== undefined).map((i) => [i.event.id, i.loc!]));
+  // The event the path of interest leads to: the guest entry or sleep, else the last write the
+  // other side reads (the waker publishing work or waking).
+  const stuck = side.items.find((i) => i.role === 'guest-entry' || i.role === 'block')?.event
+    ?? [...side.items].reverse().find((i) => i.role === 'write' && i.loc !== undefined && peer.reads.has(i.loc))?.event;
   const root: Stmt[] = [];
   const stack: Array<{ key: string; body: Stmt[] }> = [];
   const opened = new Map<Stmt, string>();
@@ -233,9 +284,13 @@ export function buildBody(side: SideIr): { body: Stmt[] } | { unsupported: strin
     for (; k < guards.length; k++) {
       const g = guards[k]!;
       const cond = t.conds.find((c) => c.id === g.cond)!;
-      const c = condExpr(cond, side.regs);
-      if ('unsupported' in c) return { unsupported: c.unsupported, pos: { line: cond.span.line, col: cond.span.col } };
       const pos = { line: cond.span.line, col: cond.span.col };
+      // A condition on nothing the other side writes (arguments, guest memory) cannot change
+      // with the interleaving: on the path to the guest entry or sleep it takes that path's value.
+      const shared = cond.reads.some((r) => peerSets.has(locOf.get(r) ?? ''));
+      const onPath = stuck?.guards.find((x) => x.cond === g.cond);
+      const c: Expr | { unsupported: string } = !shared && onPath ? num(onPath.value ? 1 : 0, pos) : condExpr(cond, side.regs, t.events);
+      if ('unsupported' in c) return { unsupported: c.unsupported, pos };
       const body: Stmt[] = [];
       const parent = stack.length ? stack[stack.length - 1]!.body : root;
       // `if (c) {...}` just closed and the path goes on under !c (an early return): its else.
@@ -259,14 +314,14 @@ export function buildBody(side: SideIr): { body: Stmt[] } | { unsupported: strin
 }
 
 /** The test for a sleeper/vCPU side and a waker side; undefined when they share no work. */
-export function pairTest(args: { target: SideIr; waker: SideIr; names: LocNames; name: string }): { value?: LitmusTest; work: string[]; unsupported?: { what: string; pos: Pos } } {
+export function pairTest(args: { target: SideIr; waker: SideIr; names: LocNames; name: string }): { value?: LitmusTest; work: string[]; unsupported?: { what: string; pos: Pos; thread: Thread } } {
   const { target, waker } = args;
   const work = [...waker.sets].filter((l) => target.reads.has(l) && !target.sets.has(l)).sort();
   if (work.length === 0) return { work };
   const threads: ThreadDef[] = [];
   for (const [id, side] of [target, waker].entries()) {
-    const b = buildBody(side);
-    if ('unsupported' in b) return { work, unsupported: { what: b.unsupported, pos: b.pos } };
+    const b = buildBody(side, id === 0 ? waker : target);
+    if ('unsupported' in b) return { work, unsupported: { what: b.unsupported, pos: b.pos, thread: side.thread } };
     const regs = [...side.regs.values()].map((r): Stmt => ({ kind: 'decl', name: r, type: 'int', pos: side.thread.span }));
     threads.push({
       id, params: args.names.all().map((n) => ({ name: n, type: 'int *' })), body: [...regs, ...b.body],
@@ -289,6 +344,7 @@ const v = (name: string, pos: Pos): Expr => ({ kind: 'var', name, pos });
 const num = (value: number, pos: Pos): Expr => ({ kind: 'num', value, pos });
 const deref = (name: string, pos: Pos): Expr => ({ kind: 'deref', ptr: v(name, pos), pos });
 const call = (name: string, pos: Pos, ...args: Expr[]): Expr => ({ kind: 'call', name, args, pos });
-const bin = (op: '==' | '!=', left: Expr, right: Expr, pos: Pos): Expr => ({ kind: 'binary', op, left, right, pos });
+type CmpOp = '==' | '!=' | '<=' | '>=' | '<' | '>';
+const bin = (op: CmpOp, left: Expr, right: Expr, pos: Pos): Expr => ({ kind: 'binary', op, left, right, pos });
 const exprStmt = (expr: Expr, pos: Pos): Stmt => ({ kind: 'expr', expr, pos });
 const assign = (reg: string, value: Expr, pos: Pos): Stmt => ({ kind: 'assign', target: v(reg, pos), value, pos });
