@@ -205,7 +205,9 @@ export function condExpr(c: Cond, regs: ReadonlyMap<number, string>, events: rea
   const squash = (s: string): string => s.replace(/\s+/g, '');
   const leaf = (text: string): Expr | { unsupported: string } => {
     // The leaf's access: the first read (in program order) not taken by an earlier leaf.
-    const mine = reads.find((e) => !used.has(e.id) && squash(text).includes(squash(e.text)));
+    // Events inlined from a callee carry the call site's text: then the next read in order.
+    const mine = reads.find((e) => !used.has(e.id) && squash(text).includes(squash(e.text)))
+      ?? reads.find((e) => !used.has(e.id) && e.via?.length);
     if (!mine) return { unsupported: `condition \`${c.text}\` (no shared read in \`${text}\`)` };
     used.add(mine.id);
     const reg = v(regs.get(mine.id)!, pos);
