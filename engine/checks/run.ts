@@ -18,6 +18,7 @@ import { fencePrim, orderingEvents } from './litmus-build';
 import { lockContext } from './lock-context';
 import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
+import { lostWakeup } from './lost-wakeup';
 import { misplacedBarrier } from './misplaced-barrier';
 import { missingBarrier } from './missing-barrier';
 import { notesFor } from './notes';
@@ -92,7 +93,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const faultFindings = demoteOutsideThePatch([...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
     .filter((f) => !analysis.faults.find((x) => x.id === f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), analysis.faults);
   const overstrong = overstrongBarrier(ctx);
-  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx)];
+  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
   const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,

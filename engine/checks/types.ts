@@ -13,6 +13,7 @@ export type CheckCode =
   | 'lock-order-inversion'
   | 'lock-context'
   | 'lost-event'
+  | 'lost-wakeup'
   | 'litmus-verdict'
   | 'litmus-result-mismatch'
   | 'ordering-regression'

@@ -91,4 +91,13 @@ export interface LitmusTest {
   readonly condition: Condition;
   /** Text of the leading `(* ... *)` comment, if any (kernel tests keep `Result:` there). */
   readonly comment?: string;
+  /** Extended (hypervisor) form: `lost_wakeup P0 when <prop>` (engine/hv/, docs/hv-events.md). */
+  readonly wakeup?: WakeupClause;
+}
+
+/** Can thread `target` end in the guest or asleep while `work` holds and no interrupt is pending? */
+export interface WakeupClause {
+  readonly target: number;
+  readonly work: Prop;
+  readonly pos: Pos;
 }

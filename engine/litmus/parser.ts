@@ -2,7 +2,7 @@
 //   C <name>  (* comment *)  { init }  P0(params) { body } ...  [locations [..]] [filter (..)] exists|~exists|forall (..)
 // Returns `{ value, problems }` and never throws: malformed input becomes a problem with line:col.
 import type {
-  BinaryOp, CondVar, Condition, Expr, InitEntry, LitmusTest, Param, Pos, Prop, Quantifier, Stmt, ThreadDef, Value,
+  BinaryOp, CondVar, Condition, Expr, InitEntry, LitmusTest, Param, Pos, Prop, Quantifier, Stmt, ThreadDef, Value, WakeupClause,
 } from './ast';
 import { LitmusSyntaxError, findCommentEnd, tokenize, type Token } from './lexer';
 
@@ -58,8 +58,15 @@ class Parser {
     let locations: CondVar[] = [];
     let filter: Prop | undefined;
     let condition: Condition | undefined;
+    let wakeup: WakeupClause | undefined;
     while (this.peek().kind !== 'eof') {
       const t = this.peek();
+      if (this.isWord('lost_wakeup')) {
+        if (condition) this.failAt('a test has only one final condition', t.pos);
+        wakeup = this.parseWakeup(threads.length);
+        condition = { quantifier: 'exists', prop: wakeup.work, pos: t.pos };
+        continue;
+      }
       if (this.isWord('locations')) { this.next(); locations = this.parseLocations(); continue; }
       if (this.isWord('filter')) { this.next(); filter = this.parseProp(); if (this.at(';')) this.next(); continue; }
       const quantifier = this.parseQuantifier();
@@ -70,10 +77,23 @@ class Parser {
         if (this.at(';')) this.next();
         continue;
       }
-      this.failAt(`unexpected '${t.text}' after the threads (expected locations, filter, exists, ~exists or forall)`, t.pos);
+      this.failAt(`unexpected '${t.text}' after the threads (expected locations, filter, exists, ~exists, forall or lost_wakeup)`, t.pos);
     }
     if (!condition) this.fail('missing final condition (exists, ~exists or forall)');
-    return { name: this.name, init, threads, locations, filter, condition, comment: this.comment };
+    return { name: this.name, init, threads, locations, filter, condition, comment: this.comment, ...(wakeup ? { wakeup } : {}) };
+  }
+
+  // Extended form: `lost_wakeup P<n> when <prop>` (docs/hv-events.md).
+  private parseWakeup(threadCount: number): WakeupClause {
+    const pos = this.next().pos;
+    const t = this.expectIdent();
+    const m = /^P(\d+)$/.exec(t.text);
+    if (!m) this.failAt(`expected the target thread (P0, P1, ...) after lost_wakeup, found '${t.text}'`, t.pos);
+    const target = Number(m[1]);
+    if (target >= threadCount) this.failAt(`lost_wakeup names ${t.text}, but the test has threads P0..P${threadCount - 1}`, t.pos);
+    if (!this.isWord('when')) this.failAt(`expected 'when <work pending>' after lost_wakeup ${t.text}`, this.peek().pos);
+    this.next();
+    return { target, work: this.parseProp(), pos };
   }
 
   // The first line is `C name`; the name may hold characters (+ . -) that are not C tokens.
