@@ -2,6 +2,7 @@
 // Exit 0 when no finding is at warning or above, 1 when there are findings, 2 on usage or input
 // errors: an input that could not be read is never reported as clean.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
 import { initCParser } from '../c/init';
@@ -87,7 +88,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     }
     analyses.set(doc, analysis);
     const map = mapDocument(doc, { parser, kb, cache, os: values.os as Os | undefined });
-    files.push(reportFile({ file: doc.name, kind: doc.kind, analysis, map, suppress }));
+    files.push(reportFile({ file: doc.name, sourcePath: doc.path ? relative(process.cwd(), resolve(doc.path)) : doc.name, kind: doc.kind, analysis, map, suppress }));
   }
   progress.end();
   const report: Report = { files, errors, notices };

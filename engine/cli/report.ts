@@ -71,7 +71,11 @@ export function caveatOf(p: Problem): Caveat {
 /** Whether a problem is about a scenario or function that was not judged. */
 export const isNotJudged = (c: Caveat): boolean => NOT_JUDGED.test(c.message);
 
-export function reportFile(a: { file: string; kind: DocumentKind; analysis: Analysis; map: DocumentMap; suppress: Suppressions }): FileReport {
+/**
+ * `sourcePath` names a C document's file in fingerprints (relative to the current directory, so
+ * `./a.c` and `a.c` agree); a patch's findings are named by the patched file instead.
+ */
+export function reportFile(a: { file: string; sourcePath: string; kind: DocumentKind; analysis: Analysis; map: DocumentMap; suppress: Suppressions }): FileReport {
   const { map } = a;
   // The analysis reports what extraction and judging could not do; the patch front end's own
   // problems (a hunk cut short in a reply) are added here, each once.
@@ -88,7 +92,7 @@ export function reportFile(a: { file: string; kind: DocumentKind; analysis: Anal
     caveats.forEach((c) => attached.add(c));
     const line = f.place.range.line;
     const fn = functionAt(map, line);
-    const codeFile = map.hunks.find((h) => within(h, line))?.file ?? fn?.file ?? a.file;
+    const codeFile = map.hunks.find((h) => within(h, line))?.file ?? (map.patch ? fn?.file : undefined) ?? a.sourcePath;
     const reported: ReportedFinding = {
       finding: f, caveats, codeFile, ...(fn ? { function: fn.name } : {}),
       fingerprint: fingerprint({ code: f.code, file: codeFile, function: fn?.name ?? '', text: normalizedCode(map.lines[line - 1] ?? '', { patch: map.patch }) }),
