@@ -32,6 +32,7 @@ const OPTIONS = {
   disable: { type: 'string', multiple: true, value: 'CODE', help: 'drop findings with this code (repeatable, or comma-separated)' },
   baseline: { type: 'string', value: 'FILE', help: 'report only findings not recorded in this baseline' },
   'write-baseline': { type: 'string', value: 'FILE', help: 'record every current finding in FILE (exit 0 unless the input is unreadable)' },
+  verbose: { type: 'boolean', short: 'v', help: 'same as --explain' },
   explain: { type: 'boolean', help: 'under each finding, the witness step by step, the per-model table and the litmus test (text format)' },
   fix: { type: 'boolean', help: 'apply the preferred verified fixes: a patch → the fixed patch on stdout (or in place with -i), a C file → a unified diff on stdout; the findings go to stderr' },
   'in-place': { type: 'boolean', short: 'i', help: 'with --fix: edit the input patch in place' },

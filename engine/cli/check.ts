@@ -118,7 +118,7 @@ function writeReport(report: Report, a: { format: Format; values: CheckValues; o
   } else {
     const p = paint(useColour({ when: a.values.color!, isTTY: !!a.out.isTTY, env: process.env }));
     for (const n of report.notices) a.out.write(`hvbarrier: ${p.severity('note')}: ${n}\n`);
-    for (const f of report.files) a.out.write(formatFileText(f, { paint: p, explain: !!a.values.explain }));
+    for (const f of report.files) a.out.write(formatFileText(f, { paint: p, explain: !!(a.values.explain || a.values.verbose) }));
     if (!a.values.quiet && !a.values['no-summary']) a.out.write(summaryLine(totals(report)) + '\n');
   }
 }

@@ -2,7 +2,7 @@
 // re-analysing after each (two fixes in one hunk would otherwise each recount its header as if
 // alone). Every fix applied was re-simulated by the checks before it was offered; the loop stops
 // when no preferred fix is left, or when a fix does not change the text.
-import { createTwoFilesPatch } from 'diff';
+import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
 import type { Analysis, Fix } from '../checks/types';
 import { applyTextEdits } from '../patch/index';
 
@@ -43,5 +43,6 @@ export async function fixDocument(a: { text: string; analysis: Analysis; analyze
 /** A unified diff of a C file's fix, for `patch -p1` / `git apply` from the file's directory. */
 export function fixDiff(path: string, before: string, after: string): string {
   const name = path.replace(/^\.?\//, '');
-  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 });
+  // File headers only: no `Index:`/`===` lines, which git apply would have to skip.
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
 }
