@@ -34,6 +34,7 @@ const OPTIONS = {
   'write-baseline': { type: 'string', value: 'FILE', help: 'record every current finding in FILE (exit 0 unless the input is unreadable)' },
   verbose: { type: 'boolean', short: 'v', help: 'same as --explain' },
   explain: { type: 'boolean', help: 'under each finding, the witness step by step, the per-model table and the litmus test (text format)' },
+  graph: { type: 'string', value: 'DIR', help: 'write one SVG per finding (and per litmus verdict) of the execution that reaches the bad outcome: a column per CPU, po/rf/co/fr arrows' },
   fix: { type: 'boolean', help: 'apply the preferred verified fixes: a patch → the fixed patch on stdout (or in place with -i), a C file → a unified diff on stdout; the findings go to stderr' },
   'in-place': { type: 'boolean', short: 'i', help: 'with --fix: edit the input patch in place' },
   color: { type: 'string', value: 'WHEN', default: 'auto', help: 'auto (on a terminal, unless NO_COLOR is set), always or never' },

@@ -1,8 +1,8 @@
 // `hvbarrier check [options] FILE|DIR...|-` (see check-options.ts for every option).
 // Exit 0 when no finding is at warning or above, 1 when there are findings, 2 on usage or input
 // errors: an input that could not be read is never reported as clean.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
 import { initCParser } from '../c/init';
@@ -16,6 +16,7 @@ import { ARCH_VALUES, CHECK_USAGE, FORMATS, checkHelp, parseCheckArgs, type Chec
 import { loadConfigFile } from './config-file';
 import { mapDocument } from './document-map';
 import { fixDiff, fixDocument } from './fix';
+import { findingPicture, pictureName } from './graph';
 import { paint, useColour } from './format/colour';
 import { reportJson } from './format/findings-json';
 import { reportSarif } from './format/findings-sarif';
@@ -88,7 +89,9 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     }
     analyses.set(doc, analysis);
     const map = mapDocument(doc, { parser, kb, cache, os: values.os as Os | undefined });
-    files.push(reportFile({ file: doc.name, sourcePath: doc.path ? relative(process.cwd(), resolve(doc.path)) : doc.name, kind: doc.kind, analysis, map, suppress }));
+    const fileReport = reportFile({ file: doc.name, sourcePath: doc.path ? relative(process.cwd(), resolve(doc.path)) : doc.name, kind: doc.kind, analysis, map, suppress });
+    files.push(fileReport);
+    if (values.graph) writePictures(values.graph, doc, fileReport);
   }
   progress.end();
   const report: Report = { files, errors, notices };
@@ -136,6 +139,24 @@ async function runFix(a: { doc: InputDocument; analysis: Analysis; analyze: (tex
   else if (a.inPlace && a.doc.path) writeFileSync(a.doc.path, res.text);
   else process.stdout.write(res.text);
   return left > 0 ? 1 : 0;
+}
+
+/** One SVG per finding that has an execution behind it; says on stderr what was written or why not. */
+function writePictures(dir: string, doc: InputDocument, r: FileReport): void {
+  mkdirSync(dir, { recursive: true });
+  for (const { finding } of r.findings) {
+    const litmus = finding.litmus ?? (doc.kind === 'litmus' && finding.code === 'litmus-verdict' ? doc.text : undefined);
+    if (!litmus) continue;
+    const pic = findingPicture({ finding, litmus, lineWord: finding.litmus ? 'test line' : 'line' });
+    const where = `${r.file}:${finding.place.range.line}:${finding.place.range.col}`;
+    if ('none' in pic) {
+      process.stderr.write(`hvbarrier: no picture for ${where} [${finding.code}]: ${pic.none}\n`);
+      continue;
+    }
+    const path = join(dir, pictureName(r.file, finding));
+    writeFileSync(path, pic.svg);
+    process.stderr.write(`hvbarrier: wrote ${path}\n`);
+  }
 }
 
 async function treeIndex(trees: readonly string[], values: CheckValues): Promise<FileSummary[]> {
