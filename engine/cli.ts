@@ -2,6 +2,7 @@
 // Only this layer and the cli/ modules touch the process (argv, files, stdout, exit codes).
 
 import { runLitmusCommand } from './cli/litmus';
+import { toolVersion } from './cli/version';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -13,7 +14,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`);
-  return ['usage: hvbarrier <command> [options] FILE...', '', 'commands:', ...lines, ''].join('\n');
+  return ['usage: hvbarrier <command> [options] FILE...', '       hvbarrier --version', '', 'commands:', ...lines, '', '`hvbarrier <command> --help` lists the options of a command.', ''].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +22,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`hvbarrier ${toolVersion()}\n`);
+    return 0;
   }
   const command = commands[name];
   if (!command) {

@@ -1,78 +1,206 @@
-// `hvbarrier check [--arch x86|arm64|all] [--os linux|xen] [--tree DIR] [--format text|json|sarif] FILE...|-`
-// Exit 0 when no finding is at warning or above, 1 when there are findings, 2 on usage or input errors.
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+// `hvbarrier check [options] FILE|DIR...|-` (see check-options.ts for every option).
+// Exit 0 when no finding is at warning or above, 1 when there are findings, 2 on usage or input
+// errors: an input that could not be read is never reported as clean.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { AnalysisCache } from '../analysis-cache';
-import { analyzeDocument, documentKind } from '../analyze';
+import { analyzeDocument } from '../analyze';
 import { initCParser } from '../c/init';
+import type { CParser } from '../c/parser';
 import type { Analysis, Arch } from '../checks/types';
-import type { Os } from '../kb/types';
-import { findingsJson } from './format/findings-json';
-import { findingsSarif } from './format/findings-sarif';
-import { formatFindingsText } from './format/findings-text';
+import { DEFAULT_KB, loadConfig, type Os } from '../kb/index';
+import type { FileSummary } from '../pair/summary';
+import { BaselineMatcher, makeBaseline, parseBaseline } from '../suppress/baseline';
+import { defaultCacheRoot, treeCacheDir } from './cache-dir';
+import { ARCH_VALUES, CHECK_USAGE, FORMATS, checkHelp, parseCheckArgs, type CheckValues, type Format } from './check-options';
+import { loadConfigFile } from './config-file';
+import { mapDocument } from './document-map';
+import { fixDiff, fixDocument } from './fix';
+import { findingPicture, pictureName } from './graph';
+import { paint, useColour } from './format/colour';
+import { reportJson } from './format/findings-json';
+import { reportSarif } from './format/findings-sarif';
+import { formatFileTerse } from './format/findings-terse';
+import { formatFileText } from './format/findings-text';
+import { readInputs, type InputDocument, type InputError } from './inputs';
+import { Progress } from './progress';
+import { exitCode, reportFile, summaryLine, totals, type FileReport, type Report } from './report';
 import { listTree } from './tree';
 import { buildTreeIndex } from './tree-index';
-
-const USAGE = 'usage: hvbarrier check [--arch x86|arm64|all] [--os linux|xen] [--tree DIR] [--cache DIR | --no-cache] [--config .hvbarrier.json] [--format text|json|sarif] FILE...|-\n';
+import { toolVersion } from './version';
 
 export async function runCheckCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv, allowPositionals: true,
-      options: {
-        arch: { type: 'string', default: 'all' }, os: { type: 'string' }, tree: { type: 'string', multiple: true },
-        format: { type: 'string', default: 'text' }, config: { type: 'string' }, help: { type: 'boolean' },
-        cache: { type: 'string', default: '.hvbarrier-cache' }, 'no-cache': { type: 'boolean' },
-      },
-    });
+    parsed = parseCheckArgs(argv);
   } catch (err) {
-    process.stderr.write(`hvbarrier check: ${(err as Error).message}\n${USAGE}`);
-    return 2;
+    return usage((err as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) { process.stdout.write(USAGE); return 0; }
-  const arch = values.arch as Arch;
-  if (!['x86', 'arm64', 'all'].includes(arch)) return usage(`unknown --arch '${values.arch}'`);
-  if (values.os !== undefined && !['linux', 'xen'].includes(values.os)) return usage(`unknown --os '${values.os}'`);
-  if (!['text', 'json', 'sarif'].includes(values.format!)) return usage(`unknown --format '${values.format}'`);
-  if (positionals.length === 0) return usage('no input files');
-  let kbConfigText: string | undefined;
-  if (values.config) {
-    try { kbConfigText = readFileSync(values.config, 'utf8'); } catch (err) { process.stderr.write(`${values.config}:1:1: error: cannot read: ${(err as NodeJS.ErrnoException).code}\n`); return 2; }
+  if (values.help) {
+    process.stdout.write(checkHelp());
+    return 0;
   }
-  const treeFiles = (values.tree ?? []).flatMap((d) => listTree(d));
-  const index = treeFiles.length ? (await buildTreeIndex({ files: treeFiles, cacheDir: values['no-cache'] ? undefined : values.cache })).summaries : [];
-  const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
+  const format: Format = values.terse ? 'terse' : (values.format as Format);
+  if (!(ARCH_VALUES as readonly string[]).includes(values.arch!)) return usage(`unknown --arch '${values.arch}' (expected ${ARCH_VALUES.join(', ')})`);
+  if (values.os !== undefined && !['linux', 'xen'].includes(values.os)) return usage(`unknown --os '${values.os}' (expected linux or xen)`);
+  if (!(FORMATS as readonly string[]).includes(format)) return usage(`unknown --format '${values.format}' (expected ${FORMATS.join(', ')})`);
+  if (!['auto', 'always', 'never'].includes(values.color!)) return usage(`unknown --color '${values.color}' (expected auto, always or never)`);
+  if (values['in-place'] && !values.fix) return usage('-i/--in-place needs --fix');
+  if (positionals.length === 0) return usage('no input files (give FILE, DIR or - for stdin)');
+  // A missing tree, a broken config or baseline: nothing is checked, and every format says why.
+  const early: InputError[] = (values.tree ?? []).filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
+  const config = loadConfigFile({ explicit: values.config, discover: !values['no-config'], cwd: process.cwd() });
+  early.push(...config.errors);
+  const baseline = readBaseline(values.baseline);
+  if ('error' in baseline) early.push(baseline.error);
+  if (early.length) {
+    writeReport({ files: [], errors: early, notices: [] }, { format, values, out: process.stdout });
+    return 2;
+  }
+
+  const inputs = readInputs(positionals, () => readFileSync(0));
+  if (values.fix && (inputs.documents.length !== 1 || positionals.length !== 1)) return usage('--fix takes exactly one input file');
+  const trees = [...(values.tree ?? []), ...inputs.dirs];
+  const index = await treeIndex(trees, values);
   const parser = await initCParser();
+  const kb = config.text !== undefined ? loadConfig(config.text).kb : DEFAULT_KB;
+  const notices = values.arch === 'arm32' ? ['--arch arm32 is judged under the ARMv8 model (AArch32 code on ARMv8 hardware); ARMv7, which is weaker, is not modelled'] : [];
   // One cache for every file: tree files and shared handshakes are parsed and simulated once.
   const cache = new AnalysisCache();
-  const reports: Array<{ file: string; analysis: Analysis }> = [];
-  let exit = 0;
-  for (const file of positionals) {
-    let text: string;
-    try {
-      text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-    } catch (err) {
-      process.stderr.write(`${file}:1:1: error: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-      exit = 2;
+  const analyze = (doc: InputDocument, text = doc.text): Promise<Analysis> => analyzeDocument({
+    path: doc.name, text, kind: doc.kind, parser, cache,
+    config: { arch: engineArch(values.arch!), os: values.os as Os | undefined, kbConfigText: config.text, kbConfigPath: config.path },
+    workspace: { index: index.filter((f) => f.path !== doc.path), read: readOrUndefined },
+  });
+
+  const suppress = { disabled: new Set((values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)), baseline: 'matcher' in baseline ? baseline.matcher : undefined };
+  const errors: InputError[] = [...inputs.errors];
+  const files: FileReport[] = [];
+  const analyses = new Map<InputDocument, Analysis>();
+  const progress = new Progress(process.stderr, inputs.documents.length);
+  for (const [i, doc] of inputs.documents.entries()) {
+    progress.step(i, doc.name);
+    const analysis = await analyze(doc);
+    // A litmus test that does not parse was not checked at all: an input error.
+    if (doc.kind === 'litmus' && analysis.findings.length === 0 && analysis.problems.some((p) => p.severity === 'error')) {
+      errors.push(...analysis.problems.filter((p) => p.severity === 'error').map((p) => ({ file: doc.name, line: p.line, col: p.col, message: p.message })));
       continue;
     }
-    const name = file === '-' ? '<stdin>' : file;
-    const analysis = await analyzeDocument({
-      path: name, text, kind: documentKind({ path: file === '-' ? '' : file, text }), parser, cache,
-      config: { arch, os: values.os as Os | undefined, kbConfigText, kbConfigPath: values.config }, workspace: { index: index.filter((f) => f.path !== file), read },
-    });
-    reports.push({ file: name, analysis });
-    if (analysis.findings.some((f) => f.severity === 'warning' || f.severity === 'error') && exit === 0) exit = 1;
+    analyses.set(doc, analysis);
+    const map = mapDocument(doc, { parser, kb, cache, os: values.os as Os | undefined });
+    const fileReport = reportFile({ file: doc.name, sourcePath: doc.path ? relative(process.cwd(), resolve(doc.path)) : doc.name, kind: doc.kind, analysis, map, suppress });
+    files.push(fileReport);
+    if (values.graph) writePictures(values.graph, doc, fileReport);
   }
-  if (values.format === 'json') process.stdout.write(JSON.stringify({ diagnostics: reports.flatMap((r) => findingsJson(r.file, r.analysis)) }, null, 2) + '\n');
-  else if (values.format === 'sarif') process.stdout.write(JSON.stringify(findingsSarif(reports, '0.1.0'), null, 2) + '\n');
-  else for (const r of reports) process.stdout.write(formatFindingsText(r.file, r.analysis));
-  return exit;
+  progress.end();
+  const report: Report = { files, errors, notices };
+
+  if (values['write-baseline']) writeBaseline(values['write-baseline'], report);
+  if (values.fix && inputs.documents[0] && analyses.has(inputs.documents[0])) {
+    const doc = inputs.documents[0];
+    return runFix({ doc, analysis: analyses.get(doc)!, analyze: (t) => analyze(doc, t), report, inPlace: !!values['in-place'], parser });
+  }
+  writeReport(report, { format, values, out: process.stdout });
+  return values['write-baseline'] ? (errors.length ? 2 : 0) : exitCode(report);
+}
+
+/** The engine's target set for an --arch value (arm32 code runs on ARMv8 under the ARMv8 model). */
+function engineArch(arch: string): Arch {
+  return arch === 'arm32' ? 'arm64' : (arch as Arch);
+}
+
+function writeReport(report: Report, a: { format: Format; values: CheckValues; out: NodeJS.WriteStream }): void {
+  for (const e of report.errors) process.stderr.write(`${e.file}:${e.line}:${e.col}: error: ${e.message}\n`);
+  if (a.format === 'json') {
+    a.out.write(JSON.stringify(reportJson(report, { version: toolVersion() }), null, 2) + '\n');
+  } else if (a.format === 'sarif') {
+    a.out.write(JSON.stringify(reportSarif(report, { version: toolVersion(), srcroot: process.cwd() }), null, 2) + '\n');
+  } else if (a.format === 'terse') {
+    for (const f of report.files) a.out.write(formatFileTerse(f));
+  } else {
+    const p = paint(useColour({ when: a.values.color!, isTTY: !!a.out.isTTY, env: process.env }));
+    for (const n of report.notices) a.out.write(`hvbarrier: ${p.severity('note')}: ${n}\n`);
+    for (const f of report.files) a.out.write(formatFileText(f, { paint: p, explain: !!(a.values.explain || a.values.verbose) }));
+    if (!a.values.quiet && !a.values['no-summary']) a.out.write(summaryLine(totals(report)) + '\n');
+  }
+}
+
+async function runFix(a: { doc: InputDocument; analysis: Analysis; analyze: (text: string) => Promise<Analysis>; report: Report; inPlace: boolean; parser: CParser }): Promise<number> {
+  // The findings go to stderr: stdout carries only the fixed patch or the diff.
+  const p = paint(false);
+  for (const f of a.report.files) process.stderr.write(formatFileText(f, { paint: p, explain: false }));
+  if (a.doc.kind === 'litmus') return fatal(`${a.doc.name}:1:1: error: --fix applies to patches and C files, not litmus tests`);
+  const res = await fixDocument({ text: a.doc.text, analysis: a.analysis, analyze: a.analyze });
+  for (const t of res.applied) process.stderr.write(`hvbarrier: applied: ${t}\n`);
+  const left = res.after.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').length;
+  process.stderr.write(`hvbarrier: ${res.applied.length} fix${res.applied.length === 1 ? '' : 'es'} applied; ${left} warning${left === 1 ? '' : 's'} left\n`);
+  if (a.doc.kind === 'c') process.stdout.write(res.applied.length ? fixDiff(a.doc.name, a.doc.text, res.text) : '');
+  else if (a.inPlace && a.doc.path) writeFileSync(a.doc.path, res.text);
+  else process.stdout.write(res.text);
+  return left > 0 ? 1 : 0;
+}
+
+/** One SVG per finding that has an execution behind it; says on stderr what was written or why not. */
+function writePictures(dir: string, doc: InputDocument, r: FileReport): void {
+  mkdirSync(dir, { recursive: true });
+  for (const { finding } of r.findings) {
+    const litmus = finding.litmus ?? (doc.kind === 'litmus' && finding.code === 'litmus-verdict' ? doc.text : undefined);
+    if (!litmus) continue;
+    const pic = findingPicture({ finding, litmus, lineWord: finding.litmus ? 'test line' : 'line' });
+    const where = `${r.file}:${finding.place.range.line}:${finding.place.range.col}`;
+    if ('none' in pic) {
+      process.stderr.write(`hvbarrier: no picture for ${where} [${finding.code}]: ${pic.none}\n`);
+      continue;
+    }
+    const path = join(dir, pictureName(r.file, finding));
+    writeFileSync(path, pic.svg);
+    process.stderr.write(`hvbarrier: wrote ${path}\n`);
+  }
+}
+
+async function treeIndex(trees: readonly string[], values: CheckValues): Promise<FileSummary[]> {
+  const files = [...new Set(trees.flatMap((d) => listTree(d)))];
+  if (files.length === 0) return [];
+  const cacheDir = values['no-cache'] ? undefined : values.cache ?? treeCacheDir(defaultCacheRoot(), trees, process.cwd());
+  return (await buildTreeIndex({ files, cacheDir })).summaries;
+}
+
+function readBaseline(path: string | undefined): { matcher?: BaselineMatcher } | { error: InputError } {
+  if (path === undefined) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { error: { file: path, line: 1, col: 1, message: `cannot read baseline: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+  }
+  const b = parseBaseline(text);
+  return b.baseline ? { matcher: new BaselineMatcher(b.baseline) } : { error: { file: path, line: 1, col: 1, message: `baseline: ${b.error}` } };
+}
+
+/** Records every finding not silenced by a comment or --disable (the baseline's own included). */
+function writeBaseline(path: string, r: Report): void {
+  const entries = r.files.flatMap((f) => [...f.findings, ...f.suppressed.filter((s) => s.by === 'baseline')].map((x) => ({
+    fingerprint: x.fingerprint, code: x.finding.code, file: x.codeFile, function: x.function ?? '', message: x.finding.message,
+  })));
+  writeFileSync(path, JSON.stringify(makeBaseline(entries), null, 2) + '\n');
+  process.stderr.write(`hvbarrier: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to ${path}\n`);
+}
+
+function readOrUndefined(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function usage(msg: string): number {
-  process.stderr.write(`hvbarrier check: ${msg}\n${USAGE}`);
+  process.stderr.write(`hvbarrier check: ${msg}\n${CHECK_USAGE}\n(hvbarrier check --help lists every option)\n`);
+  return 2;
+}
+
+function fatal(msg: string): number {
+  process.stderr.write(`${msg}\n`);
   return 2;
 }

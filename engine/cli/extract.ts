@@ -1,5 +1,5 @@
 // `hvbarrier extract [--format text|json] [--config .hvbarrier.json] [--os linux|xen]
-// [--arch x86|arm64|arm32] FILE...`: prints the threads of events extracted from C files and
+// [--arch x86|arm64|arm32|all] FILE...`: prints the threads of events extracted from C files and
 // patches. Reading files and writing output happen here; the engine only sees text.
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,9 +9,10 @@ import type { Arch, KnowledgeBase, Os } from '../kb/types';
 import { extractC, extractPatch, type Thread } from '../extract/index';
 import { parseInput } from '../patch/index';
 import type { Problem } from '../patch/types';
+import { ARCH_VALUES } from './check-options';
 import { formatThreads } from './format/threads';
 
-const USAGE = 'usage: hvbarrier extract [--format text|json] [--config FILE] [--os linux|xen] [--arch x86|arm64|arm32] FILE...\n';
+const USAGE = `usage: hvbarrier extract [--format text|json] [--config FILE] [--os linux|xen] [--arch ${ARCH_VALUES.join('|')}] FILE...\n`;
 
 export async function runExtractCommand(argv: string[]): Promise<number> {
   let parsed;
@@ -38,8 +39,13 @@ export async function runExtractCommand(argv: string[]): Promise<number> {
   }
   const format = values.format;
   const os = values.os as Os | undefined;
-  const arch = values.arch as Arch | undefined;
-  if ((format !== 'text' && format !== 'json') || (os && os !== 'linux' && os !== 'xen') || (arch && !['x86', 'arm64', 'arm32'].includes(arch)) || positionals.length === 0) {
+  // The same --arch values as `check`; `all` means the generic primitive definitions.
+  if (values.arch !== undefined && !(ARCH_VALUES as readonly string[]).includes(values.arch)) {
+    process.stderr.write(`hvbarrier extract: unknown --arch '${values.arch}' (expected ${ARCH_VALUES.join(', ')})\n${USAGE}`);
+    return 2;
+  }
+  const arch = values.arch === 'all' ? undefined : (values.arch as Arch | undefined);
+  if ((format !== 'text' && format !== 'json') || (os && os !== 'linux' && os !== 'xen') || positionals.length === 0) {
     process.stderr.write(USAGE);
     return 2;
   }

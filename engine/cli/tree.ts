@@ -3,7 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SKIP = new Set(['.git', 'node_modules', 'dist', '.hvbarrier-cache']);
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', 'dist', '.hvbarrier-cache']);
 
 /** The files below a directory whose names `accept` takes, sorted, not entering `skip` folders. */
 export function walkFiles(root: string, opts: { accept: (name: string) => boolean; skip?: ReadonlySet<string> }): string[] {
@@ -22,5 +22,5 @@ const isC = (name: string): boolean => /\.(c|h)$/.test(name);
 export function listTree(root: string): string[] {
   const st = statSync(root, { throwIfNoEntry: false });
   if (!st) return [];
-  return st.isFile() ? (isC(root) ? [root] : []) : walkFiles(root, { accept: isC, skip: SKIP });
+  return st.isFile() ? (isC(root) ? [root] : []) : walkFiles(root, { accept: isC, skip: SKIP_DIRS });
 }

@@ -26,7 +26,9 @@ const FENCES: readonly FenceKind[] = [
 ];
 const TAGS: readonly Tag[] = ['sleeps', 'softirq', 'must-not-hold-lock', 'kick', 'wake', 'reinject', 'pause', 'hidden-lock', 'transparent'];
 const KEYS = ['barriers', 'accessors', 'locks', 'functions', 'shared', 'iterators'];
-const SOURCE = 'config: .hvbarrier.json';
+/** The file name the CLI and the server look for, from a directory upwards. */
+export const CONFIG_FILE_NAME = '.hvbarrier.json';
+const SOURCE = `config: ${CONFIG_FILE_NAME}`;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

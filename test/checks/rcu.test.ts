@@ -3,30 +3,10 @@
 // models cannot judge a grace period; they are named as unable to, never counted as forbidding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rcuExample } from '../support/rcu-example';
 import { check, codes, only } from './helpers';
 
-const code = (o: { readLock: boolean; sync: boolean }): string => [
-  'struct kvm { int *old_slots; int gen; };',
-  '',
-  'void update_slots(struct kvm *kvm)',
-  '{',
-  '    WRITE_ONCE(kvm->gen, 1);',
-  o.sync ? '    synchronize_rcu();' : '',
-  '    WRITE_ONCE(kvm->old_slots, 0);',
-  '}',
-  '',
-  'int reader(struct kvm *kvm)',
-  '{',
-  '    int r0, r1;',
-  '',
-  o.readLock ? '    rcu_read_lock();' : '',
-  '    r0 = READ_ONCE(kvm->old_slots);',
-  '    r1 = READ_ONCE(kvm->gen);',
-  o.readLock ? '    rcu_read_unlock();' : '',
-  '    return r0 + r1;',
-  '}',
-  '',
-].join('\n');
+const code = rcuExample;
 
 const file = 'virt/kvm/rcu_example.c';
 

@@ -61,17 +61,17 @@ test('usage and unreadable input exit 2', () => {
 test('garbage input gives problems with positions, never a crash', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvb-'));
   const file = join(dir, 'junk.patch');
-  writeFileSync(file, 'diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,4 @@ int f(\n+\tWRITE_ONCE(*p, 1\n\x00\x01binary\n');
+  writeFileSync(file, 'diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,4 @@ int f(\n+\tWRITE_ONCE(*p, 1\n\x01\x02binary\n');
   const r = runCli(['check', file]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   assert.equal(r.stderr, '');
 });
 
-test('a malformed .hvbarrier.json is reported in its own file, never fatal', () => {
+test('a malformed .hvbarrier.json is an error in its own file (exit 2), never a silent fallback', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvb-'));
   const cfg = join(dir, '.hvbarrier.json');
   writeFileSync(cfg, '{ "barriers": [ }');
   const r = runCli(['check', '--config', cfg, 'fixtures/seeds/002-kvm-request-both-mb.c']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`^${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: error: .hvbarrier.json is not valid JSON`, 'm'));
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`^${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: error: .hvbarrier.json is not valid JSON`, 'm'));
 });

@@ -1,0 +1,67 @@
+// Where things are in one input document, for the report: the functions (to count what was
+// judged and to name a finding's function in its fingerprint), the hunks of a patch (so a
+// caveat about a hunk lands on the findings inside it) and the source file of each line.
+import type { AnalysisCache } from '../analysis-cache';
+import type { CParser } from '../c/parser';
+import { extractC, extractPatch } from '../extract/index';
+import { guessOs, type KnowledgeBase, type Os } from '../kb/index';
+import { parseInput, type Problem } from '../patch/index';
+import type { InputDocument } from './inputs';
+
+export interface Region {
+  readonly first: number;
+  readonly last: number;
+}
+
+export interface DocumentFunction extends Region {
+  readonly name: string;
+  /** The source file (for a patch, the patched file's path). */
+  readonly file: string;
+}
+
+export interface DocumentMap {
+  readonly functions: readonly DocumentFunction[];
+  /** Hunks of a patch with their source file; empty for C and litmus. */
+  readonly hunks: ReadonlyArray<Region & { readonly file: string }>;
+  readonly lines: readonly string[];
+  readonly patch: boolean;
+  /** What the patch front end could not read (hunks cut short, counts that do not add up). */
+  readonly inputProblems: readonly Problem[];
+}
+
+const stripAB = (p: string): string => p.replace(/^[ab]\//, '');
+
+/**
+ * Maps a document. The extraction is the one the analysis did (same parser, knowledge base and
+ * cache), so it costs a cache lookup, not a second parse.
+ */
+export function mapDocument(doc: InputDocument, a: { parser: CParser; kb: KnowledgeBase; cache: AnalysisCache; os?: Os }): DocumentMap {
+  const lines = doc.text.split('\n');
+  if (doc.kind === 'litmus') return { functions: [], hunks: [], lines, patch: false, inputProblems: [] };
+  const profile = { os: a.os ?? guessOs(doc.path, doc.text) };
+  if (doc.kind === 'c') {
+    const threads = extractC(a.parser, { text: doc.text, path: doc.name, kb: a.kb, profile, cache: a.cache.parses }).value;
+    return { functions: threads.map((t) => ({ name: t.name, file: doc.name, first: t.span.line, last: t.span.endLine })), hunks: [], lines, patch: false, inputProblems: [] };
+  }
+  const parsed = parseInput(doc.text, { path: doc.path });
+  const hunks = parsed.units.flatMap((u) => u.files.flatMap((f) => f.hunks.map((h) => ({
+    file: stripAB(f.newPath ?? f.oldPath ?? ''),
+    first: h.headerLine,
+    last: Math.max(h.headerLine, ...h.lines.flatMap((l) => l.segments.map((s) => s.input.line))),
+  }))));
+  const threads = extractPatch(a.parser, { patch: parsed, kb: a.kb, profile, cache: a.cache.parses }).value.filter((t) => t.side !== 'pre');
+  const functions = threads.map((t) => ({ name: t.name, file: stripAB(t.file ?? ''), first: t.span.line, last: t.span.endLine }));
+  return { functions, hunks, lines, patch: true, inputProblems: parsed.problems };
+}
+
+export const within = (r: Region, line: number): boolean => line >= r.first && line <= r.last;
+
+/** The innermost function around an input line. */
+export function functionAt(m: DocumentMap, line: number): DocumentFunction | undefined {
+  return m.functions.filter((f) => within(f, line)).sort((x, y) => (x.last - x.first) - (y.last - y.first))[0];
+}
+
+/** The regions a line belongs to: its hunk and its function. */
+export function regionsOf(m: DocumentMap, line: number): Region[] {
+  return [...m.hunks.filter((h) => within(h, line)), ...m.functions.filter((f) => within(f, line))];
+}

@@ -1,0 +1,79 @@
+// `check --graph DIR`: the SVG of the witness execution, read back through its data-* attributes:
+// one column per CPU, events in program order, and exactly the po/rf/co/fr edges of the
+// execution the simulator found, labelled.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventLabel, executionSvg } from '../../engine/cli/format/execution-svg';
+import { parseLitmus } from '../../engine/litmus/parser';
+import { simulate } from '../../engine/sim/simulate';
+import { runCli } from '../support/cli';
+import { repoRoot } from '../support/paths';
+import { READER, V1, tempTree } from './helpers';
+
+interface Node { id: number; thread: number; kind: string; label: string; x: number; y: number }
+
+/** The nodes (with their box position) and edges (`from-label -kind-> to-label`) of an SVG. */
+function readGraph(svg: string): { nodes: Node[]; edges: string[]; headers: string[]; title: string } {
+  const nodes = [...svg.matchAll(/<g class="event" id="e\d+" data-id="(\d+)" data-thread="(-?\d+)" data-kind="(\w)" data-label="([^"]*)">\n<rect x="(\d+)" y="(\d+)"/g)]
+    .map((m) => ({ id: Number(m[1]), thread: Number(m[2]), kind: m[3]!, label: m[4]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'), x: Number(m[5]), y: Number(m[6]) }));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edges = [...svg.matchAll(/<g class="edge (\w+)" data-kind="\1" data-from="(\d+)" data-to="(\d+)">\n<path [^>]*marker-end="url\(#arrow-\1\)"\/>\n<text [^>]*>\1<\/text>/g)]
+    .map((m) => `${byId.get(Number(m[2]))!.label} -${m[1]}-> ${byId.get(Number(m[3]))!.label}`);
+  const headers = [...svg.matchAll(/<text class="cpu" data-thread="-?\d+"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+  const title = /<text class="title"[^>]*>([^<]*)<\/text>/.exec(svg)?.[1] ?? '';
+  return { nodes, edges, headers, title };
+}
+
+test('executionSvg: MP under ARMv8 — one column per CPU, program order downwards, every edge of the witness labelled', () => {
+  const mp = parseLitmus(readFileSync(join(repoRoot, 'fixtures/litmus/MP.litmus'), 'utf8')).value!;
+  const r = simulate(mp, { models: ['armv8'], witness: true }).results[0]!;
+  assert.ok(r.witness);
+  const svg = executionSvg({ witness: r.witness, title: 'MP: exists', subtitle: 'ARMv8 allows it' });
+  const g = readGraph(svg);
+  assert.equal(g.nodes.length, r.witness.events.length);
+  assert.deepEqual(g.headers, ['init', 'P0', 'P1']);
+  // The edges are exactly the witness's, by kind.
+  const expected = (['po', 'rf', 'co', 'fr'] as const).flatMap((k) => r.witness![k].map(([a, b]) => `${eventLabel(r.witness!.events[a]!)} -${k}-> ${eventLabel(r.witness!.events[b]!)}`));
+  assert.deepEqual(g.edges.sort(), expected.sort());
+  // The message-passing cycle that makes the outcome: flag read from P0's store, data read stale.
+  for (const e of ['W data=1 -po-> W flag=1', 'R flag=1 -po-> R data=0', 'W flag=1 -rf-> R flag=1', 'R data=0 -fr-> W data=1', 'W data=0 -rf-> R data=0']) {
+    assert.ok(g.edges.includes(e), `${e} in ${g.edges.join('; ')}`);
+  }
+  const at = (label: string) => g.nodes.find((n) => n.label === label)!;
+  assert.equal(at('W data=1').x, at('W flag=1').x, 'one column per CPU');
+  assert.ok(at('W data=1').y < at('W flag=1').y, 'program order goes down');
+  assert.ok(at('W data=0').x < at('W data=1').x && at('W data=1').x < at('R flag=1').x, 'init, then P0, then P1');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal((svg.match(/<g\b/g) ?? []).length, (svg.match(/<\/g>/g) ?? []).length);
+});
+
+test('check --graph DIR: one SVG per finding with an execution, the bad outcome on top, the CPUs named by function', () => {
+  const dir = tempTree({});
+  const r = runCli(['check', '-q', '--graph', dir, 'fixtures/seeds/002-kvm-request-no-entry-mb.c']);
+  assert.equal(r.code, 1, r.stderr);
+  const file = join(dir, '002-kvm-request-no-entry-mb.c-11-10-missing-barrier.svg');
+  assert.ok(existsSync(file), `${readdirSync(dir).join(', ')}; ${r.stderr}`);
+  assert.match(r.stderr, new RegExp(`wrote ${file.replace(/[.]/g, '\\.')}`));
+  const g = readGraph(readFileSync(file, 'utf8'));
+  assert.match(g.title, /^SB\+vcpu_enter_guest\+request_vcpu_exit: exists \(0:r1=0 \/\\ 1:r1=0\)$/);
+  assert.deepEqual(g.headers, ['init', 'P0 vcpu_enter_guest()', 'P1 request_vcpu_exit()']);
+  // Store buffering: each CPU's read misses the other's store (two fr edges across the CPUs),
+  // although the requester's smp_mb() sits between its store and its read.
+  assert.ok(g.edges.includes('R vcpu_requests=0 -fr-> W vcpu_requests=1'), g.edges.join('; '));
+  assert.ok(g.edges.includes('R vcpu_mode=0 -fr-> W vcpu_mode=1'), g.edges.join('; '));
+  const fence = g.nodes.find((n) => n.kind === 'F');
+  assert.equal(fence?.label, 'F smp_mb');
+  assert.equal(fence?.thread, 1);
+});
+
+test('--graph on a .litmus file draws its verdict; a finding no model allows gets no picture and says why', () => {
+  const dir = tempTree({});
+  const r = runCli(['check', '-q', '--graph', dir, '--tree', READER, V1, 'fixtures/litmus/MP.litmus']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), ['000-v1-smp_mb.patch-32-6-missing-barrier.svg', 'MP.litmus-25-1-litmus-verdict.svg']);
+  assert.match(r.stderr, /no picture for fixtures\/seeds\/000-v1-smp_mb\.patch:40:10 \[overstrong-barrier\]: no model allows the bad outcome/);
+  const mp = readGraph(readFileSync(join(dir, 'MP.litmus-25-1-litmus-verdict.svg'), 'utf8'));
+  assert.ok(mp.edges.includes('W flag=1 -rf-> R flag=1'));
+});

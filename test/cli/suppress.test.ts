@@ -1,0 +1,117 @@
+// Silencing findings: a comment on or above the line (C files, `+` and context lines of a
+// patch, never a removed line), --disable CODE, and baselines whose fingerprints survive lines
+// added above.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ignoreCommentFor } from '../../engine/suppress/comments';
+import { fingerprint, normalizedCode } from '../../engine/suppress/fingerprint';
+import { runCli } from '../support/cli';
+import { repoRoot } from '../support/paths';
+import { READER, V1, tempTree } from './helpers';
+
+const NO_ENTRY_MB = readFileSync(join(repoRoot, 'fixtures/seeds/002-kvm-request-no-entry-mb.c'), 'utf8');
+const IGNORE = '/* hvbarrier: ignore[missing-barrier] IRQs are off and the kick is an IPI */';
+
+function jsonOf(args: string[], opts: { cwd?: string } = {}): { code: number; report: any; stderr: string } {
+  const r = runCli(['check', '--format', 'json', ...args], undefined, opts);
+  return { code: r.code, report: JSON.parse(r.stdout), stderr: r.stderr };
+}
+
+test('a comment above the line silences that code there, with its reason; the summary counts it', () => {
+  const text = NO_ENTRY_MB.replace('    if ( kvm_request_pending(vcpu) )', `    ${IGNORE}\n    if ( kvm_request_pending(vcpu) )`);
+  assert.notEqual(text, NO_ENTRY_MB);
+  const dir = tempTree({ 'a.c': text });
+  const r = jsonOf(['a.c'], { cwd: dir });
+  assert.equal(r.code, 0);
+  assert.deepEqual(r.report.diagnostics.map((d: { code: string }) => d.code), []);
+  assert.deepEqual(r.report.suppressed.map((d: { code: string; suppressedBy: string; reason: string }) => [d.code, d.suppressedBy, d.reason]),
+    [['missing-barrier', 'comment', 'IRQs are off and the kick is an IPI']]);
+  assert.match(runCli(['check', 'a.c'], undefined, { cwd: dir }).stdout, /; 1 suppressed$/m);
+  const sarif = JSON.parse(runCli(['check', '--format', 'sarif', 'a.c'], undefined, { cwd: dir }).stdout);
+  assert.deepEqual(sarif.runs[0].results[0].suppressions, [{ kind: 'inSource', justification: 'IRQs are off and the kick is an IPI' }]);
+});
+
+test('a comment for another code, or two lines above, silences nothing', () => {
+  const other = NO_ENTRY_MB.replace('    if ( kvm_request_pending(vcpu) )', '    /* hvbarrier: ignore[lock-context] */\n    if ( kvm_request_pending(vcpu) )');
+  const far = NO_ENTRY_MB.replace('    if ( kvm_request_pending(vcpu) )', `    ${IGNORE}\n\n    if ( kvm_request_pending(vcpu) )`);
+  const dir = tempTree({ 'other.c': other, 'far.c': far });
+  for (const f of ['other.c', 'far.c']) assert.equal(jsonOf([f], { cwd: dir }).code, 1, f);
+});
+
+// Seed 000's v1 patch with one more line in its hunk, above `v->is_initialised = 1;`.
+function v1With(line: string, header: string): string {
+  const lines = readFileSync(join(repoRoot, V1), 'utf8').split('\n');
+  lines.splice(30, 1, header, line);
+  return lines.join('\n');
+}
+
+test('in a patch, a comment on an added or context line silences; one on a removed line does not', () => {
+  const dir = tempTree({
+    'added.patch': v1With(`+    ${IGNORE}`, '@@ -914,7 +914,8 @@ int arch_set_info_guest('),
+    'context.patch': v1With(`     ${IGNORE}`, '@@ -914,8 +914,15 @@ int arch_set_info_guest('),
+    'removed.patch': v1With(`-    ${IGNORE}`, '@@ -914,8 +914,14 @@ int arch_set_info_guest('),
+  });
+  const reader = join(repoRoot, READER);
+  const codes = (f: string) => jsonOf(['--tree', reader, f], { cwd: dir }).report.diagnostics.map((d: { code: string }) => d.code);
+  assert.deepEqual(codes('added.patch').filter((c: string) => c === 'missing-barrier'), []);
+  assert.deepEqual(codes('context.patch').filter((c: string) => c === 'missing-barrier'), []);
+  assert.deepEqual(codes('removed.patch').filter((c: string) => c === 'missing-barrier'), ['missing-barrier']);
+});
+
+test('--disable drops a code (repeatable and comma-separated)', () => {
+  const args = ['--tree', READER, V1];
+  assert.deepEqual(jsonOf(args).report.diagnostics.map((d: { code: string }) => d.code).sort(), ['missing-barrier', 'overstrong-barrier']);
+  assert.equal(jsonOf(['--disable', 'missing-barrier', ...args]).code, 0);
+  assert.deepEqual(jsonOf(['--disable', 'missing-barrier,overstrong-barrier', ...args]).report.diagnostics, []);
+  assert.deepEqual(jsonOf(['--disable', 'missing-barrier', '--disable', 'overstrong-barrier', ...args]).report.diagnostics, []);
+});
+
+test('a baseline absorbs known findings after lines are added above them, and lets new ones through', () => {
+  const ring = readFileSync(join(repoRoot, 'fixtures/seeds/004-dirty-ring-plain.c'), 'utf8');
+  const dir = tempTree({ 'virt/kvm/dirty_ring.c': ring });
+  const write = runCli(['check', '--write-baseline', 'baseline.json', 'virt/kvm/dirty_ring.c'], undefined, { cwd: dir });
+  assert.equal(write.code, 0, write.stderr);
+  const baseline = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
+  assert.equal(baseline.findings.length, 3);
+  assert.ok(baseline.findings.every((f: { function: string }) => f.function !== ''));
+  // Lines above every finding: the same findings at other line numbers.
+  writeFileSync(join(dir, 'virt/kvm/dirty_ring.c'), `/* SPDX-License-Identifier: GPL-2.0 */\n#include <linux/kvm_host.h>\n\n${ring}`);
+  const shifted = jsonOf(['--baseline', 'baseline.json', 'virt/kvm/dirty_ring.c'], { cwd: dir });
+  assert.equal(shifted.code, 0, JSON.stringify(shifted.report.diagnostics));
+  assert.equal(shifted.report.suppressed.length, 3);
+  assert.ok(shifted.report.suppressed.every((s: { suppressedBy: string }) => s.suppressedBy === 'baseline'));
+  // A new finding in a new function is reported.
+  const extra = ring.replace('void kvm_dirty_ring_push(', 'void kvm_dirty_ring_push_again(').split('\n').slice(0, 15).join('\n');
+  writeFileSync(join(dir, 'virt/kvm/dirty_ring.c'), `${ring}\n${extra}\n`);
+  const added = jsonOf(['--baseline', 'baseline.json', 'virt/kvm/dirty_ring.c'], { cwd: dir });
+  const fns = added.report.diagnostics.map((d: { code: string; function: string }) => `${d.code} ${d.function}`);
+  assert.deepEqual(fns, ['unpaired-barrier kvm_dirty_ring_push_again'], 'only the new function is new');
+});
+
+test('a baseline that is not one is exit 2, not an empty baseline', () => {
+  const dir = tempTree({ 'b.json': '{"findings": 3}', 'a.c': NO_ENTRY_MB });
+  const r = runCli(['check', '--baseline', 'b.json', 'a.c'], undefined, { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^b\.json:1:1: error: baseline: not an hvbarrier baseline/m);
+  assert.equal(runCli(['check', '--baseline', 'missing.json', 'a.c'], undefined, { cwd: dir }).code, 2);
+});
+
+test('fingerprints: quote prefix, diff marker and spacing do not matter; code, file, function and text do', () => {
+  const base = { code: 'missing-barrier', file: 'xen/arch/arm/domain.c', function: 'arch_set_info_guest' };
+  const fp = (raw: string, patch: boolean) => fingerprint({ ...base, text: normalizedCode(raw, { patch }) });
+  const c = fp('    v->is_initialised = 1;', false);
+  assert.equal(fp('> > +    v->is_initialised  =  1;', true), c);
+  assert.equal(fp('     v->is_initialised = 1;', true), c);
+  assert.notEqual(fp('    v->is_initialised = 2;', false), c);
+  assert.notEqual(fingerprint({ ...base, function: 'other', text: 'v->is_initialised = 1;' }), c);
+});
+
+test('ignore comments: bare ignore covers every code; a removed line is passed over when looking above', () => {
+  const lines = ['    /* hvbarrier: ignore */', '    x = 1;', '-    y = 2;', '+    z = 3;'];
+  assert.equal(ignoreCommentFor({ lines, line: 2, code: 'lock-context', patch: false })?.codes, 'all');
+  const patch = ['+    // hvbarrier: ignore[missing-barrier,unpaired-barrier] published later', '-    old();', '+    z = 3;'];
+  assert.deepEqual(ignoreCommentFor({ lines: patch, line: 3, code: 'unpaired-barrier', patch: true }), { line: 1, codes: ['missing-barrier', 'unpaired-barrier'], reason: 'published later' });
+  assert.equal(ignoreCommentFor({ lines: patch, line: 3, code: 'unpaired-barrier', patch: false }), undefined);
+});
