@@ -35,13 +35,21 @@ export interface CheckInput {
   readonly document: SourceText;
   readonly tree?: readonly SourceText[];
   /** A workspace index: the files sharing a location or a lock with the document join the tree. */
-  readonly workspace?: { readonly index: readonly FileSummary[]; read(path: string): string | undefined };
+  readonly workspace?: {
+    readonly index: readonly FileSummary[]; read(path: string): string | undefined;
+    /** Whole-tree mode chooses the peer files itself (engine/concurrency/relevant.ts). */
+    relevant?(document: readonly Thread[]): string[];
+  };
   readonly arch: Arch;
   readonly os?: Os;
   readonly budget?: Partial<Budget>;
   /** Parses and simulation results kept from earlier analyses (see engine/analysis-cache.ts). */
   readonly cache?: AnalysisCache;
+  /** Whole-tree mode: what can run with what (engine/concurrency), asked by pairing. */
+  readonly concurrency?: CollectArgs['concurrency'];
 }
+
+type CollectArgs = Parameters<typeof collectScenarios>[0];
 
 export function checkDocument(input: CheckInput): Analysis {
   const cache = input.cache ?? new AnalysisCache();
@@ -53,7 +61,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch });
   const tooLarge: Problem[] = [];
   const scenarios = collectScenarios({
-    document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text,
+    document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text, concurrency: input.concurrency,
     tooLarge: (t, n) => {
       if (sources.sourceOf(t)?.role !== 'document') return;
       tooLarge.push({ severity: 'warning', line: t.span.line, col: t.span.col, message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col} has ${n} shared accesses with its callees inlined, more than the ${MAX_PAIRED_ACCESSES} hvbarrier pairs; its orderings are not checked` });
@@ -103,7 +111,7 @@ function unjudgedProblems(ctx: CheckContext): Problem[] {
 /** The indexed workspace files that can pair with the document, read once each. */
 function workspaceSources(ws: NonNullable<CheckInput['workspace']>, a: { document: SourceText; docThreads: readonly Thread[]; have: readonly SourceText[] }): SourceText[] {
   const out: SourceText[] = [];
-  for (const path of relevantFiles(ws.index, a.docThreads)) {
+  for (const path of ws.relevant ? ws.relevant(a.docThreads) : relevantFiles(ws.index, a.docThreads)) {
     if (path === a.document.path || a.have.some((t) => t.path === path)) continue;
     const text = ws.read(path);
     if (text !== undefined) out.push({ path, text, kind: /\.(c|h)$/.test(path) ? 'c' : 'patch', role: 'tree' });

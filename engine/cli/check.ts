@@ -13,7 +13,8 @@ import { formatFindingsText } from './format/findings-text';
 import { listTree } from './tree';
 import { buildTreeIndex } from './tree-index';
 
-const USAGE = 'usage: hvbarrier check [--arch x86|arm64|all] [--os linux|xen] [--tree DIR] [--cache DIR | --no-cache] [--config .hvbarrier.json] [--format text|json|sarif] FILE...|-\n';
+const USAGE = 'usage: hvbarrier check [--arch x86|arm64|all] [--os linux|xen] [--tree DIR] [--cache DIR | --no-cache] [--config .hvbarrier.json] [--format text|json|sarif] [--workers N] [--stats] FILE...|-\n'
+  + '       hvbarrier check --tree DIR [options]   (no FILE: whole-tree mode, every C file of DIR against the rest)\n';
 
 export async function runCheckCommand(argv: string[]): Promise<number> {
   let parsed;
@@ -24,6 +25,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
         arch: { type: 'string', default: 'all' }, os: { type: 'string' }, tree: { type: 'string', multiple: true },
         format: { type: 'string', default: 'text' }, config: { type: 'string' }, help: { type: 'boolean' },
         cache: { type: 'string', default: '.hvbarrier-cache' }, 'no-cache': { type: 'boolean' },
+        workers: { type: 'string' }, stats: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -36,6 +38,18 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   if (!['x86', 'arm64', 'all'].includes(arch)) return usage(`unknown --arch '${values.arch}'`);
   if (values.os !== undefined && !['linux', 'xen'].includes(values.os)) return usage(`unknown --os '${values.os}'`);
   if (!['text', 'json', 'sarif'].includes(values.format!)) return usage(`unknown --format '${values.format}'`);
+  if (positionals.length === 0 && values.tree?.length) {
+    const workers = values.workers !== undefined ? Number(values.workers) : undefined;
+    if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return usage(`--workers wants a positive whole number, not '${values.workers}'`);
+    let kbText: string | undefined;
+    if (values.config) {
+      try { kbText = readFileSync(values.config, 'utf8'); } catch (err) { process.stderr.write(`${values.config}:1:1: error: cannot read: ${(err as NodeJS.ErrnoException).code}\n`); return 2; }
+    }
+    return (await import('./tree-check')).runTreeCheck({
+      dirs: values.tree, arch, os: values.os as Os | undefined, kbConfigText: kbText, cacheDir: values['no-cache'] ? undefined : values.cache, workers,
+      format: values.format as 'text' | 'json' | 'sarif', stats: values.stats === true,
+    });
+  }
   if (positionals.length === 0) return usage('no input files');
   let kbConfigText: string | undefined;
   if (values.config) {
