@@ -156,7 +156,7 @@ export async function runTreeCheck(o: TreeCheckOptions & { format: 'text' | 'jso
     process.stdout.write(`tree: ${summary.files} files, ${summary.lines} lines, ${summary.warnings} warnings (${summary.perKloc} per 1,000 lines), ${summary.notJudged} not judged\n`);
   }
   if (o.stats) {
-    process.stderr.write(`tree: ${JSON.stringify({ ...summary, wrappers: res.wrappers, model: res.model, timings: { ...res.timings, total: Date.now() - started } })}\n`);
+    process.stderr.write(`tree: ${JSON.stringify({ ...summary, wrappers: res.wrappers, model: res.model, timings: { ...res.timings, total: Date.now() - started }, maxRssKb: process.resourceUsage().maxRSS })}\n`);
   }
   return summary.warnings > 0 ? 1 : 0;
 }

@@ -5,6 +5,9 @@
 import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 
+/** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
+export const FACTS_VERSION = 4;
+
 export interface CallSite {
   readonly callee: string;
   /** Keys of the locks the caller holds at the call. */
@@ -36,6 +39,16 @@ export function ownOrKb(e: Event): boolean {
 /** READ_ONCE/WRITE_ONCE, acquire/release, or an atomic RMW. */
 export function isMarked(e: Event | undefined): boolean {
   return !!e && (e.kind === 'RMW' || ((e.kind === 'R' || e.kind === 'W') && e.annot !== 'plain'));
+}
+
+/** Fences that order memory between CPUs (not compiler barriers, not RCU section markers). */
+export const ORDERING_FENCES: ReadonlySet<string> = new Set(['mb', 'rmb', 'wmb', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock', 'sync-rcu']);
+/** Those that also order a store before a later load. */
+export const FULL_FENCES: ReadonlySet<string> = new Set(['mb', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock', 'sync-rcu']);
+
+/** A barrier or a fully ordered atomic. */
+export function ordersMemory(e: Event, full = false): boolean {
+  return (e.kind === 'F' && (full ? FULL_FENCES : ORDERING_FENCES).has(e.fence)) || (e.kind === 'RMW' && e.annot === 'mb');
 }
 
 /** Section attributes of code that runs only while the system boots, before other CPUs run it. */
@@ -72,7 +85,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const releasesOnly = [...unlocked].some((k) => !locked.has(k));
   const wrapper = takesOnly && !releasesOnly ? 'lock' : releasesOnly && !takesOnly ? 'unlock' : undefined;
   const mine = t.events.filter(ownOrKb);
-  const orders = mine.some((e) => (e.kind === 'F' && e.fence !== 'rcu-lock' && e.fence !== 'rcu-unlock') || e.kind === 'RMW');
+  const orders = mine.some((e) => ordersMemory(e));
   const marked = [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort();
   return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked };
 }
@@ -88,37 +101,53 @@ export function addressTaken(text: string): string[] {
   return [...out].sort();
 }
 
-const LOCK_CALL = /\b(?:spin|read|write|mutex|rw)_lock\w*\s*\(/;
-const UNLOCK_CALL = /\b(?:spin|read|write|mutex|rw)_unlock\w*\s*\(/;
+const SUFFIX = String.raw`(?:_irq|_irqsave|_irqrestore|_bh|_recursive|_nested)?`;
+const LOCK_CALL = new RegExp(String.raw`\b(?:spin|read|write|mutex|rw)_lock${SUFFIX}\s*\(([^;]*)`, 'g');
+const UNLOCK_CALL = new RegExp(String.raw`\b(?:spin|read|write|mutex|rw)_unlock${SUFFIX}\s*\(([^;]*)`, 'g');
 
 /**
  * Lock wrappers defined in a file, read from its text (headers included, which are never
  * extracted on their own): macros such as `#define VPL011_LOCK(d, flags) spin_lock_irqsave(...)`
- * and functions whose body takes a lock it never releases (`pcpu_schedule_lock()`) or releases
- * one it never takes. The knowledge base learns them as lock operations on their first
- * argument, so every caller of one wrapper takes the same lock.
+ * and functions whose body takes a lock it never releases or releases one it never takes. The
+ * knowledge base learns them as lock operations on their first argument, so every caller of
+ * one wrapper takes the same lock: wrappers whose lock is named through their first parameter
+ * (`&(d)->arch.vpl011.lock` for `d`), or computed from it into a local (`pcpu_schedule_lock(cpu)`
+ * locks `get_sched_res(cpu)->schedule_lock`), are learned; a wrapper of some other global lock
+ * is not (its key would wrongly follow the argument).
  */
 export function lockWrappers(text: string): Array<{ name: string; op: 'lock' | 'unlock' }> {
   const out: Array<{ name: string; op: 'lock' | 'unlock' }> = [];
   const macro = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
   for (let m = macro.exec(text); m; m = macro.exec(text)) {
-    const op = wrapperOp(m[3]!);
-    if (op && m[2]!.trim() !== '') out.push({ name: m[1]!, op });
+    const op = wrapperOp(m[3]!, firstParam(m[2]!));
+    if (op) out.push({ name: m[1]!, op });
   }
   // A function definition at column 0 up to its closing brace at column 0.
   const fn = /^[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)[ \t]*\(([^;{}()]*)\)[ \t]*\n?\{\n([\s\S]*?)\n\}/gm;
   for (let m = fn.exec(text); m; m = fn.exec(text)) {
-    if (/^(?:if|while|for|switch|return)$/.test(m[1]!) || m[2]!.trim() === '' || m[2]!.trim() === 'void') continue;
-    if (m[3]!.length > 2000) continue;
-    const op = wrapperOp(m[3]!);
+    if (/^(?:if|while|for|switch|return)$/.test(m[1]!) || m[3]!.length > 2000) continue;
+    const op = wrapperOp(m[3]!, firstParam(m[2]!));
     if (op) out.push({ name: m[1]!, op });
   }
   return out;
 }
 
-function wrapperOp(body: string): 'lock' | 'unlock' | undefined {
-  if (/\btrylock\b|_trylock\w*\s*\(/.test(body)) return undefined;
-  const locks = LOCK_CALL.test(body);
-  const unlocks = UNLOCK_CALL.test(body);
-  return locks && !unlocks ? 'lock' : unlocks && !locks ? 'unlock' : undefined;
+/** The name of the first parameter of a macro (`d`) or function (`struct domain *d`). */
+function firstParam(params: string): string | undefined {
+  const first = params.split(',')[0]!.trim();
+  return first === '' || first === 'void' ? undefined : /([A-Za-z_]\w*)\s*(?:\[\s*\])?$/.exec(first)?.[1];
+}
+
+function wrapperOp(body: string, param: string | undefined): 'lock' | 'unlock' | undefined {
+  if (!param || /_trylock\w*\s*\(/.test(body)) return undefined;
+  const named = new RegExp(String.raw`\b${param}\b`);
+  const args = (re: RegExp): string[] => [...body.matchAll(re)].map((m) => m[1]!);
+  const locks = args(LOCK_CALL);
+  const unlocks = args(UNLOCK_CALL);
+  // A lock computed from the argument (`pcpu_schedule_lock(cpu)`: the CPU's scheduler lock) is
+  // keyed by the argument too: the same wrapper on the same object takes the same lock.
+  const computed = (as: string[]): boolean => as.every((a) => named.test(a) || /^[&(\s]*[a-z_]\w*\s*[,)]/.test(a));
+  if (locks.length > 0 && unlocks.length === 0) return computed(locks) ? 'lock' : undefined;
+  if (unlocks.length > 0 && locks.length === 0) return computed(unlocks) ? 'unlock' : undefined;
+  return undefined;
 }

@@ -4,7 +4,7 @@
 // code, exclusive callers) and from each function's own events (local.ts: per-CPU data, paused
 // vCPUs). Patch mode does not ask: it keeps its own rules (differential judgement).
 import type { Event, Thread } from '../extract/types';
-import { isMarked as marked, ownOrKb as own } from './facts';
+import { functionFacts, isMarked as marked, ordersMemory, ownOrKb as own, type FunctionFacts } from './facts';
 import { LocalAccesses } from './local';
 import { ConcurrencyModel, type TreeFacts } from './model';
 
@@ -23,18 +23,26 @@ export interface SideView {
 export interface ConcurrencyOracle {
   /** Why two functions never run as two concurrent threads (pairing skips them), or undefined. */
   neverConcurrent(a: Thread, b: Thread): string | undefined;
-  /** Why a two-CPU cycle is not reported, or undefined when it stands. */
-  excludes(sides: readonly [SideView, SideView]): string | undefined;
+  /** Why a two-CPU cycle (message passing, store or load buffering) is not reported, or undefined when it stands. */
+  excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined;
 }
 
 type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
 
-/** A barrier or atomic between a side's two accesses: the protocol orders them on purpose. */
-function orderedBetween(s: SideView): boolean {
+/**
+ * A barrier or fully ordered atomic of the side's own between its two accesses: the protocol
+ * orders them on purpose (OFence's pairing anchor). `full`: only what orders a store before a
+ * later load (store buffering needs that).
+ */
+function orderedBetween(s: SideView, full: boolean): boolean {
   if (!s.first) return false;
   const lo = s.first.id;
-  return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e)
-    && ((e.kind === 'F' && e.fence !== 'rcu-lock' && e.fence !== 'rcu-unlock') || e.kind === 'RMW'));
+  return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e) && ordersMemory(e, full));
+}
+
+/** An access the function marks itself (a callee's marked access says nothing of this code). */
+function ownMarked(e: Event | undefined): boolean {
+  return !!e && own(e) && marked(e);
 }
 
 export class TreeConcurrency implements ConcurrencyOracle {
@@ -45,8 +53,21 @@ export class TreeConcurrency implements ConcurrencyOracle {
     this.model = new ConcurrencyModel(facts);
   }
 
+  private readonly facts = new WeakMap<Thread, FunctionFacts>();
+
+  private factsOf(t: Thread): FunctionFacts {
+    let f = this.facts.get(t);
+    if (!f) this.facts.set(t, (f = functionFacts(t, [])));
+    return f;
+  }
+
   neverConcurrent(a: Thread, b: Thread): string | undefined {
-    return this.model.neverConcurrent(a.name, b.name);
+    const never = this.model.neverConcurrent(a.name, b.name);
+    if (never) return never;
+    // No cycle between them can show evidence (see excludes): not worth pairing.
+    const fa = this.factsOf(a);
+    const fb = this.factsOf(b);
+    return fa.orders || fb.orders || fa.marked.length > 0 || fb.marked.length > 0 ? undefined : 'neither orders memory nor marks an access of its own';
   }
 
   /** Locks held at an access: taken in the function, or held by every caller on entry. */
@@ -54,7 +75,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
     return new Set([...e.held, ...this.model.locksOnEntry(t.name)]);
   }
 
-  excludes(sides: readonly [SideView, SideView]): string | undefined {
+  excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     const real = sides.filter((s) => !s.synthesized);
     if (real.length === 2) {
       const never = this.neverConcurrent(real[0]!.thread, real[1]!.thread);
@@ -71,9 +92,12 @@ export class TreeConcurrency implements ConcurrencyOracle {
       const common = [...sets[0]!].filter((k) => sets.every((x) => x.has(k)));
       if (common.length > 0) return `both sides hold ${common[0]}`;
     }
-    // Evidence: a marked access in the cycle, or a barrier or atomic between a side's accesses.
-    const evidence = real.some((s) => marked(s.first) || marked(s.second) || orderedBetween(s));
-    return evidence ? undefined : 'plain accesses with nothing between them on either side: no sign the code is meant to run lockless here';
+    // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
+    // of a side's own between its two accesses, or marked accesses of its own in the cycle
+    // (store buffering: both of a side's accesses marked, since copying fields is not a protocol).
+    const evidence = real.some((s) => orderedBetween(s, shape === 'SB')
+      || (shape === 'SB' ? ownMarked(s.first) && ownMarked(s.second) : ownMarked(s.first) || ownMarked(s.second)));
+    return evidence ? undefined : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';
   }
 }
 

@@ -98,7 +98,7 @@ export function collectScenarios(a: {
   const seen = new Set<string>();
   const add = (s: Scenario): void => {
     if (out.has(s.id) || !showsLocklessIntent(s)) return;
-    const why = a.concurrency?.oracle.excludes(s.sides);
+    const why = a.concurrency?.oracle.excludes(s.sides, s.shape);
     if (why !== undefined) { a.concurrency!.excluded?.(s, why); return; }
     const keys = s.sides.map((side, i) => `${s.shape}|${i}|${sideKey(side)}|${sideSignature(s.sides[1 - i]!)}`);
     if (keys.every((k) => seen.has(k))) return;
