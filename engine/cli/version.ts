@@ -1,15 +1,22 @@
 // The tool's version, from package.json (the one source of truth for SARIF, JSON and --version).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 let cached: string | undefined;
 
+/**
+ * The package root, for package.json and data shipped beside the code (docs/checks). Found by
+ * walking up: the code runs from dist/engine/cli/ (tsc) or dist/engine/ (the bundled CLI).
+ */
+export const packageRoot = ((): string => {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return join(__dirname, '..', '..', '..');
+  }
+})();
+
 export function toolVersion(): string {
   if (cached) return cached;
-  // Compiled to dist/engine/cli/, so the package root is three levels up.
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   return (cached = pkg.version);
 }
-
-/** The package root, for data shipped beside the code (docs/checks). */
-export const packageRoot = join(__dirname, '..', '..', '..');
