@@ -74,7 +74,8 @@ test('a baseline absorbs known findings after lines are added above them, and le
   const write = runCli(['check', '--write-baseline', 'baseline.json', 'virt/kvm/dirty_ring.c'], undefined, { cwd: dir });
   assert.equal(write.code, 0, write.stderr);
   const baseline = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
-  assert.equal(baseline.findings.length, 3);
+  // Two faults: the lonely smp_wmb() in the push is the same fault as the reader's (one finding).
+  assert.equal(baseline.findings.length, 2);
   assert.ok(baseline.findings.every((f: { function: string }) => f.function !== ''));
   // Lines above every finding: the same findings at other line numbers.
   writeFileSync(join(dir, 'virt/kvm/dirty_ring.c'), `/* SPDX-License-Identifier: GPL-2.0 */\n#include <linux/kvm_host.h>\n\n${ring}`);
