@@ -51,3 +51,13 @@ test('the fix for Xen without smp_mb__after_atomic() puts a full barrier after s
   assert.match(f!.message, /vcpu_block\(\) can sleep with `v->vcpu_info->evtchn_upcall_pending` set by vcpu_mark_events_pending\(\)/);
   assert.match(applyFix(text, preferred(f!)), /set_bit\(_VPF_blocked, &v->pause_flags\);\n {4}smp_mb\(\);/);
 });
+
+test('a patch that drops smp_mb__after_atomic() from vcpu_block() introduces a lost wake-up (waker in the tree)', async () => {
+  const a = await check({
+    file: join(repoRoot, 'fixtures', 'hv', 'xen-block-drop-after-atomic.patch'), os: 'xen',
+    tree: [join(repoRoot, 'fixtures', 'hv', 'xen-wake-tree.c')],
+  });
+  const [f] = only(a, 'lost-wakeup');
+  assert.ok(f, JSON.stringify(a.findings.map((x) => x.code)));
+  assert.deepEqual(f.models.map((m) => [m.model, m.verdict]), [['sc', 'forbidden'], ['x86-tso', 'forbidden'], ['armv8', 'allowed'], ['lkmm', 'allowed']]);
+});
