@@ -55,7 +55,7 @@ test('the fix for Xen without smp_mb__after_atomic() puts a full barrier after s
 test('a patch that drops smp_mb__after_atomic() from vcpu_block() introduces a lost wake-up (waker in the tree)', async () => {
   const a = await check({
     file: join(repoRoot, 'fixtures', 'hv', 'xen-block-drop-after-atomic.patch'), os: 'xen',
-    tree: [join(repoRoot, 'fixtures', 'hv', 'xen-wake-tree.c')],
+    tree: [join(repoRoot, 'fixtures', 'hv', 'c', 'xen-block.c')],
   });
   const [f] = only(a, 'lost-wakeup');
   assert.ok(f, JSON.stringify(a.findings.map((x) => x.code)));
