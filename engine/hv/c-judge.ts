@@ -58,6 +58,15 @@ export function judgeFunctions(a: { targets: readonly Thread[]; wakers?: readonl
       if ('unsupported' in t) continue;
       const w = translate({ thread: waker, names, self: 1, peer: 0 });
       if ('unsupported' in w) continue;
+      // A waker must be seen to wake: an IPI for a vCPU that enters the guest, a write of the
+      // block flag for a sleeper. Otherwise its kick is out of view and the pair is not judged.
+      const wakes = (t.value.enters && w.value.sends) || (t.value.blockLoc !== undefined && w.value.writes.has(t.value.blockLoc));
+      if (!wakes) {
+        if ([...w.value.sets].some((l) => t.value.reads.has(l) && !t.value.sets.has(l))) {
+          unsupported.push({ thread: waker, what: `${waker.name}() publishes work for ${target.name}() but no kick or wake of it is in view`, pos: { line: waker.span.line, col: waker.span.col } });
+        }
+        continue;
+      }
       const built = pairTest({ target: t.value, waker: w.value, names, name: `${target.name}+${waker.name}` });
       if (built.unsupported) { unsupported.push({ thread: built.unsupported.thread, what: built.unsupported.what, pos: built.unsupported.pos }); continue; }
       if (!built.value) continue;

@@ -9,7 +9,7 @@ function expr(e: Expr): string {
     case 'var': return e.name;
     case 'deref': return `*${wrap(e.ptr)}`;
     case 'addr': return `&${expr(e.arg)}`;
-    case 'unary': return `${e.op}${expr(e.arg)}`;
+    case 'unary': return `${e.op}${wrap(e.arg)}`;
     case 'binary': return `${wrap(e.left)} ${e.op} ${wrap(e.right)}`;
     case 'ternary': return `${wrap(e.cond)} ? ${wrap(e.then)} : ${wrap(e.else)}`;
     case 'call': return `${e.name}(${e.args.map(expr).join(', ')})`;
