@@ -6,24 +6,48 @@
 // that it sleeps, or a missing full barrier in the mode/request handshake. Each function that
 // enters the guest or blocks is paired with each function that publishes work it reads; the
 // pair is judged under every model (engine/hv/), with a witness and re-simulated fixes.
-import { judgeFunctions, verifiedFixes, type CFix, type PairJudgement } from '../hv/c-judge';
+import { judgeFunctions, verifiedFixes, type CFix, type CJudgement, type PairJudgement } from '../hv/c-judge';
 import { IPI_LOC } from '../hv/compile';
 import type { ModelWakeup } from '../hv/lost-wakeup';
 import { formatLitmusTest } from '../litmus/format-test';
 import type { Witness } from '../sim/witness';
 import type { CheckContext } from './context';
-import type { Edit, Finding, Fix, ModelEvidence, WitnessStep } from './types';
+import type { Edit, Finding, Fix, ModelEvidence, Problem, WitnessStep } from './types';
 
-export function lostWakeup(ctx: CheckContext): Finding[] {
+const judged = new WeakMap<CheckContext, { before: CJudgement; after: CJudgement }>();
+
+function judgeDocument(ctx: CheckContext): { before: CJudgement; after: CJudgement } {
+  const known = judged.get(ctx);
+  if (known) return known;
   const post = ctx.document.filter((t) => t.side !== 'pre');
   const pre = ctx.document.filter((t) => t.side === 'pre');
   // Wakers may live in the tree (Xen's event_channel.c for a vCPU blocking in schedule.c).
   const others = ctx.all.filter((t) => !ctx.isDocument(t));
   const budget = { maxMillis: 2000 };
-  const before = pre.length ? judgeFunctions({ targets: pre, wakers: [...pre, ...others], budget }).pairs : [];
-  const lostBefore = new Set(before.filter((p) => p.models.some((m) => m.verdict === 'lost')).map(pairKey));
+  const result = {
+    before: pre.length ? judgeFunctions({ targets: pre, wakers: [...pre, ...others], budget }) : { pairs: [], unsupported: [] },
+    after: judgeFunctions({ targets: post, wakers: [...post, ...others], budget }),
+  };
+  judged.set(ctx, result);
+  return result;
+}
+
+/** What kept a pair of the document from being judged, as `unsupported: ... at line:col`. */
+export function lostWakeupProblems(ctx: CheckContext): Problem[] {
+  const seen = new Set<string>();
+  return judgeDocument(ctx).after.unsupported.filter((u) => ctx.isDocument(u.thread)).flatMap((u) => {
+    const message = `unsupported: lost-wakeup: ${u.what} at ${u.pos.line}:${u.pos.col}`;
+    if (seen.has(message)) return [];
+    seen.add(message);
+    return [{ severity: 'info' as const, line: u.pos.line, col: u.pos.col, message }];
+  });
+}
+
+export function lostWakeup(ctx: CheckContext): Finding[] {
+  const { before, after } = judgeDocument(ctx);
+  const lostBefore = new Set(before.pairs.filter((p) => p.models.some((m) => m.verdict === 'lost')).map(pairKey));
   const out: Finding[] = [];
-  for (const p of judgeFunctions({ targets: post, wakers: [...post, ...others], budget }).pairs) {
+  for (const p of after.pairs) {
     const lost = p.models.filter((m) => m.verdict === 'lost');
     if (lost.length === 0 || lostBefore.has(pairKey(p))) continue;
     out.push(finding(ctx, p, lost));

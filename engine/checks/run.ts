@@ -18,7 +18,7 @@ import { fencePrim, orderingEvents } from './litmus-build';
 import { lockContext } from './lock-context';
 import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
-import { lostWakeup } from './lost-wakeup';
+import { lostWakeup, lostWakeupProblems } from './lost-wakeup';
 import { misplacedBarrier } from './misplaced-barrier';
 import { missingBarrier } from './missing-barrier';
 import { notesFor } from './notes';
@@ -77,7 +77,7 @@ export function checkDocument(input: CheckInput): Analysis {
     ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
     ...others,
   ];
-  const problems = [...sources.extracted(0, 'generic').problems, ...tooLarge, ...unjudgedProblems(ctx)];
+  const problems = [...sources.extracted(0, 'generic').problems, ...tooLarge, ...unjudgedProblems(ctx), ...lostWakeupProblems(ctx)];
   return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems };
 }
 

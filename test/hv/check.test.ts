@@ -61,3 +61,13 @@ test('a patch that drops smp_mb__after_atomic() from vcpu_block() introduces a l
   assert.ok(f, JSON.stringify(a.findings.map((x) => x.code)));
   assert.deepEqual(f.models.map((m) => [m.model, m.verdict]), [['sc', 'forbidden'], ['x86-tso', 'forbidden'], ['armv8', 'allowed'], ['lkmm', 'allowed']]);
 });
+
+test('a waker whose kick is out of view is reported as unsupported, not judged', async () => {
+  const path = join(dir, 'kvm-req.c');
+  const text = readFileSync(path, 'utf8').replace('kvm_vcpu_kick(vcpu);', 'my_opaque_kick(vcpu);');
+  const a = await check({ file: path, text });
+  assert.deepEqual(only(a, 'lost-wakeup'), []);
+  const p = a.problems.find((x) => /lost-wakeup/.test(x.message));
+  assert.ok(p, JSON.stringify(a.problems));
+  assert.match(p.message, /^unsupported: lost-wakeup: vcpu_request_exit\(\) publishes work for vcpu_run_pass\(\) but no kick or wake of it is in view at 19:1$/);
+});
