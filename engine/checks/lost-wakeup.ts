@@ -88,16 +88,20 @@ function finding(ctx: CheckContext, p: PairJudgement, lost: readonly ModelWakeup
 
 function witnessSteps(ctx: CheckContext, p: PairJudgement, w: Witness): WitnessStep[] {
   const threads = [p.target, p.waker];
-  return w.events.filter((e) => e.thread >= 0 && !(e.kind === 'R' && e.loc?.startsWith('hv_ipi_') && e.value === 0)).map((e, step) => {
+  const steps: WitnessStep[] = w.events.filter((e) => e.thread >= 0 && !(e.kind === 'R' && e.loc?.startsWith('hv_ipi_') && e.value === 0)).map((e, step) => {
     const ipi = e.loc === IPI_LOC(0);
-    const text = ipi && e.kind === 'W' && e.value === 1 ? `sends the IPI to CPU 0 (${e.instr})`
+    const text = ipi && e.kind === 'W' && e.value === 1 ? 'sends the IPI to CPU 0'
       : ipi && e.kind === 'R' ? 'takes the interrupt with interrupts enabled'
         : ipi && e.kind === 'W' ? 'acknowledges it: nothing is pending any more'
           : e.kind === 'F' ? e.instr
-            : `${e.kind === 'R' ? 'reads' : 'writes'} ${e.loc} = ${typeof e.value === 'number' ? e.value : e.value?.addr}`;
+            : `${e.kind === 'R' ? 'reads' : 'writes'} ${p.names.textOf(e.loc ?? '')} = ${typeof e.value === 'number' ? e.value : e.value?.addr}`;
     const t = threads[e.thread]!;
     return { cpu: e.thread, step: step + 1, text, place: e.line ? ctx.place(t, { line: e.line, col: e.col!, endLine: e.line, endCol: e.col! + 1 }) : undefined };
   });
+  // The outcome itself: the vCPU ends in the guest (or asleep) with the work still pending.
+  const where = p.sides[0].enters ? 'enters the guest with nothing pending to make it exit' : 'goes to sleep with its blocked flag still set';
+  steps.push({ cpu: 0, step: steps.length + 1, text: where, place: ctx.place(p.target, p.stuckAt) });
+  return steps;
 }
 
 function toFix(ctx: CheckContext, p: PairJudgement, f: CFix, id: string, preferred: boolean): Fix | undefined {
