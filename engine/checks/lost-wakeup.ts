@@ -35,7 +35,7 @@ function judgeDocument(ctx: CheckContext): { before: CJudgement; after: CJudgeme
 /** What kept a pair of the document from being judged, as `unsupported: ... at line:col`. */
 export function lostWakeupProblems(ctx: CheckContext): Problem[] {
   const seen = new Set<string>();
-  return judgeDocument(ctx).after.unsupported.filter((u) => ctx.isDocument(u.thread)).flatMap((u) => {
+  return judgeDocument(ctx).after.unsupported.filter((u) => !u.quiet && ctx.isDocument(u.thread)).flatMap((u) => {
     const message = `unsupported: lost-wakeup: ${u.what} at ${u.pos.line}:${u.pos.col}`;
     if (seen.has(message)) return [];
     seen.add(message);

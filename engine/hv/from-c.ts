@@ -59,6 +59,13 @@ export class LocNames {
     this.texts.set(n, text);
     return n;
   }
+  /** A copy to extend with another side's locations. */
+  clone(): LocNames {
+    const c = new LocNames();
+    for (const [k, v] of this.byKey) c.byKey.set(k, v);
+    for (const [k, v] of this.texts) c.texts.set(k, v);
+    return c;
+  }
   /** The C access path a litmus name stands for. */
   textOf(name: string): string {
     return this.texts.get(name) ?? name;
@@ -105,7 +112,6 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
     // other paths (goto labels) that do not sleep.
     if (e.kind === 'EXIT' && e.how === 'return' && blockGuards && extends_(blockGuards, e)) break events;
     if (pendingKicks.length && !(e.via?.length && e.span.line === pendingKicks[0]!.call.span.line && e.span.col === pendingKicks[0]!.call.span.col)) flushKicks();
-    if (e.guards.some((g) => kindOf(thread, g.cond) === 'switch' || kindOf(thread, g.cond) === 'ternary')) return fail(`condition of kind ${kindOf(thread, e.guards[0]!.cond)}`, e);
     switch (e.kind) {
       case 'R': {
         const loc = names.of(e.loc.key, e.loc.text);
@@ -190,8 +196,13 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
   }
   flushKicks();
   for (const i of items) if (i.role === 'write' && i.loc) writes.add(i.loc);
-  const sends = items.some((i) => JSON.stringify(i.stmts).includes('"send_ipi"'));
+  const sends = items.some((i) => i.stmts.some(sendsIpi));
   return { value: { thread, items, regs, sets, reads, blockLoc, enters, writes, sends } };
+}
+
+function sendsIpi(s: Stmt): boolean {
+  if (s.kind === 'if') return s.then.some(sendsIpi) || (s.else ?? []).some(sendsIpi);
+  return s.kind === 'expr' && s.expr.kind === 'call' && s.expr.name === 'send_ipi';
 }
 
 function kindOf(t: Thread, cond: number): Cond['kind'] | undefined {
@@ -222,6 +233,9 @@ export function condExpr(c: Cond, regs: ReadonlyMap<number, string>, events: rea
       ?? reads.find((e) => !used.has(e.id) && e.via?.length);
     if (!mine) return { unsupported: `condition \`${c.text}\` (no shared read in \`${text}\`)` };
     used.add(mine.id);
+    // With the access's own text taken out, what is left must be `!`, or a comparison with a name or a number.
+    const rest = squash(text).replace(squash(mine.text), '#');
+    if (rest.includes('#') && !/^\(*!?\(*#\)*((==|!=|<=|>=|<|>)-?\w+)?\)*$/.test(rest)) return { unsupported: `condition \`${text}\`` };
     const reg = v(regs.get(mine.id)!, pos);
     const negated = /^!/.test(text);
     const cmp = /(==|!=|<=|>=|<|>)\s*([A-Za-z_][A-Za-z_0-9]*|-?\d+)\s*$/.exec(text);
@@ -311,6 +325,7 @@ export function buildBody(side: SideIr, peer: SideIr): { body: Stmt[] } | { unsu
         stack.push({ key: keys[k]!, body: g.value === onPath.value ? parent : [] });
         continue;
       }
+      if (cond.kind === 'switch' || cond.kind === 'ternary') return { unsupported: `a ${cond.kind} on shared state (\`${cond.text}\`)`, pos };
       const c = condExpr(cond, side.regs, t.events);
       if ('unsupported' in c) return { unsupported: c.unsupported, pos };
       const body: Stmt[] = [];
