@@ -37,7 +37,7 @@ async function main(): Promise<void> {
         const r = translate({ thread: t, names: new LocNames(), self: 0, peer: 1 });
         return !('unsupported' in r) && (r.value.enters || r.value.blockLoc !== undefined);
       });
-      const j = judgeFunctions({ targets, wakers: [...threads, ...context] });
+      const j = judgeFunctions({ targets, wakers: [...threads, ...context], budget: { maxMillis: 2000 } });
       const pairs = j.pairs.map((p) => `${p.target.name}<-${p.waker.name} [${p.models.map((m) => `${m.model}=${m.verdict}`).join(' ')}]`);
       const why = [...new Set(j.unsupported.map((u) => `${u.thread.name}: ${u.what} at ${u.pos.line}:${u.pos.col}`))];
       process.stdout.write(`${c.id} ${side}: ${threads.length} functions, targets [${targets.map((t) => t.name).join(', ')}], ${j.pairs.length} pairs ${pairs.join('; ')}${why.length ? `; unsupported: ${why.join(' | ')}` : ''}\n`);
