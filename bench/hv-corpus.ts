@@ -25,15 +25,19 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const dir = join(corpus, c.id.startsWith('xen-') ? 'xen' : 'kvm', c.id);
     if (!existsSync(join(dir, 'pre'))) { process.stdout.write(`${c.id}: no pre/post files (a mail); not judged by lost-wakeup\n`); continue; }
-    const extract = (f: string) => extractC(parser, { text: readFileSync(f, 'utf8'), path: f, profile: { os: 'xen' } }).value;
-    const context = filesUnder(join(dir, 'context')).flatMap(extract);
+    // Callees defined in the other files of the case are summarized from their bodies.
+    const extract = (f: string, others: readonly { name: string }[] = []) => extractC(parser, {
+      text: readFileSync(f, 'utf8'), path: f, profile: { os: 'xen' },
+      summaries: (name) => others.find((t) => t.name === name) as never,
+    }).value;
     for (const side of ['pre', 'post']) {
-      const threads = filesUnder(join(dir, side)).flatMap(extract);
+      const threads = filesUnder(join(dir, side)).flatMap((f) => extract(f));
+      const context = filesUnder(join(dir, 'context')).flatMap((f) => extract(f, threads));
       const targets = threads.filter((t) => {
         const r = translate({ thread: t, names: new LocNames(), self: 0, peer: 1 });
         return !('unsupported' in r) && (r.value.enters || r.value.blockLoc !== undefined);
       });
-      const j = judgeFunctions({ targets, wakers: [...threads, ...context] });
+      const j = judgeFunctions({ targets, wakers: [...threads, ...context], budget: { maxMillis: 2000 } });
       const pairs = j.pairs.map((p) => `${p.target.name}<-${p.waker.name} [${p.models.map((m) => `${m.model}=${m.verdict}`).join(' ')}]`);
       const why = [...new Set(j.unsupported.map((u) => `${u.thread.name}: ${u.what} at ${u.pos.line}:${u.pos.col}`))];
       process.stdout.write(`${c.id} ${side}: ${threads.length} functions, targets [${targets.map((t) => t.name).join(', ')}], ${j.pairs.length} pairs ${pairs.join('; ')}${why.length ? `; unsupported: ${why.join(' | ')}` : ''}\n`);

@@ -8,16 +8,20 @@ const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> =
   ['patch', () => import('./patch')],
   ['lsp', () => import('./lsp')],
   ['extract', () => import('./extract')],
+  ['hv', () => import('./hv')],
+  // Not in the default run: minutes each (`npm run bench corpus`, `npm run bench tree`; the
+  // tree bench needs the trees scripts/fetch-trees.sh fetches).
   ['corpus', () => import('./corpus')],
-  // Not in the default run: needs the fetched trees and takes minutes (`npm run bench tree`).
   ['tree', () => import('./tree')],
 ];
+
+const ON_REQUEST = new Set(['corpus', 'tree']);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const results: BenchResult[] = [];
   for (const [name, load] of areas) {
-    if (only.length > 0 ? !only.includes(name) : name === 'tree') continue;
+    if (only.length > 0 ? !only.includes(name) : ON_REQUEST.has(name)) continue;
     process.stderr.write(`bench: ${name}...\n`);
     results.push(...(await (await load()).run()));
   }

@@ -6,24 +6,48 @@
 // that it sleeps, or a missing full barrier in the mode/request handshake. Each function that
 // enters the guest or blocks is paired with each function that publishes work it reads; the
 // pair is judged under every model (engine/hv/), with a witness and re-simulated fixes.
-import { judgeFunctions, verifiedFixes, type CFix, type PairJudgement } from '../hv/c-judge';
+import { judgeFunctions, verifiedFixes, type CFix, type CJudgement, type PairJudgement } from '../hv/c-judge';
 import { IPI_LOC } from '../hv/compile';
 import type { ModelWakeup } from '../hv/lost-wakeup';
 import { formatLitmusTest } from '../litmus/format-test';
 import type { Witness } from '../sim/witness';
 import type { CheckContext } from './context';
-import type { Edit, Finding, Fix, ModelEvidence, WitnessStep } from './types';
+import type { Edit, Finding, Fix, ModelEvidence, Problem, WitnessStep } from './types';
 
-export function lostWakeup(ctx: CheckContext): Finding[] {
+const judged = new WeakMap<CheckContext, { before: CJudgement; after: CJudgement }>();
+
+function judgeDocument(ctx: CheckContext): { before: CJudgement; after: CJudgement } {
+  const known = judged.get(ctx);
+  if (known) return known;
   const post = ctx.document.filter((t) => t.side !== 'pre');
   const pre = ctx.document.filter((t) => t.side === 'pre');
   // Wakers may live in the tree (Xen's event_channel.c for a vCPU blocking in schedule.c).
   const others = ctx.all.filter((t) => !ctx.isDocument(t));
   const budget = { maxMillis: 2000 };
-  const before = pre.length ? judgeFunctions({ targets: pre, wakers: [...pre, ...others], budget }).pairs : [];
-  const lostBefore = new Set(before.filter((p) => p.models.some((m) => m.verdict === 'lost')).map(pairKey));
+  const result = {
+    before: pre.length ? judgeFunctions({ targets: pre, wakers: [...pre, ...others], budget }) : { pairs: [], unsupported: [] },
+    after: judgeFunctions({ targets: post, wakers: [...post, ...others], budget }),
+  };
+  judged.set(ctx, result);
+  return result;
+}
+
+/** What kept a pair of the document from being judged, as `unsupported: ... at line:col`. */
+export function lostWakeupProblems(ctx: CheckContext): Problem[] {
+  const seen = new Set<string>();
+  return judgeDocument(ctx).after.unsupported.filter((u) => !u.quiet && ctx.isDocument(u.thread)).flatMap((u) => {
+    const message = `unsupported: lost-wakeup: ${u.what} at ${u.pos.line}:${u.pos.col}`;
+    if (seen.has(message)) return [];
+    seen.add(message);
+    return [{ severity: 'info' as const, line: u.pos.line, col: u.pos.col, message }];
+  });
+}
+
+export function lostWakeup(ctx: CheckContext): Finding[] {
+  const { before, after } = judgeDocument(ctx);
+  const lostBefore = new Set(before.pairs.filter((p) => p.models.some((m) => m.verdict === 'lost')).map(pairKey));
   const out: Finding[] = [];
-  for (const p of judgeFunctions({ targets: post, wakers: [...post, ...others], budget }).pairs) {
+  for (const p of after.pairs) {
     const lost = p.models.filter((m) => m.verdict === 'lost');
     if (lost.length === 0 || lostBefore.has(pairKey(p))) continue;
     out.push(finding(ctx, p, lost));
@@ -64,16 +88,20 @@ function finding(ctx: CheckContext, p: PairJudgement, lost: readonly ModelWakeup
 
 function witnessSteps(ctx: CheckContext, p: PairJudgement, w: Witness): WitnessStep[] {
   const threads = [p.target, p.waker];
-  return w.events.filter((e) => e.thread >= 0 && !(e.kind === 'R' && e.loc?.startsWith('hv_ipi_') && e.value === 0)).map((e, step) => {
+  const steps: WitnessStep[] = w.events.filter((e) => e.thread >= 0 && !(e.kind === 'R' && e.loc?.startsWith('hv_ipi_') && e.value === 0)).map((e, step) => {
     const ipi = e.loc === IPI_LOC(0);
-    const text = ipi && e.kind === 'W' && e.value === 1 ? `sends the IPI to CPU 0 (${e.instr})`
+    const text = ipi && e.kind === 'W' && e.value === 1 ? 'sends the IPI to CPU 0'
       : ipi && e.kind === 'R' ? 'takes the interrupt with interrupts enabled'
         : ipi && e.kind === 'W' ? 'acknowledges it: nothing is pending any more'
           : e.kind === 'F' ? e.instr
-            : `${e.kind === 'R' ? 'reads' : 'writes'} ${e.loc} = ${typeof e.value === 'number' ? e.value : e.value?.addr}`;
+            : `${e.kind === 'R' ? 'reads' : 'writes'} ${p.names.textOf(e.loc ?? '')} = ${typeof e.value === 'number' ? e.value : e.value?.addr}`;
     const t = threads[e.thread]!;
     return { cpu: e.thread, step: step + 1, text, place: e.line ? ctx.place(t, { line: e.line, col: e.col!, endLine: e.line, endCol: e.col! + 1 }) : undefined };
   });
+  // The outcome itself: the vCPU ends in the guest (or asleep) with the work still pending.
+  const where = p.sides[0].enters ? 'enters the guest with nothing pending to make it exit' : 'goes to sleep with its blocked flag still set';
+  steps.push({ cpu: 0, step: steps.length + 1, text: where, place: ctx.place(p.target, p.stuckAt) });
+  return steps;
 }
 
 function toFix(ctx: CheckContext, p: PairJudgement, f: CFix, id: string, preferred: boolean): Fix | undefined {

@@ -47,31 +47,30 @@ export function oneFindingPerFault(findings: readonly Finding[], faults: readonl
 }
 
 /**
- * A lost wake-up whose cause is an ordering fault already reported between the same two
- * functions (the store-buffering handshake of vcpu->mode and the requests, without its
- * smp_mb()) is that fault's consequence: one finding, the fault's, saying what it leads to.
+ * A lost wake-up whose cause is an ordering fault reported between the same two functions
+ * (the store-buffering handshake of vcpu->mode and the requests, without its smp_mb()) is one
+ * fault: the lost wake-up is what a reviewer asks about, so it leads; the ordering fault's
+ * place is related and its verified fixes come along.
  */
 function lostWakeupsFolded(findings: readonly Finding[]): Finding[] {
   const ordering = (f: Finding): boolean => f.code === 'missing-barrier' || f.code === 'arch-specific-ordering';
-  const folded = new Map<Finding, Finding[]>();
-  const out: Finding[] = [];
+  const causes = new Map<Finding, Finding[]>();
   for (const l of findings) {
     if (l.code !== 'lost-wakeup') continue;
     const waker = l.related[0]?.place.function;
-    const cause = findings.find((f) => ordering(f) && f.severity === 'warning' && f.place.function === l.place.function && f.related.some((r) => r.place.function === waker));
-    if (cause) (folded.get(cause) ?? folded.set(cause, []).get(cause)!).push(l);
+    const cs = findings.filter((f) => ordering(f) && f.severity === 'warning' && f.place.function === l.place.function && f.related.some((r) => r.place.function === waker));
+    if (cs.length) causes.set(l, cs);
   }
-  const absorbed = new Set([...folded.values()].flat());
-  for (const f of findings) {
-    if (absorbed.has(f)) continue;
-    const ls = folded.get(f);
-    out.push(!ls ? f : {
+  const absorbed = new Set([...causes.values()].flat());
+  return findings.filter((f) => !absorbed.has(f)).map((f) => {
+    const cs = causes.get(f);
+    if (!cs) return f;
+    return {
       ...f,
-      message: `${f.message} Consequence: ${ls.map((l) => l.message).join(' ')}`,
-      related: [...f.related, ...ls.map((l) => ({ place: l.place, message: `the lost wake-up this fault allows: ${l.message}` }))],
-    });
-  }
-  return out;
+      related: [...f.related, ...cs.map((c) => ({ place: c.place, message: `the cause, the same fault: ${c.message}` }))],
+      fixes: [...f.fixes, ...cs.flatMap((c) => c.fixes.map((x) => ({ ...x, preferred: false }))).filter((x) => !f.fixes.some((y) => y.title === x.title))],
+    };
+  });
 }
 
 /** The same finding on two copies of one patch (a page that quotes it twice): one, with the copy related. */

@@ -18,7 +18,7 @@ import { fencePrim, orderingEvents } from './litmus-build';
 import { lockContext } from './lock-context';
 import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
-import { lostWakeup } from './lost-wakeup';
+import { lostWakeup, lostWakeupProblems } from './lost-wakeup';
 import { misplacedBarrier } from './misplaced-barrier';
 import { missingBarrier } from './missing-barrier';
 import { notesFor } from './notes';
@@ -110,7 +110,7 @@ export function checkDocument(input: CheckInput): Analysis {
     ...others,
   ], analysis.faults);
   const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
-  const problems = [...(images?.problems ?? []), ...extracted, ...tooLarge, ...unjudgedProblems(ctx)];
+  const problems = [...(images?.problems ?? []), ...extracted, ...tooLarge, ...unjudgedProblems(ctx), ...lostWakeupProblems(ctx)];
   const functions = functionCoverage(ctx, { threads: docAll, judgedElsewhere: differential.judged });
   return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems, functions };
 }

@@ -8,6 +8,8 @@ import type { ModelName } from '../models/model';
 import { MODEL_TITLES } from '../checks/targets';
 import type { Finding } from '../checks/types';
 import { simulate } from '../sim/simulate';
+import { isHvTest } from '../hv/compile';
+import { simulateHv } from '../hv/lost-wakeup';
 import { executionSvg } from './format/execution-svg';
 
 const PREFERENCE: readonly ModelName[] = ['armv8', 'lkmm', 'x86-tso', 'sc'];
@@ -19,7 +21,9 @@ export function findingPicture(a: { finding: Finding; litmus: string; lineWord?:
   const test = parsed.value;
   const allowedBy = a.finding.models.filter((m) => m.verdict === 'allowed').map((m) => m.model);
   const candidates = allowedBy.length ? PREFERENCE.filter((m) => allowedBy.includes(m)) : PREFERENCE;
-  const sim = simulate(test, { models: candidates, witness: true });
+  // A lost-wakeup finding's test has hypervisor events: compiled per model, then simulated.
+  const sim = isHvTest(test) ? simulateHv(test, { models: candidates, witness: true }).value : simulate(test, { models: candidates, witness: true });
+  if (!sim) return { none: 'its hypervisor events do not compile to a litmus test' };
   const r = sim.results.find((x) => x.status === 'complete' && x.observation !== 'Never' && x.witness);
   if (!r?.witness) return { none: 'no model allows the bad outcome: there is no execution to draw' };
   const names = new Map<number, string>();

@@ -33,7 +33,8 @@ export interface CFix {
 
 export interface CJudgement {
   readonly pairs: readonly PairJudgement[];
-  readonly unsupported: readonly { readonly thread: Thread; readonly what: string; readonly pos: Pos }[];
+  /** `quiet`: worth a line in a report, not a problem in the editor. */
+  readonly unsupported: readonly { readonly thread: Thread; readonly what: string; readonly pos: Pos; readonly quiet?: boolean }[];
 }
 
 const isTargetSide = (s: SideIr): boolean => s.enters || s.blockLoc !== undefined;
@@ -44,7 +45,8 @@ export function judgeFunctions(a: { targets: readonly Thread[]; wakers?: readonl
   const unsupported: CJudgement['unsupported'][number][] = [];
   const opts = a;
   for (const target of a.targets) {
-    const probe = translate({ thread: target, names: new LocNames(), self: 0, peer: 1 });
+    const targetNames = new LocNames();
+    const probe = translate({ thread: target, names: targetNames, self: 0, peer: 1 });
     if ('unsupported' in probe) {
       // Only a would-be target's unsupported construct matters here.
       if (target.events.some((e) => e.kind === 'CALL' && GUEST_ENTRY.includes(e.callee))) unsupported.push({ thread: target, what: probe.unsupported, pos: probe.pos });
@@ -53,11 +55,20 @@ export function judgeFunctions(a: { targets: readonly Thread[]; wakers?: readonl
     if (!isTargetSide(probe.value)) continue;
     for (const waker of a.wakers ?? a.targets) {
       if (waker === target) continue;
-      const names = new LocNames();
-      const t = translate({ thread: target, names, self: 0, peer: 1 });
-      if ('unsupported' in t) continue;
+      const names = targetNames.clone();
+      const t = probe;
       const w = translate({ thread: waker, names, self: 1, peer: 0 });
       if ('unsupported' in w) continue;
+      // A waker must be seen to wake: an IPI for a vCPU that enters the guest, a write of the
+      // block flag for a sleeper. Otherwise its kick is out of view and the pair is not judged.
+      const wakes = (t.value.enters && w.value.sends) || (t.value.blockLoc !== undefined && w.value.writes.has(t.value.blockLoc));
+      if (!wakes) {
+        if ([...w.value.sets].some((l) => t.value.reads.has(l) && !t.value.sets.has(l))) {
+          // Usually the vCPU's own context (no concurrency to judge), so not shown as a problem.
+          unsupported.push({ thread: waker, what: `${waker.name}() publishes work for ${target.name}() but no kick or wake of it is in view`, pos: { line: waker.span.line, col: waker.span.col }, quiet: true });
+        }
+        continue;
+      }
       const built = pairTest({ target: t.value, waker: w.value, names, name: `${target.name}+${waker.name}` });
       if (built.unsupported) { unsupported.push({ thread: built.unsupported.thread, what: built.unsupported.what, pos: built.unsupported.pos }); continue; }
       if (!built.value) continue;

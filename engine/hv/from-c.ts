@@ -28,6 +28,9 @@ export interface SideIr {
   readonly reads: ReadonlySet<string>;
   readonly blockLoc?: string;
   readonly enters: boolean;
+  /** Every location it writes (any value), and whether it sends an IPI: what a waker needs. */
+  readonly writes: ReadonlySet<string>;
+  readonly sends: boolean;
 }
 
 export type Translation = { readonly value: SideIr } | { readonly unsupported: string; readonly pos: Pos };
@@ -56,6 +59,13 @@ export class LocNames {
     this.texts.set(n, text);
     return n;
   }
+  /** A copy to extend with another side's locations. */
+  clone(): LocNames {
+    const c = new LocNames();
+    for (const [k, v] of this.byKey) c.byKey.set(k, v);
+    for (const [k, v] of this.texts) c.texts.set(k, v);
+    return c;
+  }
   /** The C access path a litmus name stands for. */
   textOf(name: string): string {
     return this.texts.get(name) ?? name;
@@ -72,6 +82,7 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
   const regs = new Map<number, string>();
   const sets = new Set<string>();
   const reads = new Set<string>();
+  const writes = new Set<string>();
   let blockLoc: string | undefined;
   let enters = false;
   const blockBits = new Map<string, string>();
@@ -92,11 +103,15 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
   // the guest exited (the next pass of the run loop).
   let entryGuards: Event['guards'] | undefined;
   const onEntryPath = (e: Event): boolean => !!entryGuards && entryGuards.every((g, k) => e.guards[k]?.cond === g.cond && e.guards[k]?.value === g.value);
-  for (const e of thread.events) {
+  let blockGuards: Event['guards'] | undefined;
+  const extends_ = (outer: Event['guards'], e: Event): boolean => outer.every((g, k) => e.guards[k]?.cond === g.cond && e.guards[k]?.value === g.value);
+  events: for (const e of thread.events) {
     const pos = P(e);
     if (onEntryPath(e)) continue;
+    // A return on the sleeping path ends the judged pass; code after it is reached only by
+    // other paths (goto labels) that do not sleep.
+    if (e.kind === 'EXIT' && e.how === 'return' && blockGuards && extends_(blockGuards, e)) break events;
     if (pendingKicks.length && !(e.via?.length && e.span.line === pendingKicks[0]!.call.span.line && e.span.col === pendingKicks[0]!.call.span.col)) flushKicks();
-    if (e.guards.some((g) => kindOf(thread, g.cond) === 'switch' || kindOf(thread, g.cond) === 'ternary')) return fail(`condition of kind ${kindOf(thread, e.guards[0]!.cond)}`, e);
     switch (e.kind) {
       case 'R': {
         const loc = names.of(e.loc.key, e.loc.text);
@@ -168,6 +183,7 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
         const blocker = BLOCK_CALLS.find((b) => b.name === name && (!b.arg || e.args.some((a) => b.arg!.test(a))));
         if (blocker && blockBits.size) {
           blockLoc = [...blockBits.keys()][0]!;
+          blockGuards = e.guards;
           items.push({ event: e, role: 'block', stmts: [exprStmt(call('block', pos, v(blockLoc, pos)), pos)] });
           break;
         }
@@ -179,7 +195,14 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
     }
   }
   flushKicks();
-  return { value: { thread, items, regs, sets, reads, blockLoc, enters } };
+  for (const i of items) if (i.role === 'write' && i.loc) writes.add(i.loc);
+  const sends = items.some((i) => i.stmts.some(sendsIpi));
+  return { value: { thread, items, regs, sets, reads, blockLoc, enters, writes, sends } };
+}
+
+function sendsIpi(s: Stmt): boolean {
+  if (s.kind === 'if') return s.then.some(sendsIpi) || (s.else ?? []).some(sendsIpi);
+  return s.kind === 'expr' && s.expr.kind === 'call' && s.expr.name === 'send_ipi';
 }
 
 function kindOf(t: Thread, cond: number): Cond['kind'] | undefined {
@@ -210,11 +233,16 @@ export function condExpr(c: Cond, regs: ReadonlyMap<number, string>, events: rea
       ?? reads.find((e) => !used.has(e.id) && e.via?.length);
     if (!mine) return { unsupported: `condition \`${c.text}\` (no shared read in \`${text}\`)` };
     used.add(mine.id);
+    // With the access's own text taken out, what is left must be `!`, or a comparison with a name or a number.
+    const rest = squash(text).replace(squash(mine.text), '#');
+    if (rest.includes('#') && !/^\(*!?\(*#\)*((==|!=|<=|>=|<|>)-?\w+)?\)*$/.test(rest)) return { unsupported: `condition \`${text}\`` };
     const reg = v(regs.get(mine.id)!, pos);
     const negated = /^!/.test(text);
     const cmp = /(==|!=|<=|>=|<|>)\s*([A-Za-z_][A-Za-z_0-9]*|-?\d+)\s*$/.exec(text);
     if (cmp) {
-      const value = valueOf(cmp[2]);
+      // A name that is not a known constant (a local, a parameter) stands for "some nonzero
+      // value", as a stored non-constant does.
+      const value = valueOf(cmp[2]) ?? (/^[a-z_]\w*$/.test(cmp[2]!) && !/^[A-Z_0-9]+$/.test(cmp[2]!) ? 1 : undefined);
       if (value === undefined) return { unsupported: `comparison with \`${cmp[2]}\` in \`${c.text}\`` };
       return bin(cmp[1] as CmpOp, reg, num(value, pos), pos);
     }
@@ -291,10 +319,16 @@ export function buildBody(side: SideIr, peer: SideIr): { body: Stmt[] } | { unsu
       // with the interleaving: on the path to the guest entry or sleep it takes that path's value.
       const shared = cond.reads.some((r) => peerSets.has(locOf.get(r) ?? ''));
       const onPath = stuck?.guards.find((x) => x.cond === g.cond);
-      const c: Expr | { unsupported: string } = !shared && onPath ? num(onPath.value ? 1 : 0, pos) : condExpr(cond, side.regs, t.events);
+      const parent = stack.length ? stack[stack.length - 1]!.body : root;
+      if (!shared && onPath) {
+        // Taken as on the path: its branch is inlined, the other one dropped.
+        stack.push({ key: keys[k]!, body: g.value === onPath.value ? parent : [] });
+        continue;
+      }
+      if (cond.kind === 'switch' || cond.kind === 'ternary') return { unsupported: `a ${cond.kind} on shared state (\`${cond.text}\`)`, pos };
+      const c = condExpr(cond, side.regs, t.events);
       if ('unsupported' in c) return { unsupported: c.unsupported, pos };
       const body: Stmt[] = [];
-      const parent = stack.length ? stack[stack.length - 1]!.body : root;
       // `if (c) {...}` just closed and the path goes on under !c (an early return): its else.
       const last = parent[parent.length - 1];
       const lastKey = last && opened.get(last);

@@ -64,8 +64,13 @@ export const IPI_SENDERS: readonly IpiSender[] = [
 ];
 
 /** Calls that enter or leave the guest: the CPU runs the guest until an interrupt forces an exit. */
-export const GUEST_ENTRY = ['guest_enter', 'kvm_x86_ops_run', '__kvm_vcpu_run', 'enter_guest', 'vmx_vcpu_run', 'svm_vcpu_run', 'guest_enter_irqoff'];
-export const GUEST_EXIT = ['guest_exit', 'guest_exit_irqoff'];
+// Linux 5.x calls guest_enter_irqoff() right before the world switch, 6.x
+// guest_timing_enter_irqoff() (include/linux/kvm_host.h), both with interrupts disabled.
+export const GUEST_ENTRY = [
+  'guest_enter', 'guest_enter_irqoff', 'guest_timing_enter_irqoff', 'guest_state_enter_irqoff',
+  'enter_guest', '__kvm_vcpu_run', 'kvm_arm_vcpu_enter_exit', 'vmx_vcpu_run', 'svm_vcpu_run',
+];
+export const GUEST_EXIT = ['guest_exit', 'guest_exit_irqoff', 'guest_timing_exit_irqoff', 'guest_state_exit_irqoff'];
 
 /** Calls that put the running vCPU to sleep until a flag is cleared by its waker. */
 export const BLOCKERS = ['block'];

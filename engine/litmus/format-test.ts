@@ -1,7 +1,7 @@
 // Prints a LitmusTest back as C litmus text (herd7 reads it). Checks build tests from patches
 // as ASTs and show them with this printer, so a reviewer can rerun them under herd7.
 import type { CondVar, Expr, InitEntry, LitmusTest, Stmt, ThreadDef } from './ast';
-import { formatCondition, formatValue } from './print';
+import { formatCondition, formatProp, formatValue } from './print';
 
 function expr(e: Expr): string {
   switch (e.kind) {
@@ -9,7 +9,7 @@ function expr(e: Expr): string {
     case 'var': return e.name;
     case 'deref': return `*${wrap(e.ptr)}`;
     case 'addr': return `&${expr(e.arg)}`;
-    case 'unary': return `${e.op}${expr(e.arg)}`;
+    case 'unary': return `${e.op}${wrap(e.arg)}`;
     case 'binary': return `${wrap(e.left)} ${e.op} ${wrap(e.right)}`;
     case 'ternary': return `${wrap(e.cond)} ? ${wrap(e.then)} : ${wrap(e.else)}`;
     case 'call': return `${e.name}(${e.args.map(expr).join(', ')})`;
@@ -62,6 +62,7 @@ export function formatLitmusTest(test: LitmusTest): string {
   for (const t of test.threads) parts.push(thread(t), '');
   if (test.locations.length) parts.push(`locations [${test.locations.map(condVar).join('; ')}]`);
   if (test.filter) parts.push(`filter (${formatCondition('exists', test.filter).slice('exists ('.length, -1)})`);
-  parts.push(formatCondition(test.condition.quantifier, test.condition.prop));
+  // An extended test states its question as the lost-wakeup clause (its condition is derived from it).
+  parts.push(test.wakeup ? `lost_wakeup P${test.wakeup.target} when ${formatProp(test.wakeup.work)}` : formatCondition(test.condition.quantifier, test.condition.prop));
   return parts.join('\n') + '\n';
 }

@@ -8,6 +8,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/paths';
 import { applyFix, check, only, preferred } from '../checks/helpers';
+import { initCParser } from '../../engine/c/init';
+import { extractC } from '../../engine/extract/index';
+import { judgeFunctions } from '../../engine/hv/c-judge';
 
 const dir = join(repoRoot, 'fixtures', 'hv', 'c');
 const files = readdirSync(dir).filter((f) => f.endsWith('.c')).sort();
@@ -50,4 +53,35 @@ test('the fix for Xen without smp_mb__after_atomic() puts a full barrier after s
   const [f] = only(await check({ file: path }), 'lost-wakeup');
   assert.match(f!.message, /vcpu_block\(\) can sleep with `v->vcpu_info->evtchn_upcall_pending` set by vcpu_mark_events_pending\(\)/);
   assert.match(applyFix(text, preferred(f!)), /set_bit\(_VPF_blocked, &v->pause_flags\);\n {4}smp_mb\(\);/);
+});
+
+test('a patch that drops smp_mb__after_atomic() from vcpu_block() introduces a lost wake-up (waker in the tree)', async () => {
+  const a = await check({
+    file: join(repoRoot, 'fixtures', 'hv', 'xen-block-drop-after-atomic.patch'), os: 'xen',
+    tree: [join(repoRoot, 'fixtures', 'hv', 'c', 'xen-block.c')],
+  });
+  const [f] = only(a, 'lost-wakeup');
+  assert.ok(f, JSON.stringify(a.findings.map((x) => x.code)));
+  assert.deepEqual(f.models.map((m) => [m.model, m.verdict]), [['sc', 'forbidden'], ['x86-tso', 'forbidden'], ['armv8', 'allowed'], ['lkmm', 'allowed']]);
+});
+
+test('a waker whose kick is out of view is not judged: no finding, and the judgement says why', async () => {
+  const path = join(dir, 'kvm-req.c');
+  const text = readFileSync(path, 'utf8').replace('kvm_vcpu_kick(vcpu);', 'my_opaque_kick(vcpu);');
+  const a = await check({ file: path, text });
+  assert.deepEqual(only(a, 'lost-wakeup'), []);
+  const threads = extractC(await initCParser(), { text, path }).value;
+  const j = judgeFunctions({ targets: threads });
+  assert.deepEqual(j.pairs, []);
+  assert.deepEqual(j.unsupported.map((u) => [u.what, u.pos.line, u.quiet]), [['vcpu_request_exit() publishes work for vcpu_run_pass() but no kick or wake of it is in view', 19, true]]);
+});
+
+test('a condition the code makes on shared state that the translation cannot express is a line:col problem', async () => {
+  const path = join(dir, 'kvm-req+open-kick.c');
+  const text = readFileSync(path, 'utf8').replace('if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE)', 'if (READ_ONCE(vcpu->mode) == some_mode_table[3])');
+  const a = await check({ file: path, text });
+  assert.deepEqual(only(a, 'lost-wakeup'), []);
+  const p = a.problems.find((x) => /lost-wakeup/.test(x.message));
+  assert.ok(p, JSON.stringify(a.problems));
+  assert.match(p.message, /^unsupported: lost-wakeup: condition `READ_ONCE\(vcpu->mode\) == some_mode_table\[3\]` at 24:5$/);
 });
