@@ -58,7 +58,12 @@ function lostWakeupsFolded(findings: readonly Finding[]): Finding[] {
   for (const l of findings) {
     if (l.code !== 'lost-wakeup') continue;
     const waker = l.related[0]?.place.function;
-    const cs = findings.filter((f) => ordering(f) && f.severity === 'warning' && f.place.function === l.place.function && f.related.some((r) => r.place.function === waker));
+    // The fault is between the same two functions, on either side (the vCPU's entry or the requester).
+    const between = (f: Finding): boolean => {
+      const fns = new Set([f.place.function, ...f.related.map((r) => r.place.function)]);
+      return fns.has(l.place.function) && fns.has(waker);
+    };
+    const cs = findings.filter((f) => ordering(f) && f.severity === 'warning' && between(f));
     if (cs.length) causes.set(l, cs);
   }
   const absorbed = new Set([...causes.values()].flat());
