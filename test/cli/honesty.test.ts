@@ -36,10 +36,13 @@ for (const [name, { content, message }] of Object.entries(unreadable)) {
   });
 }
 
-test('stdin that is empty is exit 2 too', () => {
+test('stdin that is empty or prose is exit 2 too', () => {
   const r = runCli(['check', '-'], '');
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^<stdin>:1:1: error: empty input/m);
+  const prose = runCli(['check', '-'], unreadable['cover-letter.txt']!.content as string);
+  assert.equal(prose.code, 2);
+  assert.match(prose.stderr, /^<stdin>:1:1: error: no diff and no C code found in this input/m);
 });
 
 test('a malformed litmus test: exit 2 in every format, the syntax error with line:col in JSON and SARIF', () => {
