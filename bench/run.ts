@@ -8,6 +8,7 @@ const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> =
   ['patch', () => import('./patch')],
   ['lsp', () => import('./lsp')],
   ['extract', () => import('./extract')],
+  ['corpus', () => import('./corpus')],
 ];
 
 async function main(): Promise<void> {

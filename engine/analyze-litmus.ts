@@ -4,6 +4,8 @@ import { parseLitmus } from './litmus/parser';
 import { MODEL_NAMES } from './models/registry';
 import type { ModelName } from './models/model';
 import { simulate, type ModelResult } from './sim/simulate';
+import { isHvTest } from './hv/compile';
+import { simulateHv } from './hv/lost-wakeup';
 import type { Budget } from './sim/candidates';
 import type { Analysis, Finding, ModelEvidence } from './checks/types';
 
@@ -17,7 +19,9 @@ export function analyzeLitmus(input: { text: string; models?: readonly ModelName
   const parsed = parseLitmus(input.text);
   if (!parsed.value) return { findings: [], notes: [], problems: parsed.problems.map((p) => ({ ...p })) };
   const test = parsed.value;
-  const sim = simulate(test, { models: input.models ?? MODEL_NAMES, budget: input.budget, witness: false });
+  const hv = isHvTest(test) ? simulateHv(test, { models: input.models ?? MODEL_NAMES, budget: input.budget, witness: false }) : undefined;
+  if (hv && !hv.value) return { findings: [], notes: [], problems: hv.problems.map((p) => ({ ...p })) };
+  const sim = hv?.value ?? simulate(test, { models: input.models ?? MODEL_NAMES, budget: input.budget, witness: false });
   const models = sim.results.map(evidence);
   const { line, col } = test.condition.pos;
   const condLine = input.text.split('\n')[line - 1] ?? '';

@@ -39,7 +39,14 @@ export function prepareSource(text: string, opts: PrepareOptions = {}): Prepared
   let prefix = '';
   let wrapped: PreparedSource['wrapped'];
   let openers = 0;
-  if (inside) {
+  // git's usual hunk for a change near the top of a function starts at its opening `{`, the
+  // signature only in the `@@` line: the body gets that header back.
+  const opensBody = !inside && /^\{/.test(firstCodeLine(code) ?? '') && sectionFunction(opts.section) !== undefined;
+  if (opensBody) {
+    const name = sectionFunction(opts.section)!;
+    prefix = `${header(opts.section, name)}\n`;
+    wrapped = { name, bodyEnd: prefix.length + (profile.minDepth < 0 ? profile.minAt : masked.length) };
+  } else if (inside) {
     openers = Math.max(1, -profile.minDepth);
     const name = sectionFunction(opts.section) ?? 'fragment';
     prefix = `${header(opts.section, name)}${'{'.repeat(openers)}\n`;

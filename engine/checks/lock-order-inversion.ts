@@ -28,7 +28,9 @@ export function lockOrderInversion(ctx: CheckContext): Finding[] {
     const b = orders.find((o) => o.held === a.taken && o.taken === a.held && o.thread !== a.thread);
     if (!b) continue;
     const id = `lock-order:${a.thread.name}:${a.event.id}`;
-    if (out.has(id)) continue;
+    // Both paths of one inversion are in the document: one finding, the other path related.
+    const mirror = `lock-order:${b.thread.name}:${b.event.id}`;
+    if (out.has(id) || out.has(mirror)) continue;
     const heldEvent = a.thread.events.find((e) => e.kind === 'LOCK' && e.lock.key === a.held && e.id < a.event.id);
     // A lock the function asserts instead of taking: its caller took it, before the function ran.
     const byCaller = heldEvent ? undefined : a.thread.callerHolds?.find((h) => h.lock.key === a.held);

@@ -18,6 +18,7 @@ import { fencePrim, orderingEvents } from './litmus-build';
 import { lockContext } from './lock-context';
 import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
+import { lostWakeup } from './lost-wakeup';
 import { misplacedBarrier } from './misplaced-barrier';
 import { missingBarrier } from './missing-barrier';
 import { notesFor } from './notes';
@@ -26,8 +27,15 @@ import { overstrongBarrier, type OverstrongFinding } from './overstrong-barrier'
 import { Sources, type SourceText } from './sources';
 import { listModels, targetsFor } from './targets';
 import type { Analysis, Arch, Finding, Fix, Place, Problem } from './types';
-import { SHAPE_NAMES, sideLabel } from '../pair/scenario';
+import { SHAPE_NAMES, sideLabel, type Scenario } from '../pair/scenario';
+import { newCodeHandshake, showsLocklessIntent } from '../pair/intent';
+import type { ParsedInput } from '../patch/types';
 import { unpairedBarrier } from './unpaired-barrier';
+import { differentialFindings, imageCounterparts, judgeImages, unmarkedFindings } from './differential';
+import { patchImages } from './patch-images';
+import { functionCoverage } from './coverage';
+import { oneFindingPerFault } from './one-fault';
+import { demoteOutsideThePatch } from './patch-scope';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -45,39 +53,80 @@ export interface CheckInput {
 
 export function checkDocument(input: CheckInput): Analysis {
   const cache = input.cache ?? new AnalysisCache();
-  const sources = new Sources({ parser: input.parser, kb: input.kb, sources: [input.document, ...(input.tree ?? [])], os: input.os, parses: cache.parses });
-  const isDocument = (t: Thread): boolean => sources.sourceOf(t)?.role === 'document';
-  const docAll = sources.threads('generic', 'document');
-  if (input.workspace) sources.add(workspaceSources(input.workspace, { document: input.document, docThreads: docAll, have: sources.sources }));
-  const all = sources.threads('generic').filter((t) => t.side !== 'pre');
+  // A patch whose files are at hand is judged on whole functions of both images.
+  const images = input.document.kind === 'patch' && (input.tree?.length || input.workspace)
+    ? patchImages({ document: input.document, tree: input.tree ?? [], paths: input.workspace?.index.map((f) => f.path), read: input.workspace?.read })
+    : undefined;
+  const document: SourceText = images ? { ...input.document, parsed: images.parsed } : input.document;
+  const tree = (input.tree ?? []).filter((t) => !images?.replaced.has(t.path ?? ''));
+  const sources = new Sources({ parser: input.parser, kb: input.kb, sources: [document, ...tree], os: input.os, parses: cache.parses });
+  const isDocument = (t: Thread): boolean => sources.sourceOf(t)?.role === 'document' && (images?.touched(t) ?? true);
+  const docAll = sources.threads('generic', 'document').filter(isDocument);
+  if (input.workspace) sources.add(workspaceSources(input.workspace, { document: input.document, docThreads: docAll, have: sources.sources, skip: images?.replaced }));
+  const everything = sources.threads('generic');
+  const all = everything.filter((t) => t.side !== 'pre');
   const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch });
   const tooLarge: Problem[] = [];
-  const scenarios = collectScenarios({
-    document: documentThreads(docAll), all, textOf: (t) => sources.sourceOf(t)?.text,
-    tooLarge: (t, n) => {
-      if (sources.sourceOf(t)?.role !== 'document') return;
-      tooLarge.push({ severity: 'warning', line: t.span.line, col: t.span.col, message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col} has ${n} shared accesses with its callees inlined, more than the ${MAX_PAIRED_ACCESSES} hvbarrier pairs; its orderings are not checked` });
-    },
-  });
+  const textOf = (t: Thread) => sources.sourceOf(t)?.text;
+  const onTooLarge = (t: Thread, n: number): void => {
+    if (!isDocument(t)) return;
+    tooLarge.push({ severity: 'warning', line: t.span.line, col: t.span.col, message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col} has ${n} shared accesses with its callees inlined, more than the ${MAX_PAIRED_ACCESSES} hvbarrier pairs; its orderings are not checked` });
+  };
+  // New code in a patch is judged on what it does (intent.ts, newCodeHandshake).
+  const added = addedLines(sources.parsed[0]);
+  const isAdded = (e: Event): boolean => added.has(e.span.line);
+  const keep = input.document.kind === 'patch' ? (s: Scenario) => showsLocklessIntent(s) || newCodeHandshake(s, isAdded) : undefined;
+  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf, tooLarge: onTooLarge, keep });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
     const range = { line: span.line, col: span.col, endLine: span.endLine, endCol: span.endCol };
-    return isDocument(t) ? { range } : { file: sources.sourceOf(t)?.path, range };
+    if (sources.sourceOf(t)?.role === 'document') return images ? images.place(range, t.name) : { range, function: t.name };
+    return { file: sources.sourceOf(t)?.path, range, function: t.name };
   };
   const ctx: CheckContext = { sources, analysis, document: docAll, all, arch: input.arch, isDocument, place };
 
-  const faultFindings = [...missingBarrier(ctx), ...archSpecificOrdering(ctx)];
+  // What the patch changes: scenarios of the pre-image judged again on the post-image, and
+  // the post-image's own scenarios judged on the pre-image.
+  const differential = input.document.kind === 'patch' ? patchDifferential(ctx, { docAll, everything, textOf }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
+  // One fault, one finding: a fault the patch introduced is reported as the regression.
+  const faultFindings = demoteOutsideThePatch([...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
+    .filter((f) => !analysis.faults.find((x) => x.id === f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), analysis.faults);
   const overstrong = overstrongBarrier(ctx);
-  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx)];
+  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
-  const findings: Finding[] = [
+  const findings: Finding[] = oneFindingPerFault([
+    ...differential.findings,
     ...faultFindings.map((f) => ({ ...f, fixes: fixer.forFault(analysis.faults.find((x) => x.id === f.id)!) })),
     ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
     ...others,
-  ];
-  const problems = [...sources.extracted(0, 'generic').problems, ...tooLarge, ...unjudgedProblems(ctx)];
-  return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems };
+  ], analysis.faults);
+  const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
+  const problems = [...(images?.problems ?? []), ...extracted, ...tooLarge, ...unjudgedProblems(ctx)];
+  const functions = functionCoverage(ctx, { threads: docAll, judgedElsewhere: differential.judged });
+  return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems, functions };
+}
+
+/** Regressions and fixes of a patch: each scenario judged on both images of its function. */
+function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; everything: readonly Thread[]; textOf: (t: Thread) => string | undefined }): { findings: Finding[]; regressed: Set<string>; judged: Set<Thread> } {
+  const counterpart = imageCounterparts(a.everything);
+  const pre = collectScenarios({ document: a.docAll.filter((t) => t.side === 'pre'), all: a.everything, textOf: a.textOf, image: 'pre' });
+  const judged = new Set<Thread>();
+  const regressions = judgeImages(ctx, { scenarios: pre, from: 'pre', counterpart, judged });
+  const fixes = judgeImages(ctx, { scenarios: ctx.analysis.judged.map((j) => j.scenario), from: 'post', counterpart, judged });
+  const findings = differentialFindings(ctx, { regressions, fixes });
+  const reported = new Set(findings.map((f) => `${f.place.file ?? ''}:${f.place.range.line}:${f.place.range.col}`));
+  findings.push(...unmarkedFindings(ctx, { docAll: a.docAll, counterpart, reported }));
+  return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
+}
+
+/** Input lines the patch adds (`+` lines), where new code is judged on what it does. */
+function addedLines(parsed: ParsedInput | undefined): Set<number> {
+  const out = new Set<number>();
+  for (const u of parsed?.units ?? []) {
+    for (const f of u.files) for (const h of f.hunks) for (const l of h.lines) if (l.kind === 'added') for (const s of l.segments) out.add(s.input.line);
+  }
+  return out;
 }
 
 /** Says so when no target could judge a scenario of the document, instead of saying nothing. */
@@ -101,10 +150,10 @@ function unjudgedProblems(ctx: CheckContext): Problem[] {
 }
 
 /** The indexed workspace files that can pair with the document, read once each. */
-function workspaceSources(ws: NonNullable<CheckInput['workspace']>, a: { document: SourceText; docThreads: readonly Thread[]; have: readonly SourceText[] }): SourceText[] {
+function workspaceSources(ws: NonNullable<CheckInput['workspace']>, a: { document: SourceText; docThreads: readonly Thread[]; have: readonly SourceText[]; skip?: ReadonlySet<string> }): SourceText[] {
   const out: SourceText[] = [];
   for (const path of relevantFiles(ws.index, a.docThreads)) {
-    if (path === a.document.path || a.have.some((t) => t.path === path)) continue;
+    if (path === a.document.path || a.skip?.has(path) || a.have.some((t) => t.path === path)) continue;
     const text = ws.read(path);
     if (text !== undefined) out.push({ path, text, kind: /\.(c|h)$/.test(path) ? 'c' : 'patch', role: 'tree' });
   }

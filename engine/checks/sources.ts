@@ -17,6 +17,8 @@ export interface SourceText {
   readonly kind: 'patch' | 'c';
   /** Findings are reported only in the document; tree sources supply peers. */
   readonly role: 'document' | 'tree';
+  /** The patch already read (e.g. with whole functions rebuilt from the tree), instead of `text`. */
+  readonly parsed?: ParsedInput;
 }
 
 export type ArchProfile = 'generic' | 'x86' | 'arm64';
@@ -48,7 +50,7 @@ export class Sources {
   add(more: readonly SourceText[]): void {
     for (const s of more) {
       this.list.push(s);
-      this.parsed.push(s.kind === 'patch' ? parseInput(s.text, { path: s.path }) : undefined);
+      this.parsed.push(s.kind === 'patch' ? s.parsed ?? parseInput(s.text, { path: s.path }) : undefined);
     }
   }
 

@@ -13,8 +13,11 @@ export type CheckCode =
   | 'lock-order-inversion'
   | 'lock-context'
   | 'lost-event'
+  | 'lost-wakeup'
   | 'litmus-verdict'
-  | 'litmus-result-mismatch';
+  | 'litmus-result-mismatch'
+  | 'ordering-regression'
+  | 'ordering-fix';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -30,6 +33,8 @@ export interface Range {
 export interface Place {
   readonly file?: string;
   readonly range: Range;
+  /** The function the place is in, when known (for grouping, baselines and the corpus score). */
+  readonly function?: string;
 }
 
 export interface Related {
@@ -106,8 +111,21 @@ export interface Problem {
   readonly file?: string;
 }
 
+/** Whether a function of the document was judged, and if not, why: silence must be honest. */
+export interface FunctionCoverage {
+  readonly function: string;
+  readonly place: Place;
+  readonly judged: boolean;
+  /** Why it was not judged (no peer in view, unsupported, budget), or what weakens the judgement. */
+  readonly reason?: string;
+  /** Caveats that hold even when judged (only part of the function was in view). */
+  readonly caveats?: readonly string[];
+}
+
 export interface Analysis {
   readonly findings: readonly Finding[];
+  /** The document's functions (for a patch: those it touches), judged or not. */
+  readonly functions?: readonly FunctionCoverage[];
   readonly notes: readonly Note[];
   /** Input problems (unreadable hunks, bad config, unsupported constructs). */
   readonly problems: readonly Problem[];

@@ -7,6 +7,8 @@ import { MODEL_NAMES, isModelName } from '../models/registry';
 import type { ModelName } from '../models/model';
 import { simulate, type SimulationResult } from '../sim/simulate';
 import { walkFiles } from './tree';
+import { isHvTest } from '../hv/compile';
+import { simulateHv } from '../hv/lost-wakeup';
 
 const USAGE = 'usage: hvbarrier litmus [--model sc|x86-tso|armv8|lkmm|all] [--format text|json] [--budget-ms N] [--budget-executions N] FILE|DIR...\n';
 
@@ -65,7 +67,11 @@ export async function runLitmusCommand(argv: string[]): Promise<number> {
       exit = 2;
       continue;
     }
-    const sim = simulate(parsed.value, { models, budget, witness: format === 'json' });
+    // The extended (hypervisor) form is compiled per model first (engine/hv/).
+    const hv = isHvTest(parsed.value) ? simulateHv(parsed.value, { models, budget, witness: format === 'json' }) : undefined;
+    for (const p of hv?.problems ?? []) process.stderr.write(`${file}:${p.line}:${p.col}: error: ${p.message}\n`);
+    if (hv && !hv.value) { exit = 2; continue; }
+    const sim = hv?.value ?? simulate(parsed.value, { models, budget, witness: format === 'json' });
     if (sim.results.some((r) => r.status === 'unsupported')) exit = Math.max(exit, 1);
     if (format === 'json') json.push(toJson(file, sim));
     else if (model === 'all') process.stdout.write(sim.results.map((r) => formatVerdictLine(sim, r)).join('\n') + '\n');

@@ -178,8 +178,11 @@ interface FnRef {
 
 class Extractor {
   private readonly byGroup = new Map<string, Map<string, FnRef>>();
-  private readonly done = new Map<SyntaxNode['id'], Thread>();
-  private readonly inProgress = new Set<SyntaxNode['id']>();
+  // Keyed by unit and node: two units with the same text (a context line shown in both images,
+  // a patch quoted twice) share one parse and so the same node ids, but not their threads.
+  private readonly done = new Map<string, Thread>();
+  private readonly inProgress = new Set<string>();
+  private readonly unitIds = new Map<Unit, number>();
   private readonly kb: KnowledgeBase;
   private readonly profile: Profile;
   private readonly external: ExtractOptions['summaries'];
@@ -235,23 +238,30 @@ class Extractor {
   private summary(group: string, name: string): Thread | undefined {
     const ref = this.byGroup.get(group)?.get(name);
     if (!ref) return this.external?.(name);
-    if (this.inProgress.has(ref.node.id)) return undefined;
+    if (this.inProgress.has(this.refKey(ref))) return undefined;
     return this.thread(ref);
   }
 
+  private refKey(ref: FnRef): string {
+    let id = this.unitIds.get(ref.unit);
+    if (id === undefined) this.unitIds.set(ref.unit, (id = this.unitIds.size));
+    return `${id}:${ref.node.id}`;
+  }
+
   private thread(ref: FnRef): Thread | undefined {
-    const cached = this.done.get(ref.node.id);
+    const key = this.refKey(ref);
+    const cached = this.done.get(key);
     if (cached) return cached;
     const header = this.header(ref.node);
     const name = this.nameOf(ref.node, ref.unit);
     if (!header || !name || !header.body) return undefined;
-    this.inProgress.add(ref.node.id);
+    this.inProgress.add(key);
     // Where the function sits (its layout), read once: part of the cache key, and the base its
     // positions are shifted from when it moved.
     const placed = this.cache ? this.placed(ref, name) : undefined;
     const thread = (placed ? this.reuse(ref, placed) : undefined) ?? this.walk(ref, { name, header, body: header.body, placed });
-    this.inProgress.delete(ref.node.id);
-    this.done.set(ref.node.id, thread);
+    this.inProgress.delete(key);
+    this.done.set(key, thread);
     return thread;
   }
 

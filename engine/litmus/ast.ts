@@ -8,8 +8,12 @@ export interface Pos {
   readonly col: number;
 }
 
-/** A run-time value: an integer, or the address of a shared location (by name). */
-export type Value = number | { readonly addr: string };
+/**
+ * A run-time value: an integer, or the address of a shared location (by name). `symbolic`
+ * marks a value no equation fixes (an out-of-thin-air cycle, sim/thin-air.ts); its `addr` is
+ * its name, `S<n>`, and it equals nothing but itself.
+ */
+export type Value = number | { readonly addr: string; readonly symbolic?: true };
 
 export type Expr =
   | { readonly kind: 'num'; readonly value: number; readonly pos: Pos }
@@ -64,6 +68,8 @@ export type Prop =
   | { readonly kind: 'true' }
   | { readonly kind: 'false' }
   | { readonly kind: 'eq'; readonly lhs: CondVar; readonly value: Value; readonly pos: Pos }
+  /** Two final values compared with each other: `0:r1=1:r0`, `[x]=[y]`. */
+  | { readonly kind: 'same'; readonly lhs: CondVar; readonly rhs: CondVar; readonly pos: Pos }
   | { readonly kind: 'not'; readonly arg: Prop }
   | { readonly kind: 'and' | 'or' | 'implies'; readonly left: Prop; readonly right: Prop };
 
@@ -85,4 +91,13 @@ export interface LitmusTest {
   readonly condition: Condition;
   /** Text of the leading `(* ... *)` comment, if any (kernel tests keep `Result:` there). */
   readonly comment?: string;
+  /** Extended (hypervisor) form: `lost_wakeup P0 when <prop>` (engine/hv/, docs/hv-events.md). */
+  readonly wakeup?: WakeupClause;
+}
+
+/** Can thread `target` end in the guest or asleep while `work` holds and no interrupt is pending? */
+export interface WakeupClause {
+  readonly target: number;
+  readonly work: Prop;
+  readonly pos: Pos;
 }

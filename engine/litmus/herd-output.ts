@@ -34,3 +34,19 @@ export function parseHerdOutput(text: string): HerdSummary | undefined {
 export function judge(summary: HerdSummary): string {
   return summary.observation === 'Never' && summary.positive === 0 && summary.negative === 0 ? 'DEADLOCK' : summary.observation;
 }
+
+/**
+ * Final states compared as herd7 means them. A value no equation fixes is printed `S<n>`, with
+ * n from herd's internal numbering of unknowns (ours differs), so those names are compared up
+ * to renaming: each output's unknowns are renamed in order of first appearance.
+ */
+export function sameStates(a: readonly string[], b: readonly string[]): boolean {
+  const canonical = (states: readonly string[]): string => {
+    const names = new Map<string, string>();
+    return states.join('\n').replace(/=(S\d+);/g, (_m, s: string) => {
+      if (!names.has(s)) names.set(s, `S#${names.size}`);
+      return `=${names.get(s)};`;
+    });
+  };
+  return canonical(a) === canonical(b);
+}

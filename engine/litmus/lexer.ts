@@ -18,11 +18,13 @@ export class LitmusSyntaxError extends Error {
   }
 }
 
-// Longest first, so `<<=` style prefixes never split wrongly.
-const PUNCT = [
-  '/\\', '\\/', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '->', '+=', '-=', '|=', '&=', '^=', '++', '--',
-  '{', '}', '(', ')', '[', ']', ';', ',', '*', '&', '=', '<', '>', '+', '-', '/', '%', '|', '^', '!', '~', '?', ':', '.',
-];
+// Two-character tokens are tried before one-character ones, so `<=` never splits into `<` `=`.
+const PUNCT2 = new Set(['/\\', '\\/', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '->', '+=', '-=', '|=', '&=', '^=', '++', '--']);
+const PUNCT1 = new Set(['{', '}', '(', ')', '[', ']', ';', ',', '*', '&', '=', '<', '>', '+', '-', '/', '%', '|', '^', '!', '~', '?', ':', '.']);
+
+const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 
 export function tokenize(text: string, start = 0): Token[] {
   const tokens: Token[] = [];
@@ -62,22 +64,24 @@ export function tokenize(text: string, start = 0): Token[] {
     }
     const at = pos(i);
     const offset = i;
-    if (/[A-Za-z_$]/.test(c)) {
+    const code = text.charCodeAt(i);
+    if (isIdentStart(code)) {
       let j = i + 1;
-      while (j < text.length && /[A-Za-z0-9_$]/.test(text[j]!)) j++;
+      while (j < text.length && isIdentPart(text.charCodeAt(j))) j++;
       const word = text.slice(i, j);
       if (depth === 0 && /^P\d+$/.test(word)) threadPending = true;
       tokens.push({ kind: 'ident', text: word, pos: at, offset });
       advanceTo(j);
       continue;
     }
-    if (/[0-9]/.test(c)) {
+    if (isDigit(code)) {
       const m = /^(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*/.exec(text.slice(i, i + 40))!;
       tokens.push({ kind: 'num', text: m[1]!, pos: at, offset });
       advanceTo(i + m[0].length);
       continue;
     }
-    const p = PUNCT.find((q) => text.startsWith(q, i));
+    const two = text.slice(i, i + 2);
+    const p = PUNCT2.has(two) ? two : PUNCT1.has(c) ? c : undefined;
     if (!p) throw new LitmusSyntaxError(`unexpected character '${c}'`, at);
     if (p === '{') {
       if (depth === 0 && threadPending) { inThread = true; threadPending = false; }

@@ -2,7 +2,7 @@
 //   C <name>  (* comment *)  { init }  P0(params) { body } ...  [locations [..]] [filter (..)] exists|~exists|forall (..)
 // Returns `{ value, problems }` and never throws: malformed input becomes a problem with line:col.
 import type {
-  BinaryOp, CondVar, Condition, Expr, InitEntry, LitmusTest, Param, Pos, Prop, Quantifier, Stmt, ThreadDef, Value,
+  BinaryOp, CondVar, Condition, Expr, InitEntry, LitmusTest, Param, Pos, Prop, Quantifier, Stmt, ThreadDef, Value, WakeupClause,
 } from './ast';
 import { LitmusSyntaxError, findCommentEnd, tokenize, type Token } from './lexer';
 
@@ -58,20 +58,42 @@ class Parser {
     let locations: CondVar[] = [];
     let filter: Prop | undefined;
     let condition: Condition | undefined;
+    let wakeup: WakeupClause | undefined;
     while (this.peek().kind !== 'eof') {
       const t = this.peek();
+      if (this.isWord('lost_wakeup')) {
+        if (condition) this.failAt('a test has only one final condition', t.pos);
+        wakeup = this.parseWakeup(threads.length);
+        condition = { quantifier: 'exists', prop: wakeup.work, pos: t.pos };
+        continue;
+      }
       if (this.isWord('locations')) { this.next(); locations = this.parseLocations(); continue; }
-      if (this.isWord('filter')) { this.next(); filter = this.parseProp(); continue; }
+      if (this.isWord('filter')) { this.next(); filter = this.parseProp(); if (this.at(';')) this.next(); continue; }
       const quantifier = this.parseQuantifier();
       if (quantifier) {
         if (condition) this.failAt('a test has only one final condition', t.pos);
         condition = { quantifier, prop: this.parseProp(), pos: t.pos };
+        // herd accepts a `;` after the condition.
+        if (this.at(';')) this.next();
         continue;
       }
-      this.failAt(`unexpected '${t.text}' after the threads (expected locations, filter, exists, ~exists or forall)`, t.pos);
+      this.failAt(`unexpected '${t.text}' after the threads (expected locations, filter, exists, ~exists, forall or lost_wakeup)`, t.pos);
     }
     if (!condition) this.fail('missing final condition (exists, ~exists or forall)');
-    return { name: this.name, init, threads, locations, filter, condition, comment: this.comment };
+    return { name: this.name, init, threads, locations, filter, condition, comment: this.comment, ...(wakeup ? { wakeup } : {}) };
+  }
+
+  // Extended form: `lost_wakeup P<n> when <prop>` (docs/hv-events.md).
+  private parseWakeup(threadCount: number): WakeupClause {
+    const pos = this.next().pos;
+    const t = this.expectIdent();
+    const m = /^P(\d+)$/.exec(t.text);
+    if (!m) this.failAt(`expected the target thread (P0, P1, ...) after lost_wakeup, found '${t.text}'`, t.pos);
+    const target = Number(m[1]);
+    if (target >= threadCount) this.failAt(`lost_wakeup names ${t.text}, but the test has threads P0..P${threadCount - 1}`, t.pos);
+    if (!this.isWord('when')) this.failAt(`expected 'when <work pending>' after lost_wakeup ${t.text}`, this.peek().pos);
+    this.next();
+    return { target, work: this.parseProp(), pos };
   }
 
   // The first line is `C name`; the name may hold characters (+ . -) that are not C tokens.
@@ -83,13 +105,28 @@ class Parser {
     }
     this.name = m[2]!;
     let at = m[0].length;
-    // A leading (* ... *) comment belongs to the test: kernel tests keep `Result:` in it.
-    const rest = /^\s*/.exec(this.text.slice(at))![0].length + at;
-    if (this.text.startsWith('(*', rest)) {
-      const end = findCommentEnd(this.text, rest);
-      if (end > 0) { this.comment = this.text.slice(rest + 2, end - 2); at = end; }
+    // Between the name and the init block: the test's (* ... *) comment (kernel tests keep
+    // `Result:` in it) and diy7's metadata — a quoted cycle line and `Key=value` lines such as
+    // Cycle=, Relax=, Safe=, Prefetch=, Com=, Orig= — which herd reads as information only.
+    for (;;) {
+      const rest = /^\s*/.exec(this.text.slice(at))![0].length + at;
+      if (this.text.startsWith('(*', rest)) {
+        const end = findCommentEnd(this.text, rest);
+        if (end < 0) return at;
+        this.comment = (this.comment === undefined ? '' : this.comment + '\n') + this.text.slice(rest + 2, end - 2);
+        at = end;
+        continue;
+      }
+      if (this.text.startsWith('"', rest)) {
+        const end = this.text.indexOf('"', rest + 1);
+        if (end < 0) throw new LitmusSyntaxError('unterminated quoted line in the header', positionOf(this.text, rest));
+        at = end + 1;
+        continue;
+      }
+      const info = /^[A-Za-z][\w-]*[ \t]*=[^\n]*/.exec(this.text.slice(rest));
+      if (info) { at = rest + info[0].length; continue; }
+      return at;
     }
-    return at;
   }
 
   private parseInit(): InitEntry[] {
@@ -186,8 +223,11 @@ class Parser {
       if (this.isWord('else')) { this.next(); els = this.parseBranch(); }
       return { kind: 'if', cond, then, else: els, pos: t.pos };
     }
+    // herd's C has no loops or jumps, and takes these words as ordinary names: a statement
+    // that assigns to one (`continue = 1;`) is an assignment, anything else is refused.
+    const assigns = ['=', '+=', '-=', '|=', '&=', '^=', '++', '--'].includes(this.peek(1).text);
     for (const word of ['while', 'for', 'do', 'goto', 'return', 'switch', 'break', 'continue']) {
-      if (this.isWord(word)) return this.skipUnsupported(word);
+      if (this.isWord(word) && !assigns) return this.skipUnsupported(word);
     }
     if (t.kind === 'ident' && TYPE_WORDS.has(t.text)) return this.parseDecl();
     const target = this.parseExpr();
@@ -398,7 +438,7 @@ class Parser {
 
   private parseAtom(): Prop {
     const t = this.peek();
-    if (this.at('~') || this.at('!')) { this.next(); return { kind: 'not', arg: this.parseAtom() }; }
+    if (this.at('~') || this.at('!') || this.isWord('not')) { this.next(); return { kind: 'not', arg: this.parseAtom() }; }
     if (this.at('(')) {
       this.next();
       const p = this.parseProp();
@@ -408,8 +448,18 @@ class Parser {
     if (this.isWord('true')) { this.next(); return { kind: 'true' }; }
     if (this.isWord('false')) { this.next(); return { kind: 'false' }; }
     const lhs = this.parseCondVar();
-    this.expect('=');
-    return { kind: 'eq', lhs, value: this.parseInitValue(), pos: t.pos };
+    // `x != v` is herd's `not (x=v)`.
+    const negated = this.at('!=');
+    if (negated) this.next(); else this.expect('=');
+    const atom: Prop = this.atCondVarOperand()
+      ? { kind: 'same', lhs, rhs: this.parseCondVar(), pos: t.pos }
+      : { kind: 'eq', lhs, value: this.parseInitValue(), pos: t.pos };
+    return negated ? { kind: 'not', arg: atom } : atom;
+  }
+
+  /** After `=` in a condition: another register (`1:r0`) or a bracketed location (`[y]`), not a value. */
+  private atCondVarOperand(): boolean {
+    return (this.peek().kind === 'num' && this.peek(1).text === ':') || this.at('[');
   }
 
   // ---- token helpers ----
@@ -461,4 +511,11 @@ class Parser {
   private failAt(message: string, pos: Pos): never {
     throw new LitmusSyntaxError(message, pos);
   }
+}
+
+/** 1-based line and column of an offset in the text. */
+function positionOf(text: string, offset: number): Pos {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
 }

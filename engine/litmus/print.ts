@@ -10,7 +10,7 @@ export function formatCondVar(v: CondVar): string {
   return v.kind === 'reg' ? `${v.thread}:${v.name}` : `[${v.name}]`;
 }
 
-const PREC: Record<Prop['kind'], number> = { implies: 1, or: 2, and: 3, not: 4, eq: 5, true: 5, false: 5 };
+const PREC: Record<Prop['kind'], number> = { implies: 1, or: 2, and: 3, not: 4, eq: 5, same: 5, true: 5, false: 5 };
 
 /** Prints a proposition as herd does: `/\` binds tighter than `\/`; parentheses only where needed. */
 export function formatProp(p: Prop, parent = 0): string {
@@ -19,7 +19,9 @@ export function formatProp(p: Prop, parent = 0): string {
     case 'true': return 'true';
     case 'false': return 'false';
     case 'eq': return `${formatCondVar(p.lhs)}=${formatValue(p.value)}`;
-    case 'not': return `~${formatProp(p.arg, PREC.not)}`;
+    case 'same': return `${formatCondVar(p.lhs)}=${formatCondVar(p.rhs)}`;
+    // herd prints a negation (`~p`, `not p`, `x != v`) as `not (p)`.
+    case 'not': return `not (${formatProp(p.arg)})`;
     case 'and': return wrap(`${formatProp(p.left, PREC.and)} /\\ ${formatProp(p.right, PREC.and + 1)}`);
     case 'or': return wrap(`${formatProp(p.left, PREC.or)} \\/ ${formatProp(p.right, PREC.or + 1)}`);
     case 'implies': return wrap(`${formatProp(p.left, PREC.implies + 1)} => ${formatProp(p.right, PREC.implies)}`);

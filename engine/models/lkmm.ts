@@ -18,25 +18,70 @@ const isMbRmw = (e: SimEvent): boolean => e.rmw === 'mb' && successful(e);
 const isRmwInstr = (e: SimEvent): boolean => e.rmw !== undefined;
 const fenceIs = (kind: string) => (e: SimEvent): boolean => e.kind === 'F' && e.fence === kind;
 
+/**
+ * What linux-kernel.cat derives from the events, po and dependencies alone: the tag sets and
+ * the fences. Candidates of one shape (Execution.shape) share it; a test whose threads read
+ * different values has thousands of candidates of a few shapes.
+ */
+function shapeRelations(x: Execution) {
+  const { po, M, R, W } = x;
+  const Marked = x.where(isMarked);
+  const Acquire = x.where(isAcquire);
+  const Release = x.where(isRelease);
+  const R4rmb = R.minus(x.where(isNoreturn));
+  const RMW = x.where(isRmwInstr);
+  const MbR = x.where((e) => e.kind === 'R' && isMbRmw(e));
+  const MbW = x.where((e) => e.kind === 'W' && isMbRmw(e));
+  const SyncRcu = x.where(fenceIs('sync-rcu'));
+  const SyncSrcu = x.where(fenceIs('sync-srcu'));
+  const SrcuUnlock = x.where((e) => e.srcu === 'unlock');
+  const M_ = br(M);
+  const rmb = br(R4rmb).seq(fencerel(x, 'rmb')).seq(br(R4rmb));
+  const wmb = br(W).seq(fencerel(x, 'wmb')).seq(br(W));
+  // mb without its unlock-lock term, which follows co (see check()).
+  const mb = Rel.seq(M_, fencerel(x, 'mb'), M_).union(
+    Rel.seq(M_, po, br(MbR), po.opt(), M_), // a fully ordered RMW acts as if smp_mb() came before it...
+    Rel.seq(M_, po.opt(), br(MbW), po, M_), // ...and after it
+    Rel.seq(M_, fencerel(x, 'before-atomic'), br(RMW), po.opt(), M_),
+    Rel.seq(M_, po.opt(), br(RMW), fencerel(x, 'after-atomic'), M_),
+    Rel.seq(M_, po.opt(), br(x.where((e) => e.lock === 'LKW')), fencerel(x, 'after-spinlock'), M_),
+    Rel.seq(M_, po.opt(), br(SrcuUnlock), fencerel(x, 'after-srcu-read-unlock'), M_),
+  );
+  return {
+    Marked, Plain: M.minus(Marked), R4rmb, SrcuUnlock, SyncRcu, SyncSrcu, M_, rmb, wmb, mb,
+    afterUnlockLock: fencerel(x, 'after-unlock-lock'),
+    LKR: x.where((e) => e.lock === 'LKR'), LKW: x.where((e) => e.lock === 'LKW'), UL: x.where((e) => e.lock === 'UL'),
+    SrcuLock: x.where((e) => e.srcu === 'lock'),
+    gp: po.seq(br(SyncRcu.union(SyncSrcu))).seq(po.opt()),
+    poRel: Rel.seq(M_, po, br(Release)),
+    acqPo: Rel.seq(br(Acquire), po, M_),
+    mk: br(Marked),
+    rcuRscsi: rcuCriticalSections(x).inv(),
+  };
+}
+
+type ShapeRelations = ReturnType<typeof shapeRelations>;
+
+/** Bounded, so a long run over many tests does not keep every test's shapes. */
+const shapes = new Map<string, ShapeRelations>();
+
+function relationsOfShape(x: Execution): ShapeRelations {
+  let s = shapes.get(x.shape);
+  if (!s) {
+    if (shapes.size >= 256) shapes.clear();
+    s = shapeRelations(x);
+    shapes.set(x.shape, s);
+  }
+  return s;
+}
+
 export const lkmm: Model = {
   name: 'lkmm',
   title: 'Linux kernel memory model',
   check(x: Execution): ModelVerdict {
     const { po, rf, co, fr, ext, int, id, rmw, loc, M, R, W } = x;
-    const Marked = x.where(isMarked);
-    const Plain = M.minus(Marked);
-    const Acquire = x.where(isAcquire);
-    const Release = x.where(isRelease);
-    const R4rmb = R.minus(x.where(isNoreturn));
-    const RMW = x.where(isRmwInstr);
-    const MbR = x.where((e) => e.kind === 'R' && isMbRmw(e));
-    const MbW = x.where((e) => e.kind === 'W' && isMbRmw(e));
-    const LKR = x.where((e) => e.lock === 'LKR');
-    const LKW = x.where((e) => e.lock === 'LKW');
-    const UL = x.where((e) => e.lock === 'UL');
-    const SyncRcu = x.where(fenceIs('sync-rcu'));
-    const SyncSrcu = x.where(fenceIs('sync-srcu'));
-    const M_ = br(M);
+    const shape = relationsOfShape(x);
+    const { Marked, Plain, R4rmb, SyncRcu, SyncSrcu, SrcuLock, SrcuUnlock, LKR, LKW, UL, M_, rmb, wmb, gp, poRel, acqPo, mk, rcuRscsi } = shape;
 
     const rfe = rf.inter(ext);
     const rfi = rf.inter(int);
@@ -48,21 +93,9 @@ export const lkmm: Model = {
     const data = carryDep.seq(x.data);
     const ctrl = carryDep.seq(x.ctrl);
 
-    // ---- fences (linux-kernel.cat) ----
-    const rmb = br(R4rmb).seq(fencerel(x, 'rmb')).seq(br(R4rmb));
-    const wmb = br(W).seq(fencerel(x, 'wmb')).seq(br(W));
-    const mb = Rel.seq(M_, fencerel(x, 'mb'), M_).union(
-      Rel.seq(M_, po, br(MbR), po.opt(), M_), // a fully ordered RMW acts as if smp_mb() came before it...
-      Rel.seq(M_, po.opt(), br(MbW), po, M_), // ...and after it
-      Rel.seq(M_, fencerel(x, 'before-atomic'), br(RMW), po.opt(), M_),
-      Rel.seq(M_, po.opt(), br(RMW), fencerel(x, 'after-atomic'), M_),
-      Rel.seq(M_, po.opt(), br(LKW), fencerel(x, 'after-spinlock'), M_),
-      Rel.seq(M_, po, br(UL), co.union(po), br(LKW), fencerel(x, 'after-unlock-lock'), M_),
-    );
-    const gp = po.seq(br(SyncRcu.union(SyncSrcu))).seq(po.opt());
+    // ---- fences (linux-kernel.cat; the parts fixed by the shape are in shapeRelations) ----
+    const mb = UL.isEmpty() ? shape.mb : shape.mb.union(Rel.seq(M_, po, br(UL), co.union(po), br(LKW), shape.afterUnlockLock, M_));
     const strongFence = mb.union(gp);
-    const poRel = Rel.seq(M_, po, br(Release));
-    const acqPo = Rel.seq(br(Acquire), po, M_);
     const poUnlockLockPo = Rel.seq(po, br(UL), po.union(rf), br(LKR), po);
     const nonrwFence = strongFence.union(poRel, acqPo);
     const fence = nonrwFence.union(wmb, rmb);
@@ -74,7 +107,6 @@ export const lkmm: Model = {
     const toR = addr.seq(br(R)).union(Rel.seq(dep, br(Marked), rfi));
     const ppo = toR.union(toW, fence.inter(int), poUnlockLockPo.inter(int));
 
-    const mk = br(Marked);
     const aCumul = (r: Rel): Rel => rfe.seq(mk).opt().seq(r);
     const rmwSequence = rf.seq(rmw).star();
     const cumulFence = Rel.seq(mk, aCumul(strongFence.union(poRel)).union(wmb, poUnlockLockPo), mk, rmwSequence);
@@ -89,8 +121,10 @@ export const lkmm: Model = {
     const pbStar = pb.star();
 
     // ---- RCU: grace periods against read-side critical sections ----
-    const rcuRscsi = rcuCriticalSections(x).inv();
-    const srcuRscsi = x.srcuRscs.inv();
+    // srcu-rscs (bell): the index flows from the lock to the unlock by data, possibly through
+    // memory (carry-srcu-data), and both name the same srcu_struct.
+    const carrySrcuData = Rel.seq(x.data, br(M.minus(SrcuUnlock)), rf).star();
+    const srcuRscsi = Rel.seq(br(SrcuLock), carrySrcuData, x.data, br(SrcuUnlock)).inter(loc).inv();
     const rcuGp = br(SyncRcu);
     const srcuGp = br(SyncSrcu);
     let rcuFence = Rel.empty(x.n);
@@ -133,19 +167,31 @@ function rcuCriticalSections(x: Execution): Rel {
  */
 function rcuOrderFixpoint(a: { rcuGp: Rel; srcuGp: Rel; rcuRscsi: Rel; srcuRscsi: Rel; rcuLink: Rel; loc: Rel }): Rel {
   const { rcuGp, srcuGp, rcuRscsi, srcuRscsi, rcuLink: L, loc } = a;
-  let order = Rel.empty(rcuGp.n);
+  // The steps into and out of `order` do not change between rounds: compose them once.
+  const gpL = rcuGp.seq(L);
+  const srcuGpL = srcuGp.seq(L);
+  const rscsL = rcuRscsi.seq(L);
+  const srcuRscsL = srcuRscsi.seq(L);
+  const lRscs = L.seq(rcuRscsi);
+  const lSrcuRscs = L.seq(srcuRscsi);
+  const lGp = L.seq(rcuGp);
+  const lSrcuGp = L.seq(srcuGp);
+  const base = rcuGp.union(
+    srcuGp,
+    gpL.seq(rcuRscsi),
+    srcuGpL.seq(srcuRscsi).inter(loc),
+    rscsL.seq(rcuGp),
+    srcuRscsL.seq(srcuGp).inter(loc),
+  );
+  let order = base;
   for (;;) {
-    const next = rcuGp.union(
-      srcuGp,
-      Rel.seq(rcuGp, L, rcuRscsi),
-      Rel.seq(srcuGp, L, srcuRscsi).inter(loc),
-      Rel.seq(rcuRscsi, L, rcuGp),
-      Rel.seq(srcuRscsi, L, srcuGp).inter(loc),
-      Rel.seq(rcuGp, L, order, L, rcuRscsi),
-      Rel.seq(srcuGp, L, order, L, srcuRscsi).inter(loc),
-      Rel.seq(rcuRscsi, L, order, L, rcuGp),
-      Rel.seq(srcuRscsi, L, order, L, srcuGp).inter(loc),
-      Rel.seq(order, L, order),
+    const orderL = order.seq(L);
+    const next = base.union(
+      Rel.seq(gpL, order, lRscs),
+      Rel.seq(srcuGpL, order, lSrcuRscs).inter(loc),
+      Rel.seq(rscsL, order, lGp),
+      Rel.seq(srcuRscsL, order, lSrcuGp).inter(loc),
+      orderL.seq(order),
     );
     if (next.minus(order).isEmpty()) return next;
     order = next;
@@ -182,6 +228,12 @@ function plainAccesses(a: {
   const wwRace = preRace.inter(co).minus(wwNonrace);
   const wrRace = preRace.inter(co.opt().seq(rf)).minus(wrVis).minus(rwXbstar.inv());
   const rwRace = preRace.inter(fr).minus(rwXbstar);
-  const race = !wwRace.union(wrRace, rwRace).isEmpty();
-  return { allowed: true, flags: race ? ['data-race'] : [] };
+  const flags: string[] = [];
+  if (!wwRace.union(wrRace, rwRace).isEmpty()) flags.push('data-race');
+  // A plain write and a marked access of the same location in one thread, with no barrier()
+  // between them: the compiler may merge or tear them.
+  const poLocNoBarrier = x.po.inter(x.loc).minus(fencerel(x, 'barrier'));
+  const plainW = br(Plain.inter(W));
+  if (!Rel.seq(plainW, poLocNoBarrier, mk).union(Rel.seq(mk, poLocNoBarrier, plainW)).isEmpty()) flags.push('mixed-accesses');
+  return { allowed: true, flags };
 }

@@ -24,7 +24,7 @@ export interface Model {
 
 /** [S]: identity on a set, as in cat. */
 export function br(s: EventSet): Rel {
-  return Rel.id(s);
+  return s.asRel();
 }
 
 /** fencerel(K) = po ; [K] ; po, for fences of the given kinds. */

@@ -87,26 +87,35 @@ export function collectScenarios(a: {
   document: readonly Thread[]; all: readonly Thread[]; textOf?: (t: Thread) => string | undefined;
   /** Told of each function with too many shared accesses to pair (see MAX_PAIRED_ACCESSES). */
   tooLarge?: (t: Thread, accesses: number) => void;
+  /** Which image of patched functions the peers come from (default: the post-image). */
+  image?: 'pre' | 'post';
+  /**
+   * Which scenarios to keep (default: those that show lockless intent, see intent.ts). Patch
+   * review keeps more: a barrier the patch removes is evidence enough on its own.
+   */
+  keep?: (s: Scenario) => boolean;
 }): Scenario[] {
   const view = sharedView(a.all, a.textOf, a.tooLarge);
+  const keep = a.keep ?? showsLocklessIntent;
+  const other = a.image === 'pre' ? 'post' : 'pre';
   const out = new Map<string, Scenario>();
   // Many peers of one function often look alike (the same handshake in twenty callers): for
   // each side, keep one scenario per distinct shape of the other side.
   const seen = new Set<string>();
   const add = (s: Scenario): void => {
-    if (out.has(s.id) || !showsLocklessIntent(s)) return;
+    if (out.has(s.id) || !keep(s)) return;
     const keys = s.sides.map((side, i) => `${s.shape}|${i}|${sideKey(side)}|${sideSignature(s.sides[1 - i]!)}`);
     if (keys.every((k) => seen.has(k))) return;
     keys.forEach((k) => seen.add(k));
     out.set(s.id, s);
   };
-  const pool = a.all.filter((t) => t.side !== 'pre');
+  const pool = a.all.filter((t) => t.side !== other);
   const byKey = threadsByKey(pool);
   const intent = new Map<Thread, boolean>();
   const intends = (t: Thread): boolean => intent.get(t) ?? intent.set(t, mayShowIntent(t)).get(t)!;
   for (const t of a.document) {
     for (const p of representatives(peersOf(t, pool, byKey))) {
-      if (!intends(t) && !intends(p)) continue;
+      if (!a.keep && !intends(t) && !intends(p)) continue;
       messagePassing(view, t, p).forEach(add);
       messagePassing(view, p, t).forEach(add);
       storeBuffering(view, t, p).forEach(add);

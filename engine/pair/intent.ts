@@ -50,3 +50,24 @@ export function showsLocklessIntent(s: Scenario): boolean {
 export function mayShowIntent(t: Thread): boolean {
   return ordersMemory(t) || t.events.some((e) => marked(e));
 }
+
+/**
+ * New code is judged on what it does, not only on how it is marked: a patch that adds a plain
+ * publication (fields, then a flag) or a plain store-buffering handshake gets no benefit of
+ * the doubt. A scenario counts when one of its accesses is on a line the patch adds, no lock
+ * is held across both accesses of both sides, and the side that reads acts on what it read
+ * (a branch or a dependency from the first access to the second).
+ */
+export function newCodeHandshake(s: Scenario, isAdded: (e: Event) => boolean): boolean {
+  const real = s.sides.filter((x) => !x.synthesized);
+  if (real.length < 2 || !real.some((x) => (x.first && isAdded(x.first)) || isAdded(x.second))) return false;
+  if (s.sides.some((x) => insideOneCall(x))) return false;
+  const common = (x: Side): string[] => (x.first ? x.first.held.filter((k) => x.second.held.includes(k)) : []);
+  const [a, b] = s.sides;
+  if (common(a).some((k) => common(b).includes(k))) return false;
+  const acts = (x: Side): boolean => !!x.first && (x.thread.deps.some((d) => d.from === x.first!.id && d.to === x.second.id)
+    || x.second.guards.some((g) => x.thread.conds.find((c) => c.id === g.cond)?.reads.includes(x.first!.id)));
+  // Store buffering: each CPU stores, then loads the other's flag and decides on it.
+  const decides = (x: Side): boolean => x.thread.conds.some((c) => c.reads.includes(x.second.id)) || x.thread.deps.some((d) => d.from === x.second.id);
+  return s.shape === 'MP' ? acts(b) : s.shape === 'SB' ? real.every(decides) : false;
+}

@@ -110,7 +110,7 @@ function side(thread: Thread, first: Access | undefined, second: Access, firstLo
 }
 
 /** SB and LB are symmetric: the same cycle found from either side gets one id. */
-function scenarioId(shape: Shape, a: Side, b: Side): string {
+export function scenarioId(shape: Shape, a: Side, b: Side): string {
   const ev = (s: Side): string => `${s.thread.file ?? ''}:${s.thread.name}:${s.thread.side ?? ''}:${s.thread.span.line}:${s.first?.id ?? 'a'}-${s.second.id}`;
   const [x, y] = shape === 'MP' ? [ev(a), ev(b)] : [ev(a), ev(b)].sort();
   return `${shape}:${x}|${y}`;

@@ -59,8 +59,10 @@ export interface TraceCombination {
   readonly deps: ReadonlyArray<{ readonly addr: readonly number[]; readonly data: readonly number[]; readonly ctrl: readonly number[] }>;
   /** rmw pairs (read id, write id). */
   readonly rmw: ReadonlyArray<readonly [number, number]>;
-  /** srcu_read_unlock id → its srcu_read_lock id. */
-  readonly srcuMatch: ReadonlyArray<readonly [number, number]>;
+  /** Writes that store a read's value unchanged: write id → read id. */
+  readonly copies: ReadonlyMap<number, number>;
+  /** Reads some thread's control flow was decided on. */
+  readonly decided: ReadonlySet<number>;
   readonly locations: readonly string[];
 }
 
@@ -133,26 +135,58 @@ export function threadTraces(test: LitmusTest, maxTraces: number, deadline?: Dea
 export function combine(traces: readonly Trace[], initValues: ReadonlyMap<string, Value>): TraceCombination {
   const locations = [...initValues.keys()].sort();
   const events: SimEvent[] = [];
-  const deps: Array<{ addr: number[]; data: number[]; ctrl: number[] }> = [];
+  const deps: Array<TraceCombination['deps'][number]> = [];
   for (const loc of locations) {
     events.push({ id: events.length, thread: -1, poIndex: 0, kind: 'W', loc, value: initValues.get(loc)!, mode: 'once', instr: 'init' });
-    deps.push({ addr: [], data: [], ctrl: [] });
+    deps.push(NO_DEPS);
   }
-  const rmw: Array<[number, number]> = [];
-  const srcuMatch: Array<[number, number]> = [];
+  const rmw: Array<readonly [number, number]> = [];
+  const copies = new Map<number, number>();
+  const decided = new Set<number>();
   for (const tr of traces) {
-    const base = events.length;
-    const isRead = (k: number): boolean => tr.events[k]?.kind === 'R';
-    const ids = (ks: readonly number[]): number[] => ks.filter(isRead).map((k) => base + k);
-    for (const ev of tr.events) {
-      const { addr, data, ctrl, rmwRead, srcuLock, ...rest } = ev;
-      events.push({ ...rest, id: events.length, thread: tr.thread });
-      deps.push({ addr: ids(addr), data: ids(data), ctrl: ids(ctrl) });
-      if (rmwRead !== undefined) rmw.push([base + rmwRead, base + ev.poIndex]);
-      if (srcuLock !== undefined) srcuMatch.push([base + ev.poIndex, base + srcuLock]);
-    }
+    const laid = layOut(tr, events.length);
+    events.push(...laid.events);
+    deps.push(...laid.deps);
+    rmw.push(...laid.rmw);
+    for (const [w, r] of laid.copies) copies.set(w, r);
+    for (const k of laid.decided) decided.add(k);
   }
-  return { traces, events, deps, rmw, srcuMatch, locations };
+  return { traces, events, deps, rmw, copies, decided, locations };
+}
+
+const NO_DEPS = { addr: [], data: [], ctrl: [] } as const;
+
+interface LaidOut {
+  readonly events: readonly SimEvent[];
+  readonly deps: TraceCombination['deps'];
+  readonly rmw: ReadonlyArray<readonly [number, number]>;
+  readonly copies: ReadonlyArray<readonly [number, number]>;
+  readonly decided: readonly number[];
+}
+
+/**
+ * One trace's events with global ids from `base` on. A trace meets the same base in many
+ * combinations (every choice of the other threads' traces), so the layout is kept per base.
+ */
+const layouts = new WeakMap<Trace, Map<number, LaidOut>>();
+
+function layOut(tr: Trace, base: number): LaidOut {
+  let byBase = layouts.get(tr);
+  if (!byBase) { byBase = new Map(); layouts.set(tr, byBase); }
+  const known = byBase.get(base);
+  if (known) return known;
+  const isRead = (k: number): boolean => tr.events[k]?.kind === 'R';
+  const ids = (ks: readonly number[]): number[] => ks.filter(isRead).map((k) => base + k);
+  const out = { events: [] as SimEvent[], deps: [] as Array<TraceCombination['deps'][number]>, rmw: [] as Array<readonly [number, number]>, copies: [] as Array<readonly [number, number]>, decided: tr.decided.map((k) => base + k) };
+  for (const ev of tr.events) {
+    const { addr, data, ctrl, rmwRead, copyOf, ...rest } = ev;
+    out.events.push({ ...rest, id: base + ev.poIndex, thread: tr.thread });
+    out.deps.push({ addr: ids(addr), data: ids(data), ctrl: ids(ctrl) });
+    if (rmwRead !== undefined) out.rmw.push([base + rmwRead, base + ev.poIndex]);
+    if (copyOf !== undefined) out.copies.push([base + ev.poIndex, base + copyOf]);
+  }
+  byBase.set(base, out);
+  return out;
 }
 
 /**
@@ -188,6 +222,9 @@ function summarize(tr: Trace): { reads: string[]; writes: Set<string> } {
   }
   return { reads, writes };
 }
+
+/** Per simulation: a location's (co, rf) choices by the accesses that decide them. */
+export type LocationMemo = Map<string, LocationChoice[]>;
 
 /** One location's share of a candidate: its coherence order and its reads' sources. */
 interface LocationChoice {
@@ -310,16 +347,25 @@ function atomic(rank: ReadonlyMap<number, number>, rf: ReadonlyArray<readonly [n
 }
 
 /** All candidates of a trace combination (product of the per-location choices). */
-export function* candidatesOf(combo: TraceCombination, deadline?: Deadline): Generator<Candidate> {
+export function* candidatesOf(combo: TraceCombination, deadline?: Deadline, memo?: LocationMemo): Generator<Candidate> {
+  const byLoc = new Map<string, SimEvent[]>(combo.locations.map((l) => [l, []]));
+  for (const e of combo.events) if (e.loc !== undefined && e.kind !== 'F') byLoc.get(e.loc)?.push(e);
   if (deadline && Number.isFinite(deadline.maxOrders)) {
     // Refuse at once what cannot finish: enumerating would spin without yielding a candidate.
     let orders = 1;
-    for (const loc of combo.locations) orders *= orderCount(combo.events.filter((e) => e.kind === 'W' && e.loc === loc && e.thread >= 0));
+    for (const es of byLoc.values()) orders *= orderCount(es.filter((e) => e.kind === 'W' && e.thread >= 0));
     if (orders > deadline.maxOrders) throw new BudgetExceeded(`more than ${deadline.maxOrders} coherence orders`);
   }
+  const rmwOf = new Map<number, number>(combo.rmw.map(([r, w]) => [w, r]));
   const perLoc: Array<{ loc: string; choices: LocationChoice[] }> = [];
   for (const loc of combo.locations) {
-    const choices = locationChoices(combo, loc, deadline);
+    // A location's choices depend only on its own accesses: combinations that differ elsewhere share them.
+    const key = memo && `${loc}|${byLoc.get(loc)!.map((e) => `${e.id}${e.kind}${e.thread}.${e.poIndex}=${valueKey(e.value!)}${rmwOf.has(e.id) ? `<${rmwOf.get(e.id)}` : ''}`).join(' ')}`;
+    let choices = key ? memo!.get(key) : undefined;
+    if (!choices) {
+      choices = locationChoices(combo, loc, deadline);
+      if (key) memo!.set(key, choices);
+    }
     if (choices.length === 0) return;
     perLoc.push({ loc, choices });
   }

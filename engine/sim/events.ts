@@ -15,7 +15,7 @@ export type FenceKind =
   | 'mb' | 'rmb' | 'wmb' | 'barrier'
   | 'before-atomic' | 'after-atomic' | 'after-spinlock' | 'after-unlock-lock'
   | 'rcu-lock' | 'rcu-unlock' | 'sync-rcu'
-  | 'srcu-lock' | 'srcu-unlock' | 'sync-srcu';
+  | 'after-srcu-read-unlock' | 'sync-srcu';
 
 export interface SimEvent {
   /** Index of the event in its execution; init writes come first. */
@@ -32,6 +32,8 @@ export interface SimEvent {
   readonly rmw?: RmwStrength;
   readonly failed?: boolean;
   readonly lock?: LockRole;
+  /** linux-kernel.def's Srcu-lock (a read of the srcu_struct) and Srcu-unlock (a write of the index). */
+  readonly srcu?: 'lock' | 'unlock';
   readonly fence?: FenceKind;
   /** The C primitive that produced the event, for witnesses and explanations. */
   readonly instr: string;
@@ -45,7 +47,7 @@ export function formatValue(v: Value): string {
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (typeof a === 'number' || typeof b === 'number') return a === b;
-  return a.addr === b.addr;
+  return a.addr === b.addr && !a.symbolic === !b.symbolic;
 }
 
 export function valueKey(v: Value): string {

@@ -15,13 +15,17 @@ export interface Execution {
   readonly addr: Rel;
   readonly data: Rel;
   readonly ctrl: Rel;
-  /** Same location (memory accesses, and SRCU events on their srcu_struct). */
+  /** Same location (memory accesses, and synchronize_srcu() on its srcu_struct). */
   readonly loc: Rel;
   readonly int: Rel;
   readonly ext: Rel;
   readonly id: Rel;
-  /** srcu_read_lock → matching srcu_read_unlock. */
-  readonly srcuRscs: Rel;
+  /**
+   * The execution's events and dependencies without values, rf or co: equal for candidates
+   * whose relations other than rf/co/fr are equal, so a model may keep what it derives from
+   * those alone under this key.
+   */
+  readonly shape: string;
   readonly R: EventSet;
   readonly W: EventSet;
   readonly F: EventSet;
@@ -32,7 +36,7 @@ export interface Execution {
 }
 
 /** The parts that do not depend on rf/co, shared by every candidate of a trace combination. */
-export interface StaticPart extends Pick<Execution, 'n' | 'po' | 'rmw' | 'addr' | 'data' | 'ctrl' | 'loc' | 'int' | 'ext' | 'id' | 'srcuRscs'> {
+export interface StaticPart extends Pick<Execution, 'n' | 'po' | 'rmw' | 'addr' | 'data' | 'ctrl' | 'loc' | 'int' | 'ext' | 'id' | 'shape'> {
   readonly combo: TraceCombination;
   readonly sets: Pick<Execution, 'R' | 'W' | 'F' | 'M' | 'IW'>;
 }
@@ -40,22 +44,34 @@ export interface StaticPart extends Pick<Execution, 'n' | 'po' | 'rmw' | 'addr' 
 export function staticPart(combo: TraceCombination): StaticPart {
   const ev = combo.events;
   const n = ev.length;
-  const po = Rel.of(n, (i, j) => ev[i]!.thread >= 0 && ev[i]!.thread === ev[j]!.thread && ev[i]!.poIndex < ev[j]!.poIndex);
-  const int = Rel.of(n, (i, j) => i === j || (ev[i]!.thread >= 0 && ev[i]!.thread === ev[j]!.thread));
+  // Each thread's events are laid out contiguously in program order (combine()), so po and
+  // int are built from the threads' ranges.
+  const po = Rel.empty(n);
+  const int = Rel.empty(n);
+  for (let i = 0; i < n; i++) {
+    int.add(i, i);
+    if (ev[i]!.thread < 0) continue;
+    for (let j = i + 1; j < n && ev[j]!.thread === ev[i]!.thread; j++) { po.add(i, j); int.add(i, j); int.add(j, i); }
+  }
   const all = EventSet.of(n, () => true);
   const ext = Rel.cross(all, all).minus(int);
-  const loc = Rel.of(n, (i, j) => ev[i]!.loc !== undefined && ev[i]!.loc === ev[j]!.loc);
+  const loc = Rel.empty(n);
+  const byLoc = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) if (ev[i]!.loc !== undefined) byLoc.set(ev[i]!.loc!, [...(byLoc.get(ev[i]!.loc!) ?? []), i]);
+  for (const ids of byLoc.values()) for (const i of ids) for (const j of ids) loc.add(i, j);
   const dep = (kind: 'addr' | 'data' | 'ctrl'): Rel => {
     const r = Rel.empty(n);
     combo.deps.forEach((d, j) => { for (const i of d[kind]) r.add(i, j); });
     return r;
   };
-  const srcuRscs = Rel.empty(n);
-  for (const [unlock, lock] of combo.srcuMatch) srcuRscs.add(lock, unlock);
   const R = EventSet.of(n, (i) => ev[i]!.kind === 'R');
   const W = EventSet.of(n, (i) => ev[i]!.kind === 'W');
+  const shape = ev.map((e, i) => {
+    const d = combo.deps[i]!;
+    return `${e.thread}.${e.kind}${e.loc ?? ''}/${e.mode}/${e.rmw ?? ''}${e.failed ? '!' : ''}/${e.lock ?? ''}/${e.fence ?? ''}/${e.srcu ?? ''}/${d.addr}/${d.data}/${d.ctrl}`;
+  }).join(' ') + `|${combo.rmw.join(';')}`;
   return {
-    combo, n, po, int, ext, loc, srcuRscs,
+    combo, n, po, int, ext, loc, shape,
     rmw: Rel.fromPairs(n, combo.rmw),
     addr: dep('addr'), data: dep('data'), ctrl: dep('ctrl'),
     id: Rel.id(all),
@@ -75,8 +91,7 @@ export function buildExecution(s: StaticPart, c: Candidate): Execution {
   const events = s.combo.events;
   return {
     n, events, rf, co, fr,
-    po: s.po, rmw: s.rmw, addr: s.addr, data: s.data, ctrl: s.ctrl, loc: s.loc, int: s.int, ext: s.ext, id: s.id,
-    srcuRscs: s.srcuRscs,
+    po: s.po, rmw: s.rmw, addr: s.addr, data: s.data, ctrl: s.ctrl, loc: s.loc, int: s.int, ext: s.ext, id: s.id, shape: s.shape,
     ...s.sets,
     where: (pred) => EventSet.of(n, (i) => pred(events[i]!)),
   };

@@ -6,7 +6,7 @@ import type { Expr, Pos, Stmt, ThreadDef, Value } from '../litmus/ast';
 import type { FenceKind } from './events';
 import { sameValue } from './events';
 import { PRIMITIVES, type PrimitiveContext } from './primitives';
-import { UnsupportedError, mergeDeps, type Tainted, type Trace, type TraceEvent, type UnsupportedConstruct } from './trace';
+import { PathStopped, UnsupportedError, mergeDeps, type Tainted, type Trace, type TraceEvent, type UnsupportedConstruct } from './trace';
 
 /** The path cannot continue (e.g. spin_lock found no unlocked value): it contributes no trace. */
 class Blocked extends Error {}
@@ -37,7 +37,8 @@ export function enumerateTraces(args: {
       traces.push(run.run());
     } catch (err) {
       if (err instanceof UnsupportedError) return { traces: [], unsupported: { construct: err.construct, pos: err.pos }, truncated: false };
-      if (!(err instanceof Blocked)) throw err;
+      if (err instanceof PathStopped) traces.push(run.stop({ construct: err.construct, pos: err.pos }));
+      else if (!(err instanceof Blocked)) throw err;
     }
     if (traces.length >= args.maxTraces) return { traces, truncated: true };
     // Backtrack: bump the deepest choice that still has alternatives.
@@ -58,6 +59,7 @@ class ThreadRun implements PrimitiveContext {
   readonly counts: number[] = [];
   private readonly regs = new Map<string, Tainted>();
   private readonly ctrlStack: number[][] = [];
+  private readonly decided = new Set<number>();
   private readIndex = 0;
 
   constructor(
@@ -73,9 +75,19 @@ class ThreadRun implements PrimitiveContext {
   run(): Trace {
     this.execBlock(this.def.body);
     const regs = new Map<string, Value>();
+    const regCopies = new Map<string, number>();
     const params = new Set(this.def.params.map((p) => p.name));
-    for (const [name, t] of this.regs) if (!params.has(name)) regs.set(name, t.v);
-    return { thread: this.def.id, events: this.events, regs };
+    for (const [name, t] of this.regs) {
+      if (params.has(name)) continue;
+      regs.set(name, t.v);
+      if (t.copyOf !== undefined) regCopies.set(name, t.copyOf);
+    }
+    return { thread: this.def.id, events: this.events, regs, regCopies, decided: [...this.decided] };
+  }
+
+  /** The trace of a path that stopped part-way (see Trace.stopped). */
+  stop(stopped: UnsupportedConstruct): Trace {
+    return { thread: this.def.id, events: this.events, regs: new Map(), regCopies: new Map(), decided: [], stopped };
   }
 
   // ---- statements ----
@@ -88,7 +100,10 @@ class ThreadRun implements PrimitiveContext {
     switch (s.kind) {
       case 'block': return this.execBlock(s.body);
       case 'decl':
-        this.regs.set(s.name, s.init ? this.eval(s.init) : { v: 0, deps: [] });
+        // The name is in scope in its own initializer (`int r4 = (r1 != r4);`); like herd, a
+        // register nobody assigned yet holds its initial value, 0 unless the init block says so.
+        if (!this.regs.has(s.name)) this.regs.set(s.name, { v: 0, deps: [] });
+        this.regs.set(s.name, s.init ? this.eval(s.init) : this.regs.get(s.name)!);
         return;
       case 'assign': {
         if (s.target.kind === 'var') {
@@ -108,7 +123,7 @@ class ThreadRun implements PrimitiveContext {
         this.eval(s.expr);
         return;
       case 'if': {
-        const c = this.eval(s.cond);
+        const c = this.decide(this.eval(s.cond));
         this.ctrlStack.push([...c.deps]);
         try {
           if (truthy(c.v)) this.execBlock(s.then);
@@ -121,6 +136,12 @@ class ThreadRun implements PrimitiveContext {
       case 'unsupported':
         throw new UnsupportedError(s.construct, s.pos);
     }
+  }
+
+  /** Notes that the path forks on this value (see Trace.decided). */
+  private decide(c: Tainted): Tainted {
+    for (const d of c.deps) this.decided.add(d);
+    return c;
   }
 
   private isParam(name: string): boolean {
@@ -149,7 +170,7 @@ class ThreadRun implements PrimitiveContext {
       }
       case 'binary': return this.binary(e.op, e.left, e.right, e.pos);
       case 'ternary': {
-        const c = this.eval(e.cond);
+        const c = this.decide(this.eval(e.cond));
         const r = this.eval(truthy(c.v) ? e.then : e.else);
         return { v: r.v, deps: mergeDeps(c.deps, r.deps) };
       }
@@ -165,7 +186,7 @@ class ThreadRun implements PrimitiveContext {
   }
 
   private binary(op: string, le: Expr, re: Expr, pos: Pos): Tainted {
-    const l = this.eval(le);
+    const l = op === '&&' || op === '||' ? this.decide(this.eval(le)) : this.eval(le);
     // C short-circuit: the right operand's accesses happen only when needed.
     if (op === '&&' && !truthy(l.v)) return { v: 0, deps: l.deps };
     if (op === '||' && truthy(l.v)) return { v: 1, deps: l.deps };
@@ -176,6 +197,13 @@ class ThreadRun implements PrimitiveContext {
       return { v: (op === '==') === eq ? 1 : 0, deps };
     }
     if (op === '&&' || op === '||') return { v: truthy(r.v) ? 1 : 0, deps };
+    const offset = pointerOffset(op, l.v, r.v);
+    if (offset) {
+      // A location plus 0 is the location itself (`atomic_set(y + r2, r1)` with r2 = 0); any
+      // other offset leaves the test's locations, which only some executions may do.
+      if (offset.by !== 0) throw new PathStopped(`pointer arithmetic ${offset.base.addr} ${op} ${offset.by}`, pos);
+      return { v: offset.base, deps };
+    }
     const a = this.num(l.v, pos);
     const b = this.num(r.v, pos);
     const v = arith(op, a, b);
@@ -197,7 +225,7 @@ class ThreadRun implements PrimitiveContext {
   }
 
   pointerLoc(p: Tainted, pos: Pos): { loc: string; deps: readonly number[] } {
-    if (typeof p.v === 'number') throw new UnsupportedError(`dereference of the integer ${p.v}`, pos);
+    if (typeof p.v === 'number') throw new PathStopped(`dereference of the integer ${p.v}`, pos);
     return { loc: p.v.addr, deps: p.deps };
   }
 
@@ -217,7 +245,7 @@ class ThreadRun implements PrimitiveContext {
       poIndex, kind: 'R', loc: args.loc, value: v, mode: args.mode, instr: args.instr, pos: args.pos,
       addr: args.addrDeps, data: [], ctrl: this.ctrlDeps(), ...args.extra,
     });
-    return { v, deps: [poIndex] };
+    return { v, deps: [poIndex], copyOf: poIndex };
   }
 
   write(args: { ptr: Tainted; value: Tainted; mode: TraceEvent['mode']; instr: string; pos: Pos; extra?: Partial<TraceEvent> }): number {
@@ -230,6 +258,7 @@ class ThreadRun implements PrimitiveContext {
     this.events.push({
       poIndex, kind: 'W', loc: args.loc, value: args.value.v, mode: args.mode, instr: args.instr, pos: args.pos,
       addr: args.addrDeps, data: args.value.deps, ctrl: this.ctrlDeps(), ...args.extra,
+      ...(args.value.copyOf !== undefined ? { copyOf: args.value.copyOf } : {}),
     });
     return poIndex;
   }
@@ -247,6 +276,14 @@ class ThreadRun implements PrimitiveContext {
 
 export function truthy(v: Value): boolean {
   return typeof v === 'number' ? v !== 0 : true;
+}
+
+/** `p + n`, `n + p` or `p - n` on a location address p, else undefined. */
+function pointerOffset(op: string, a: Value, b: Value): { base: { readonly addr: string }; by: number } | undefined {
+  if (op === '+' && typeof a !== 'number' && typeof b === 'number') return { base: a, by: b };
+  if (op === '+' && typeof a === 'number' && typeof b !== 'number') return { base: b, by: a };
+  if (op === '-' && typeof a !== 'number' && typeof b === 'number') return { base: a, by: b };
+  return undefined;
 }
 
 function isNull(v: Value): boolean {

@@ -66,6 +66,7 @@ const FENCES: Array<[string, FenceKind]> = [
   ['smp_mb', 'mb'], ['smp_rmb', 'rmb'], ['smp_wmb', 'wmb'], ['barrier', 'barrier'],
   ['smp_mb__before_atomic', 'before-atomic'], ['smp_mb__after_atomic', 'after-atomic'],
   ['smp_mb__after_spinlock', 'after-spinlock'], ['smp_mb__after_unlock_lock', 'after-unlock-lock'],
+  ['smp_mb__after_srcu_read_unlock', 'after-srcu-read-unlock'],
   ['rcu_read_lock', 'rcu-lock'], ['rcu_read_unlock', 'rcu-unlock'],
   ['synchronize_rcu', 'sync-rcu'], ['synchronize_rcu_expedited', 'sync-rcu'],
 ];
@@ -247,20 +248,30 @@ def('spin_is_locked', 1, (ctx, [l], pos) => {
   return { v: held ? 1 : 0, deps: r.deps };
 });
 
-// ---- SRCU: lock/unlock are matched by the index flowing from one to the other ----
+// ---- SRCU (linux-kernel.def): srcu_read_lock()/srcu_down_read() read the srcu_struct and
+// return that value as the index; srcu_read_unlock()/srcu_up_read() write the index back. The
+// model matches a lock with an unlock when the index flows from one to the other by data
+// dependency, through memory too, so srcu_up_read() may run on another CPU. ----
 
-def('srcu_read_lock', 1, (ctx, [s], pos) => {
-  const { loc } = ctx.pointerLoc(ctx.eval(s!), pos);
-  const idx = ctx.fence('srcu-lock', 'srcu_read_lock', pos, { loc });
-  return { v: 0, deps: [idx] };
-});
-def('srcu_read_unlock', 2, (ctx, [s, i], pos) => {
-  const { loc } = ctx.pointerLoc(ctx.eval(s!), pos);
-  const index = ctx.eval(i!);
-  const lock = index.deps.find((d) => ctx.events[d]?.fence === 'srcu-lock');
-  ctx.fence('srcu-unlock', 'srcu_read_unlock', pos, { loc, srcuLock: lock });
-  return NONE;
-});
+function srcuLock(name: string): void {
+  def(name, 1, (ctx, [s], pos) => {
+    const { loc, deps } = ctx.pointerLoc(ctx.eval(s!), pos);
+    return ctx.readLoc({ loc, addrDeps: deps, mode: 'once', instr: name, pos, extra: { srcu: 'lock' } });
+  });
+}
+
+function srcuUnlock(name: string): void {
+  def(name, 2, (ctx, [s, i], pos) => {
+    const { loc, deps } = ctx.pointerLoc(ctx.eval(s!), pos);
+    ctx.writeLoc({ loc, addrDeps: deps, value: ctx.eval(i!), mode: 'once', instr: name, pos, extra: { srcu: 'unlock' } });
+    return NONE;
+  });
+}
+
+srcuLock('srcu_read_lock');
+srcuLock('srcu_down_read');
+srcuUnlock('srcu_read_unlock');
+srcuUnlock('srcu_up_read');
 def('synchronize_srcu', 1, (ctx, [s], pos) => {
   const { loc } = ctx.pointerLoc(ctx.eval(s!), pos);
   ctx.fence('sync-srcu', 'synchronize_srcu', pos, { loc });

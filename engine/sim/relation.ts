@@ -3,7 +3,15 @@
 // written with these operations so they read like cat files: `po.seq(fenceAfter).union(...)`.
 
 export class EventSet {
+  /** [this], built once: models write [S] many times per execution. */
+  private identity?: Rel;
+
   constructor(readonly n: number, readonly bits: Uint32Array) {}
+
+  /** The identity relation restricted to this set (cat's [S]); treat it as read-only. */
+  asRel(): Rel {
+    return (this.identity ??= Rel.id(this));
+  }
 
   static empty(n: number): EventSet {
     return new EventSet(n, new Uint32Array(words(n)));
@@ -54,6 +62,8 @@ export function words(n: number): number {
 
 export class Rel {
   readonly w: number;
+  /** Set when the relation is [S] (built by Rel.id): composing with it is a mask, not a product. */
+  private diagonal?: EventSet;
 
   constructor(readonly n: number, readonly rows: Uint32Array) {
     this.w = words(n);
@@ -79,6 +89,7 @@ export class Rel {
   static id(s: EventSet): Rel {
     const r = Rel.empty(s.n);
     for (let i = 0; i < s.n; i++) if (s.has(i)) r.add(i, i);
+    r.diagonal = s;
     return r;
   }
 
@@ -118,6 +129,9 @@ export class Rel {
   /** Relational composition: this ; o. */
   seq(o: Rel): Rel {
     const { n, w } = this;
+    // r ; [S] keeps the columns in S; [S] ; r keeps the rows in S.
+    if (o.diagonal) return this.restrict(null, o.diagonal);
+    if (this.diagonal) return o.restrict(this.diagonal, null);
     const r = new Uint32Array(n * w);
     for (let i = 0; i < n; i++) {
       const base = i * w;
@@ -151,7 +165,7 @@ export class Rel {
     const r = new Uint32Array(this.rows.length);
     for (let i = 0; i < this.n; i++) {
       if (s && !s.has(i)) continue;
-      for (let k = 0; k < this.w; k++) r[i * this.w + k] = this.rows[i * this.w + k]! & (t ? t.bits[k]! : 0xffffffff);
+      for (let k = 0; k < this.w; k++) r[i * this.w + k] = t ? this.rows[i * this.w + k]! & t.bits[k]! : this.rows[i * this.w + k]!;
     }
     return new Rel(this.n, r);
   }

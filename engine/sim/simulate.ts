@@ -4,9 +4,10 @@
 import type { CondVar, LitmusTest, Value } from '../litmus/ast';
 import type { Model, ModelName } from '../models/model';
 import { MODELS } from '../models/registry';
-import { BudgetExceeded, candidatesOf, Deadline, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate } from './candidates';
+import { BudgetExceeded, candidatesOf, Deadline, DEFAULT_BUDGET, threadTraces, traceCombinations, type Budget, type Candidate, type LocationMemo } from './candidates';
 import { buildExecution, staticPart, type Execution, type StaticPart } from './execution';
-import { compareValues, evalProp, finalValue, observedVars } from './outcome';
+import { compareValues, evalProp, finalValue, observedVars, type Unknowns } from './outcome';
+import { symbolicKey, thinAir } from './thin-air';
 import type { UnsupportedConstruct } from './trace';
 import { toWitness, type Witness } from './witness';
 
@@ -81,18 +82,31 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   const active = tallies.filter((t) => !t.unsupported);
   let candidates = 0;
   let inconclusiveReason: string | undefined;
+  // Candidates that stand for one herd execution with unsolved values (thin-air.ts).
+  const symbolicSeen = new Set<string>();
+  const locationMemo: LocationMemo = new Map();
   try {
     outer: for (const combo of traceCombinations(traced.traces, traced.initValues)) {
       deadline.check();
       let st: StaticPart | undefined;
-      for (const c of candidatesOf(combo, deadline)) {
+      for (const c of candidatesOf(combo, deadline, locationMemo)) {
         st ??= staticPart(combo);
         if (++candidates > budget.maxExecutions) { inconclusiveReason = `more than ${budget.maxExecutions} candidate executions`; break outer; }
         if ((candidates & 255) === 0 && Date.now() - started > budget.maxMillis) { inconclusiveReason = `over ${budget.maxMillis} ms`; break outer; }
-        if (test.filter && !evalProp(test.filter, c)) continue;
+        const air = thinAir(c);
+        if (air.kind === 'unsolvable') continue;
+        let unknowns: Unknowns;
+        if (air.kind === 'symbolic') {
+          const key = symbolicKey(c, air.values);
+          if (symbolicSeen.has(key)) continue;
+          symbolicSeen.add(key);
+          unknowns = air.values;
+        }
+        if (test.filter && !evalProp(test.filter, c, unknowns)) continue;
         const x = buildExecution(st, c);
-        const satisfies = evalProp(test.condition.prop, c);
-        for (const t of active) judge({ t, x, c, satisfies, observed, witness: opts.witness !== false });
+        const satisfies = evalProp(test.condition.prop, c, unknowns);
+        const stopped = air.kind === 'unsupported' ? air.construct : c.combo.traces.find((tr) => tr.stopped)?.stopped;
+        for (const t of active) judge({ t, x, c, satisfies, observed, unknowns, stopped, witness: opts.witness !== false });
       }
     }
   } catch (err) {
@@ -102,14 +116,19 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   return finish({ test, observed, tallies, candidates, inconclusiveReason });
 }
 
-function judge(a: { t: Tally; x: Execution; c: Candidate; satisfies: boolean; observed: readonly CondVar[]; witness: boolean }): void {
+function judge(a: {
+  t: Tally; x: Execution; c: Candidate; satisfies: boolean; observed: readonly CondVar[]; witness: boolean;
+  unknowns: Unknowns; stopped: UnsupportedConstruct | undefined;
+}): void {
   const { t, x, c, satisfies } = a;
   const verdict = t.model.check(x);
   if (!verdict.allowed) return;
+  // An allowed execution we cannot show as herd would: say so instead of a verdict.
+  if (a.stopped) { t.unsupported ??= a.stopped; return; }
   if (satisfies) t.positive++; else t.negative++;
   for (const f of verdict.flags ?? []) t.flags.add(f);
-  const values = a.observed.map((v) => finalValue(c, v));
-  const key = values.map((v) => (typeof v === 'number' ? v : `&${v.addr}`)).join(';');
+  const values = a.observed.map((v) => finalValue(c, v, a.unknowns));
+  const key = values.map((v) => (typeof v === 'number' ? v : `${v.symbolic ? '?' : '&'}${v.addr}`)).join(';');
   if (!t.states.has(key)) t.states.set(key, values);
   if (a.witness && (!t.witness || (satisfies && !t.witnessSatisfies))) {
     t.witness = toWitness(x, c);

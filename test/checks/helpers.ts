@@ -11,13 +11,13 @@ import { repoRoot } from '../support/paths';
 
 export const seeds = (name: string): string => join(repoRoot, 'fixtures', 'seeds', name);
 
-export async function check(a: { file: string; text?: string; tree?: string[]; os?: Os; arch?: Arch }): Promise<Analysis> {
+export async function check(a: { file: string; text?: string; tree?: string[]; treeTexts?: Array<{ path: string; text: string }>; os?: Os; arch?: Arch }): Promise<Analysis> {
   const parser = await initCParser();
   const text = a.text ?? readFileSync(a.file, 'utf8');
   return analyzeDocument({
     path: a.file, text, kind: documentKind({ path: a.file }), parser,
     config: { arch: a.arch ?? 'all', os: a.os },
-    tree: (a.tree ?? []).map((p) => ({ path: p, text: readFileSync(p, 'utf8') })),
+    tree: [...(a.tree ?? []).map((p) => ({ path: p, text: readFileSync(p, 'utf8') })), ...(a.treeTexts ?? [])],
   });
 }
 

@@ -88,7 +88,8 @@ static void migrate(struct vcpu *v, struct rank *r)
 `;
   const a = await check({ file: 'xen/arch/arm/vgic.c', text, os: 'xen' });
   const inversions = only(a, 'lock-order-inversion');
-  assert.equal(inversions.length, 2, JSON.stringify(inversions.map((f) => f.message)));
+  // One inversion, one finding: the opposite path is its related place.
+  assert.equal(inversions.length, 1, JSON.stringify(inversions.map((f) => f.message)));
   const mine = inversions.find((f) => /^update_rank\(\)/.test(f.message));
   assert.ok(mine);
   assert.match(lineText(text, mine.place.range.line), /spin_lock\(&r->lock\);/);

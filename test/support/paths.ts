@@ -14,6 +14,13 @@ export function lkmmSuiteAvailable(): boolean {
   return existsSync(join(lkmmSuiteDir, 'EXPECTED.tsv'));
 }
 
+/** The LKMM development set (204 tests from paulmckrcu/litmus, herd7 outputs as `<file>.out`). */
+export const devSuiteDir = join(sharedDir, 'litmus', 'dev');
+
+export function devSuiteAvailable(): boolean {
+  return existsSync(join(devSuiteDir, 'EXPECTED.tsv'));
+}
+
 export interface SuiteEntry {
   /** Path relative to the suite directory, e.g. `Documentation-litmus-tests/rcu/RCU+sync+read.litmus`. */
   readonly file: string;

@@ -1,0 +1,247 @@
+// ordering-regression / ordering-fix: what a patch changes, judged on both images.
+//
+// A patch is reviewed for what it changes. Every scenario of a function the patch touches is
+// judged on the pre-image and, with the same peer and the same two accesses, on the
+// post-image. A bad outcome that was forbidden before and is allowed after, under some target,
+// is a regression: the patch removed, weakened or moved the ordering that forbade it. This
+// holds whatever the lockless-intent rule says about the new code: the ordering the patch
+// takes away is the evidence. The finding sits on the patch line that causes it (the `-` line
+// of a removed barrier or of a weakened access), with both images' verdicts. The other
+// direction is a note for reviewers of fixes: the patch forbids an outcome that was allowed.
+import type { Event, Thread } from '../extract/types';
+import type { ModelName } from '../models/model';
+import { scenarioId } from '../pair/shapes';
+import { SHAPE_NAMES, sideLabel, type Scenario, type Side } from '../pair/scenario';
+import { orderingEvents } from '../pair/ordering-events';
+import { fencePrim } from './litmus-build';
+import type { CheckContext } from './context';
+import type { Judgement } from './judge';
+import { outcome } from './explain';
+import { EVIDENCE_MODELS, listModels, MODEL_TITLES } from './targets';
+import type { Finding, Place, Related } from './types';
+
+export interface ImagePair {
+  readonly pre: Scenario;
+  readonly post: Scenario;
+  readonly before: Judgement;
+  readonly after: Judgement;
+  readonly targets: readonly ModelName[];
+  /** Targets under which the outcome is forbidden before and allowed after (or the reverse). */
+  readonly changed: readonly ModelName[];
+  /** A marked access (READ_ONCE, WRITE_ONCE, read_atomic, ...) that the patch made plain, racing with the peer. */
+  readonly unmarked?: Event;
+}
+
+/** The same function in the other image: a tree function is its own counterpart. */
+export function imageCounterparts(threads: readonly Thread[]): (t: Thread, to: 'pre' | 'post') => Thread | undefined {
+  const byName = new Map<string, Thread>();
+  for (const t of threads) if (t.side) byName.set(`${t.file ?? ''}|${t.unit ?? ''}|${t.side}|${t.name}`, t);
+  return (t, to) => (t.side === undefined ? t : byName.get(`${t.file ?? ''}|${t.unit ?? ''}|${to}|${t.name}`));
+}
+
+const accessClass = (e: Event): string => (e.kind === 'RMW' ? 'RMW' : e.kind);
+const locKey = (e: Event): string => ('loc' in e ? e.loc.key : '');
+
+/** The same access in the other image: the n-th access of its kind to its location. */
+function counterpartAccess(from: Thread, e: Event, to: Thread): Event | undefined {
+  const same = (x: Event, k: (y: Event) => string): boolean => k(x) === k(e) && locKey(x) === locKey(e);
+  for (const key of [accessClass, (_: Event) => '']) {
+    const n = from.events.filter((x) => same(x, key)).indexOf(e);
+    const hit = to.events.filter((x) => same(x, key))[n];
+    if (hit && n >= 0) return hit;
+  }
+  return undefined;
+}
+
+/** A scenario with each side moved to the other image, or undefined when an access is gone. */
+export function transplant(s: Scenario, to: 'pre' | 'post', counterpart: ReturnType<typeof imageCounterparts>): Scenario | undefined {
+  const sides: Side[] = [];
+  for (const side of s.sides) {
+    const thread = counterpart(side.thread, to);
+    if (!thread) return undefined;
+    if (thread === side.thread) { sides.push(side); continue; }
+    const second = counterpartAccess(side.thread, side.second, thread);
+    const first = side.first ? counterpartAccess(side.thread, side.first, thread) : undefined;
+    if (!second || (side.first && !first)) return undefined;
+    sides.push({ ...side, thread, second, ...(first ? { first } : {}) });
+  }
+  const [a, b] = sides as [Side, Side];
+  const id = a.synthesized || b.synthesized ? `${s.id}|${to}` : scenarioId(s.shape, a, b);
+  return { ...s, id, sides: [a, b] };
+}
+
+const verdict = (j: Judgement, m: ModelName): string | undefined => j.models.find((x) => x.model === m)?.verdict;
+
+/** Judges every scenario on both images; keeps the pairs whose verdict flips under a target. */
+export function judgeImages(ctx: CheckContext, a: {
+  scenarios: readonly Scenario[]; from: 'pre' | 'post'; counterpart: ReturnType<typeof imageCounterparts>;
+  /** Told of every function some target could decide a scenario of, in either image. */
+  judged?: Set<Thread>;
+}): ImagePair[] {
+  const out: ImagePair[] = [];
+  const seen = new Set<string>();
+  for (const s of a.scenarios) {
+    const twin = transplant(s, a.from === 'pre' ? 'post' : 'pre', a.counterpart);
+    if (!twin) continue;
+    const [pre, post] = a.from === 'pre' ? [s, twin] : [twin, s];
+    const key = `${pre.id}>${post.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const targets = ctx.analysis.targetsOfScenario(post);
+    const before = ctx.analysis.judge({ scenario: pre, models: EVIDENCE_MODELS });
+    const after = ctx.analysis.judge({ scenario: post, models: EVIDENCE_MODELS });
+    for (const [sc, j] of [[pre, before], [post, after]] as const) {
+      if (!targets.some((m) => verdict(j, m) === 'allowed' || verdict(j, m) === 'forbidden')) continue;
+      for (const side of sc.sides) if (!side.synthesized) a.judged?.add(side.thread);
+    }
+    const flips = (x: Judgement, y: Judgement): ModelName[] => targets.filter((m) => verdict(x, m) === 'forbidden' && verdict(y, m) === 'allowed');
+    const changed = a.from === 'pre' ? flips(before, after) : flips(after, before);
+    const unmarked = a.from === 'pre' ? madePlain(ctx, pre, post) : undefined;
+    if (changed.length > 0 || unmarked) out.push({ pre, post, before, after, targets, changed, ...(unmarked ? { unmarked } : {}) });
+  }
+  return out;
+}
+
+/**
+ * A marked access of the patched function that the post-image reads or writes plainly, while
+ * the peer (real code, not an assumed observer) accesses the same location: the compiler may
+ * now tear, fuse or repeat it. LKMM calls it a data race whatever the hardware does, and Xen's
+ * read_atomic()/write_atomic()/ACCESS_ONCE() exist for the same reason.
+ */
+function madePlain(ctx: CheckContext, pre: Scenario, post: Scenario): Event | undefined {
+  const i = pre.sides.findIndex((x) => !x.synthesized && ctx.isDocument(x.thread));
+  if (i < 0 || pre.sides[1 - i]!.synthesized) return undefined;
+  const was = pre.sides[i]!;
+  const now = post.sides[i]!;
+  for (const [x, y] of [[was.first, now.first], [was.second, now.second]] as const) {
+    if (x && y && (x.kind === 'R' || x.kind === 'W') && x.kind === y.kind && x.annot !== 'plain' && y.annot === 'plain') return x;
+  }
+  return undefined;
+}
+
+/** What the patch took away (or added) on one side: the ordering event or the access mode. */
+function cause(from: Side, to: Side): { event: Event; what: string } | undefined {
+  const name = (e: Event): string => (e.kind === 'F' ? `${fencePrim(e.fence)}()` : e.kind === 'RMW' ? `${e.prim ?? 'atomic'}()` : e.kind === 'LOCK' || e.kind === 'UNLOCK' ? `${e.prim ?? e.kind.toLowerCase()}()` : e.text);
+  const sig = (e: Event): string => `${e.kind}|${e.kind === 'F' ? e.fence : 'annot' in e ? e.annot : ''}|${e.prim ?? ''}`;
+  const mine = orderingEvents(from);
+  const theirs = orderingEvents(to);
+  const have = new Map<string, number>();
+  for (const e of [...theirs.before, ...theirs.between, ...theirs.after]) have.set(sig(e), (have.get(sig(e)) ?? 0) + 1);
+  for (const e of [...mine.between, ...mine.before, ...mine.after]) {
+    const n = have.get(sig(e)) ?? 0;
+    if (n === 0) return { event: e, what: name(e) };
+    have.set(sig(e), n - 1);
+  }
+  for (const [x, y] of [[from.first, to.first], [from.second, to.second]] as const) {
+    if (x && y && 'annot' in x && 'annot' in y && x.annot !== y.annot) return { event: x, what: `\`${x.text}\` (${x.annot}, now ${y.annot})` };
+  }
+  return undefined;
+}
+
+function table(p: ImagePair): string {
+  const rows = EVIDENCE_MODELS.map((m) => `| ${MODEL_TITLES[m]}${p.targets.includes(m) ? '' : ' (not a target)'} | ${verdict(p.before, m) ?? '-'} | ${verdict(p.after, m) ?? '-'} |`);
+  return ['| model | before the patch | after the patch |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** The document side of a pair (the patched function), and its index. */
+function patchedSide(ctx: CheckContext, s: Scenario): { side: Side; index: 0 | 1 } | undefined {
+  const i = s.sides.findIndex((x) => !x.synthesized && ctx.isDocument(x.thread));
+  return i < 0 ? undefined : { side: s.sides[i]!, index: i as 0 | 1 };
+}
+
+/** One finding per cause: every pair whose verdict the same patch line flips is one fault. */
+export function differentialFindings(ctx: CheckContext, a: { regressions: readonly ImagePair[]; fixes: readonly ImagePair[] }): Finding[] {
+  const out: Finding[] = [];
+  for (const dir of ['regression', 'fix'] as const) {
+    const groups = new Map<string, { place: Place; what?: string; side: Side; index: 0 | 1; pairs: ImagePair[] }>();
+    for (const p of dir === 'regression' ? a.regressions : a.fixes) {
+      const mine = patchedSide(ctx, dir === 'regression' ? p.pre : p.post);
+      if (!mine) continue;
+      const other = (dir === 'regression' ? p.post : p.pre).sides[mine.index]!;
+      const c = cause(mine.side, other);
+      // Where the patch makes the difference: the removed (or added) line of the ordering;
+      // else the access that lost it, in the post-image.
+      const at = c ? ctx.place(mine.side.thread, c.event.stmt) : ctx.place(p.post.sides[mine.index]!.thread, p.post.sides[mine.index]!.second.stmt);
+      const key = `${at.file ?? ''}:${at.range.line}:${at.range.col}`;
+      const g = groups.get(key) ?? { place: at, what: c?.what, side: p.post.sides[mine.index]!, index: mine.index, pairs: [] };
+      g.pairs.push(p);
+      groups.set(key, g);
+    }
+    for (const [key, g] of groups) out.push(finding(ctx, { dir, key, ...g }));
+  }
+  return out;
+}
+
+function finding(ctx: CheckContext, g: { dir: 'regression' | 'fix'; key: string; place: Place; what?: string; side: Side; index: 0 | 1; pairs: ImagePair[] }): Finding {
+  const lead = g.pairs[0]!;
+  const changed = [...new Set(g.pairs.flatMap((p) => p.changed))];
+  const s = lead.post;
+  const what = outcome(g.dir === 'regression' ? lead.post : lead.pre, g.index);
+  const more = g.pairs.length > 1 ? ` (and ${g.pairs.length - 1} similar case${g.pairs.length > 2 ? 's' : ''})` : '';
+  const cause = g.what ? ` (${g.what})` : '';
+  const plain = g.pairs.find((p) => p.unmarked)?.unmarked;
+  const peer = lead.post.sides[1 - g.index]!;
+  const message = g.dir === 'regression' && changed.length === 0 && plain
+    ? `This patch makes \`${plain.text}\` a plain access while ${sideLabel(peer)} accesses \`${'loc' in plain ? plain.loc.text : plain.text}\` concurrently: the compiler may tear, fuse or repeat it (a data race under LKMM)${more}.`
+    : g.dir === 'regression'
+    ? `This patch removes the ordering${cause} that forbade this outcome: ${what}${more}. Forbidden before the patch, allowed after it on ${listModels(changed)}.`
+    : `This patch forbids an outcome that was allowed${cause}: ${what}${more}; now forbidden on ${listModels(changed)}.`;
+  const related: Related[] = [];
+  for (const p of g.pairs) {
+    const sc = g.dir === 'regression' ? p.post : p.pre;
+    const other = sc.sides[1 - g.index]!;
+    if (other.synthesized) continue;
+    related.push({ place: ctx.place(other.thread, other.second.stmt), message: `the other CPU: \`${other.second.text}\` in ${other.thread.name}()` });
+  }
+  const explanation = [
+    `**${SHAPE_NAMES[s.shape]}** between ${s.sides.map((x) => sideLabel(x)).join(' and ')}: ${what}.`,
+    ...s.sides.filter((x) => x.synthesized).map((x) => `- Assumption: ${x.synthesized}.`),
+    '',
+    table(lead),
+  ].join('\n');
+  const judgement = g.dir === 'regression' ? lead.after : lead.before;
+  return {
+    id: `${g.dir === 'regression' ? 'ordering-regression' : 'ordering-fix'}:${g.key}`,
+    code: g.dir === 'regression' ? 'ordering-regression' : 'ordering-fix',
+    severity: g.dir === 'regression' ? 'warning' : 'information',
+    place: g.place,
+    message,
+    explanation,
+    related,
+    models: judgement.models,
+    witness: judgement.witness,
+    litmus: judgement.litmus,
+    fixes: [],
+  };
+}
+
+/**
+ * Marked accesses the patch makes plain, found by comparing the two images of each touched
+ * function directly: a READ_ONCE()/WRITE_ONCE() (or Xen's read_atomic()/write_atomic()) says
+ * that another CPU or a device accesses the location concurrently, even when no peer is in
+ * view. Accesses already reported through a scenario (`reported`, by place) are skipped.
+ */
+export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread[]; counterpart: ReturnType<typeof imageCounterparts>; reported: ReadonlySet<string> }): Finding[] {
+  const out: Finding[] = [];
+  for (const t of a.docAll) {
+    if (t.side !== 'pre') continue;
+    const post = a.counterpart(t, 'post');
+    if (!post) continue;
+    for (const e of t.events) {
+      if ((e.kind !== 'R' && e.kind !== 'W') || e.annot === 'plain' || e.via?.length || e.loc.cpuLocal) continue;
+      const now = counterpartAccess(t, e, post);
+      if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') continue;
+      const place = ctx.place(t, e.stmt);
+      const key = `${place.file ?? ''}:${place.range.line}:${place.range.col}`;
+      if (a.reported.has(key)) continue;
+      out.push({
+        id: `ordering-regression:${key}:unmarked`, code: 'ordering-regression', severity: 'warning', place,
+        message: `This patch makes \`${e.text}\` a plain ${e.kind === 'R' ? 'load' : 'store'} of \`${e.loc.text}\`: the marked access said another CPU (or a device) accesses it concurrently, and a plain one may be torn, fused or repeated by the compiler (a data race under LKMM). No code of the other side is in view to simulate against.`,
+        explanation: `\`${e.text}\` (${e.annot}) in the pre-image of ${t.name}() becomes \`${now.text}\` (plain) in the post-image. Keep the marked access, or say in the commit message what serializes \`${e.loc.text}\` now.`,
+        related: [{ place: ctx.place(post, now.stmt), message: `the plain access the patch leaves: \`${now.text}\`` }],
+        models: [], fixes: [],
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+// One fault, one finding. A broken handshake can be seen from both CPUs (the writer needs a
+// barrier and so does the reader), a lonely barrier on one side is the same fault as the
+// unordered other side, and a page that shows the same patch twice shows every fault twice.
+// Each of these becomes one finding on its lead place, the other places related to it.
+import type { Fault } from './ordering';
+import type { Finding, Place } from './types';
+
+const at = (p: Place): string => `${p.file ?? ''}:${p.range.line}:${p.range.col}`;
+
+export function oneFindingPerFault(findings: readonly Finding[], faults: readonly Fault[]): Finding[] {
+  const byFault = new Map(faults.map((f) => [f.id, f]));
+  // Faults that share a scenario are one handshake: union them, the writer (MP side 0) leading.
+  const parent = new Map<string, string>();
+  const find = (x: string): string => { while (parent.get(x) !== x) x = parent.get(x)!; return x; };
+  const ordered = findings.filter((f) => byFault.has(f.id));
+  for (const f of ordered) parent.set(f.id, f.id);
+  const owner = new Map<string, string>();
+  for (const f of ordered) {
+    for (const c of byFault.get(f.id)!.cases) {
+      const o = owner.get(c.scenario.id);
+      if (o === undefined) owner.set(c.scenario.id, f.id);
+      else parent.set(find(f.id), find(o));
+    }
+  }
+  const groups = new Map<string, Finding[]>();
+  for (const f of ordered) (groups.get(find(f.id)) ?? groups.set(find(f.id), []).get(find(f.id))!).push(f);
+  const merged = new Map<string, Finding>();
+  for (const g of groups.values()) {
+    const lead = g.find((f) => byFault.get(f.id)!.sideIndex === 0) ?? g[0]!;
+    const rest = g.filter((f) => f !== lead);
+    merged.set(lead.id, rest.length === 0 ? lead : {
+      ...lead,
+      message: `${lead.message} The other CPU needs ordering too (${rest.map((r) => `line ${r.place.range.line}${r.place.file ? ` of ${r.place.file}` : ''}`).join(', ')}).`,
+      related: [...lead.related, ...rest.map((r) => ({ place: r.place, message: `the other side of the same fault: ${r.message}` }))],
+      fixes: [...lead.fixes, ...rest.flatMap((r) => r.fixes).filter((x) => !lead.fixes.some((y) => y.title === x.title))],
+    });
+  }
+  const faultPlaces = new Set([...merged.values()].flatMap((f) => [at(f.place), ...f.related.map((r) => at(r.place))]));
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (byFault.has(f.id)) { if (merged.has(f.id)) out.push(merged.get(f.id)!); continue; }
+    // A lonely barrier is the same fault as the unordered access on the other side.
+    if (f.code === 'unpaired-barrier' && f.related.some((r) => faultPlaces.has(at(r.place)))) continue;
+    out.push(f);
+  }
+  return copiesMerged(out);
+}
+
+/** The same finding on two copies of one patch (a page that quotes it twice): one, with the copy related. */
+function copiesMerged(findings: readonly Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = `${f.code}|${f.place.function ?? ''}|${f.place.file ?? ''}|${f.message}`;
+    const seen = byKey.get(key);
+    if (!seen) { byKey.set(key, f); continue; }
+    byKey.set(key, { ...seen, related: [...seen.related, { place: f.place, message: 'the same finding on another copy of this patch' }] });
+  }
+  return [...byKey.values()];
+}

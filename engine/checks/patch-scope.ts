@@ -1,0 +1,20 @@
+// Patch review reports what the patch shows. With whole functions rebuilt from the tree, the
+// checks also see code the patch does not show; a fault whose accesses all lie there was not
+// made by the patch and is not its reviewer's business. It stays visible as information
+// ("not shown by this patch"), never as a warning that would fail the patch.
+import { outOfView } from '../patch/whole-file';
+import type { Fault } from './ordering';
+import type { Finding } from './types';
+
+export function outsideThePatch(f: Finding, fault: Fault | undefined): boolean {
+  if (!fault) return false;
+  return fault.cases.every((c) => c.scenario.sides.every((s) => s.synthesized || s.thread !== fault.thread
+    || [s.first, s.second].every((e) => !e || outOfView(e.span.line) !== undefined)));
+}
+
+export function demoteOutsideThePatch(findings: readonly Finding[], faults: readonly Fault[]): Finding[] {
+  const byId = new Map(faults.map((f) => [f.id, f]));
+  return findings.map((f) => (f.severity === 'warning' && outsideThePatch(f, byId.get(f.id))
+    ? { ...f, severity: 'information', message: `Not shown by this patch (the accesses are outside its hunks): ${f.message}` }
+    : f));
+}

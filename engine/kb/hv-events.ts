@@ -1,0 +1,111 @@
+// Hypervisor events the simulator knows beyond memory: interrupt-disabled regions, IPIs and
+// kicks, interrupts taken, guest entry/exit and vCPU block/wake. What each one orders is a
+// per-architecture fact, cited to the code that provides it (docs/hv-events.md explains the
+// encoding these facts feed).
+import type { ModelName } from '../models/model';
+
+/** A fence the litmus form can express: what a send path puts between earlier accesses and the IPI. */
+export type IpiFence = 'smp_mb' | 'smp_wmb' | 'none';
+
+export interface IpiOrdering {
+  /** The fence, in C litmus terms, that orders earlier accesses before the IPI on this model's machines. */
+  readonly beforeSend: IpiFence;
+  /** How the target's handler reads the interrupt: an acquire read of the pending state. */
+  readonly onReceive: 'acquire';
+  readonly source: string;
+  readonly why: string;
+}
+
+/**
+ * Sender and receiver ordering per model. SC needs no fence; the hardware models get what the
+ * kernel's and Xen's IPI drivers execute; LKMM gets the weakest of those (stores before the
+ * IPI), because portable code may rely on no more.
+ */
+export const IPI_ORDERING: Readonly<Record<ModelName, IpiOrdering>> = {
+  sc: {
+    beforeSend: 'none', onReceive: 'acquire',
+    source: 'sequential consistency: every access is ordered',
+    why: 'under SC the IPI is ordered after every earlier access without a fence',
+  },
+  'x86-tso': {
+    beforeSend: 'smp_mb', onReceive: 'acquire',
+    source: 'linux: arch/x86/kernel/apic/x2apic_{phys,cluster}.c (weak_wrmsr_fence() before the ICR WRMSR, arch/x86/include/asm/barrier.h); '
+      + 'xen: xen/arch/x86/genapic/x2apic.c (smp_mb()/MFENCE in send_IPI_mask_x2apic_*)',
+    why: 'the x2APIC ICR write is a WRMSR, which is not ordered after earlier stores: both Linux and Xen put a full fence before it',
+  },
+  armv8: {
+    beforeSend: 'smp_wmb', onReceive: 'acquire',
+    source: 'linux: drivers/irqchip/irq-gic-v3.c (gic_ipi_send_mask(): wmb() = DSB ST before ICC_SGI1R_EL1), irq-gic.c (dmb(ishst) before GICD_SGIR); '
+      + 'receiver: irq-gic.c smp_rmb() after reading IAR for SGIs, irq-gic-v3.c control dependency + ISB',
+    why: 'the GIC driver makes earlier stores visible before the SGI; earlier loads are not ordered before it',
+  },
+  lkmm: {
+    beforeSend: 'smp_wmb', onReceive: 'acquire',
+    source: 'the weakest of the architectures above (arm64 GIC: stores only); LKMM itself does not model interrupts (tools/memory-model/README, LIMITATIONS)',
+    why: 'portable code may rely only on stores being visible before the IPI',
+  },
+};
+
+/** Calls that send an IPI (or a kick that is one) to a CPU, and which argument names the target. */
+export interface IpiSender {
+  readonly name: string;
+  readonly targetArg: number;
+  readonly source: string;
+}
+
+export const IPI_SENDERS: readonly IpiSender[] = [
+  { name: 'send_ipi', targetArg: 0, source: 'hvbarrier litmus form: a raw IPI' },
+  { name: 'smp_send_reschedule', targetArg: 0, source: 'linux: kernel/sched/core.c, arch/*/kernel/smp.c' },
+  { name: 'send_IPI_mask', targetArg: 0, source: 'linux/xen: the APIC driver (genapic) send_IPI_mask()' },
+  { name: 'smp_send_event_check_cpu', targetArg: 0, source: 'xen: xen/include/xen/smp.h (EVENT_CHECK_VECTOR)' },
+  { name: 'smp_send_event_check_mask', targetArg: 0, source: 'xen: xen/arch/x86/smp.c' },
+  { name: 'cpu_raise_softirq', targetArg: 0, source: 'xen: xen/common/softirq.c (IPI when the target is another CPU)' },
+  { name: 'gic_send_sgi', targetArg: 0, source: 'linux: drivers/irqchip/irq-gic-v3.c; xen: xen/arch/arm/gic.c send_SGI_mask()' },
+];
+
+/** Calls that enter or leave the guest: the CPU runs the guest until an interrupt forces an exit. */
+export const GUEST_ENTRY = ['guest_enter', 'kvm_x86_ops_run', '__kvm_vcpu_run', 'enter_guest', 'vmx_vcpu_run', 'svm_vcpu_run', 'guest_enter_irqoff'];
+export const GUEST_EXIT = ['guest_exit', 'guest_exit_irqoff'];
+
+/** Calls that put the running vCPU to sleep until a flag is cleared by its waker. */
+export const BLOCKERS = ['block'];
+
+/** Facts about interrupt delivery that the encoding rests on, with their sources (shown in docs and explanations). */
+export const DELIVERY_FACTS: readonly { readonly fact: string; readonly source: string }[] = [
+  {
+    fact: 'an interrupt that arrives while interrupts are disabled stays pending and is taken when they are enabled again',
+    source: 'Intel SDM vol. 3 §6.8.1 (IF flag); Arm ARM D1.3 (PSTATE.I masking)',
+  },
+  {
+    fact: 'a CPU entering the guest with an interrupt pending exits at once (x86: external-interrupt exiting; arm64: IRQs routed to EL2 while the guest runs)',
+    source: 'Intel SDM vol. 3 §25.2 (external-interrupt exiting), KVM vcpu-requests.rst "Ensuring Requests Are Seen"; Arm ARM D1.3 (HCR_EL2.IMO)',
+  },
+  {
+    fact: 'a posted-interrupt notification taken while the target is in guest mode is delivered to the guest by the CPU',
+    source: 'Intel SDM vol. 3 §30.6 (posted-interrupt processing); linux: arch/x86/kvm/vmx/posted_intr.c',
+  },
+];
+
+/** Named values the run-loop protocols compare with (linux: include/linux/kvm_host.h, enum vcpu mode). */
+export const NAMED_VALUES: Readonly<Record<string, number>> = {
+  OUTSIDE_GUEST_MODE: 0, IN_GUEST_MODE: 1, EXITING_GUEST_MODE: 2, READING_SHADOW_PAGE_TABLES: 3,
+  false: 0, true: 1, NULL: 0,
+};
+
+/** Conditional RMWs inside kick helpers, with the values they compare and store. */
+export const KICK_CMPXCHG: Readonly<Record<string, { readonly old: number; readonly new: number; readonly source: string }>> = {
+  kvm_vcpu_exiting_guest_mode: {
+    old: 1, new: 2,
+    source: 'linux: include/linux/kvm_host.h (cmpxchg(&vcpu->mode, IN_GUEST_MODE, EXITING_GUEST_MODE)); the kick IPIs only when it saw IN_GUEST_MODE (virt/kvm/kvm_main.c __kvm_vcpu_kick)',
+  },
+};
+
+/**
+ * Sleeping in C: Xen's vcpu_block() sets _VPF_blocked in v->pause_flags and raises
+ * SCHEDULE_SOFTIRQ; the scheduler then deschedules a vCPU that is not runnable, until
+ * vcpu_unblock() clears the bit (xen/common/sched/core.c; vcpu_runnable() in xen/include/xen/sched.h).
+ */
+export const BLOCK_BITS = /^_VPF_blocked$/;
+export const BLOCK_CALLS: readonly { readonly name: string; readonly arg?: RegExp }[] = [
+  { name: 'raise_softirq', arg: /^SCHEDULE_SOFTIRQ$/ },
+];

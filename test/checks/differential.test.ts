@@ -1,0 +1,98 @@
+// Patch review judges what a patch changes: the pre-image and the post-image of each touched
+// function against the same peer. Fixtures in fixtures/patch-review/ were written for this.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from '../support/paths';
+import { check, only } from './helpers';
+
+const dir = join(repoRoot, 'fixtures', 'patch-review');
+const ringTree = [join(dir, 'tree', 'xen', 'common', 'ring.c')];
+
+test('a patch that only deletes a barrier is a regression on the removed line (peer from the tree)', async () => {
+  const file = join(dir, 'drop-wmb.patch');
+  const a = await check({ file, tree: ringTree });
+  const regs = only(a, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(a.findings.map((f) => f.message)));
+  const text = readFileSync(file, 'utf8').split('\n');
+  assert.equal(text[regs[0]!.place.range.line - 1], '-    smp_wmb();');
+  assert.match(regs[0]!.message, /removes the ordering \(smp_wmb\(\)\)/);
+  assert.match(regs[0]!.message, /ARMv8/);
+  assert.equal(regs[0]!.place.function, 'mailbox_post');
+  // The reader in the tree is the other CPU, named as a related place in its own file.
+  assert.ok(regs[0]!.related.some((r) => r.place.file?.endsWith('ring.c') && r.message.includes('mailbox_take')));
+  assert.match(regs[0]!.explanation, /\| ARMv8 \| forbidden \| allowed \|/);
+});
+
+test('without the tree, the hunk that starts at `{` still gives the function, judged against the assumed reader', async () => {
+  const a = await check({ file: join(dir, 'drop-wmb.patch') });
+  assert.equal(only(a, 'ordering-regression').length, 1);
+});
+
+test('the reverse patch (adding the barrier) gets an information note, not a warning', async () => {
+  const text = readFileSync(join(dir, 'drop-wmb.patch'), 'utf8')
+    .replace('@@ -9,8 +9,6 @@', '@@ -9,6 +9,8 @@').replace(/^-(    \/\* Pairs|    smp_wmb)/gm, '+$1');
+  const postTree = readFileSync(ringTree[0]!, 'utf8').replace(/ *\/\* Pairs with smp_rmb\(\) in mailbox_take\(\). \*\/\n *smp_wmb\(\);\n/, '');
+  const a = await check({ file: join(dir, 'add-wmb.patch'), text, treeTexts: [{ path: 'tree/xen/common/ring.c', text: postTree }] });
+  assert.deepEqual(a.findings.filter((f) => f.severity === 'warning'), []);
+  const notes = only(a, 'ordering-fix');
+  assert.equal(notes.length, 1);
+  assert.equal(notes[0]!.severity, 'information');
+  assert.match(notes[0]!.message, /forbids an outcome that was allowed/);
+});
+
+test('new code that publishes with plain accesses is judged, as one finding for both sides', async () => {
+  const a = await check({ file: join(dir, 'new-plain-publication.patch') });
+  const serious = a.findings.filter((f) => f.severity === 'warning');
+  assert.equal(serious.length, 1, JSON.stringify(serious.map((f) => f.message)));
+  assert.equal(serious[0]!.place.function, 'vdev_submit');
+  assert.match(serious[0]!.message, /allowed on ARMv8/);
+  // The reader's half of the same fault is related, not a second warning.
+  assert.ok(serious[0]!.related.some((r) => r.message.startsWith('the other side of the same fault')));
+});
+
+test('a patch shown twice gives each finding once, the copy related', async () => {
+  const once = readFileSync(join(dir, 'new-plain-publication.patch'), 'utf8');
+  const a = await check({ file: join(dir, 'twice.mbox'), text: `${once}\n${once}` });
+  const serious = a.findings.filter((f) => f.severity === 'warning');
+  assert.equal(serious.length, 1, JSON.stringify(serious.map((f) => [f.place.range.line, f.message])));
+  // The second copy's lines are still reachable from the one finding.
+  const firstCopyLines = once.split('\n').length;
+  assert.ok(serious[0]!.related.some((r) => r.place.range.line > firstCopyLines), JSON.stringify(serious[0]!.related));
+});
+
+test('every touched function is listed as judged or not, with the reason', async () => {
+  const a = await check({ file: join(dir, 'drop-wmb.patch') });
+  assert.deepEqual(a.functions?.map((f) => [f.function, f.judged]), [['mailbox_post', true]]);
+  const lonely = await check({ file: join(dir, 'lonely.patch'), text: readFileSync(join(dir, 'new-plain-publication.patch'), 'utf8').replace(/\+unsigned long vdev_poll[\s\S]*?\+}\n/, '') });
+  const submit = lonely.functions?.find((f) => f.function === 'vdev_submit');
+  assert.equal(submit?.judged, false);
+  assert.match(submit?.reason ?? '', /no peer in view for `req->/);
+});
+
+test('a marked access made plain while the peer writes it is a regression on the `-` line', async () => {
+  const file = join(dir, 'drop-read-atomic.patch');
+  const a = await check({ file, tree: ringTree });
+  const [reg] = only(a, 'ordering-regression');
+  assert.ok(reg, JSON.stringify(a.findings.map((f) => f.message)));
+  assert.equal(readFileSync(file, 'utf8').split('\n')[reg.place.range.line - 1], '-    if ( !read_atomic(&mb->ready) )');
+  assert.match(reg.message, /plain access while mailbox_post\(\) accesses `mb->ready` concurrently/);
+});
+
+test('a function of the patched file that the patch does not touch is a peer, never reported', async () => {
+  // The reader in the tree lost its smp_rmb() long ago; the patch only reorders an addition in the writer.
+  const file = join(dir, 'rename.patch');
+  const a = await check({ file, tree: [join(dir, 'tree-no-rmb', 'xen', 'common', 'ring.c')] });
+  assert.deepEqual(a.findings.filter((f) => f.severity === 'warning').map((f) => f.message), []);
+  assert.deepEqual(a.functions?.map((f) => f.function), ['mailbox_post']);
+  assert.deepEqual(a.problems.filter((p) => /does not match/.test(p.message)), []);
+});
+
+test('a marked access made plain is a regression even with no peer in view', async () => {
+  const a = await check({ file: join(dir, 'drop-read-atomic.patch') });
+  const regs = only(a, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(regs.map((f) => f.message)));
+  assert.match(regs[0]!.message, /a plain load of `mb->ready`/);
+  assert.match(regs[0]!.message, /No code of the other side is in view/);
+});
