@@ -88,7 +88,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
       continue;
     }
     analyses.set(doc, analysis);
-    const map = mapDocument(doc, { parser, kb, cache, os: values.os as Os | undefined });
+    const map = mapDocument(doc, { parser, kb, cache, os: values.os as Os | undefined, analysis });
     const fileReport = reportFile({ file: doc.name, sourcePath: doc.path ? relative(process.cwd(), resolve(doc.path)) : doc.name, kind: doc.kind, analysis, map, suppress });
     files.push(fileReport);
     if (values.graph) writePictures(values.graph, doc, fileReport);

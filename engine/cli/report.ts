@@ -65,15 +65,15 @@ export interface Suppressions {
   readonly baseline?: BaselineMatcher;
 }
 
-const NOT_JUDGED = /^unsupported: /;
+/** A scenario no target could judge (engine problems), or a function not judged (this report). */
+const NOT_JUDGED = /^(unsupported|not judged): /;
 
 export function caveatOf(p: Problem): Caveat {
   return { ...(p.file ? { file: p.file } : {}), line: p.line, col: p.col, severity: p.severity === 'info' ? 'note' : p.severity, message: p.message };
 }
 
 /** Whether a problem is about a scenario or function that was not judged. */
-export const isNotJudged = (c: Caveat): boolean => NOT_JUDGED.test(c.message) || NOT_JUDGED_FN.test(c.message);
-const NOT_JUDGED_FN = /^not judged: /;
+export const isNotJudged = (c: Caveat): boolean => NOT_JUDGED.test(c.message);
 
 /**
  * `sourcePath` names a C document's file in fingerprints (relative to the current directory, so
@@ -118,7 +118,6 @@ export function reportFile(a: { file: string; sourcePath: string; kind: Document
   const judged = fns.filter((f) => f.judged).length;
   return { file: a.file, kind: a.kind, findings, suppressed, problems, notJudged, functions: { judged, notJudged: fns.length - judged, list: fns } };
 }
-
 
 /** Lines of the document the finding rests on: its own place and its related places here. */
 function placesInDocument(f: Finding): number[] {
