@@ -22,16 +22,24 @@ const HERD7_ONE_PROCESS_MS = 200;
 
 interface Variant { readonly name: string; readonly args: readonly string[] }
 
-/** Runs each variant `runs` times, interleaved (A B C A B C ...); medians and p95 of wall time. */
+const cpuReport = join(__dirname, 'cpu-report.js');
+
+/**
+ * Runs each variant `runs` times, interleaved (A B C A B C ...): wall times, and CPU times as
+ * the process reports them (bench/cpu-report.ts, preloaded) under `<name> cpu`.
+ */
 function alternate(variants: readonly Variant[], runs: number): Map<string, number[]> {
-  const times = new Map(variants.map((v) => [v.name, [] as number[]]));
+  const times = new Map<string, number[]>();
+  const push = (k: string, v: number): void => { times.set(k, [...(times.get(k) ?? []), v]); };
   for (let i = 0; i < runs + 1; i++) {
     for (const v of variants) {
       const t0 = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, v.args, { encoding: 'utf8', cwd: repoRoot, maxBuffer: 1 << 28 });
+      const r = spawnSync(process.execPath, ['--require', cpuReport, ...v.args], { encoding: 'utf8', cwd: repoRoot, maxBuffer: 1 << 28 });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.status !== 0 && r.status !== 1) throw new Error(`${v.name}: exit ${r.status}: ${r.stderr}`);
-      if (i > 0) times.get(v.name)!.push(ms); // the first round warms the disk cache and the code cache
+      if (i === 0) continue; // the first round warms the disk cache and the code cache
+      push(v.name, ms);
+      push(`${v.name} cpu`, Number(/cpu-ms ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN));
     }
   }
   return times;
@@ -75,6 +83,9 @@ export async function run(): Promise<BenchResult[]> {
   results.push({ ...binRes, note: `${(binRes.median / HERD7_ONE_PROCESS_MS).toFixed(2)}× herd7's recorded ${HERD7_ONE_PROCESS_MS} ms (47 tests, one process)` });
   results.push(summarize('litmus: same, unbundled tsc output (dist/engine/cli.js), no code cache, default V8 tiers', whole.get('tsc')!));
   results.push(summarize('litmus: `node -e ""` alone, alternating with the two above (start-up floor on this machine)', whole.get('node')!));
+  results.push(summarize('litmus: CPU time (user+sys) of the `hvbarrier litmus` process over the 35', whole.get('bin cpu')!));
+  results.push(summarize('litmus: CPU time of the unbundled tsc-output process', whole.get('tsc cpu')!));
+  results.push(summarize('litmus: CPU time of `node -e ""`', whole.get('node cpu')!));
 
   if (devSuiteAvailable()) {
     const dev = readFileSync(join(devSuiteDir, 'EXPECTED.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => join(devSuiteDir, l.split('\t')[0]!));

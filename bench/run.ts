@@ -9,13 +9,15 @@ const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> =
   ['lsp', () => import('./lsp')],
   ['extract', () => import('./extract')],
   ['corpus', () => import('./corpus')],
+  // Not in the default run: needs the fetched trees and takes minutes (`npm run bench tree`).
+  ['tree', () => import('./tree')],
 ];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const results: BenchResult[] = [];
   for (const [name, load] of areas) {
-    if (only.length > 0 && !only.includes(name)) continue;
+    if (only.length > 0 ? !only.includes(name) : name === 'tree') continue;
     process.stderr.write(`bench: ${name}...\n`);
     results.push(...(await (await load()).run()));
   }

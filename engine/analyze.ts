@@ -3,8 +3,7 @@
 import type { AnalysisCache } from './analysis-cache';
 import { analyzeLitmus } from './analyze-litmus';
 import type { CParser } from './c/parser';
-import { checkDocument } from './checks/run';
-import type { FileSummary } from './pair/summary';
+import { checkDocument, type CheckInput } from './checks/run';
 import type { Analysis, Arch } from './checks/types';
 import { DEFAULT_KB, loadConfig, type Os } from './kb/index';
 import type { ModelName } from './models/model';
@@ -38,7 +37,7 @@ export interface AnalyzeInput {
    * A workspace index (engine/pair/summary.ts) and a way to read its files: only the files that
    * share a location or a lock with the document are read and analysed.
    */
-  readonly workspace?: { readonly index: readonly FileSummary[]; read(path: string): string | undefined };
+  readonly workspace?: CheckInput['workspace'];
   /**
    * Parses and simulation results to reuse from earlier analyses: callers that analyse again
    * and again (an editor, the CLI over many files) keep one; without it nothing is kept.
@@ -46,6 +45,8 @@ export interface AnalyzeInput {
   readonly cache?: AnalysisCache;
   /** A ready C parser (see engine/c/init.ts); required for patches and C files. */
   readonly parser?: CParser;
+  /** Whole-tree mode only: the tree's concurrency model, which pairing asks (engine/concurrency). */
+  readonly concurrency?: CheckInput['concurrency'];
 }
 
 /** Which kind of document a path or editor language id is. */
@@ -69,7 +70,7 @@ export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
   const res = checkDocument({
     parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document,
     tree: (input.tree ?? []).map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
-    workspace: input.workspace, cache: input.cache,
+    workspace: input.workspace, cache: input.cache, concurrency: input.concurrency,
   });
   const file = input.config.kbConfigPath ?? '.hvbarrier.json';
   return { ...res, problems: [...config.problems.map((p) => ({ ...p, file })), ...res.problems] };

@@ -199,7 +199,8 @@ function finding(ctx: CheckContext, g: { dir: 'regression' | 'fix'; key: string;
     '',
     table(lead),
   ].join('\n');
-  const judgement = g.dir === 'regression' ? lead.after : lead.before;
+  // The verdicts the code has once the patch is applied (the table in the explanation has both).
+  const judgement = lead.after;
   return {
     id: `${g.dir === 'regression' ? 'ordering-regression' : 'ordering-fix'}:${g.key}`,
     code: g.dir === 'regression' ? 'ordering-regression' : 'ordering-fix',

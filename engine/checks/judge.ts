@@ -27,10 +27,13 @@ export function allowedUnder(j: Judgement, models: readonly ModelName[]): ModelN
   return j.models.filter((m) => models.includes(m.model) && m.verdict === 'allowed').map((m) => m.model);
 }
 
-/** The simulation time one analysis may still spend, shared by all its judgements. */
+/**
+ * The simulation work (enumeration steps) one analysis may still spend, shared by all its
+ * judgements. Work, not time: the same input is judged the same way on any machine and load.
+ */
 export interface AnalysisClock {
   remaining(): number;
-  spend(ms: number): void;
+  spend(steps: number): void;
 }
 
 export function judgeScenario(a: {
@@ -41,9 +44,15 @@ export function judgeScenario(a: {
   // the witness steps name positions and files, so they are drawn for this scenario each time.
   const key = a.cache.keyOf(a);
   let v = a.cache.get(key);
+  // Reused only within this analysis's remaining budget, as a fresh judgement would be.
+  if (v && (v.steps ?? 0) > Math.min(a.budget?.maxSteps ?? SIMULATION_STEPS, a.clock?.remaining() ?? Infinity)) v = undefined;
   if (!v) {
     v = verdicts(a);
     if (!v.models.some((m) => m.verdict === 'inconclusive')) a.cache.set(key, v);
+  } else {
+    // A kept verdict costs what its simulation cost: what an analysis may still judge must not
+    // depend on what an earlier analysis (another file, another worker) happened to compute.
+    a.clock?.spend(v.steps ?? 0);
   }
   const fileOf = (t: Thread): string | undefined => (a.sources.sourceOf(t)?.role === 'tree' ? a.sources.sourceOf(t)?.path : undefined);
   return {
@@ -52,8 +61,11 @@ export function judgeScenario(a: {
   };
 }
 
-/** Per simulation, unless configured: enough for every test of the kernel suite (< 20 ms each). */
-const SIMULATION_MILLIS = 500;
+/**
+ * Enumeration steps per simulation, unless configured: every test of the kernel suite needs
+ * far fewer (see bench/tree.ts for what real code needs).
+ */
+export const SIMULATION_STEPS = 1_000_000;
 
 function verdicts(a: {
   sources: Sources; cache: JudgementCache; scenario: Scenario; models: readonly ModelName[]; edits?: ScenarioEdits; budget?: Partial<Budget>; witness?: boolean;
@@ -61,20 +73,21 @@ function verdicts(a: {
 }): Verdicts {
   const models: ModelEvidence[] = [];
   const left = a.clock?.remaining() ?? Infinity;
-  if (left <= 0) return { models: a.models.map((m) => ({ model: m, verdict: 'inconclusive', detail: 'the analysis spent its simulation time budget' })) };
+  if (left <= 0) return { models: a.models.map((m) => ({ model: m, verdict: 'inconclusive', detail: 'not judged: the analysis spent its simulation budget' })), steps: 0 };
   let litmus: string | undefined;
   let witness: Witness | undefined;
   const built = a.models.map((m) => ({ model: m, built: buildFor({ ...a, model: m }) }));
   const tests = built.flatMap((b) => ('test' in b.built ? [{ model: b.model, test: b.built.test }] : []));
-  const started = Date.now();
-  const sims = a.cache.simulations.simulateAll(tests, { ...a.budget, maxMillis: Math.min(a.budget?.maxMillis ?? SIMULATION_MILLIS, left) });
-  a.clock?.spend(Date.now() - started);
+  const sims = a.cache.simulations.simulateAll(tests, { ...a.budget, maxSteps: Math.min(a.budget?.maxSteps ?? SIMULATION_STEPS, left) });
+  // Each test is charged its simulation's steps, whether simulated now or kept from before.
+  const steps = sims.reduce((n, s) => n + (s.steps ?? 0), 0);
+  a.clock?.spend(steps);
   for (const { model: m, built: b } of built) {
     if ('unsupported' in b) { models.push({ model: m, verdict: 'unsupported', detail: b.unsupported }); continue; }
     const sim = sims[tests.findIndex((t) => t.model === m)]!;
     const r = sim.results[0]!;
     if (r.status === 'unsupported') { models.push({ model: m, verdict: 'unsupported', detail: r.unsupported?.construct }); continue; }
-    if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: sim.inconclusiveReason }); continue; }
+    if (r.status === 'inconclusive') { models.push({ model: m, verdict: 'inconclusive', detail: `not judged: ${sim.inconclusiveReason}` }); continue; }
     const allowed = r.observation !== 'Never';
     models.push({ model: m, verdict: allowed ? 'allowed' : 'forbidden' });
     // Re-judgements (fix verification) need only the verdicts, not the test text or the witness.
@@ -83,7 +96,7 @@ function verdicts(a: {
       if (allowed && r.witness) witness = r.witness;
     }
   }
-  return { models, litmus, witness };
+  return { models, litmus, witness, steps };
 }
 
 function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; edits?: ScenarioEdits }): { test: LitmusTest } | { unsupported: string } {

@@ -19,6 +19,8 @@ export interface Verdicts {
   readonly litmus?: string;
   /** The execution that shows the bad outcome, as the simulator gave it. */
   readonly witness?: Witness;
+  /** The enumeration steps its simulations took, charged again when it is reused. */
+  readonly steps?: number;
 }
 
 export class JudgementCache {

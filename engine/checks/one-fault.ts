@@ -43,7 +43,35 @@ export function oneFindingPerFault(findings: readonly Finding[], faults: readonl
     if (f.code === 'unpaired-barrier' && f.related.some((r) => faultPlaces.has(at(r.place)))) continue;
     out.push(f);
   }
-  return copiesMerged(out);
+  return copiesMerged(lostWakeupsFolded(out));
+}
+
+/**
+ * A lost wake-up whose cause is an ordering fault already reported between the same two
+ * functions (the store-buffering handshake of vcpu->mode and the requests, without its
+ * smp_mb()) is that fault's consequence: one finding, the fault's, saying what it leads to.
+ */
+function lostWakeupsFolded(findings: readonly Finding[]): Finding[] {
+  const ordering = (f: Finding): boolean => f.code === 'missing-barrier' || f.code === 'arch-specific-ordering';
+  const folded = new Map<Finding, Finding[]>();
+  const out: Finding[] = [];
+  for (const l of findings) {
+    if (l.code !== 'lost-wakeup') continue;
+    const waker = l.related[0]?.place.function;
+    const cause = findings.find((f) => ordering(f) && f.severity === 'warning' && f.place.function === l.place.function && f.related.some((r) => r.place.function === waker));
+    if (cause) (folded.get(cause) ?? folded.set(cause, []).get(cause)!).push(l);
+  }
+  const absorbed = new Set([...folded.values()].flat());
+  for (const f of findings) {
+    if (absorbed.has(f)) continue;
+    const ls = folded.get(f);
+    out.push(!ls ? f : {
+      ...f,
+      message: `${f.message} Consequence: ${ls.map((l) => l.message).join(' ')}`,
+      related: [...f.related, ...ls.map((l) => ({ place: l.place, message: `the lost wake-up this fault allows: ${l.message}` }))],
+    });
+  }
+  return out;
 }
 
 /** The same finding on two copies of one patch (a page that quotes it twice): one, with the copy related. */

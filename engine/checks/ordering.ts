@@ -36,11 +36,12 @@ export interface Fault {
 }
 
 /**
- * Simulation time one analysis may spend in all, unless configured: a large file of real
- * code (hundreds of scenarios, a few of them huge) must still come back in bounded time, with
- * what could not be simulated reported as such.
+ * Simulation work (enumeration steps) one analysis may spend in all: a large file of real code
+ * (hundreds of scenarios, a few of them huge) must still come back in bounded time, with what
+ * could not be simulated reported as such. Counted in work, so the cut falls at the same place
+ * on every machine.
  */
-const TOTAL_MILLIS = 20_000;
+const TOTAL_STEPS = 40_000_000;
 
 export class OrderingAnalysis {
   readonly judged: Judged[];
@@ -52,7 +53,7 @@ export class OrderingAnalysis {
     isDocument: (t: Thread) => boolean; budget?: Partial<Budget>;
   }) {
     let spent = 0;
-    this.clock = { remaining: () => TOTAL_MILLIS - spent, spend: (ms) => { spent += ms; } };
+    this.clock = { remaining: () => TOTAL_STEPS - spent, spend: (steps) => { spent += steps; } };
     this.judged = a.scenarios.map((scenario) => {
       const judgement = this.judge({ scenario, models: EVIDENCE_MODELS });
       const targets = this.targetsOfScenario(scenario);

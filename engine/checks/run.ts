@@ -43,13 +43,21 @@ export interface CheckInput {
   readonly document: SourceText;
   readonly tree?: readonly SourceText[];
   /** A workspace index: the files sharing a location or a lock with the document join the tree. */
-  readonly workspace?: { readonly index: readonly FileSummary[]; read(path: string): string | undefined };
+  readonly workspace?: {
+    readonly index: readonly FileSummary[]; read(path: string): string | undefined;
+    /** Whole-tree mode chooses the peer files itself (engine/concurrency/relevant.ts). */
+    relevant?(document: readonly Thread[]): string[];
+  };
   readonly arch: Arch;
   readonly os?: Os;
   readonly budget?: Partial<Budget>;
   /** Parses and simulation results kept from earlier analyses (see engine/analysis-cache.ts). */
   readonly cache?: AnalysisCache;
+  /** Whole-tree mode: what can run with what (engine/concurrency), asked by pairing. */
+  readonly concurrency?: CollectArgs['concurrency'];
 }
+
+type CollectArgs = Parameters<typeof collectScenarios>[0];
 
 export function checkDocument(input: CheckInput): Analysis {
   const cache = input.cache ?? new AnalysisCache();
@@ -76,7 +84,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const added = addedLines(sources.parsed[0]);
   const isAdded = (e: Event): boolean => added.has(e.span.line);
   const keep = input.document.kind === 'patch' ? (s: Scenario) => showsLocklessIntent(s) || newCodeHandshake(s, isAdded) : undefined;
-  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf, tooLarge: onTooLarge, keep });
+  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf, tooLarge: onTooLarge, keep, concurrency: input.concurrency });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
@@ -152,7 +160,7 @@ function unjudgedProblems(ctx: CheckContext): Problem[] {
 /** The indexed workspace files that can pair with the document, read once each. */
 function workspaceSources(ws: NonNullable<CheckInput['workspace']>, a: { document: SourceText; docThreads: readonly Thread[]; have: readonly SourceText[]; skip?: ReadonlySet<string> }): SourceText[] {
   const out: SourceText[] = [];
-  for (const path of relevantFiles(ws.index, a.docThreads)) {
+  for (const path of ws.relevant ? ws.relevant(a.docThreads) : relevantFiles(ws.index, a.docThreads)) {
     if (path === a.document.path || a.skip?.has(path) || a.have.some((t) => t.path === path)) continue;
     const text = ws.read(path);
     if (text !== undefined) out.push({ path, text, kind: /\.(c|h)$/.test(path) ? 'c' : 'patch', role: 'tree' });

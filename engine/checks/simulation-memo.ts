@@ -28,7 +28,9 @@ export class SimulationMemo {
     const keys = items.map((it) => shapeKey(it.test));
     const out: Array<SimulationResult | undefined> = items.map((it, i) => {
       const hit = this.memo.get(`${it.model}|${keys[i]}`);
-      return hit && forTest(hit, it.test);
+      // A kept result that took more steps than this budget allows would not have been reached
+      // now: simulate again, so the outcome never depends on what was computed earlier.
+      return hit && (hit.steps ?? 0) <= (budget.maxSteps ?? Infinity) ? forTest(hit, it.test) : undefined;
     });
     const todo = new Map<string, number[]>();
     out.forEach((r, i) => { if (!r) (todo.get(keys[i]!) ?? todo.set(keys[i]!, []).get(keys[i]!)!).push(i); });

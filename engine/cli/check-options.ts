@@ -40,6 +40,8 @@ const OPTIONS = {
   color: { type: 'string', value: 'WHEN', default: 'auto', help: 'auto (on a terminal, unless NO_COLOR is set), always or never' },
   quiet: { type: 'boolean', short: 'q', help: 'no closing summary line' },
   'no-summary': { type: 'boolean', help: 'same as --quiet (the checkpatch.pl spelling)' },
+  workers: { type: 'string', value: 'N', help: 'whole-tree mode (--tree DIR and no FILE): worker threads (default: one per core)' },
+  stats: { type: 'boolean', help: 'whole-tree mode: counts, timings and peak memory on stderr as JSON' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 } as const satisfies Record<string, OptionSpec>;
 

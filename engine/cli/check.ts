@@ -47,6 +47,8 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(format)) return usage(`unknown --format '${values.format}' (expected ${FORMATS.join(', ')})`);
   if (!['auto', 'always', 'never'].includes(values.color!)) return usage(`unknown --color '${values.color}' (expected auto, always or never)`);
   if (values['in-place'] && !values.fix) return usage('-i/--in-place needs --fix');
+  // `check --tree DIR` with no input: whole-tree mode, every C file of DIR against the rest.
+  if (positionals.length === 0 && values.tree?.length) return wholeTree(values, format);
   if (positionals.length === 0) return usage('no input files (give FILE, DIR or - for stdin)');
   // A missing tree, a broken config or baseline: nothing is checked, and every format says why.
   const early: InputError[] = (values.tree ?? []).filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
@@ -157,6 +159,37 @@ function writePictures(dir: string, doc: InputDocument, r: FileReport): void {
     writeFileSync(path, pic.svg);
     process.stderr.write(`hvbarrier: wrote ${path}\n`);
   }
+}
+
+/** Whole-tree mode (engine/cli/tree-check.ts): findings in every file, in the same report formats. */
+async function wholeTree(values: CheckValues, format: Format): Promise<number> {
+  const workers = values.workers !== undefined ? Number(values.workers) : undefined;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return usage(`--workers wants a positive whole number, not '${values.workers}'`);
+  const early: InputError[] = values.tree!.filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
+  const config = loadConfigFile({ explicit: values.config, discover: !values['no-config'], cwd: process.cwd() });
+  early.push(...config.errors);
+  if (early.length) {
+    writeReport({ files: [], errors: early, notices: [] }, { format, values, out: process.stdout });
+    return 2;
+  }
+  const { checkTree, treeSummary } = await import('./tree-check');
+  const started = Date.now();
+  const res = await checkTree({
+    dirs: values.tree!, arch: engineArch(values.arch!), os: values.os as Os | undefined, kbConfigText: config.text, workers,
+    cacheDir: values['no-cache'] ? undefined : values.cache ?? treeCacheDir(defaultCacheRoot(), values.tree!, process.cwd()),
+  });
+  const suppress = { disabled: new Set((values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) };
+  const files = res.reports.map((r) => {
+    const lines = (readOrUndefined(r.file) ?? '').split('\n');
+    const map = { functions: [], hunks: [], lines, patch: false, inputProblems: [] };
+    return reportFile({ file: r.file, sourcePath: relative(process.cwd(), resolve(r.file)), kind: 'c', analysis: r.analysis, map, suppress });
+  });
+  const report: Report = { files, errors: [], notices: [] };
+  writeReport(report, { format, values, out: process.stdout });
+  if (values.stats) {
+    process.stderr.write(`tree: ${JSON.stringify({ ...treeSummary(res), wrappers: res.wrappers, model: res.model, timings: { ...res.timings, total: Date.now() - started }, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  }
+  return exitCode(report);
 }
 
 async function treeIndex(trees: readonly string[], values: CheckValues): Promise<FileSummary[]> {

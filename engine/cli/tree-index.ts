@@ -1,12 +1,14 @@
 // The workspace index for `--tree`: a summary per C file (see engine/pair/summary.ts), built
 // with worker threads, cached on disk by path, size and mtime, and updated per changed file.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { FACTS_VERSION } from '../concurrency/facts';
 import type { FileSummary } from '../pair/summary';
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface CacheEntry {
   readonly size: number;
@@ -16,7 +18,17 @@ interface CacheEntry {
 
 interface CacheFile {
   readonly version: number;
+  /** What else the summaries depend on: the knowledge-base extension and what was asked for. */
+  readonly setup?: string;
   readonly files: Record<string, CacheEntry>;
+}
+
+/** How the files are summarized, passed to each worker. */
+export interface IndexSetup {
+  /** A `.hvbarrier.json` text extending the knowledge base (tree mode adds the lock wrappers it found). */
+  readonly kbConfigText?: string;
+  /** Also record what each file tells the concurrency model (whole-tree mode). */
+  readonly concurrency?: boolean;
 }
 
 export interface IndexStats {
@@ -28,19 +40,22 @@ export interface IndexStats {
   readonly ms: number;
 }
 
-function readCache(path: string): CacheFile {
+function readCache(path: string, setup: string): CacheFile {
   try {
     const c = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-    return c.version === CACHE_VERSION ? c : { version: CACHE_VERSION, files: {} };
+    return c.version === CACHE_VERSION && (c.setup ?? '') === setup ? c : { version: CACHE_VERSION, setup, files: {} };
   } catch {
-    return { version: CACHE_VERSION, files: {} };
+    return { version: CACHE_VERSION, setup, files: {} };
   }
 }
 
-export async function buildTreeIndex(a: { files: readonly string[]; cacheDir?: string; workers?: number }): Promise<{ summaries: FileSummary[]; stats: IndexStats }> {
+export async function buildTreeIndex(a: { files: readonly string[]; cacheDir?: string; workers?: number; setup?: IndexSetup }): Promise<{ summaries: FileSummary[]; stats: IndexStats }> {
   const t0 = Date.now();
-  const cachePath = a.cacheDir ? join(a.cacheDir, 'index.json') : undefined;
-  const cache = cachePath ? readCache(cachePath) : { version: CACHE_VERSION, files: {} as Record<string, CacheEntry> };
+  const setup = a.setup ?? {};
+  const setupKey = setup.kbConfigText === undefined && !setup.concurrency ? '' : createHash('sha256').update(JSON.stringify({ ...setup, facts: setup.concurrency ? FACTS_VERSION : 0 })).digest('hex');
+  // One cache file per setup: whole-tree mode and plain `--tree` do not evict each other.
+  const cachePath = a.cacheDir ? join(a.cacheDir, setupKey ? `index-${setupKey.slice(0, 12)}.json` : 'index.json') : undefined;
+  const cache = cachePath ? readCache(cachePath, setupKey) : { version: CACHE_VERSION, setup: setupKey, files: {} as Record<string, CacheEntry> };
   const fresh: Record<string, CacheEntry> = {};
   const todo: Array<{ path: string; size: number; mtimeMs: number }> = [];
   for (const path of a.files) {
@@ -51,11 +66,11 @@ export async function buildTreeIndex(a: { files: readonly string[]; cacheDir?: s
     else todo.push({ path, size: st.size, mtimeMs: st.mtimeMs });
   }
   const workers = Math.max(1, Math.min(a.workers ?? cpus().length, todo.length));
-  const built = todo.length ? await summarizeInWorkers(todo.map((t) => t.path), workers) : [];
+  const built = todo.length ? await summarizeInWorkers(todo.map((t) => t.path), workers, setup) : [];
   built.forEach((summary, i) => { fresh[todo[i]!.path] = { size: todo[i]!.size, mtimeMs: todo[i]!.mtimeMs, summary }; });
   if (cachePath && todo.length) {
     mkdirSync(a.cacheDir!, { recursive: true });
-    writeFileSync(cachePath, JSON.stringify({ version: CACHE_VERSION, files: fresh }));
+    writeFileSync(cachePath, JSON.stringify({ version: CACHE_VERSION, setup: setupKey, files: fresh }));
   }
   const summaries = a.files.map((p) => fresh[p]?.summary).filter((s): s is FileSummary => !!s);
   return {
@@ -65,11 +80,11 @@ export async function buildTreeIndex(a: { files: readonly string[]; cacheDir?: s
 }
 
 /** Splits the files over worker threads; each loads the C parser once. */
-function summarizeInWorkers(paths: readonly string[], n: number): Promise<FileSummary[]> {
+function summarizeInWorkers(paths: readonly string[], n: number, setup: IndexSetup): Promise<FileSummary[]> {
   const chunks: string[][] = Array.from({ length: n }, () => []);
   paths.forEach((p, i) => chunks[i % n]!.push(p));
   return Promise.all(chunks.map((chunk) => new Promise<FileSummary[]>((resolve, reject) => {
-    const w = new Worker(join(__dirname, 'tree-index-worker.js'), { workerData: chunk });
+    const w = new Worker(join(__dirname, 'tree-index-worker.js'), { workerData: { paths: chunk, setup } });
     w.once('message', (m: FileSummary[]) => { resolve(m); void w.terminate(); });
     w.once('error', reject);
   }))).then((parts) => {

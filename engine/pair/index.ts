@@ -1,6 +1,7 @@
 // Every scenario worth judging for the document's functions: critical cycles with each peer
 // (in the document or the workspace tree), and synthesized observers where no peer reads what
 // a function publishes.
+import type { ConcurrencyOracle } from '../concurrency/index';
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
 import { mayShowIntent, showsLocklessIntent } from './intent';
@@ -94,6 +95,8 @@ export function collectScenarios(a: {
    * review keeps more: a barrier the patch removes is evidence enough on its own.
    */
   keep?: (s: Scenario) => boolean;
+  /** Whole-tree mode: what can run with what (engine/concurrency); told of each cycle it rules out. */
+  concurrency?: { readonly oracle: ConcurrencyOracle; excluded?(s: Scenario, why: string): void };
 }): Scenario[] {
   const view = sharedView(a.all, a.textOf, a.tooLarge);
   const keep = a.keep ?? showsLocklessIntent;
@@ -104,6 +107,8 @@ export function collectScenarios(a: {
   const seen = new Set<string>();
   const add = (s: Scenario): void => {
     if (out.has(s.id) || !keep(s)) return;
+    const why = a.concurrency?.oracle.excludes(s.sides, s.shape);
+    if (why !== undefined) { a.concurrency!.excluded?.(s, why); return; }
     const keys = s.sides.map((side, i) => `${s.shape}|${i}|${sideKey(side)}|${sideSignature(s.sides[1 - i]!)}`);
     if (keys.every((k) => seen.has(k))) return;
     keys.forEach((k) => seen.add(k));
@@ -116,6 +121,7 @@ export function collectScenarios(a: {
   for (const t of a.document) {
     for (const p of representatives(peersOf(t, pool, byKey))) {
       if (!a.keep && !intends(t) && !intends(p)) continue;
+      if (a.concurrency?.oracle.neverConcurrent(t, p)) continue;
       messagePassing(view, t, p).forEach(add);
       messagePassing(view, p, t).forEach(add);
       storeBuffering(view, t, p).forEach(add);

@@ -35,9 +35,14 @@ export function matchKeys(l: Loc): readonly string[] {
 
 const keyCache = new WeakMap<Loc, readonly string[]>();
 
-/** The two locations share a match key (a type-rooted key never equals a root::path key). */
+/**
+ * The two locations share a match key (a type-rooted key never equals a root::path key). Two
+ * paths rooted at different known types are different memory whatever their variables are
+ * called (`p->ro_map` of two unrelated structs); names match only where a type is not in view.
+ */
 export function sameLoc(a: Loc, b: Loc): boolean {
   if (a.key === b.key) return true;
+  if (a.rootType !== undefined && b.rootType !== undefined && a.rootType !== b.rootType) return false;
   const ka = matchKeys(a);
   const kb = matchKeys(b);
   return ka.length > 1 && kb.length > 1 && ka[1] === kb[1];

@@ -2,6 +2,7 @@
 // they can be matched by) and lock orders, so a check reads and extracts only the files that
 // can pair with the document. Pure: the CLI and the server own reading, caching and workers.
 import type { CParser } from '../c/parser';
+import { addressTaken, functionFacts, type FunctionFacts } from '../concurrency/facts';
 import { extractC } from '../extract/index';
 import { lockOrders, memoryEvents } from '../extract/query';
 import type { KnowledgeBase } from '../kb/types';
@@ -19,6 +20,8 @@ export interface FileSummary {
   readonly path: string;
   readonly lines: number;
   readonly functions: readonly FunctionSummary[];
+  /** What the file tells the tree's concurrency model (engine/concurrency), when asked for. */
+  readonly concurrency?: { readonly functions: readonly FunctionFacts[]; readonly addressTaken: readonly string[] };
 }
 
 export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] {
@@ -30,9 +33,11 @@ export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] 
   }));
 }
 
-export function summarizeFile(parser: CParser, a: { path: string; text: string; kb?: KnowledgeBase }): FileSummary {
+export function summarizeFile(parser: CParser, a: { path: string; text: string; kb?: KnowledgeBase; concurrency?: boolean }): FileSummary {
   const res = extractC(parser, { text: a.text, path: a.path, kb: a.kb });
-  return { path: a.path, lines: a.text.split('\n').length, functions: summarizeThreads(res.value) };
+  const lines = a.text.split('\n');
+  const concurrency = a.concurrency ? { functions: res.value.map((t) => functionFacts(t, lines)), addressTaken: addressTaken(a.text) } : undefined;
+  return { path: a.path, lines: lines.length, functions: summarizeThreads(res.value), ...(concurrency ? { concurrency } : {}) };
 }
 
 /** The files whose functions share a location or a lock with the document's threads. */

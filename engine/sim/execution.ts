@@ -2,6 +2,7 @@
 // Names follow herd: po, rf, co, fr, rmw, addr, data, ctrl, loc, int, ext, and event sets.
 import type { SimEvent } from './events';
 import type { Candidate, TraceCombination } from './candidates';
+import type { Trace } from './trace';
 import { EventSet, Rel } from './relation';
 
 export interface Execution {
@@ -41,7 +42,37 @@ export interface StaticPart extends Pick<Execution, 'n' | 'po' | 'rmw' | 'addr' 
   readonly sets: Pick<Execution, 'R' | 'W' | 'F' | 'M' | 'IW'>;
 }
 
+/**
+ * A trace's events and dependencies without their values: what the relations of StaticPart
+ * are made of. Kept per trace (a trace meets many combinations).
+ */
+const traceShapes = new WeakMap<Trace, string>();
+
+function traceShape(tr: Trace): string {
+  let shape = traceShapes.get(tr);
+  if (shape === undefined) {
+    shape = `${tr.thread}:` + tr.events.map((e) =>
+      `${e.kind}${e.loc ?? ''}/${e.mode}/${e.rmw ?? ''}${e.failed ? '!' : ''}/${e.lock ?? ''}/${e.fence ?? ''}/${e.srcu ?? ''}/${e.rmwRead ?? ''}/${e.addr}/${e.data}/${e.ctrl}`).join(' ');
+    traceShapes.set(tr, shape);
+  }
+  return shape;
+}
+
+/** Combinations that differ only in the values their reads return share these relations. */
+const byShape = new Map<string, Omit<StaticPart, 'combo'>>();
+
 export function staticPart(combo: TraceCombination): StaticPart {
+  const shape = `${combo.locations.join(',')}|${combo.traces.map(traceShape).join('|')}`;
+  let rels = byShape.get(shape);
+  if (!rels) {
+    if (byShape.size >= 256) byShape.clear();
+    rels = shapeRelations(combo, shape);
+    byShape.set(shape, rels);
+  }
+  return { combo, ...rels };
+}
+
+function shapeRelations(combo: TraceCombination, shape: string): Omit<StaticPart, 'combo'> {
   const ev = combo.events;
   const n = ev.length;
   // Each thread's events are laid out contiguously in program order (combine()), so po and
@@ -66,12 +97,8 @@ export function staticPart(combo: TraceCombination): StaticPart {
   };
   const R = EventSet.of(n, (i) => ev[i]!.kind === 'R');
   const W = EventSet.of(n, (i) => ev[i]!.kind === 'W');
-  const shape = ev.map((e, i) => {
-    const d = combo.deps[i]!;
-    return `${e.thread}.${e.kind}${e.loc ?? ''}/${e.mode}/${e.rmw ?? ''}${e.failed ? '!' : ''}/${e.lock ?? ''}/${e.fence ?? ''}/${e.srcu ?? ''}/${d.addr}/${d.data}/${d.ctrl}`;
-  }).join(' ') + `|${combo.rmw.join(';')}`;
   return {
-    combo, n, po, int, ext, loc, shape,
+    n, po, int, ext, loc, shape,
     rmw: Rel.fromPairs(n, combo.rmw),
     addr: dep('addr'), data: dep('data'), ctrl: dep('ctrl'),
     id: Rel.id(all),

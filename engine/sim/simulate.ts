@@ -36,6 +36,8 @@ export interface SimulationResult {
   readonly results: readonly ModelResult[];
   /** Candidate executions enumerated (coherent and atomic by construction). */
   readonly candidates: number;
+  /** Enumeration steps taken (see Deadline): the work the simulation did, the same on every machine. */
+  readonly steps?: number;
   readonly inconclusiveReason?: string;
 }
 
@@ -64,16 +66,16 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
   const tallies: Tally[] = (opts.models ?? ['lkmm']).map((name) => ({
     model: MODELS[name], positive: 0, negative: 0, states: new Map(), flags: new Set(), witnessSatisfies: false,
   }));
-  const deadline = new Deadline(started, budget.maxMillis, budget.maxExecutions);
+  const deadline = new Deadline({ started, maxSteps: budget.maxSteps, maxMillis: budget.maxMillis }, budget.maxExecutions);
   let traced: ReturnType<typeof threadTraces>;
   try {
     traced = threadTraces(test, budget.maxExecutions, deadline);
   } catch (err) {
     if (!(err instanceof BudgetExceeded)) throw err;
-    return finish({ test, observed, tallies, candidates: 0, inconclusiveReason: err.reason });
+    return finish({ test, observed, tallies, candidates: 0, steps: deadline.steps, inconclusiveReason: err.reason });
   }
   if (traced.unsupported || !traced.traces) {
-    return finish({ test, observed, tallies: tallies.map((t) => ({ ...t, unsupported: traced.unsupported })), candidates: 0 });
+    return finish({ test, observed, tallies: tallies.map((t) => ({ ...t, unsupported: traced.unsupported })), candidates: 0, steps: deadline.steps });
   }
   for (const t of tallies) {
     const bad = t.model.unsupported && traced.traces.flat().flatMap((tr) => tr.events).find((e) => t.model.unsupported!(e));
@@ -91,8 +93,9 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
       let st: StaticPart | undefined;
       for (const c of candidatesOf(combo, deadline, locationMemo)) {
         st ??= staticPart(combo);
+        // Judging a candidate under the models is most of a simulation's work: one step each.
+        deadline.check();
         if (++candidates > budget.maxExecutions) { inconclusiveReason = `more than ${budget.maxExecutions} candidate executions`; break outer; }
-        if ((candidates & 255) === 0 && Date.now() - started > budget.maxMillis) { inconclusiveReason = `over ${budget.maxMillis} ms`; break outer; }
         const air = thinAir(c);
         if (air.kind === 'unsolvable') continue;
         let unknowns: Unknowns;
@@ -113,7 +116,7 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
     if (!(err instanceof BudgetExceeded)) throw err;
     inconclusiveReason = err.reason;
   }
-  return finish({ test, observed, tallies, candidates, inconclusiveReason });
+  return finish({ test, observed, tallies, candidates, steps: deadline.steps, inconclusiveReason });
 }
 
 function judge(a: {
@@ -136,7 +139,7 @@ function judge(a: {
   }
 }
 
-function finish(a: { test: LitmusTest; observed: readonly CondVar[]; tallies: Tally[]; candidates: number; inconclusiveReason?: string }): SimulationResult {
+function finish(a: { test: LitmusTest; observed: readonly CondVar[]; tallies: Tally[]; candidates: number; steps: number; inconclusiveReason?: string }): SimulationResult {
   const q = a.test.condition.quantifier;
   const results: ModelResult[] = a.tallies.map((t) => {
     const { positive: p, negative: n } = t;
@@ -155,5 +158,5 @@ function finish(a: { test: LitmusTest; observed: readonly CondVar[]; tallies: Ta
       witness: t.witness,
     };
   });
-  return { test: a.test, observed: a.observed, results, candidates: a.candidates, inconclusiveReason: a.inconclusiveReason };
+  return { test: a.test, observed: a.observed, results, candidates: a.candidates, steps: a.steps, inconclusiveReason: a.inconclusiveReason };
 }

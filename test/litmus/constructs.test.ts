@@ -1,5 +1,5 @@
 // Constructs of the public LKMM litmus collections that herd7 reads: each has a fixture in
-// fixtures/litmus/constructs/ stating the LKMM result its comment justifies from the kernel's
+// fixtures/litmus-constructs/ stating the LKMM result its comment justifies from the kernel's
 // memory-model documentation (`Expected: lkmm=<Observation> <positive> <negative>` and, where it
 // matters, `Expected states: s1 | s2`, with `S` for a value herd leaves unsolved).
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { parseHerdOutput } from '../../engine/litmus/herd-output';
 import { simulate } from '../../engine/sim/simulate';
 import { repoRoot } from '../support/paths';
 
-const dir = join(repoRoot, 'fixtures', 'litmus', 'constructs');
+const dir = join(repoRoot, 'fixtures', 'litmus-constructs');
 const files = readdirSync(dir).filter((f) => f.endsWith('.litmus')).sort();
 
 function lkmm(text: string) {

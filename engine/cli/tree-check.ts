@@ -1,0 +1,139 @@
+// Whole-tree mode: `hvbarrier check --tree DIR` with no FILE checks every C file of the tree
+// against the rest of it. The tree is read once: lock wrappers (macros and functions, headers
+// included) join the knowledge base, every file is summarized into the index (worker threads,
+// cached), the concurrency model is built from the index, and the files are analysed on worker
+// threads, each asking the model what can run with what. The report is the same for the same
+// tree on any machine: budgets count work, results are merged in path order, and no time or
+// machine fact goes into the JSON or SARIF output (timings go to stderr with --stats).
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { lockWrappers, type TreeFacts } from '../concurrency/index';
+import type { Analysis, Arch } from '../checks/types';
+import { DEFAULT_KB, lookup, type Os } from '../kb/index';
+import type { FileSummary } from '../pair/summary';
+import { listTree } from './tree';
+import { buildTreeIndex } from './tree-index';
+
+export interface TreeCheckOptions {
+  readonly dirs: readonly string[];
+  readonly arch: Arch;
+  readonly os?: Os;
+  readonly kbConfigText?: string;
+  readonly cacheDir?: string;
+  readonly workers?: number;
+}
+
+export interface TreeReport {
+  readonly file: string;
+  readonly analysis: Analysis;
+  /** Cycles the concurrency model ruled out, by reason kind. */
+  readonly excluded: Record<string, number>;
+}
+
+export interface TreeCheckResult {
+  readonly reports: readonly TreeReport[];
+  readonly lines: number;
+  readonly files: number;
+  readonly wrappers: number;
+  readonly model: { functions: number; withEntryLocks: number; bootOnly: number; owned: number };
+  readonly timings: Record<string, number>;
+}
+
+/** The knowledge-base extension of the tree: its lock wrappers, under the user's own entries. */
+export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined): { text: string; wrappers: number } {
+  let user: Record<string, unknown> = {};
+  try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0 }; }
+  const locks: Record<string, unknown> = { ...(user.locks as Record<string, unknown> | undefined ?? {}) };
+  let wrappers = 0;
+  for (const { text } of texts) {
+    for (const w of lockWrappers(text)) {
+      if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
+      locks[w.name] = w.op;
+      wrappers++;
+    }
+  }
+  return { text: JSON.stringify({ ...user, locks }), wrappers };
+}
+
+export function treeFacts(index: readonly FileSummary[]): TreeFacts {
+  const functions = index.flatMap((f) => f.concurrency?.functions ?? []);
+  const addressTaken = [...new Set(index.flatMap((f) => f.concurrency?.addressTaken ?? []))].sort();
+  return { functions, addressTaken };
+}
+
+export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
+  const timings: Record<string, number> = {};
+  let t = Date.now();
+  const lap = (name: string): void => { const now = Date.now(); timings[name] = now - t; t = now; };
+  const files = [...new Set(o.dirs.flatMap((d) => listTree(d)))].sort();
+  const texts = files.map((path) => { try { return { path, text: readFileSync(path, 'utf8') }; } catch { return { path, text: '' }; } });
+  const kb = treeKbConfig(texts, o.kbConfigText);
+  lap('read');
+  const workers = Math.max(1, o.workers ?? cpus().length);
+  const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true } });
+  lap('index');
+  const facts = treeFacts(summaries);
+  const documents = files.filter((f) => f.endsWith('.c'));
+  const reports = await analyseInWorkers({ documents, summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, workers });
+  lap('analyse');
+  const { ConcurrencyModel } = await import('../concurrency/model');
+  return {
+    reports, files: documents.length, wrappers: kb.wrappers,
+    lines: summaries.filter((s) => s.path.endsWith('.c')).reduce((n, s) => n + s.lines, 0),
+    model: new ConcurrencyModel(facts).stats(), timings,
+  };
+}
+
+export interface TreeWorkerJob {
+  readonly documents: readonly string[];
+  readonly summaries: readonly FileSummary[];
+  readonly facts: TreeFacts;
+  readonly kbConfigText: string;
+  readonly arch: Arch;
+  readonly os?: Os;
+}
+
+/**
+ * Documents are dealt out by size (largest first, each to the least loaded worker) so both
+ * cores finish together; each document's result depends on nothing but the tree, so the deal
+ * never changes the report.
+ */
+function analyseInWorkers(a: Omit<TreeWorkerJob, 'documents'> & { documents: readonly string[]; workers: number }): Promise<TreeReport[]> {
+  const size = new Map(a.summaries.map((s) => [s.path, s.lines]));
+  const n = Math.max(1, Math.min(a.workers, a.documents.length));
+  const shares: string[][] = Array.from({ length: n }, () => []);
+  const load = shares.map(() => 0);
+  for (const d of [...a.documents].sort((x, y) => (size.get(y) ?? 0) - (size.get(x) ?? 0) || (x < y ? -1 : 1))) {
+    const i = load.indexOf(Math.min(...load));
+    shares[i]!.push(d);
+    load[i]! += size.get(d) ?? 0;
+  }
+  const { workers: _w, ...rest } = a;
+  return Promise.all(shares.map((documents) => new Promise<TreeReport[]>((resolve, reject) => {
+    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { ...rest, documents } satisfies TreeWorkerJob });
+    w.once('message', (m: TreeReport[]) => { resolve(m); void w.terminate(); });
+    w.once('error', reject);
+  }))).then((parts) => parts.flat().sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0)));
+}
+
+/** Counts per code (warnings and above, and all), per 1,000 lines, and what the model ruled out. */
+export function treeSummary(r: Pick<TreeCheckResult, 'reports' | 'lines' | 'files'>): {
+  files: number; lines: number; warnings: number; perKloc: number; codes: Record<string, number>; notJudged: number; excluded: Record<string, number>;
+} {
+  const codes: Record<string, number> = {};
+  const excluded: Record<string, number> = {};
+  let warnings = 0;
+  let notJudged = 0;
+  for (const rep of r.reports) {
+    for (const f of rep.analysis.findings) {
+      codes[f.code] = (codes[f.code] ?? 0) + 1;
+      if (f.severity === 'warning' || f.severity === 'error') warnings++;
+    }
+    notJudged += rep.analysis.problems.filter((p) => p.message.startsWith('unsupported:')).length;
+    for (const [k, n] of Object.entries(rep.excluded)) excluded[k] = (excluded[k] ?? 0) + n;
+  }
+  const sorted = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { files: r.files, lines: r.lines, warnings, perKloc: Math.round((warnings * 1000 * 100) / Math.max(1, r.lines)) / 100, codes: sorted(codes), notJudged, excluded: sorted(excluded) };
+}

@@ -1,0 +1,153 @@
+// What one function tells the concurrency model about itself, read from its extracted thread
+// and its source text: whom it calls and under which locks, whether it is boot-time code, and
+// whether it is a lock wrapper (returns with a lock taken, or releases one it did not take).
+// Small and serializable: it is kept in the workspace index beside the function's summary.
+import type { Event, Thread } from '../extract/types';
+import { matchKeys } from '../pair/peers';
+
+/** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
+export const FACTS_VERSION = 4;
+
+export interface CallSite {
+  readonly callee: string;
+  /** Keys of the locks the caller holds at the call. */
+  readonly held: readonly string[];
+}
+
+export interface FunctionFacts {
+  readonly name: string;
+  /** Declared `__init` (or another boot-only section attribute). */
+  readonly init: boolean;
+  /** Calls of functions that are not knowledge-base primitives, in program order, deduplicated. */
+  readonly calls: readonly CallSite[];
+  /**
+   * A lock wrapper: the function takes a lock and returns without releasing it (`lock`), or
+   * releases one it did not take (`unlock`); `pcpu_schedule_lock()` and friends.
+   */
+  readonly wrapper?: 'lock' | 'unlock';
+  /** The function orders memory itself: a barrier (not an RCU marker) or an atomic of its own. */
+  readonly orders: boolean;
+  /** Match keys of the locations it accesses with marked accesses (ONCE, acquire/release, RMW). */
+  readonly marked: readonly string[];
+}
+
+/** Written in the function itself, or by a knowledge-base primitive it calls directly. */
+export function ownOrKb(e: Event): boolean {
+  return !e.via?.length || (e.via.length === 1 && e.via[0]!.resolution === 'kb');
+}
+
+/** READ_ONCE/WRITE_ONCE, acquire/release, or an atomic RMW. */
+export function isMarked(e: Event | undefined): boolean {
+  return !!e && (e.kind === 'RMW' || ((e.kind === 'R' || e.kind === 'W') && e.annot !== 'plain'));
+}
+
+/** Fences that order memory between CPUs (not compiler barriers, not RCU section markers). */
+export const ORDERING_FENCES: ReadonlySet<string> = new Set(['mb', 'rmb', 'wmb', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock', 'sync-rcu']);
+/** Those that also order a store before a later load. */
+export const FULL_FENCES: ReadonlySet<string> = new Set(['mb', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock', 'sync-rcu']);
+
+/** A barrier or a fully ordered atomic. */
+export function ordersMemory(e: Event, full = false): boolean {
+  return (e.kind === 'F' && (full ? FULL_FENCES : ORDERING_FENCES).has(e.fence)) || (e.kind === 'RMW' && e.annot === 'mb');
+}
+
+/** Section attributes of code that runs only while the system boots, before other CPUs run it. */
+const BOOT_ATTRS = /\b(?:__init|__initcall|__boot|__cpuinit|__init_or_module|__head)\b/;
+
+/** The text of a function's header: from its first line up to the opening brace. */
+function headerText(t: Thread, lines: readonly string[]): string {
+  const out: string[] = [];
+  for (let l = t.span.line - 1; l < Math.min(lines.length, t.span.line + 8); l++) {
+    const line = lines[l]!;
+    const brace = line.indexOf('{');
+    out.push(brace >= 0 ? line.slice(0, brace) : line);
+    if (brace >= 0) break;
+  }
+  return out.join(' ');
+}
+
+export function functionFacts(t: Thread, lines: readonly string[]): FunctionFacts {
+  const seen = new Set<string>();
+  const calls: CallSite[] = [];
+  const locked = new Set<string>();
+  const unlocked = new Set<string>();
+  for (const e of t.events) {
+    // Only the function's own events: a callee's inlined body speaks for the callee.
+    if (e.via?.length) continue;
+    if (e.kind === 'CALL' && e.resolution !== 'kb') {
+      const key = `${e.callee}|${e.held.join(',')}`;
+      if (!seen.has(key)) { seen.add(key); calls.push({ callee: e.callee, held: [...e.held] }); }
+    } else if (e.kind === 'LOCK') locked.add(e.lock.key);
+    else if (e.kind === 'UNLOCK') unlocked.add(e.lock.key);
+  }
+  // Per lock: taken and never released here, or released and never taken (paths aside).
+  const takesOnly = [...locked].some((k) => !unlocked.has(k));
+  const releasesOnly = [...unlocked].some((k) => !locked.has(k));
+  const wrapper = takesOnly && !releasesOnly ? 'lock' : releasesOnly && !takesOnly ? 'unlock' : undefined;
+  const mine = t.events.filter(ownOrKb);
+  const orders = mine.some((e) => ordersMemory(e));
+  const marked = [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort();
+  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked };
+}
+
+/**
+ * Names a file uses as values rather than calling them (`.fn = foo,`, `register(foo)`,
+ * `&foo`): such a function has callers the call graph cannot see.
+ */
+export function addressTaken(text: string): string[] {
+  const out = new Set<string>();
+  const re = /(?:[=,(?:]|\breturn)\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;)}])/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.add(m[1]!);
+  return [...out].sort();
+}
+
+const SUFFIX = String.raw`(?:_irq|_irqsave|_irqrestore|_bh|_recursive|_nested)?`;
+const LOCK_CALL = new RegExp(String.raw`\b(?:spin|read|write|mutex|rw)_lock${SUFFIX}\s*\(([^;]*)`, 'g');
+const UNLOCK_CALL = new RegExp(String.raw`\b(?:spin|read|write|mutex|rw)_unlock${SUFFIX}\s*\(([^;]*)`, 'g');
+
+/**
+ * Lock wrappers defined in a file, read from its text (headers included, which are never
+ * extracted on their own): macros such as `#define VPL011_LOCK(d, flags) spin_lock_irqsave(...)`
+ * and functions whose body takes a lock it never releases or releases one it never takes. The
+ * knowledge base learns them as lock operations on their first argument, so every caller of
+ * one wrapper takes the same lock: wrappers whose lock is named through their first parameter
+ * (`&(d)->arch.vpl011.lock` for `d`), or computed from it into a local (`pcpu_schedule_lock(cpu)`
+ * locks `get_sched_res(cpu)->schedule_lock`), are learned; a wrapper of some other global lock
+ * is not (its key would wrongly follow the argument).
+ */
+export function lockWrappers(text: string): Array<{ name: string; op: 'lock' | 'unlock' }> {
+  const out: Array<{ name: string; op: 'lock' | 'unlock' }> = [];
+  const macro = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
+  for (let m = macro.exec(text); m; m = macro.exec(text)) {
+    const op = wrapperOp(m[3]!, firstParam(m[2]!));
+    if (op) out.push({ name: m[1]!, op });
+  }
+  // A function definition at column 0 up to its closing brace at column 0.
+  const fn = /^[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)[ \t]*\(([^;{}()]*)\)[ \t]*\n?\{\n([\s\S]*?)\n\}/gm;
+  for (let m = fn.exec(text); m; m = fn.exec(text)) {
+    if (/^(?:if|while|for|switch|return)$/.test(m[1]!) || m[3]!.length > 2000) continue;
+    const op = wrapperOp(m[3]!, firstParam(m[2]!));
+    if (op) out.push({ name: m[1]!, op });
+  }
+  return out;
+}
+
+/** The name of the first parameter of a macro (`d`) or function (`struct domain *d`). */
+function firstParam(params: string): string | undefined {
+  const first = params.split(',')[0]!.trim();
+  return first === '' || first === 'void' ? undefined : /([A-Za-z_]\w*)\s*(?:\[\s*\])?$/.exec(first)?.[1];
+}
+
+function wrapperOp(body: string, param: string | undefined): 'lock' | 'unlock' | undefined {
+  if (!param || /_trylock\w*\s*\(/.test(body)) return undefined;
+  const named = new RegExp(String.raw`\b${param}\b`);
+  const args = (re: RegExp): string[] => [...body.matchAll(re)].map((m) => m[1]!);
+  const locks = args(LOCK_CALL);
+  const unlocks = args(UNLOCK_CALL);
+  // A lock computed from the argument (`pcpu_schedule_lock(cpu)`: the CPU's scheduler lock) is
+  // keyed by the argument too: the same wrapper on the same object takes the same lock.
+  const computed = (as: string[]): boolean => as.every((a) => named.test(a) || /^[&(\s]*[a-z_]\w*\s*[,)]/.test(a));
+  if (locks.length > 0 && unlocks.length === 0) return computed(locks) ? 'lock' : undefined;
+  if (unlocks.length > 0 && locks.length === 0) return computed(unlocks) ? 'unlock' : undefined;
+  return undefined;
+}

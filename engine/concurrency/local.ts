@@ -1,0 +1,56 @@
+// Accesses no other CPU makes at the same time, read from one function's events:
+// - per-CPU data: the access sits inside `this_cpu(x)`, `this_cpu_ptr(&x)`, `per_cpu(x,
+//   smp_processor_id())`, `__this_cpu_read(x)` and the like (the running CPU's own copy);
+// - a paused vCPU or domain: after `vcpu_pause(v)` / `domain_pause(d)` (a knowledge-base call
+//   tagged `pause`) and before the matching unpause, the paused object's fields are touched by
+//   nobody else (the pause waits until it has stopped running).
+// The running vCPU (`current`) is already marked CPU-local by extraction (Loc.cpuLocal).
+import type { Event, Span, Thread } from '../extract/types';
+
+/** Accessors of the running CPU's copy of a per-CPU variable. */
+const THIS_CPU = /^(?:this_cpu|this_cpu_ptr|raw_cpu_ptr|get_cpu_var|get_cpu_ptr|__get_cpu_var|__this_cpu_\w+|this_cpu_\w+|raw_cpu_\w+)$/;
+const PER_CPU = /^(?:per_cpu|per_cpu_ptr)$/;
+const SELF_CPU = /^(?:smp_processor_id|raw_smp_processor_id|get_cpu)\(\)$/;
+const UNPAUSE = /unpause/;
+
+function inside(inner: Span, outer: Span): boolean {
+  const starts = inner.line > outer.line || (inner.line === outer.line && inner.col >= outer.col);
+  const ends = inner.endLine < outer.endLine || (inner.endLine === outer.endLine && inner.endCol <= outer.endCol);
+  return starts && ends;
+}
+
+function rootOf(arg: string): string {
+  return /^[&*(\s]*([A-Za-z_]\w*)/.exec(arg)?.[1] ?? arg;
+}
+
+export class LocalAccesses {
+  private readonly memo = new WeakMap<Thread, Map<number, string>>();
+
+  /** Why event `e` of `t` cannot race with another CPU, or undefined. */
+  why(t: Thread, e: Event): string | undefined {
+    let m = this.memo.get(t);
+    if (!m) this.memo.set(t, (m = this.compute(t)));
+    return m.get(e.id);
+  }
+
+  private compute(t: Thread): Map<number, string> {
+    const out = new Map<number, string>();
+    const own = t.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => e.kind === 'CALL' && !e.via?.length);
+    const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
+    // Pauses in force: from the pause call to the first unpause of the same object.
+    const pauses = own.filter((c) => c.tags.includes('pause') && c.args.length > 0).map((c) => {
+      const root = rootOf(c.args[0]!);
+      const end = own.find((u) => u.id > c.id && UNPAUSE.test(u.callee) && rootOf(u.args[0] ?? '') === root);
+      return { root, from: c.id, to: end?.id ?? Infinity, callee: c.callee };
+    });
+    for (const e of t.events) {
+      if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
+      // Inside the accessor's arguments (the per-CPU variable's name), or through its result.
+      const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
+      if (cpu) { out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`); continue; }
+      const p = pauses.find((x) => e.id > x.from && e.id < x.to && e.loc.root === x.root);
+      if (p) out.set(e.id, `\`${p.root}\` is paused by ${p.callee}() before the access`);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,140 @@
+// What can run with what, under which locks: the concurrency model of a tree, built once from
+// the per-function facts of its index (see facts.ts) and asked by pairing and the checks.
+//
+// - A call graph by function name, callers across files.
+// - Locks held on entry: for a function whose every caller is in view, the intersection over
+//   its call sites of (locks held at the call ∪ locks held on the caller's entry), solved as a
+//   greatest fixpoint (RELAY's relative locksets, by name). A function whose address is taken,
+//   or that nobody in view calls, holds nothing on entry: its callers are unknown.
+// - Boot-only functions: declared `__init`, or called only from boot-only functions.
+// - Exclusive callers: a function called only from one other function (directly or through a
+//   chain of such functions) runs inside that caller; the two are never two concurrent threads.
+// Pure data in, answers out: no I/O.
+import type { FunctionFacts } from './facts';
+
+export interface TreeFacts {
+  readonly functions: readonly FunctionFacts[];
+  /** Names used as values somewhere in the tree (function pointers): their callers are unknown. */
+  readonly addressTaken: readonly string[];
+}
+
+interface Caller {
+  readonly name: string;
+  readonly held: readonly string[];
+}
+
+export class ConcurrencyModel {
+  private readonly callers = new Map<string, Caller[]>();
+  private readonly init = new Set<string>();
+  private readonly defined = new Set<string>();
+  private readonly escaped: ReadonlySet<string>;
+  private readonly entry = new Map<string, ReadonlySet<string>>();
+  private readonly boot = new Set<string>();
+  private readonly owner = new Map<string, string>();
+
+  constructor(facts: TreeFacts) {
+    this.escaped = new Set(facts.addressTaken);
+    for (const f of facts.functions) {
+      this.defined.add(f.name);
+      if (f.init) this.init.add(f.name);
+      for (const c of f.calls) {
+        if (c.callee === f.name) continue;
+        (this.callers.get(c.callee) ?? this.callers.set(c.callee, []).get(c.callee)!).push({ name: f.name, held: c.held });
+      }
+    }
+    this.solveEntryLocks();
+    this.solveBootOnly();
+    this.solveOwners();
+  }
+
+  /** Callers are all in view: defined here, called here, never used as a value. */
+  private closed(name: string): boolean {
+    return this.defined.has(name) && !this.escaped.has(name) && (this.callers.get(name)?.length ?? 0) > 0;
+  }
+
+  /** Greatest fixpoint: start from "every lock" (unknown) for closed functions, shrink by call sites. */
+  private solveEntryLocks(): void {
+    // null: not yet constrained by any call site (the top of the lattice, "every lock").
+    const cur = new Map<string, Set<string> | null>();
+    for (const name of this.defined) cur.set(name, this.closed(name) ? null : new Set());
+    for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
+      changed = false;
+      for (const name of [...this.defined].sort()) {
+        if (!this.closed(name)) continue;
+        const sites: Array<Set<string>> = [];
+        for (const c of this.callers.get(name)!) {
+          const callerEntry = cur.get(c.name) ?? new Set<string>();
+          if (callerEntry !== null) sites.push(new Set([...c.held, ...callerEntry]));
+        }
+        const acc = sites.length === 0 ? null : sites.reduce((x, y) => new Set([...x].filter((k) => y.has(k))));
+        const prev = cur.get(name);
+        if (acc !== null && (prev === null || prev === undefined || prev.size !== acc.size || [...prev].some((k) => !acc!.has(k)))) {
+          cur.set(name, acc);
+          changed = true;
+        }
+      }
+    }
+    // What stays unknown sits on a cycle no outside caller enters: nothing is known on entry.
+    for (const [name, s] of cur) if (s && s.size > 0) this.entry.set(name, s);
+  }
+
+  /** Least fixpoint: `__init`, or closed with every caller boot-only. */
+  private solveBootOnly(): void {
+    for (const n of this.init) this.boot.add(n);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const name of this.defined) {
+        if (this.boot.has(name) || !this.closed(name)) continue;
+        if (this.callers.get(name)!.every((c) => this.boot.has(c.name))) { this.boot.add(name); changed = true; }
+      }
+    }
+  }
+
+  /** A closed function with a single distinct caller runs inside it. */
+  private solveOwners(): void {
+    for (const name of this.defined) {
+      if (!this.closed(name)) continue;
+      const names = new Set(this.callers.get(name)!.map((c) => c.name));
+      if (names.size === 1) this.owner.set(name, [...names][0]!);
+    }
+  }
+
+  /** Locks every caller in view holds when calling the function (empty when unknown). */
+  locksOnEntry(name: string): ReadonlySet<string> {
+    return this.entry.get(name) ?? EMPTY;
+  }
+
+  /** The function runs only while the system boots: `__init`, or called only from such code. */
+  bootOnly(name: string): boolean {
+    return this.boot.has(name);
+  }
+
+  /**
+   * One function runs only inside the other: `inner` is called only from `outer`, directly or
+   * through a chain of functions each called only from the next.
+   */
+  runsInside(inner: string, outer: string): boolean {
+    const seen = new Set<string>();
+    for (let n = this.owner.get(inner); n !== undefined && !seen.has(n); n = this.owner.get(n)) {
+      if (n === outer) return true;
+      seen.add(n);
+    }
+    return false;
+  }
+
+  /** Why two functions never run as two concurrent threads, or undefined when they may. */
+  neverConcurrent(a: string, b: string): string | undefined {
+    if (this.bootOnly(a)) return `${a}() runs only at boot`;
+    if (this.bootOnly(b)) return `${b}() runs only at boot`;
+    if (this.runsInside(a, b)) return `${a}() is called only from ${b}()`;
+    if (this.runsInside(b, a)) return `${b}() is called only from ${a}()`;
+    return undefined;
+  }
+
+  /** Counts for reports and benchmarks. */
+  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number } {
+    return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size };
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
