@@ -127,3 +127,15 @@ test('ignore comments: bare ignore covers every code; a removed line is passed o
   assert.deepEqual(ignoreCommentFor({ lines: patch, line: 3, code: 'unpaired-barrier', patch: true }), { line: 1, codes: ['missing-barrier', 'unpaired-barrier'], reason: 'published later' });
   assert.equal(ignoreCommentFor({ lines: patch, line: 3, code: 'unpaired-barrier', patch: false }), undefined);
 });
+
+test('whole-tree mode (check --tree DIR, no input) takes --write-baseline and --baseline too', () => {
+  const dir = tempTree({ 'virt/kvm/dirty_ring.c': readFileSync(join(repoRoot, 'fixtures/seeds/004-dirty-ring-plain.c'), 'utf8') });
+  const first = jsonOf(['--no-cache', '--tree', 'virt'], { cwd: dir });
+  assert.equal(first.code, 1, first.stderr);
+  const n = first.report.diagnostics.length;
+  assert.equal(runCli(['check', '--no-cache', '--tree', 'virt', '--write-baseline', 'b.json'], undefined, { cwd: dir }).code, 0);
+  const again = jsonOf(['--no-cache', '--tree', 'virt', '--baseline', 'b.json'], { cwd: dir });
+  assert.equal(again.code, 0, JSON.stringify(again.report.diagnostics));
+  assert.equal(again.report.suppressed.length, n);
+  assert.equal(runCli(['check', '--tree', 'virt', '--baseline', 'missing.json'], undefined, { cwd: dir }).code, 2);
+});
