@@ -24,7 +24,7 @@ import { formatFileTerse } from './format/findings-terse';
 import { formatFileText } from './format/findings-text';
 import { readInputs, type InputDocument, type InputError } from './inputs';
 import { Progress } from './progress';
-import { exitCode, reportFile, summaryLine, totals, type FileReport, type Report } from './report';
+import { exitCode, reportFile, summaryLine, totals, type FileReport, type Report, type Suppressions } from './report';
 import { listTree } from './tree';
 import { buildTreeIndex } from './tree-index';
 import { toolVersion } from './version';
@@ -54,8 +54,8 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   const early: InputError[] = (values.tree ?? []).filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
   const config = loadConfigFile({ explicit: values.config, discover: !values['no-config'], cwd: process.cwd() });
   early.push(...config.errors);
-  const baseline = readBaseline(values.baseline);
-  if ('error' in baseline) early.push(baseline.error);
+  const { suppress, errors: suppressErrors } = suppressions(values);
+  early.push(...suppressErrors);
   if (early.length) {
     writeReport({ files: [], errors: early, notices: [] }, { format, values, out: process.stdout });
     return 2;
@@ -76,7 +76,6 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     workspace: { index: index.filter((f) => f.path !== doc.path), read: readOrUndefined },
   });
 
-  const suppress = { disabled: new Set((values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)), baseline: 'matcher' in baseline ? baseline.matcher : undefined };
   const errors: InputError[] = [...inputs.errors];
   const files: FileReport[] = [];
   const analyses = new Map<InputDocument, Analysis>();
@@ -90,7 +89,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
       continue;
     }
     analyses.set(doc, analysis);
-    const map = mapDocument(doc, { parser, kb, cache, os: values.os as Os | undefined });
+    const map = mapDocument(doc, { parser, kb, cache, os: values.os as Os | undefined, analysis });
     const fileReport = reportFile({ file: doc.name, sourcePath: doc.path ? relative(process.cwd(), resolve(doc.path)) : doc.name, kind: doc.kind, analysis, map, suppress });
     files.push(fileReport);
     if (values.graph) writePictures(values.graph, doc, fileReport);
@@ -168,6 +167,8 @@ async function wholeTree(values: CheckValues, format: Format): Promise<number> {
   const early: InputError[] = values.tree!.filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
   const config = loadConfigFile({ explicit: values.config, discover: !values['no-config'], cwd: process.cwd() });
   early.push(...config.errors);
+  const { suppress, errors: suppressErrors } = suppressions(values);
+  early.push(...suppressErrors);
   if (early.length) {
     writeReport({ files: [], errors: early, notices: [] }, { format, values, out: process.stdout });
     return 2;
@@ -178,18 +179,26 @@ async function wholeTree(values: CheckValues, format: Format): Promise<number> {
     dirs: values.tree!, arch: engineArch(values.arch!), os: values.os as Os | undefined, kbConfigText: config.text, workers,
     cacheDir: values['no-cache'] ? undefined : values.cache ?? treeCacheDir(defaultCacheRoot(), values.tree!, process.cwd()),
   });
-  const suppress = { disabled: new Set((values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) };
   const files = res.reports.map((r) => {
     const lines = (readOrUndefined(r.file) ?? '').split('\n');
     const map = { functions: [], hunks: [], lines, patch: false, inputProblems: [] };
     return reportFile({ file: r.file, sourcePath: relative(process.cwd(), resolve(r.file)), kind: 'c', analysis: r.analysis, map, suppress });
   });
   const report: Report = { files, errors: [], notices: [] };
+  if (values['write-baseline']) writeBaseline(values['write-baseline'], report);
   writeReport(report, { format, values, out: process.stdout });
   if (values.stats) {
     process.stderr.write(`tree: ${JSON.stringify({ ...treeSummary(res), wrappers: res.wrappers, model: res.model, timings: { ...res.timings, total: Date.now() - started }, maxRssKb: process.resourceUsage().maxRSS })}\n`);
   }
-  return exitCode(report);
+  return values['write-baseline'] ? 0 : exitCode(report);
+}
+
+/** --disable and --baseline, for both modes; a baseline that cannot be read is an input error. */
+function suppressions(values: CheckValues): { suppress: Suppressions; errors: InputError[] } {
+  const disabled = new Set((values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean));
+  const baseline = readBaseline(values.baseline);
+  if ('error' in baseline) return { suppress: { disabled }, errors: [baseline.error] };
+  return { suppress: { disabled, baseline: baseline.matcher }, errors: [] };
 }
 
 async function treeIndex(trees: readonly string[], values: CheckValues): Promise<FileSummary[]> {

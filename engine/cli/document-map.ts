@@ -3,6 +3,7 @@
 // caveat about a hunk lands on the findings inside it) and the source file of each line.
 import type { AnalysisCache } from '../analysis-cache';
 import type { CParser } from '../c/parser';
+import type { Analysis } from '../checks/types';
 import { extractC, extractPatch } from '../extract/index';
 import { guessOs, type KnowledgeBase, type Os } from '../kb/index';
 import { parseInput, type Problem } from '../patch/index';
@@ -35,13 +36,18 @@ const stripAB = (p: string): string => p.replace(/^[ab]\//, '');
  * Maps a document. The extraction is the one the analysis did (same parser, knowledge base and
  * cache), so it costs a cache lookup, not a second parse.
  */
-export function mapDocument(doc: InputDocument, a: { parser: CParser; kb: KnowledgeBase; cache: AnalysisCache; os?: Os }): DocumentMap {
+export function mapDocument(doc: InputDocument, a: { parser: CParser; kb: KnowledgeBase; cache: AnalysisCache; os?: Os; analysis?: Analysis }): DocumentMap {
   const lines = doc.text.split('\n');
   if (doc.kind === 'litmus') return { functions: [], hunks: [], lines, patch: false, inputProblems: [] };
+  // The analysis lists the document's functions when it judged them per function; otherwise
+  // they are extracted again (a cache lookup for the parse, with the same parser and cache).
+  const listed = a.analysis?.functions?.filter((f) => f.place.file === undefined)
+    .map((f) => ({ name: f.function, file: doc.name, first: f.place.range.line, last: f.place.range.endLine }));
   const profile = { os: a.os ?? guessOs(doc.path, doc.text) };
   if (doc.kind === 'c') {
-    const threads = extractC(a.parser, { text: doc.text, path: doc.name, kb: a.kb, profile, cache: a.cache.parses }).value;
-    return { functions: threads.map((t) => ({ name: t.name, file: doc.name, first: t.span.line, last: t.span.endLine })), hunks: [], lines, patch: false, inputProblems: [] };
+    const functions = listed ?? extractC(a.parser, { text: doc.text, path: doc.name, kb: a.kb, profile, cache: a.cache.parses }).value
+      .map((t) => ({ name: t.name, file: doc.name, first: t.span.line, last: t.span.endLine }));
+    return { functions, hunks: [], lines, patch: false, inputProblems: [] };
   }
   const parsed = parseInput(doc.text, { path: doc.path });
   const hunks = parsed.units.flatMap((u) => u.files.flatMap((f) => f.hunks.map((h) => ({
@@ -49,8 +55,10 @@ export function mapDocument(doc: InputDocument, a: { parser: CParser; kb: Knowle
     first: h.headerLine,
     last: Math.max(h.headerLine, ...h.lines.flatMap((l) => l.segments.map((s) => s.input.line))),
   }))));
-  const threads = extractPatch(a.parser, { patch: parsed, kb: a.kb, profile, cache: a.cache.parses }).value.filter((t) => t.side !== 'pre');
-  const functions = threads.map((t) => ({ name: t.name, file: stripAB(t.file ?? ''), first: t.span.line, last: t.span.endLine }));
+  // A patch's functions carry the patched file's path (from their hunk) for fingerprints.
+  const fileAt = (line: number): string => hunks.find((h) => within(h, line))?.file ?? '';
+  const functions = listed?.map((f) => ({ ...f, file: fileAt(f.first) })) ?? extractPatch(a.parser, { patch: parsed, kb: a.kb, profile, cache: a.cache.parses }).value
+    .filter((t) => t.side !== 'pre').map((t) => ({ name: t.name, file: stripAB(t.file ?? ''), first: t.span.line, last: t.span.endLine }));
   return { functions, hunks, lines, patch: true, inputProblems: parsed.problems };
 }
 

@@ -68,8 +68,8 @@ function addDocument(out: Inputs, a: { name: string; path: string; read: () => B
   }
   const text = bytes.toString('utf8');
   const kind = documentKind({ path: a.path, text });
-  // Text that is neither C nor a diff: the patch front end finds nothing in it.
-  if (kind === 'patch' && parseInput(text, { path: a.path }).kind === 'unknown') {
+  // Text that is neither C nor a diff (a .c/.h path is C whatever it holds; stdin is guessed).
+  if (kind !== 'litmus' && !/\.(c|h)$/.test(a.path) && parseInput(text, { path: a.path }).kind === 'unknown') {
     out.errors.push({ file: a.name, line: 1, col: 1, message: 'no diff and no C code found in this input' });
     return;
   }

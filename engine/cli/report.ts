@@ -10,6 +10,7 @@ import { fingerprint, normalizedCode } from '../suppress/fingerprint';
 import type { BaselineMatcher } from '../suppress/baseline';
 import { functionAt, regionsOf, within, type DocumentMap, type Region } from './document-map';
 import type { InputError } from './inputs';
+import { functionVerdicts, verdictAt, type FunctionVerdict } from './report-functions';
 
 /** Bumped when the JSON report changes shape (see docs/cli.md). */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -46,7 +47,9 @@ export interface FileReport {
   readonly suppressed: readonly SuppressedFinding[];
   /** Problems that weaken no finding (each problem is either here or under its findings). */
   readonly problems: readonly Caveat[];
-  readonly functions: { readonly judged: number; readonly notJudged: number };
+  readonly functions: { readonly judged: number; readonly notJudged: number; readonly list: readonly FunctionVerdict[] };
+  /** Functions not judged whose reason no problem above already gives. */
+  readonly notJudged: readonly Caveat[];
 }
 
 export interface Report {
@@ -62,7 +65,8 @@ export interface Suppressions {
   readonly baseline?: BaselineMatcher;
 }
 
-const NOT_JUDGED = /^unsupported: /;
+/** A scenario no target could judge (engine problems), or a function not judged (this report). */
+const NOT_JUDGED = /^(unsupported|not judged): /;
 
 export function caveatOf(p: Problem): Caveat {
   return { ...(p.file ? { file: p.file } : {}), line: p.line, col: p.col, severity: p.severity === 'info' ? 'note' : p.severity, message: p.message };
@@ -83,19 +87,23 @@ export function reportFile(a: { file: string; sourcePath: string; kind: Document
   const fresh = map.inputProblems.filter((p) => !docProblems.some((q) => q.line === p.line && q.message === p.message));
   const own = [...fresh, ...docProblems].sort((x, y) => x.line - y.line || x.col - y.col).map(caveatOf);
   const foreign = a.analysis.problems.filter((p) => p.file !== undefined).map(caveatOf);
+  const fns = functionVerdicts({ analysis: a.analysis, map, problems: own });
   const attached = new Set<Caveat>();
   const findings: ReportedFinding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const f of a.analysis.findings) {
     const regions = placesInDocument(f).flatMap((line) => regionsOf(map, line));
-    const caveats = own.filter((c) => regions.some((r: Region) => within(r, c.line)));
-    caveats.forEach((c) => attached.add(c));
     const line = f.place.range.line;
+    const verdict = f.place.file === undefined ? verdictAt(fns, line, f.place.function) ?? verdictAt(fns, line) : undefined;
+    const partial = (verdict?.caveats ?? []).map((message): Caveat => ({ line: verdict!.line, col: verdict!.col, severity: 'note', message }));
+    const caveats = [...own.filter((c) => regions.some((r: Region) => within(r, c.line))), ...partial];
+    caveats.forEach((c) => attached.add(c));
     const fn = functionAt(map, line);
+    const fnName = f.place.function ?? verdict?.name ?? fn?.name;
     const codeFile = map.hunks.find((h) => within(h, line))?.file ?? (map.patch ? fn?.file : undefined) ?? a.sourcePath;
     const reported: ReportedFinding = {
-      finding: f, caveats, codeFile, ...(fn ? { function: fn.name } : {}),
-      fingerprint: fingerprint({ code: f.code, file: codeFile, function: fn?.name ?? '', text: normalizedCode(map.lines[line - 1] ?? '', { patch: map.patch }) }),
+      finding: f, caveats, codeFile, ...(fnName ? { function: fnName } : {}),
+      fingerprint: fingerprint({ code: f.code, file: codeFile, function: fnName ?? '', text: normalizedCode(map.lines[line - 1] ?? '', { patch: map.patch }) }),
     };
     const why = suppression(reported, { map, suppress: a.suppress });
     if (why) suppressed.push({ ...reported, ...why });
@@ -104,7 +112,11 @@ export function reportFile(a: { file: string; sourcePath: string; kind: Document
   // A caveat under a suppressed finding only is still shown on its own.
   const shown = new Set(findings.flatMap((f) => f.caveats));
   const problems = [...foreign, ...own.filter((c) => !attached.has(c) || !shown.has(c))];
-  return { file: a.file, kind: a.kind, findings, suppressed, problems, functions: judgedFunctions(map, own) };
+  // A function not judged is listed unless a problem inside it already says why.
+  const notJudged = fns.filter((f) => !f.judged && f.file === undefined && !own.some((p) => isNotJudged(p) && p.line >= f.line && p.line <= f.endLine))
+    .map((f): Caveat => ({ line: f.line, col: f.col, severity: 'note', message: `not judged: ${f.name}()${f.reason ? `: ${f.reason}` : ''}` }));
+  const judged = fns.filter((f) => f.judged).length;
+  return { file: a.file, kind: a.kind, findings, suppressed, problems, notJudged, functions: { judged, notJudged: fns.length - judged, list: fns } };
 }
 
 /** Lines of the document the finding rests on: its own place and its related places here. */
@@ -118,23 +130,6 @@ function suppression(f: ReportedFinding, a: { map: DocumentMap; suppress: Suppre
   if (comment) return { by: 'comment', reason: comment.reason || `line ${comment.line}` };
   if (a.suppress.baseline?.take(f.fingerprint)) return { by: 'baseline' };
   return undefined;
-}
-
-/**
- * Functions judged and not judged. Hook: the analysis does not yet say per function whether it
- * was judged; until it does, a function counts as not judged when a `unsupported:` problem (a
- * scenario no target could judge, a function too large to pair) lies inside it, and as judged
- * otherwise. When Analysis carries per-function results, read them here and nowhere else.
- */
-function judgedFunctions(map: DocumentMap, problems: readonly Caveat[]): FileReport['functions'] {
-  const seen = new Map<string, boolean>();
-  for (const fn of map.functions) {
-    const key = `${fn.file}|${fn.name}|${fn.first}`;
-    const notJudged = problems.some((p) => isNotJudged(p) && within(fn, p.line));
-    seen.set(key, (seen.get(key) ?? false) || notJudged);
-  }
-  const notJudged = [...seen.values()].filter((x) => x).length;
-  return { judged: seen.size - notJudged, notJudged };
 }
 
 export interface Totals {

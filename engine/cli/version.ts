@@ -1,22 +1,27 @@
-// The tool's version, from package.json (the one source of truth for SARIF, JSON and --version).
+// The tool's version, from package.json (the one source of truth for SARIF, JSON and --version),
+// and the package root for data shipped beside the code (docs/checks).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-let cached: string | undefined;
-
 /**
- * The package root, for package.json and data shipped beside the code (docs/checks). Found by
- * walking up: the code runs from dist/engine/cli/ (tsc) or dist/engine/ (the bundled CLI).
+ * The nearest folder above this file holding hvbarrier's package.json. Searched, not assumed:
+ * the code runs from dist/engine/cli/ (tsc) and from dist/engine/ (the bundle).
  */
-export const packageRoot = ((): string => {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return join(__dirname, '..', '..', '..');
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'hvbarrier') return dir;
+    if (dirname(dir) === dir) throw new Error(`hvbarrier's package.json not found above ${from}`);
   }
-})();
+}
+
+let root: string | undefined;
+let version: string | undefined;
+
+export function packageRoot(): string {
+  return (root ??= findPackageRoot(__dirname));
+}
 
 export function toolVersion(): string {
-  if (cached) return cached;
-  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-  return (cached = pkg.version);
+  return (version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version);
 }

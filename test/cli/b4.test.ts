@@ -110,5 +110,5 @@ test('git format-patch --stdout | hvbarrier check --tree . - (the recipe without
   const r = sh(process.execPath, [CLI, 'check', '--tree', '.', '-'], { cwd: repo, input: stream });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^<stdin>:\d+:6: warning: `v->is_initialised = 1` .*\[missing-barrier\]$/m);
-  assert.match(r.stdout, /^total: 0 errors, 1 warning, 2 notes; \d+ functions? judged, 0 not$/m);
+  assert.match(r.stdout, /^total: 0 errors, 1 warning, \d+ notes?; \d+ functions? judged, 0 not$/m);
 });

@@ -37,12 +37,19 @@ test('check --help lists every option parseArgs accepts, the defaults and the ex
   assert.equal(runCli(['check', '--quiet', '--no-summary', '--no-config', '--no-cache', '--color', 'never', BOTH_MB]).code, 0);
 });
 
-test('the closing summary line counts findings by severity and functions judged', () => {
-  const r = runCli(['check', '--tree', READER, V1]);
-  assert.equal(r.code, 1);
-  const last = r.stdout.trimEnd().split('\n').pop();
-  // The notes: the overstrong smp_mb(), and what the patch's barrier does forbid (ordering-fix).
-  assert.equal(last, 'total: 0 errors, 1 warning, 2 notes; 1 function judged, 0 not');
+test('the closing summary line counts findings by severity and functions judged, as the JSON does', () => {
+  for (const args of [['--tree', READER, V1], [BOTH_MB], ['fixtures/seeds/002-kvm-request-no-entry-mb.c']]) {
+    const text = runCli(['check', ...args]);
+    const json = JSON.parse(runCli(['check', '--format', 'json', ...args]).stdout);
+    const sev = (s: string) => json.diagnostics.filter((d: { severity: string }) => d.severity === s).length;
+    const warnings = sev('warning');
+    const notes = sev('information') + sev('hint');
+    assert.ok(json.files[0].functionsJudged + json.files[0].functionsNotJudged >= 1, args.join(' '));
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const expected = `total: 0 errors, ${plural(warnings, 'warning')}, ${plural(notes, 'note')}; ${plural(json.summary.functionsJudged, 'function')} judged, ${json.summary.functionsNotJudged} not`;
+    assert.equal(text.stdout.trimEnd().split('\n').pop(), expected, args.join(' '));
+    assert.equal(text.code, warnings > 0 ? 1 : 0);
+  }
   assert.doesNotMatch(runCli(['check', '-q', '--tree', READER, V1]).stdout, /^total:/m);
   assert.match(runCli(['check', BOTH_MB]).stdout, /^total: 0 errors, 0 warnings, 0 notes; 2 functions judged, 0 not$/m);
 });

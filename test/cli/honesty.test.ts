@@ -36,10 +36,13 @@ for (const [name, { content, message }] of Object.entries(unreadable)) {
   });
 }
 
-test('stdin that is empty is exit 2 too', () => {
+test('stdin that is empty or prose is exit 2 too', () => {
   const r = runCli(['check', '-'], '');
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^<stdin>:1:1: error: empty input/m);
+  const prose = runCli(['check', '-'], unreadable['cover-letter.txt']!.content as string);
+  assert.equal(prose.code, 2);
+  assert.match(prose.stderr, /^<stdin>:1:1: error: no diff and no C code found in this input/m);
 });
 
 test('a malformed litmus test: exit 2 in every format, the syntax error with line:col in JSON and SARIF', () => {
@@ -100,29 +103,38 @@ test('a caveat about missing hunk lines sits next to the finding it weakens, in 
   assert.match(terse.stdout, new RegExp(`reply\\.txt:\\d+: WARNING: missing-barrier: .*\\(caveat: ${caveat.source}`));
 });
 
-test('the whole patch has no caveat on its finding', () => {
+test('the whole patch has no caveat about missing hunk lines; the function seen only in part says so', () => {
   const o = checkAllFormats(['--tree', READER, V1]);
   const d = o.json.report.diagnostics.find((x: { code: string }) => x.code === 'missing-barrier');
-  assert.deepEqual(d.caveats, []);
+  assert.deepEqual(d.caveats.filter((c: { message: string }) => /^hunk /.test(c.message)), []);
+  // The engine's per-function coverage: the patch shows a hunk of arch_set_info_guest(), not all of it.
+  assert.ok(d.caveats.some((c: { message: string }) => /^only part of arch_set_info_guest\(\) is in the patch/.test(c.message)), JSON.stringify(d.caveats));
+  assert.match(o.text.stdout, /: note: caveat: only part of arch_set_info_guest\(\) is in the patch/);
 });
 
 const RCU = rcuExample({ readLock: false, sync: true });
 
-test('a scenario no target can judge is reported in every format and counted as a function not judged', () => {
+test('a scenario no target can judge is reported in every format and its functions counted as not judged', () => {
   const dir = tempTree({ 'virt/kvm/rcu_example.c': RCU });
   const o = checkAllFormats(['--arch', 'arm64', 'virt/kvm/rcu_example.c'], { cwd: dir });
   assertExit(o, 0);
   const why = /unsupported: message passing between update_slots\(\) and reader\(\) cannot be judged on ARMv8: synchronize_rcu/;
   assert.match(o.text.stdout, new RegExp(`rcu_example\\.c:7:5: warning: ${why.source}`));
-  assert.match(o.text.stdout, /; 1 function judged, 1 not$/m);
   const p = o.json.report.problems.find((x: { message: string }) => why.test(x.message));
   assert.ok(p && p.notJudged === true && p.line === 7, JSON.stringify(o.json.report.problems));
-  assert.deepEqual([o.json.report.summary.functionsJudged, o.json.report.summary.functionsNotJudged], [1, 1]);
+  // Neither side of the scenario was judged; the summary, the JSON and the text agree.
+  const fns = o.json.report.files[0].functions;
+  assert.deepEqual(fns.map((f: { function: string; judged: boolean }) => [f.function, f.judged]).sort(), [['reader', false], ['update_slots', false]]);
+  assert.ok(fns.every((f: { reason: string }) => /synchronize_rcu/.test(f.reason)), JSON.stringify(fns));
+  assert.deepEqual([o.json.report.summary.functionsJudged, o.json.report.summary.functionsNotJudged], [0, 2]);
+  assert.match(o.text.stdout, /; 0 functions judged, 2 not$/m);
+  assert.match(o.text.stdout, /rcu_example\.c:\d+:\d+: note: not judged: reader\(\): unsupported: synchronize_rcu/);
   const n = sarifNotifications(o.sarif.log).find((x: { message: { text: string } }) => why.test(x.message.text));
   assert.ok(n, 'SARIF notification');
   assert.equal(n.level, 'warning');
   assert.equal(n.descriptor.id, 'not-judged');
   assert.equal(n.locations[0].physicalLocation.artifactLocation.uri, 'virt/kvm/rcu_example.c');
+  assert.ok(sarifNotifications(o.sarif.log).some((x: { message: { text: string } }) => /^not judged: reader\(\)/.test(x.message.text)));
 });
 
 test('check DIR walks the directory like a tree: its files are checked and pair with each other', () => {

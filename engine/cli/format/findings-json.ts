@@ -30,11 +30,14 @@ export function reportJson(r: Report, tool: { version: string }): object {
     version: REPORT_SCHEMA_VERSION,
     tool: { name: 'hvbarrier', version: tool.version },
     diagnostics: r.files.flatMap((f) => f.findings.map((x) => diagnostic(f.file, x))),
-    problems: r.files.flatMap((f) => f.problems.map((c) => caveatJson(f.file, c))),
+    problems: r.files.flatMap((f) => [...f.problems, ...f.notJudged].map((c) => caveatJson(f.file, c))),
     suppressed: r.files.flatMap((f) => f.suppressed.map((x) => ({ ...diagnostic(f.file, x), suppressedBy: x.by, reason: x.reason }))),
     errors: r.errors.map((e) => ({ file: e.file, line: e.line, column: e.col, message: e.message })),
     notices: r.notices,
-    files: r.files.map((f) => ({ file: f.file, kind: f.kind, functionsJudged: f.functions.judged, functionsNotJudged: f.functions.notJudged })),
+    files: r.files.map((f) => ({
+      file: f.file, kind: f.kind, functionsJudged: f.functions.judged, functionsNotJudged: f.functions.notJudged,
+      functions: f.functions.list.map((x) => ({ function: x.name, file: x.file ?? f.file, line: x.line, column: x.col, judged: x.judged, reason: x.reason, caveats: x.caveats })),
+    })),
     summary: { errors: t.errors, warnings: t.warnings, notes: t.notes, suppressed: t.suppressed, functionsJudged: t.judged, functionsNotJudged: t.notJudged },
   };
 }

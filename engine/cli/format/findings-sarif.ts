@@ -61,7 +61,7 @@ export function reportSarif(r: Report, a: { version: string; srcroot: string }):
 
   const notifications: Notification[] = [
     ...r.errors.map((e): Notification => ({ level: 'error', message: { text: e.message }, locations: [loc(e.file, { line: e.line, col: e.col, endLine: e.line, endCol: e.col })] })),
-    ...r.files.flatMap((f) => f.problems.map((c): Notification => ({
+    ...r.files.flatMap((f) => [...f.problems, ...f.notJudged].map((c): Notification => ({
       level: CAVEAT_LEVEL[c.severity], message: { text: c.message }, locations: [loc(c.file ?? f.file, pointRange(c))],
       ...(isNotJudged(c) ? { descriptor: { id: 'not-judged' } } : {}),
     }))),

@@ -13,7 +13,7 @@ export function formatFileText(r: FileReport, a: { paint: Paint; explain: boolea
   const at = (file: string | undefined, line: number, col: number): string => paint.bold(`${file ?? r.file}:${line}:${col}:`);
   const line = (file: string | undefined, l: number, c: number, sev: string, msg: string): string => `${at(file, l, c)} ${paint.severity(sev)}: ${msg}`;
   const caveat = (c: Caveat, prefix = ''): string => line(c.file, c.line, c.col, c.severity, prefix + c.message);
-  const out: string[] = r.problems.map((c) => caveat(c));
+  const out: string[] = [...r.problems, ...r.notJudged].map((c) => caveat(c));
   for (const x of r.findings) out.push(...findingLines(x, { line, caveat, explain: a.explain, file: r.file }));
   return out.length ? out.join('\n') + '\n' : '';
 }

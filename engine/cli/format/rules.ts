@@ -16,7 +16,7 @@ export interface RuleDoc {
   readonly helpUri: string;
 }
 
-const DOCS = join(packageRoot, 'docs', 'checks');
+const docsDir = (): string => join(packageRoot(), 'docs', 'checks');
 
 /** Plain text of a markdown paragraph: no emphasis markers, code ticks or line breaks. */
 function plain(md: string): string {
@@ -27,7 +27,7 @@ export function ruleDoc(id: string): RuleDoc {
   const helpUri = `${CHECK_DOCS_BASE}${id}.md`;
   let markdown: string;
   try {
-    markdown = readFileSync(join(DOCS, `${id}.md`), 'utf8');
+    markdown = readFileSync(join(docsDir(), `${id}.md`), 'utf8');
   } catch {
     return { id, short: id, full: id, markdown: `See ${helpUri}`, helpUri };
   }
@@ -40,7 +40,7 @@ export function ruleDoc(id: string): RuleDoc {
 /** Every check that has a page, sorted. */
 export function documentedRules(): string[] {
   try {
-    return readdirSync(DOCS).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3)).sort();
+    return readdirSync(docsDir()).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3)).sort();
   } catch {
     return [];
   }
