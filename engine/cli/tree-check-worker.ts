@@ -13,7 +13,9 @@ void (async () => {
   const job = workerData as TreeWorkerJob;
   const parser = await initCParser();
   const oracle = new TreeConcurrency(job.facts);
-  const cache = new AnalysisCache();
+  // Parsed trees and threads cost about a hundred times their text: a few MB of text each
+  // keeps a worker's memory bounded over a whole tree while the hot peer files stay cached.
+  const cache = new AnalysisCache({ unitChars: 6 * 1024 * 1024, threadChars: 4 * 1024 * 1024 });
   const peers = new TreePeers(job.summaries, oracle.model);
   const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
   const out: TreeReport[] = [];
