@@ -6,8 +6,13 @@ import { JudgementCache } from './checks/judgement-cache';
 import { ParseCache } from './extract/parse-cache';
 
 export class AnalysisCache {
-  readonly parses = new ParseCache();
+  readonly parses: ParseCache;
   readonly judgements = new JudgementCache();
+
+  /** Bounds of the parse level (characters of text held); whole-tree workers keep them small. */
+  constructor(limits: ConstructorParameters<typeof ParseCache>[0] = {}) {
+    this.parses = new ParseCache(limits);
+  }
 
   /** Hit and miss counts, for logs and benchmarks. */
   stats(): Record<'units' | 'threads' | 'verdicts' | 'simulations', { hits: number; misses: number }> {

@@ -7,13 +7,17 @@ import { analyzeDocument } from '../analyze';
 import { initCParser } from '../c/init';
 import { TreeConcurrency, TreePeers } from '../concurrency/index';
 import { summarizeThreads } from '../pair/summary';
+import type { Analysis, Finding } from '../checks/types';
 import type { TreeReport, TreeWorkerJob } from './tree-check';
 
 void (async () => {
   const job = workerData as TreeWorkerJob;
   const parser = await initCParser();
   const oracle = new TreeConcurrency(job.facts);
-  const cache = new AnalysisCache();
+  // Parsed trees cost about a hundred times their text, and a kept thread holds its callees'
+  // inlined events (far more than its own text): small bounds keep a worker's memory in check
+  // over a whole tree; the hot peer files stay cached.
+  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 256 * 1024 });
   const peers = new TreePeers(job.summaries, oracle.model);
   const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
   const out: TreeReport[] = [];
@@ -26,10 +30,26 @@ void (async () => {
       workspace: { index: job.summaries, read, relevant: (threads) => peers.relevant(threads, summarizeThreads(threads)).filter((p) => p !== file) },
       concurrency: { oracle, excluded: (_s, why) => { const k = reasonKind(why); excluded[k] = (excluded[k] ?? 0) + 1; } },
     });
-    out.push({ file, analysis, excluded });
+    out.push({ file, analysis: slim(analysis), excluded });
   }
   parentPort!.postMessage(out);
 })();
+
+/**
+ * Only what the report prints, copied field by field: a check's finding may carry internal
+ * references (threads, scenarios) that would keep every analysis's extraction alive until the
+ * end and be cloned to the main thread with it.
+ */
+function slim(a: Analysis): Analysis {
+  return {
+    findings: a.findings.map((f): Finding => ({
+      id: f.id, code: f.code, severity: f.severity, place: f.place, message: f.message, explanation: f.explanation,
+      related: f.related, models: f.models, ...(f.witness ? { witness: f.witness } : {}), ...(f.litmus !== undefined ? { litmus: f.litmus } : {}), fixes: f.fixes,
+    })),
+    notes: [],
+    problems: a.problems,
+  };
+}
 
 /** The reason's kind, for counts: the words before any name. */
 function reasonKind(why: string): string {

@@ -27,7 +27,6 @@ export interface ConcurrencyOracle {
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined;
 }
 
-type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
 
 /**
  * A barrier or fully ordered atomic of the side's own between its two accesses: the protocol
@@ -99,9 +98,4 @@ export class TreeConcurrency implements ConcurrencyOracle {
       || (shape === 'SB' ? ownMarked(s.first) && ownMarked(s.second) : ownMarked(s.first) || ownMarked(s.second)));
     return evidence ? undefined : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';
   }
-}
-
-/** Every access `e` of `t` the oracle would call CPU-local (for tests and reports). */
-export function localReason(t: Thread, e: Access): string | undefined {
-  return new LocalAccesses().why(t, e);
 }
