@@ -44,11 +44,15 @@ export function judgeScenario(a: {
   // the witness steps name positions and files, so they are drawn for this scenario each time.
   const key = a.cache.keyOf(a);
   let v = a.cache.get(key);
-  // Reused only within this analysis's remaining budget, as a fresh judgement would be.
-  if (v && (v.steps ?? 0) > Math.min(a.budget?.maxSteps ?? SIMULATION_STEPS, a.clock?.remaining() ?? Infinity)) v = undefined;
+  // Reused only within this analysis's remaining budget, as a fresh judgement would be. Budgets
+  // count work, so an inconclusive verdict is kept too: it holds for any limit up to the one it
+  // ran out of (a large real function is not simulated to exhaustion again after every edit).
+  const limit = Math.min(a.budget?.maxSteps ?? SIMULATION_STEPS, a.clock?.remaining() ?? Infinity);
+  if (v && (v.limit !== undefined ? limit > v.limit : (v.steps ?? 0) > limit)) v = undefined;
   if (!v) {
     v = verdicts(a);
-    if (!v.models.some((m) => m.verdict === 'inconclusive')) a.cache.set(key, v);
+    const outOfSteps = v.models.some((m) => m.verdict === 'inconclusive');
+    if (!outOfSteps || Number.isFinite(limit)) a.cache.set(key, outOfSteps ? { ...v, limit } : v);
   } else {
     // A kept verdict costs what its simulation cost: what an analysis may still judge must not
     // depend on what an earlier analysis (another file, another worker) happened to compute.

@@ -21,6 +21,8 @@ export interface Verdicts {
   readonly witness?: Witness;
   /** The enumeration steps its simulations took, charged again when it is reused. */
   readonly steps?: number;
+  /** The step limit it ran under, when some model ran out of it (inconclusive). */
+  readonly limit?: number;
 }
 
 export class JudgementCache {

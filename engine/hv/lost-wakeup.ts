@@ -2,6 +2,7 @@
 // (a request bit, an event, a posted interrupt) and no interrupt is pending or in flight for it?
 // Each model judges its own compilation of the test (compile.ts), so the IPI carries that
 // architecture's ordering; the answer comes with the witness execution.
+import { formatLitmusTest } from '../litmus/format-test';
 import type { LitmusTest } from '../litmus/ast';
 import type { LitmusProblem } from '../litmus/parser';
 import type { ModelName } from '../models/model';
@@ -59,8 +60,31 @@ export interface WakeupJudgement {
   readonly compiled: ReadonlyMap<ModelName, LitmusTest>;
 }
 
+/**
+ * Judgements kept by the test's text: the check re-simulates every candidate fix of every pair
+ * after each edit, and the verdict depends on nothing but the test, the models and a budget that
+ * counts work (a wall-clock budget makes a result depend on the machine: then nothing is kept).
+ */
+const kept = new Map<string, WakeupJudgement>();
+const KEPT_MAX = 2_000;
+
 /** Judges a test that has a `lost_wakeup` clause under each model. */
 export function judgeLostWakeup(test: LitmusTest, opts: { models?: readonly ModelName[]; budget?: Partial<Budget> } = {}): WakeupJudgement {
+  if (opts.budget?.maxMillis !== undefined) return judgeOnce(test, opts);
+  const key = `${(opts.models ?? MODEL_NAMES).join(',')}|${JSON.stringify(opts.budget ?? {})}|${formatLitmusTest(test)}`;
+  const hit = kept.get(key);
+  if (hit) {
+    kept.delete(key);
+    kept.set(key, hit);
+    return hit;
+  }
+  const j = judgeOnce(test, opts);
+  kept.set(key, j);
+  if (kept.size > KEPT_MAX) kept.delete(kept.keys().next().value!);
+  return j;
+}
+
+function judgeOnce(test: LitmusTest, opts: { models?: readonly ModelName[]; budget?: Partial<Budget> }): WakeupJudgement {
   if (!test.wakeup) {
     const pos = test.condition.pos;
     return { models: [], compiled: new Map(), problems: [{ severity: 'error', message: 'the test has no lost_wakeup clause', line: pos.line, col: pos.col }] };
