@@ -18,7 +18,7 @@ import type { CheckContext } from './context';
 import type { Judgement } from './judge';
 import { outcome } from './explain';
 import { EVIDENCE_MODELS, listModels, MODEL_TITLES } from './targets';
-import type { Finding, Place, Related } from './types';
+import { placeKey, type Finding, type Place, type Related } from './types';
 
 export interface ImagePair {
   readonly pre: Scenario;
@@ -162,7 +162,7 @@ export function differentialFindings(ctx: CheckContext, a: { regressions: readon
       // Where the patch makes the difference: the removed (or added) line of the ordering;
       // else the access that lost it, in the post-image.
       const at = c ? ctx.place(mine.side.thread, c.event.stmt) : ctx.place(p.post.sides[mine.index]!.thread, p.post.sides[mine.index]!.second.stmt);
-      const key = `${at.file ?? ''}:${at.range.line}:${at.range.col}`;
+      const key = placeKey(at);
       const g = groups.get(key) ?? { place: at, what: c?.what, side: p.post.sides[mine.index]!, index: mine.index, pairs: [] };
       g.pairs.push(p);
       groups.set(key, g);
@@ -233,7 +233,7 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
       const now = counterpartAccess(t, e, post);
       if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') continue;
       const place = ctx.place(t, e.stmt);
-      const key = `${place.file ?? ''}:${place.range.line}:${place.range.col}`;
+      const key = placeKey(place);
       if (a.reported.has(key)) continue;
       out.push({
         id: `ordering-regression:${key}:unmarked`, code: 'ordering-regression', severity: 'warning', place,

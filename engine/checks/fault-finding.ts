@@ -4,14 +4,14 @@
 import { sideIndexIn, type Fault } from './ordering';
 import type { CheckContext } from './context';
 import { faultExplanation, faultMessage } from './explain';
-import type { CheckCode, Finding, Related } from './types';
+import { placeKey, type CheckCode, type Finding, type Related } from './types';
 import { fencePrim, orderingEvents } from './litmus-build';
 
 export function faultFinding(ctx: CheckContext, f: Fault, codeName: CheckCode): Finding {
   const related: Related[] = [];
   const seen = new Set<string>();
   const push = (r: Related): void => {
-    const k = `${r.place.file ?? ''}:${r.place.range.line}:${r.place.range.col}:${r.message}`;
+    const k = `${placeKey(r.place)}:${r.message}`;
     if (!seen.has(k)) { seen.add(k); related.push(r); }
   };
   for (const c of f.cases) {

@@ -3,12 +3,9 @@
 // unordered other side, and a page that shows the same patch twice shows every fault twice.
 // Each of these becomes one finding on its lead place, the other places related to it.
 import type { Fault } from './ordering';
-import type { Finding, Place } from './types';
+import { placeKey as at, type Finding } from './types';
 
-const at = (p: Place): string => `${p.file ?? ''}:${p.range.line}:${p.range.col}`;
-
-export function oneFindingPerFault(findings: readonly Finding[], faults: readonly Fault[]): Finding[] {
-  const byFault = new Map(faults.map((f) => [f.id, f]));
+export function oneFindingPerFault(findings: readonly Finding[], byFault: ReadonlyMap<string, Fault>): Finding[] {
   // Faults that share a scenario are one handshake: union them, the writer (MP side 0) leading.
   const parent = new Map<string, string>();
   const find = (x: string): string => { while (parent.get(x) !== x) x = parent.get(x)!; return x; };

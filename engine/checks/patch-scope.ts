@@ -6,15 +6,14 @@ import { outOfView } from '../patch/whole-file';
 import type { Fault } from './ordering';
 import type { Finding } from './types';
 
-export function outsideThePatch(f: Finding, fault: Fault | undefined): boolean {
+function outsideThePatch(fault: Fault | undefined): boolean {
   if (!fault) return false;
   return fault.cases.every((c) => c.scenario.sides.every((s) => s.synthesized || s.thread !== fault.thread
     || [s.first, s.second].every((e) => !e || outOfView(e.span.line) !== undefined)));
 }
 
-export function demoteOutsideThePatch(findings: readonly Finding[], faults: readonly Fault[]): Finding[] {
-  const byId = new Map(faults.map((f) => [f.id, f]));
-  return findings.map((f) => (f.severity === 'warning' && outsideThePatch(f, byId.get(f.id))
+export function demoteOutsideThePatch(findings: readonly Finding[], faults: ReadonlyMap<string, Fault>): Finding[] {
+  return findings.map((f) => (f.severity === 'warning' && outsideThePatch(faults.get(f.id))
     ? { ...f, severity: 'information', message: `Not shown by this patch (the accesses are outside its hunks): ${f.message}` }
     : f));
 }

@@ -26,7 +26,7 @@ import { OrderingAnalysis, sideIndexIn, type Fault } from './ordering';
 import { overstrongBarrier, type OverstrongFinding } from './overstrong-barrier';
 import { Sources, type SourceText } from './sources';
 import { listModels, targetsFor } from './targets';
-import type { Analysis, Arch, Finding, Fix, Place, Problem } from './types';
+import { placeKey, type Analysis, type Arch, type Finding, type Fix, type Place, type Problem } from './types';
 import { SHAPE_NAMES, sideLabel, type Scenario } from '../pair/scenario';
 import { newCodeHandshake, showsLocklessIntent } from '../pair/intent';
 import type { ParsedInput } from '../patch/types';
@@ -97,18 +97,19 @@ export function checkDocument(input: CheckInput): Analysis {
   // What the patch changes: scenarios of the pre-image judged again on the post-image, and
   // the post-image's own scenarios judged on the pre-image.
   const differential = input.document.kind === 'patch' ? patchDifferential(ctx, { docAll, everything, textOf }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
+  const faultById = new Map(analysis.faults.map((f) => [f.id, f]));
   // One fault, one finding: a fault the patch introduced is reported as the regression.
   const faultFindings = demoteOutsideThePatch([...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
-    .filter((f) => !analysis.faults.find((x) => x.id === f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), analysis.faults);
+    .filter((f) => !faultById.get(f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), faultById);
   const overstrong = overstrongBarrier(ctx);
   const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
   const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,
-    ...faultFindings.map((f) => ({ ...f, fixes: fixer.forFault(analysis.faults.find((x) => x.id === f.id)!) })),
+    ...faultFindings.map((f) => ({ ...f, fixes: fixer.forFault(faultById.get(f.id)!) })),
     ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
     ...others,
-  ], analysis.faults);
+  ], faultById);
   const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
   const problems = [...(images?.problems ?? []), ...extracted, ...tooLarge, ...unjudgedProblems(ctx), ...lostWakeupProblems(ctx)];
   const functions = functionCoverage(ctx, { threads: docAll, judgedElsewhere: differential.judged });
@@ -123,7 +124,7 @@ function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; ev
   const regressions = judgeImages(ctx, { scenarios: pre, from: 'pre', counterpart, judged });
   const fixes = judgeImages(ctx, { scenarios: ctx.analysis.judged.map((j) => j.scenario), from: 'post', counterpart, judged });
   const findings = differentialFindings(ctx, { regressions, fixes });
-  const reported = new Set(findings.map((f) => `${f.place.file ?? ''}:${f.place.range.line}:${f.place.range.col}`));
+  const reported = new Set(findings.map((f) => placeKey(f.place)));
   findings.push(...unmarkedFindings(ctx, { docAll: a.docAll, counterpart, reported }));
   return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
 }

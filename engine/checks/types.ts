@@ -133,6 +133,11 @@ export interface Analysis {
 
 export type Arch = 'x86' | 'arm64' | 'all';
 
+/** A place as one string (file, line, column), for telling findings at the same spot apart. */
+export function placeKey(p: Place): string {
+  return `${p.file ?? ''}:${p.range.line}:${p.range.col}`;
+}
+
 /** The models a target set of architectures means: x86 → x86-TSO; arm64 → ARMv8; all → both and LKMM. */
 export function targetModels(arch: Arch): ModelName[] {
   return arch === 'x86' ? ['x86-tso'] : arch === 'arm64' ? ['armv8'] : ['x86-tso', 'armv8', 'lkmm'];

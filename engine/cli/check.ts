@@ -50,16 +50,9 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   // `check --tree DIR` with no input: whole-tree mode, every C file of DIR against the rest.
   if (positionals.length === 0 && values.tree?.length) return wholeTree(values, format);
   if (positionals.length === 0) return usage('no input files (give FILE, DIR or - for stdin)');
-  // A missing tree, a broken config or baseline: nothing is checked, and every format says why.
-  const early: InputError[] = (values.tree ?? []).filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
-  const config = loadConfigFile({ explicit: values.config, discover: !values['no-config'], cwd: process.cwd() });
-  early.push(...config.errors);
-  const { suppress, errors: suppressErrors } = suppressions(values);
-  early.push(...suppressErrors);
-  if (early.length) {
-    writeReport({ files: [], errors: early, notices: [] }, { format, values, out: process.stdout });
-    return 2;
-  }
+  const setup = checkSetup(values, format);
+  if ('exit' in setup) return setup.exit;
+  const { config, suppress } = setup;
 
   const inputs = readInputs(positionals, () => readFileSync(0));
   if (values.fix && (inputs.documents.length !== 1 || positionals.length !== 1)) return usage('--fix takes exactly one input file');
@@ -164,15 +157,9 @@ function writePictures(dir: string, doc: InputDocument, r: FileReport): void {
 async function wholeTree(values: CheckValues, format: Format): Promise<number> {
   const workers = values.workers !== undefined ? Number(values.workers) : undefined;
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return usage(`--workers wants a positive whole number, not '${values.workers}'`);
-  const early: InputError[] = values.tree!.filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
-  const config = loadConfigFile({ explicit: values.config, discover: !values['no-config'], cwd: process.cwd() });
-  early.push(...config.errors);
-  const { suppress, errors: suppressErrors } = suppressions(values);
-  early.push(...suppressErrors);
-  if (early.length) {
-    writeReport({ files: [], errors: early, notices: [] }, { format, values, out: process.stdout });
-    return 2;
-  }
+  const setup = checkSetup(values, format);
+  if ('exit' in setup) return setup.exit;
+  const { config, suppress } = setup;
   const { checkTree, treeSummary } = await import('./tree-check');
   const started = Date.now();
   const res = await checkTree({
@@ -194,6 +181,21 @@ async function wholeTree(values: CheckValues, format: Format): Promise<number> {
 }
 
 /** --disable and --baseline, for both modes; a baseline that cannot be read is an input error. */
+/**
+ * What both modes read before checking anything: the trees must exist, the config and the
+ * baseline must read. Otherwise nothing is checked, every format says why, and the exit is 2.
+ */
+function checkSetup(values: CheckValues, format: Format): { config: ReturnType<typeof loadConfigFile>; suppress: Suppressions } | { exit: number } {
+  const early: InputError[] = (values.tree ?? []).filter((t) => !existsSync(t)).map((t) => ({ file: t, line: 1, col: 1, message: `--tree ${t}: no such file or directory` }));
+  const config = loadConfigFile({ explicit: values.config, discover: !values['no-config'], cwd: process.cwd() });
+  early.push(...config.errors);
+  const { suppress, errors } = suppressions(values);
+  early.push(...errors);
+  if (early.length === 0) return { config, suppress };
+  writeReport({ files: [], errors: early, notices: [] }, { format, values, out: process.stdout });
+  return { exit: 2 };
+}
+
 function suppressions(values: CheckValues): { suppress: Suppressions; errors: InputError[] } {
   const disabled = new Set((values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean));
   const baseline = readBaseline(values.baseline);

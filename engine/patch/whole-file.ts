@@ -8,7 +8,7 @@
 // get "virtual" input lines far past any real document (VIRTUAL_LINE_BASE), one per file line,
 // so spans stay distinct and ordered; `outOfView` turns such a line back into file and line.
 import { topLevelChunks } from '../c/chunks';
-import type { FilePatch, Fragment, Hunk, HunkLine, ParsedInput, Problem } from './types';
+import type { Fragment, Hunk, HunkLine, ParsedInput, Problem } from './types';
 
 /** Input lines from here on stand for lines of a file image that the patch does not show. */
 export const VIRTUAL_LINE_BASE = 10_000_000;
@@ -80,7 +80,7 @@ interface Images {
 }
 
 /** Both images of a file from one of them and the hunks, or undefined when the hunks do not fit. */
-export function rebuildImages(hunks: readonly Hunk[], text: string): Images | undefined {
+function rebuildImages(hunks: readonly Hunk[], text: string): Images | undefined {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return apply(hunks, lines, 'pre') ?? apply(hunks, lines, 'post');
@@ -157,5 +157,3 @@ function imageFragments(a: { side: 'pre' | 'post'; lines: readonly ImageLine[]; 
 export function touches(file: ImageFile, side: 'pre' | 'post', from: number, to: number): boolean {
   return file.changes[side].some(([a, b]) => a <= to && b >= from);
 }
-
-export type { FilePatch };
