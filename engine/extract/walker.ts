@@ -44,6 +44,10 @@ export class Walker {
   readonly heldAssertions: CallerHeld[] = [];
   private readonly guards: Guard[] = [];
   private exitGuards: { guard: Guard; how: NonNullable<Exit> }[] = [];
+  /** The lock state at each `goto label` walked so far: the state the label starts in. */
+  private readonly gotoStates = new Map<string, LockState[]>();
+  /** Set when the statement before a label left the block for good (`return`, `goto`). */
+  private fallthroughDead = false;
   /** Exit-guard depth at each enclosing switch, so a case does not inherit the last case's break. */
   private readonly switchMarks: number[] = [];
   state: LockState = { held: [], irqsOff: false, irqStack: [] };
@@ -154,6 +158,7 @@ export class Walker {
       case 'translation_unit': {
         let exit: Exit;
         for (const k of kids(node)) {
+          if (typeOf(k) === 'labeled_statement') this.fallthroughDead = exit === 'return' || exit === 'goto';
           const e = this.walk(k);
           exit = typeOf(k) === 'labeled_statement' ? e : exit ?? e;
         }
@@ -210,13 +215,21 @@ export class Walker {
       case 'goto_statement': {
         const label = node.childForFieldName('label')?.text;
         this.emit({ kind: 'EXIT', how: 'goto', ...(label ? { label } : {}) }, node);
+        if (label) this.gotoStates.set(label, [...(this.gotoStates.get(label) ?? []), this.snapshot()]);
         return 'goto';
       }
-      case 'labeled_statement':
-        // Code after a label is reached by the gotos that jumped here too.
+      case 'labeled_statement': {
+        // Code after a label is reached by the gotos that jumped here too, with the locks they
+        // held: the error path after `unlock(); return rc; error:` runs still holding the lock
+        // its `goto error` held, not the unlocked state the return left behind.
         this.exitGuards = this.exitGuards.filter((g) => g.how !== 'goto');
+        const label = kids(node).find((k) => typeOf(k) === 'statement_identifier')?.text;
+        const entries = [...(label ? this.gotoStates.get(label) ?? [] : []), ...(this.fallthroughDead ? [] : [this.snapshot()])];
+        this.fallthroughDead = false;
+        if (entries.length > 0) this.restore(entries.reduce(mergeStates));
         for (const k of kids(node)) if (typeOf(k) !== 'statement_identifier') return this.walk(k);
         return undefined;
+      }
       case 'break_statement':
         return 'break';
       case 'continue_statement':

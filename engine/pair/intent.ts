@@ -60,7 +60,10 @@ export function mayShowIntent(t: Thread): boolean {
  */
 export function newCodeHandshake(s: Scenario, isAdded: (e: Event) => boolean): boolean {
   const real = s.sides.filter((x) => !x.synthesized);
-  if (real.length < 2 || !real.some((x) => (x.first && isAdded(x.first)) || isAdded(x.second))) return false;
+  // The patch must write the access itself: a call it adds brings the callee's accesses, whose
+  // protocol (and its locks) the patch author did not write and the callee's own code decides.
+  const written = (e: Event | undefined): boolean => !!e && isAdded(e) && !e.via?.length;
+  if (real.length < 2 || !real.some((x) => written(x.first) || written(x.second))) return false;
   if (s.sides.some((x) => insideOneCall(x))) return false;
   const common = (x: Side): string[] => (x.first ? x.first.held.filter((k) => x.second.held.includes(k)) : []);
   const [a, b] = s.sides;

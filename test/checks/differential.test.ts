@@ -96,3 +96,52 @@ test('a marked access made plain is a regression even with no peer in view', asy
   assert.match(regs[0]!.message, /a plain load of `mb->ready`/);
   assert.match(regs[0]!.message, /No code of the other side is in view/);
 });
+
+test('calls the patch adds do not make the callees\' plain accesses new code: no new-code finding', async () => {
+  const tree = [
+    'struct vdev_req {',
+    '    unsigned long addr;',
+    '    int state;',
+    '};',
+    '',
+    'static void vdev_set_addr(struct vdev_req *req, unsigned long addr)',
+    '{',
+    '    req->addr = addr;',
+    '}',
+    'static void vdev_set_ready(struct vdev_req *req)',
+    '{',
+    '    req->state = 1;',
+    '}',
+    '',
+    'unsigned long vdev_poll(struct vdev_req *req)',
+    '{',
+    '    if ( req->state != 1 )',
+    '        return 0;',
+    '    return req->addr;',
+    '}',
+    '',
+    'void vdev_kick(struct vdev_req *req, unsigned long addr)',
+    '{',
+    '    notify(req);',
+    '}',
+    '',
+  ].join('\n');
+  const patch = (added: string[]): string => [
+    'diff --git a/xen/drivers/vdev.c b/xen/drivers/vdev.c',
+    '--- a/xen/drivers/vdev.c',
+    '+++ b/xen/drivers/vdev.c',
+    `@@ -22,4 +22,${4 + added.length} @@ unsigned long vdev_poll(struct vdev_req *req)`,
+    ' void vdev_kick(struct vdev_req *req, unsigned long addr)',
+    ' {',
+    ...added.map((l) => `+${l}`),
+    '     notify(req);',
+    ' }',
+    '',
+  ].join('\n');
+  const treeTexts = [{ path: 'xen/drivers/vdev.c', text: tree }];
+  const viaCall = await check({ file: 'call.patch', text: patch(['    vdev_set_addr(req, addr);', '    vdev_set_ready(req);']), treeTexts });
+  assert.deepEqual(viaCall.findings.filter((f) => f.severity === 'warning').map((f) => f.message), []);
+  // The same two stores written by the patch itself are new code, judged against the reader.
+  const direct = await check({ file: 'direct.patch', text: patch(['    req->addr = addr;', '    req->state = 1;']), treeTexts });
+  assert.ok(direct.findings.some((f) => f.severity === 'warning' && f.place.function === 'vdev_kick'), JSON.stringify(direct.findings.map((f) => f.message)));
+});
