@@ -18,6 +18,9 @@ import type { CheckContext } from './context';
 import type { Judgement } from './judge';
 import { outcome } from './explain';
 import { EVIDENCE_MODELS, listModels, MODEL_TITLES } from './targets';
+import type { Fault } from './ordering';
+import { effectsFor } from '../kb/index';
+import type { Arch as KbArch } from '../kb/types';
 import { placeKey, type Finding, type Place, type Related } from './types';
 
 export interface ImagePair {
@@ -229,6 +232,12 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
     const post = a.counterpart(t, 'post');
     if (!post) continue;
     for (const e of t.events) {
+      const lost = e.kind === 'RMW' ? madeNonAtomic(ctx, { pre: t, post, e }) : undefined;
+      if (lost) {
+        const key = placeKey(lost.place);
+        if (!a.reported.has(key)) out.push(lost);
+        continue;
+      }
       if ((e.kind !== 'R' && e.kind !== 'W') || e.annot === 'plain' || e.via?.length || e.loc.cpuLocal) continue;
       const now = counterpartAccess(t, e, post);
       if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') continue;
@@ -245,4 +254,77 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
     }
   }
   return out;
+}
+
+/**
+ * A fault of the patched code that the patch did not make: every case of it, moved back onto
+ * the pre-image (same peer, same accesses), is allowed there under the same targets. The patch
+ * is reviewed for what it changes; such a fault is shown as information, so that a fix which
+ * repairs one race is not failed for another race it leaves as it was. A case whose accesses
+ * the pre-image lacks (new code) keeps the fault a warning.
+ */
+export function preExisting(ctx: CheckContext, fault: Fault, counterpart: ReturnType<typeof imageCounterparts>): boolean {
+  if (fault.thread.side !== 'post') return false;
+  return fault.cases.every((c) => {
+    const before = transplant(c.scenario, 'pre', counterpart);
+    if (!before) return false;
+    // A patch that adds, removes or changes an ordering in this function is working on its
+    // orderings (a barrier put in the wrong place): what it leaves allowed is its business.
+    const i = c.scenario.sides.findIndex((x) => x.thread === fault.thread);
+    if (i < 0 || orderingSignature(before.sides[i]!.thread) !== orderingSignature(fault.thread)) return false;
+    const j = ctx.analysis.judge({ scenario: before, models: c.targets, witness: false });
+    return c.allowed.every((m) => verdict(j, m) === 'allowed');
+  });
+}
+
+/**
+ * An atomic read-modify-write the patch replaces by a primitive that is a plain load and store
+ * on some architecture (`set_bit()` → `__set_bit()`, which is non-atomic on x86): another CPU's
+ * atomic update of the same word between the load and the store is lost. The atomic form said
+ * that other CPUs update the word concurrently; the patch must say what serializes it now.
+ */
+function madeNonAtomic(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Event }): Finding | undefined {
+  const { e } = a;
+  if (e.kind !== 'RMW' || !e.prim || e.loc.cpuLocal) return undefined;
+  const now = counterpartAccess(a.pre, e, a.post);
+  if (!now || now.kind !== 'RMW' || !now.prim || now.prim === e.prim) return undefined;
+  const was = ctx.sources.primitive(a.pre, e.prim);
+  const is = ctx.sources.primitive(a.post, now.prim);
+  if (!was || !is) return undefined;
+  const atomic = (p: typeof was, arch: KbArch): boolean => effectsFor(p, { arch }).some((x) => x.op === 'RMW');
+  const archs = (['x86', 'arm64', 'arm32'] as const).filter((arch) => atomic(was, arch) && !atomic(is, arch));
+  if (archs.length === 0) return undefined;
+  const place = ctx.place(a.post, now.stmt);
+  const on = archs.join(' and ');
+  return {
+    id: `ordering-regression:${placeKey(place)}:non-atomic`, code: 'ordering-regression', severity: 'warning', place,
+    message: `This patch replaces the atomic \`${e.prim}()\` on \`${e.loc.text}\` by \`${now.prim}()\`, a plain load and store on ${on}: another CPU's atomic update of the same word between the two is lost.`,
+    explanation: `\`${e.text}\` in the pre-image of ${a.pre.name}() is a single atomic read-modify-write; \`${now.text}\` in the post-image is not atomic on ${on} (knowledge base: ${is.source ?? now.prim}). Keep the atomic form, or say in the commit message what serializes every update of \`${e.loc.text}\` now.`,
+    related: [{ place: ctx.place(a.pre, e.stmt), message: `the atomic form before the patch: \`${e.text}\`` }],
+    models: [], fixes: [],
+  };
+}
+
+/** The function's orderings as a multiset: fences, atomics, locks and marked accesses. */
+function orderingSignature(t: Thread): string {
+  let sig = signatures.get(t);
+  if (sig === undefined) {
+    const parts: string[] = [];
+    for (const e of t.events) {
+      if (e.kind === 'F') parts.push(`F|${e.fence}`);
+      else if (e.kind === 'RMW') parts.push(`RMW|${e.prim ?? ''}|${e.annot}`);
+      else if (e.kind === 'LOCK' || e.kind === 'UNLOCK') parts.push(`${e.kind}|${e.lock.key}`);
+      else if ((e.kind === 'R' || e.kind === 'W') && e.annot !== 'plain') parts.push(`${e.kind}|${e.annot}|${e.loc.key}`);
+    }
+    signatures.set(t, (sig = parts.sort().join('\n')));
+  }
+  return sig;
+}
+
+const signatures = new WeakMap<Thread, string>();
+
+export function demotePreExisting(findings: readonly Finding[], isPreExisting: (id: string) => boolean): Finding[] {
+  return findings.map((f) => (f.severity === 'warning' && isPreExisting(f.id)
+    ? { ...f, severity: 'information', message: `Not introduced by this patch (the same outcome is allowed before it): ${f.message}` }
+    : f));
 }

@@ -31,7 +31,7 @@ import { SHAPE_NAMES, sideLabel, type Scenario } from '../pair/scenario';
 import { newCodeHandshake, showsLocklessIntent } from '../pair/intent';
 import type { ParsedInput } from '../patch/types';
 import { unpairedBarrier } from './unpaired-barrier';
-import { differentialFindings, imageCounterparts, judgeImages, unmarkedFindings } from './differential';
+import { demotePreExisting, differentialFindings, imageCounterparts, judgeImages, preExisting, unmarkedFindings } from './differential';
 import { patchImages } from './patch-images';
 import { functionCoverage } from './coverage';
 import { oneFindingPerFault } from './one-fault';
@@ -96,11 +96,15 @@ export function checkDocument(input: CheckInput): Analysis {
 
   // What the patch changes: scenarios of the pre-image judged again on the post-image, and
   // the post-image's own scenarios judged on the pre-image.
-  const differential = input.document.kind === 'patch' ? patchDifferential(ctx, { docAll, everything, textOf }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
+  const isPatch = input.document.kind === 'patch';
+  const counterpart = isPatch ? imageCounterparts(everything) : undefined;
+  const differential = counterpart ? patchDifferential(ctx, { docAll, everything, textOf, counterpart }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
   const faultById = new Map(analysis.faults.map((f) => [f.id, f]));
-  // One fault, one finding: a fault the patch introduced is reported as the regression.
-  const faultFindings = demoteOutsideThePatch([...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
-    .filter((f) => !faultById.get(f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), faultById);
+  // One fault, one finding: a fault the patch introduced is reported as the regression, one it
+  // left as it was is information.
+  const faultFindings = demotePreExisting(demoteOutsideThePatch([...missingBarrier(ctx), ...archSpecificOrdering(ctx)]
+    .filter((f) => !faultById.get(f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), faultById),
+  (id) => counterpart !== undefined && faultById.has(id) && preExisting(ctx, faultById.get(id)!, counterpart));
   const overstrong = overstrongBarrier(ctx);
   const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
@@ -117,8 +121,8 @@ export function checkDocument(input: CheckInput): Analysis {
 }
 
 /** Regressions and fixes of a patch: each scenario judged on both images of its function. */
-function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; everything: readonly Thread[]; textOf: (t: Thread) => string | undefined }): { findings: Finding[]; regressed: Set<string>; judged: Set<Thread> } {
-  const counterpart = imageCounterparts(a.everything);
+function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; everything: readonly Thread[]; textOf: (t: Thread) => string | undefined; counterpart: ReturnType<typeof imageCounterparts> }): { findings: Finding[]; regressed: Set<string>; judged: Set<Thread> } {
+  const { counterpart } = a;
   const pre = collectScenarios({ document: a.docAll.filter((t) => t.side === 'pre'), all: a.everything, textOf: a.textOf, image: 'pre' });
   const judged = new Set<Thread>();
   const regressions = judgeImages(ctx, { scenarios: pre, from: 'pre', counterpart, judged });

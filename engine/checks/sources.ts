@@ -6,6 +6,7 @@ import { extractC, extractPatch } from '../extract/index';
 import { ParseCache } from '../extract/parse-cache';
 import type { Event, Thread } from '../extract/types';
 import { guessOs, lookup, type KnowledgeBase, type Os, type Profile } from '../kb/index';
+import type { Primitive } from '../kb/types';
 import type { ModelName } from '../models/model';
 import { parseInput } from '../patch/index';
 import type { ParsedInput } from '../patch/types';
@@ -100,6 +101,11 @@ export class Sources {
   private archSpecific(e: Event, i: number, arch: 'x86' | 'arm64'): boolean {
     const names = [e.prim, e.kind === 'CALL' ? e.callee : undefined, ...(e.via ?? []).map((v) => v.callee)];
     return names.some((n) => n !== undefined && lookup(this.args.kb, n, { os: this.osOf(i) })?.arch?.[arch] !== undefined);
+  }
+
+  /** What the knowledge base says a primitive called in this thread is, for the thread's OS. */
+  primitive(t: Thread, name: string): Primitive | undefined {
+    return lookup(this.args.kb, name, { os: this.osOfThread(t) });
   }
 
   /** Every thread of every source under a profile. */

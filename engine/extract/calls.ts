@@ -309,17 +309,21 @@ function substitute(w: Walker, loc: Loc, callee: Thread, args: readonly SyntaxNo
     if (!rooted.test(path)) return path;
     const at = path.indexOf(loc.root);
     const stars = path.slice(0, at);
-    const rest = path.slice(at + loc.root.length);
+    // A parameter-scoped key (`status@f`, walker.ts derefKey) is the caller's argument here.
+    const rest = path.slice(at + loc.root.length).replace(/^@\w+/, '');
     if (isAddr && stars.startsWith('*')) return stars.slice(1) + base + rest;
     if (isAddr) return stars + base + rest.replace(/^->/, '.');
     return stars + base + rest;
   };
   const text = rebase(loc.text, argPlace.text);
   const key = rebase(loc.key, argPlace.key);
+  // `f(&x)` with x a variable on the caller's stack: what f reads and writes through that
+  // pointer (an out-parameter such as `*status`) is this CPU's own memory, never shared.
+  const onStack = isAddr && typeOf(arg.childForFieldName('argument') ?? arg) === 'identifier' && w.env.scope.locals.has(argPlace.root);
   return {
     text, key, root: argPlace.root,
     ...(argPlace.rootType ?? loc.rootType ? { rootType: argPlace.rootType ?? loc.rootType } : {}),
-    ...(argPlace.cpuLocal || loc.cpuLocal ? { cpuLocal: true } : {}),
+    ...(argPlace.cpuLocal || loc.cpuLocal || onStack ? { cpuLocal: true } : {}),
   };
 }
 

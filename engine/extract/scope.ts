@@ -9,6 +9,8 @@ export interface LocalVar {
   taint: Set<number>;
   /** Set when the variable is `current` (assigned from it or asserted equal to it). */
   current: boolean;
+  /** For a parameter: the function it belongs to. */
+  readonly paramOf?: string;
 }
 
 export class Scope {

@@ -524,7 +524,7 @@ export class Walker {
         const base = this.place(arg, pure);
         const addrTaint = new Set(base.addrTaint);
         if (base.local) scope.locals.get(base.local)?.taint.forEach((x) => addrTaint.add(x));
-        const loc: Loc = { ...base.loc, text: `*${base.loc.text}`, key: `*${base.loc.key}` };
+        const loc: Loc = { ...base.loc, text: `*${base.loc.text}`, key: `*${derefKey(base, scope)}` };
         return { loc, shared: true, addrTaint };
       }
       default:
@@ -575,6 +575,20 @@ function opaquePlace(node: SyntaxNode, addrTaint: Set<number>): Place {
   const text = compact(textOf(node));
   return { loc: { text, key: text, root: text }, shared: false, addrTaint };
 }
+
+/**
+ * What `*p` is keyed by. A pointer parameter to a plain integer (`uint32_t *status`, `unsigned
+ * long *gfn_remainder`) is usually an out-parameter: the caller's own variable. Keyed by its
+ * type, every such parameter of every function would be one location; keyed by the function
+ * and parameter, it matches only itself, until a caller inlines the function and substitutes
+ * its argument (calls.ts). Other pointers keep their type key (a struct, a typedef'd entry).
+ */
+function derefKey(base: Place, scope: Scope): string {
+  const v = base.local ? scope.locals.get(base.local) : undefined;
+  return v?.paramOf && v.pointer && PLAIN_INTEGER.test(v.type) ? `${base.loc.text}@${v.paramOf}` : base.loc.key;
+}
+
+const PLAIN_INTEGER = /^(?:const\s+|volatile\s+)*(?:(?:unsigned|signed)\s+)?(?:char|short|int|long|long\s+long|long\s+int|unsigned|signed|bool|_Bool|bool_t|size_t|u?int(?:8|16|32|64)_t|[us](?:8|16|32|64)|uint|ulong)$/;
 
 function mergeStates(a: LockState, b: LockState): LockState {
   // Locks held after a branch are those held on both arms (the checks see each arm's events).

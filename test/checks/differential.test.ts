@@ -145,3 +145,69 @@ test('calls the patch adds do not make the callees\' plain accesses new code: no
   const direct = await check({ file: 'direct.patch', text: patch(['    req->addr = addr;', '    req->state = 1;']), treeTexts });
   assert.ok(direct.findings.some((f) => f.severity === 'warning' && f.place.function === 'vdev_kick'), JSON.stringify(direct.findings.map((f) => f.message)));
 });
+
+test('a race the patch leaves as it was is information on the patch, a warning on the file', async () => {
+  const treeFile = join(dir, 'tree-no-rmb', 'xen', 'common', 'ring.c');
+  const tree = readFileSync(treeFile, 'utf8');
+  // The patch renames a local of the reader: the missing smp_rmb() was missing before it too.
+  const patch = [
+    'diff --git a/xen/common/ring.c b/xen/common/ring.c',
+    '--- a/xen/common/ring.c',
+    '+++ b/xen/common/ring.c',
+    '@@ -18,8 +18,8 @@ void mailbox_post(struct mailbox *mb, unsigned long v)',
+    ' {',
+    '-    unsigned long v;',
+    '+    unsigned long val;',
+    ' ',
+    '     if ( !read_atomic(&mb->ready) )',
+    '         return 0;',
+    '-    v = mb->payload;',
+    '-    return v;',
+    '+    val = mb->payload;',
+    '+    return val;',
+    ' }',
+    '',
+  ].join('\n');
+  assert.equal(tree.split('\n')[17], '{', 'the hunk starts at the reader\'s opening brace');
+  const onFile = await check({ file: treeFile });
+  assert.ok(onFile.findings.some((f) => f.severity === 'warning' && f.place.function === 'mailbox_take'), 'the file itself has the race');
+  const a = await check({ file: 'rename.patch', text: patch, treeTexts: [{ path: 'tree/xen/common/ring.c', text: tree }] });
+  assert.deepEqual(a.findings.filter((f) => f.severity === 'warning').map((f) => f.message), []);
+  const kept = a.findings.filter((f) => f.place.function === 'mailbox_take' && f.severity === 'information');
+  assert.ok(kept.some((f) => f.message.startsWith('Not introduced by this patch')), JSON.stringify(a.findings.map((f) => f.message)));
+});
+
+test('an atomic bitop made non-atomic (set_bit → __set_bit) is a regression, on the architectures where it is', async () => {
+  const tree = [
+    'struct vcpu { unsigned long pause_flags; };',
+    '',
+    'void vcpu_mark(struct vcpu *v, unsigned int bit)',
+    '{',
+    '    set_bit(bit, &v->pause_flags);',
+    '}',
+    '',
+  ].join('\n');
+  const patch = (from: string, to: string): string => [
+    'diff --git a/xen/common/flags.c b/xen/common/flags.c',
+    '--- a/xen/common/flags.c',
+    '+++ b/xen/common/flags.c',
+    '@@ -3,4 +3,4 @@ struct vcpu { unsigned long pause_flags; };',
+    ' void vcpu_mark(struct vcpu *v, unsigned int bit)',
+    ' {',
+    `-    ${from}(bit, &v->pause_flags);`,
+    `+    ${to}(bit, &v->pause_flags);`,
+    ' }',
+    '',
+  ].join('\n');
+  const weakened = await check({ file: 'weaken.patch', text: patch('set_bit', '__set_bit'), treeTexts: [{ path: 'xen/common/flags.c', text: tree }], os: 'xen' });
+  const regs = only(weakened, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(weakened.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /`__set_bit\(\)`, a plain load and store on x86:/);
+  assert.doesNotMatch(regs[0]!.message, /arm64/, 'Xen\'s __set_bit() is the atomic one on Arm');
+  assert.equal(regs[0]!.place.range.line, 8, 'on the + line that brings the non-atomic form');
+  const strengthened = await check({
+    file: 'strengthen.patch', text: patch('__set_bit', 'set_bit'),
+    treeTexts: [{ path: 'xen/common/flags.c', text: tree.replace('set_bit(', '__set_bit(') }], os: 'xen',
+  });
+  assert.deepEqual(only(strengthened, 'ordering-regression'), []);
+});
