@@ -19,12 +19,15 @@ import { FileListIndex } from './index/file-index';
 import { enginePeerSummarizer } from './index/peer-summaries';
 import { frontEndSummary } from './index/summarize';
 import type { IndexStats } from './index/types';
+import { executionView } from './execution';
 import { createProgress } from './progress';
 import { Scheduler } from './scheduler';
 import { DEFAULT_SETTINGS, kbConfigText, readSettings, type Settings } from './settings';
 import { findingToDiagnostic, fromPosition, toCodeActions, toCodeLenses, toDiagnostics, uriResolver, type DiagnosticData } from './to-proto';
 
-export const COMMANDS = { showLitmus: 'hvbarrier.showLitmus', checkWorkspace: 'hvbarrier.checkWorkspace', applyFix: 'hvbarrier.applyFix' } as const;
+export const COMMANDS = {
+  showLitmus: 'hvbarrier.showLitmus', showExecution: 'hvbarrier.showExecution', checkWorkspace: 'hvbarrier.checkWorkspace', applyFix: 'hvbarrier.applyFix',
+} as const;
 
 /** How long a hover or code action waits for the analysis of the current version. */
 const WAIT_FOR_ANALYSIS_MS = 5_000;
@@ -273,9 +276,10 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   }));
 
   connection.onCodeLens(guard(log, 'codeLens', [], async (params) => {
-    const a = await current(params.textDocument.uri);
     const uri = params.textDocument.uri;
-    return a ? toCodeLenses(a, { docUri: uri, uriOf: uriOf(uri) }) : [];
+    const a = await current(uri);
+    const doc = documents.get(uri);
+    return a && doc ? toCodeLenses(a, { docUri: uri, uriOf: uriOf(uri), doc: { kind: kindOf(doc), text: doc.getText() } }) : [];
   }));
 
   connection.onExecuteCommand(guard(log, 'executeCommand', null as unknown, async (params) => {
@@ -286,6 +290,13 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
         const [uri, id] = args as [string, string];
         const f = (await current(uri))?.findings.find((x) => x.id === id);
         return f?.litmus ? { language: 'litmus', content: f.litmus } : null;
+      }
+      case COMMANDS.showExecution: {
+        // Returns the SVG; the VS Code client shows it in a webview.
+        const [uri, id] = args as [string, string];
+        const doc = documents.get(uri);
+        const f = (await current(uri))?.findings.find((x) => x.id === id);
+        return executionView(f, { kind: doc ? kindOf(doc) : '', text: doc?.getText() ?? '' });
       }
       case COMMANDS.applyFix: {
         const [uri, id, which] = args as [string, string, number | undefined];

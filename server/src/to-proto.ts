@@ -7,6 +7,7 @@ import {
   CodeAction, CodeActionKind, type CodeLens, type Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
   type Range as LspRange, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver';
+import { hasPicture } from '../../engine/picture/finding-picture';
 import { CHECK_DOCS_BASE, type Analysis, type Edit, type Finding, type Fix, type Place, type Problem, type Range, type Severity } from '../../engine/checks/types';
 
 export const SOURCE = 'hvbarrier';
@@ -137,18 +138,22 @@ export function toCodeActions(diag: Diagnostic): CodeAction[] {
   });
 }
 
-/** Code lenses: per-model verdicts on a litmus condition, and "Show litmus test" on findings that carry one. */
-export function toCodeLenses(a: Analysis, ctx: { docUri: string; uriOf: UriOf }): CodeLens[] {
+/**
+ * Code lenses: per-model verdicts on a litmus condition; "Show execution" on findings whose bad
+ * outcome some model allows, and "Show litmus test" on findings that carry a generated test.
+ */
+export function toCodeLenses(a: Analysis, ctx: { docUri: string; uriOf: UriOf; doc: { kind: string; text: string } }): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const f of a.findings) {
     if (!isHere(f.place, ctx.docUri, ctx.uriOf)) continue;
     const range = toRange(f.place.range);
+    const args = [ctx.docUri, f.id];
     if (f.code === 'litmus-verdict') {
       // A lens with an empty command is a label: the verdict is information, not an action.
       for (const m of f.models) lenses.push({ range, command: { title: `${m.model}: ${m.verdict}`, command: '' } });
-    } else if (f.litmus) {
-      lenses.push({ range, command: { title: 'Show litmus test', command: 'hvbarrier.showLitmus', arguments: [ctx.docUri, f.id] } });
     }
+    if (hasPicture(f, ctx.doc)) lenses.push({ range, command: { title: 'Show execution', command: 'hvbarrier.showExecution', arguments: args } });
+    if (f.litmus && f.code !== 'litmus-verdict') lenses.push({ range, command: { title: 'Show litmus test', command: 'hvbarrier.showLitmus', arguments: args } });
   }
   return lenses;
 }

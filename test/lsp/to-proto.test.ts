@@ -84,5 +84,9 @@ test('the hover on a finding shows the explanation, the model table, the witness
   const note = hoverAt(a, { line: 40, col: 10 }, { docUri: uri, uriOf })!;
   assert.equal((note.contents as { value: string }).value, 'smp_mb(): orders everything; no pair in view');
   assert.equal(hoverAt(a, { line: 1, col: 1 }, { docUri: uri, uriOf }), null);
-  assert.deepEqual(toCodeLenses(a, { docUri: uri, uriOf }).map((l) => l.command!.command), ['hvbarrier.showLitmus']);
+  // ARMv8 allows the outcome: there is an execution to show, and the generated test.
+  assert.deepEqual(toCodeLenses(a, { docUri: uri, uriOf, doc: { kind: 'patch', text } }).map((l) => l.command!.command), ['hvbarrier.showExecution', 'hvbarrier.showLitmus']);
+  // A finding no model allows (an over-strong barrier) has nothing to draw.
+  const forbidden = { ...a, findings: [{ ...f, models: f.models.map((m) => ({ ...m, verdict: 'forbidden' as const })) }] };
+  assert.deepEqual(toCodeLenses(forbidden, { docUri: uri, uriOf, doc: { kind: 'patch', text } }).map((l) => l.command!.command), ['hvbarrier.showLitmus']);
 });

@@ -3,7 +3,7 @@
 // po/rf/co/fr as labelled arrows in herd's colours, and the bad outcome stated on top. Pure:
 // a Witness in, SVG text out. Every node and edge carries data-* attributes (id, thread, kind,
 // from, to) so tests and tools can read the graph back without parsing geometry.
-import type { Witness, WitnessEvent } from '../../sim/witness';
+import type { Witness, WitnessEvent } from '../sim/witness';
 
 export interface ExecutionPicture {
   readonly witness: Witness;
