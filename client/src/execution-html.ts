@@ -19,7 +19,7 @@ body { background: var(--vscode-editor-background); color: var(--vscode-editor-f
 h1 { font-size: 1.1em; font-weight: 600; margin: 0 0 8px; }
 .legend span { margin-right: 1.2em; font-family: var(--vscode-editor-font-family); }
 .picture { overflow: auto; }
-svg { font-family: var(--vscode-editor-font-family); }
+svg { font-family: var(--vscode-editor-font-family); max-width: 100%; height: auto; }
 svg > rect { fill: var(--vscode-editor-background); }
 svg text { fill: var(--vscode-editor-foreground); }
 svg .event rect { fill: var(--vscode-editorWidget-background); stroke: var(--vscode-editorWidget-border, var(--vscode-contrastBorder, var(--vscode-editor-foreground))); }

@@ -100,7 +100,8 @@ function edgePath(kind: EdgeKind, a: Placed, b: Placed, bend: number): { d: stri
 
 export function executionSvg(p: ExecutionPicture): string {
   const { placed, columns, rows } = layout(p.witness);
-  const width = LEFT * 2 + columns.length * COL_W;
+  // Wide enough for the title too (monospace at 14px is about 8.5px a character).
+  const width = Math.max(LEFT * 2 + columns.length * COL_W, LEFT * 2 + Math.ceil(p.title.length * 8.5));
   const height = TOP + rows * ROW_H + 20;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="12">`,

@@ -159,16 +159,20 @@ export function toCodeActions(diag: Diagnostic): CodeAction[] {
  */
 export function toCodeLenses(a: Analysis, ctx: { docUri: string; uriOf: UriOf; doc: { kind: string; text: string } }): CodeLens[] {
   const lenses: CodeLens[] = [];
-  for (const f of a.findings) {
-    if (!isHere(f.place, ctx.docUri, ctx.uriOf)) continue;
+  const here = a.findings.filter((f) => isHere(f.place, ctx.docUri, ctx.uriOf));
+  // Several findings on one line would show identical lenses side by side: name each one's check.
+  const perLine = new Map<number, number>();
+  for (const f of here) perLine.set(f.place.range.line, (perLine.get(f.place.range.line) ?? 0) + 1);
+  for (const f of here) {
     const range = toRange(f.place.range);
     const args = [ctx.docUri, f.id];
+    const which = (perLine.get(f.place.range.line) ?? 0) > 1 ? ` (${f.code})` : '';
     if (f.code === 'litmus-verdict') {
       // A lens with an empty command is a label: the verdict is information, not an action.
       for (const m of f.models) lenses.push({ range, command: { title: `${m.model}: ${m.verdict}`, command: '' } });
     }
-    if (hasPicture(f, ctx.doc)) lenses.push({ range, command: { title: 'Show execution', command: 'hvbarrier.showExecution', arguments: args } });
-    if (f.litmus && f.code !== 'litmus-verdict') lenses.push({ range, command: { title: 'Show litmus test', command: 'hvbarrier.showLitmus', arguments: args } });
+    if (hasPicture(f, ctx.doc)) lenses.push({ range, command: { title: `Show execution${which}`, command: 'hvbarrier.showExecution', arguments: args } });
+    if (f.litmus && f.code !== 'litmus-verdict') lenses.push({ range, command: { title: `Show litmus test${which}`, command: 'hvbarrier.showLitmus', arguments: args } });
   }
   return lenses;
 }
