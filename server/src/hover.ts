@@ -19,6 +19,10 @@ function contains(place: Place, line: number, col: number): boolean {
 
 function modelTable(models: readonly ModelEvidence[]): string {
   if (models.length === 0) return '';
+  // The detail column only when some model has one: the table is what the reader sees first.
+  if (!models.some((m) => m.detail)) {
+    return ['| model | bad outcome |', '|---|---|', ...models.map((m) => `| ${MODEL_TITLES[m.model] ?? m.model} | ${m.verdict} |`)].join('\n');
+  }
   const rows = models.map((m) => `| ${MODEL_TITLES[m.model] ?? m.model} | ${m.verdict} | ${m.detail ?? ''} |`);
   return ['| model | bad outcome | detail |', '|---|---|---|', ...rows].join('\n');
 }

@@ -145,8 +145,8 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   function configFor(docPath: string | undefined): AnalyzeConfig {
     const file = readConfig({ docPath, roots, kbPath: settings.kbPath });
     reportConfig(file);
-    const kb = kbConfigText(file.text, settings);
-    return { arch: settings.arch, models: settings.models, budget: settings.budget, kbConfigText: kb.text, kbConfigPath: file.path };
+    const kbText = kbConfigText(file.text, settings);
+    return { arch: settings.arch, models: settings.models, budget: settings.budget, kbConfigText: kbText, kbConfigPath: file.path };
   }
 
   function startIndex(): Promise<IndexStats | undefined> {

@@ -120,3 +120,23 @@ test('the execution webview page: a strict policy, no script, nothing remote, th
   assert.match(html, /<h1>a &lt;b&gt;heading&lt;\/b&gt;<\/h1>/);
   assert.match(html, /<div class="picture"><svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*><g class="event" data-id="0">/);
 });
+
+test('a lost wake-up (seed 002 without the entry smp_mb): the execution of the extended test, hypervisor events compiled per model', async () => {
+  const c = await startClient();
+  try {
+    const path = join(repoRoot, 'fixtures', 'seeds', '002-kvm-request-no-entry-mb.c');
+    const uri = fileUri(path);
+    c.open(uri, 'c', readFileSync(path, 'utf8'));
+    const pub = await c.waitFor(uri, (p) => p.diagnostics.some((x) => x.code === 'lost-wakeup'));
+    const d = pub.diagnostics.find((x) => x.code === 'lost-wakeup')!;
+    const lens = (await lenses(c, uri)).find((l) => l.range.start.line === d.range.start.line && l.command!.title.startsWith('Show execution'));
+    assert.ok(lens, 'a Show execution lens on the lost wake-up');
+    const view = await show(c, lens);
+    assert.ok('svg' in view, JSON.stringify(view));
+    const g = readGraph(view.svg);
+    assert.ok(g.nodes.length >= 4 && g.edges.some((e) => / -rf-> /.test(e)), `${g.nodes.length} nodes; ${g.edges.join('; ')}`);
+    assert.ok(g.headers.length >= 3, g.headers.join(', '));
+  } finally {
+    await c.close();
+  }
+});

@@ -77,7 +77,7 @@ test('the hover on a finding opens with the model table and the witness per CPU,
   const md = (h.contents as { value: string }).value;
   // The editor shows the message already: the hover opens with the verdicts and the execution.
   assert.ok(!md.includes(f.message), 'the diagnostic message is not repeated');
-  assert.ok(md.startsWith('| model | bad outcome | detail |'), md.slice(0, 80));
+  assert.ok(md.startsWith('| model | bad outcome |\n|---|---|\n'), md.slice(0, 80));
   assert.ok(md.indexOf('**Witness execution**') < md.indexOf('A reader that sees'), 'the witness before the explanation');
   assert.match(md, /\[`missing-barrier`\]\(https:[^)]*missing-barrier\.md\)/);
   assert.match(md, /A reader that sees/);
