@@ -24,6 +24,19 @@ async function show(c: TestClient, lens: CodeLens): Promise<View> {
   return await c.conn.sendRequest('workspace/executeCommand', { command: lens.command!.command, arguments: lens.command!.arguments }) as View;
 }
 
+/** Opens a fixture, waits for the finding `code`, and clicks its "Show execution" lens: the SVG's graph and text. */
+async function pictureOf(c: TestClient, a: { path: string; languageId: string; code: string }): Promise<{ graph: ReturnType<typeof readGraph>; svg: string }> {
+  const uri = fileUri(a.path);
+  c.open(uri, a.languageId, readFileSync(a.path, 'utf8'));
+  const pub = await c.waitFor(uri, (p) => p.diagnostics.some((x) => x.code === a.code));
+  const d = pub.diagnostics.find((x) => x.code === a.code)!;
+  const lens = (await lenses(c, uri)).find((l) => l.range.start.line === d.range.start.line && l.command!.title.startsWith('Show execution'));
+  assert.ok(lens, `a Show execution lens on ${a.code}`);
+  const view = await show(c, lens);
+  assert.ok('svg' in view, JSON.stringify(view));
+  return { graph: readGraph(view.svg), svg: view.svg };
+}
+
 test('seed 000 v1 with its reader: the missing-barrier finding\'s lens shows the MP execution ARMv8 allows, drawn by the server', async () => {
   const ws = seed000Workspace();
   const c = await startClient({ root: ws.root, cacheDir: join(ws.root, '.cache') });
@@ -79,21 +92,13 @@ test('seed 000 v1 with its reader: the missing-barrier finding\'s lens shows the
 test('a .litmus document: "Show execution" draws the document\'s own test under the model that allows it', async () => {
   const c = await startClient();
   try {
-    const path = join(repoRoot, 'fixtures', 'litmus', 'MP.litmus');
-    const uri = fileUri(path);
-    c.open(uri, 'litmus', readFileSync(path, 'utf8'));
-    await c.waitFor(uri, (p) => p.diagnostics.length > 0);
-    const lens = (await lenses(c, uri)).find((l) => l.command!.title === 'Show execution');
-    assert.ok(lens);
-    const view = await show(c, lens);
-    assert.ok('svg' in view, JSON.stringify(view));
-    const g = readGraph(view.svg);
+    const { graph: g, svg } = await pictureOf(c, { path: join(repoRoot, 'fixtures', 'litmus', 'MP.litmus'), languageId: 'litmus', code: 'litmus-verdict' });
     assert.deepEqual(g.headers, ['init', 'P0', 'P1']);
     for (const e of ['W data=1 -po-> W flag=1', 'W flag=1 -rf-> R flag=1', 'R flag=1 -po-> R data=0', 'R data=0 -fr-> W data=1']) {
       assert.ok(g.edges.includes(e), `${e} in ${g.edges.join('; ')}`);
     }
     // Positions in the picture are the document's own lines.
-    assert.match(view.svg, /\(line \d+\)/);
+    assert.match(svg, /\(line \d+\)/);
   } finally {
     await c.close();
   }
@@ -124,16 +129,7 @@ test('the execution webview page: a strict policy, no script, nothing remote, th
 test('a lost wake-up (seed 002 without the entry smp_mb): the execution of the extended test, hypervisor events compiled per model', async () => {
   const c = await startClient();
   try {
-    const path = join(repoRoot, 'fixtures', 'seeds', '002-kvm-request-no-entry-mb.c');
-    const uri = fileUri(path);
-    c.open(uri, 'c', readFileSync(path, 'utf8'));
-    const pub = await c.waitFor(uri, (p) => p.diagnostics.some((x) => x.code === 'lost-wakeup'));
-    const d = pub.diagnostics.find((x) => x.code === 'lost-wakeup')!;
-    const lens = (await lenses(c, uri)).find((l) => l.range.start.line === d.range.start.line && l.command!.title.startsWith('Show execution'));
-    assert.ok(lens, 'a Show execution lens on the lost wake-up');
-    const view = await show(c, lens);
-    assert.ok('svg' in view, JSON.stringify(view));
-    const g = readGraph(view.svg);
+    const { graph: g } = await pictureOf(c, { path: join(repoRoot, 'fixtures', 'seeds', '002-kvm-request-no-entry-mb.c'), languageId: 'c', code: 'lost-wakeup' });
     assert.ok(g.nodes.length >= 4 && g.edges.some((e) => / -rf-> /.test(e)), `${g.nodes.length} nodes; ${g.edges.join('; ')}`);
     assert.ok(g.headers.length >= 3, g.headers.join(', '));
   } finally {
