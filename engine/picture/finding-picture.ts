@@ -8,6 +8,7 @@ import { formatCondition } from '../litmus/print';
 import type { ModelName } from '../models/model';
 import { MODEL_TITLES } from '../checks/targets';
 import type { Finding } from '../checks/types';
+import type { Budget } from '../sim/candidates';
 import { simulate } from '../sim/simulate';
 import { isHvTest } from '../hv/compile';
 import { simulateHv } from '../hv/lost-wakeup';
@@ -33,17 +34,22 @@ export function hasPicture(finding: Finding, doc: { kind: string; text: string }
 }
 
 /** The SVG of a finding's witness, or why there is none. */
-export function findingPicture(a: { finding: Finding; litmus: string; lineWord?: string }): Picture {
+export function findingPicture(a: { finding: Finding; litmus: string; lineWord?: string; budget?: Partial<Budget> }): Picture {
   const parsed = parseLitmus(a.litmus);
   if (!parsed.value) return { none: `its litmus test does not parse: ${parsed.problems[0]?.message ?? ''}` };
   const test = parsed.value;
   const allowedBy = a.finding.models.filter((m) => m.verdict === 'allowed').map((m) => m.model);
   const candidates = allowedBy.length ? PREFERENCE.filter((m) => allowedBy.includes(m)) : PREFERENCE;
   // A lost-wakeup finding's test has hypervisor events: compiled per model, then simulated.
-  const sim = isHvTest(test) ? simulateHv(test, { models: candidates, witness: true }).value : simulate(test, { models: candidates, witness: true });
+  const opts = { models: candidates, witness: true, budget: a.budget };
+  const sim = isHvTest(test) ? simulateHv(test, opts).value : simulate(test, opts);
   if (!sim) return { none: 'its hypervisor events do not compile to a litmus test' };
   const r = sim.results.find((x) => x.status === 'complete' && x.observation !== 'Never' && x.witness);
-  if (!r?.witness) return { none: 'no model allows the bad outcome: there is no execution to draw' };
+  if (!r?.witness) {
+    const spent = sim.results.find((x) => x.status !== 'complete');
+    if (spent) return { none: `the simulation under ${MODEL_TITLES[spent.model]} did not complete (${spent.status}): no execution to draw` };
+    return { none: 'no model allows the bad outcome: there is no execution to draw' };
+  }
   const names = new Map<number, string>();
   for (const t of test.threads) {
     const comment = new RegExp(`^P${t.id}\\(.*\\)\\s*/\\*\\s*(.*?)\\s*\\*/`, 'm').exec(a.litmus)?.[1] ?? t.origin;

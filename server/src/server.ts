@@ -323,7 +323,7 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
         const [uri, id] = args as [string, string];
         const doc = documents.get(uri);
         const f = (await current(uri))?.findings.find((x) => x.id === id);
-        return executionView(f, { kind: doc ? kindOf(doc) : '', text: doc?.getText() ?? '' });
+        return executionView(f, { kind: doc ? kindOf(doc) : '', text: doc?.getText() ?? '' }, settings.budget);
       }
       case COMMANDS.applyFix: {
         const [uri, id, which] = args as [string, string, number | undefined];

@@ -9,6 +9,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { executionCsp, executionHtml } from '../../client/src/execution-html';
+import { analyzeDocument } from '../../engine/analyze';
+import { executionView } from '../../server/src/execution';
 import { repoRoot } from '../support/paths';
 import { seed000Workspace } from '../support/seed000';
 import { readGraph } from '../support/svg-graph';
@@ -135,4 +137,14 @@ test('a lost wake-up (seed 002 without the entry smp_mb): the execution of the e
   } finally {
     await c.close();
   }
+});
+
+test('the drawing keeps to the editor\'s budget: a simulation cut short says so instead of drawing', async () => {
+  const text = readFileSync(join(repoRoot, 'fixtures', 'litmus', 'MP.litmus'), 'utf8');
+  const a = await analyzeDocument({ text, kind: 'litmus', config: { arch: 'all' } });
+  const verdict = a.findings.find((f) => f.code === 'litmus-verdict')!;
+  const drawn = executionView(verdict, { kind: 'litmus', text });
+  assert.ok('svg' in drawn);
+  const cut = executionView(verdict, { kind: 'litmus', text }, { maxSteps: 5 });
+  assert.ok('none' in cut && /did not complete \(inconclusive\)/.test(cut.none), JSON.stringify(cut));
 });
