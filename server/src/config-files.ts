@@ -43,4 +43,11 @@ export class ConfigErrorLedger {
     this.reported.set(file.path, key);
     return { path: file.path, errors: file.errors, missing: file.missing === true };
   }
+
+  /** A config file was deleted: whether it had errors shown (which must now be cleared). */
+  forget(path: string): boolean {
+    const had = (this.reported.get(path) ?? '[]') !== '[]' && this.reported.get(path) !== 'missing';
+    this.reported.delete(path);
+    return had;
+  }
 }

@@ -252,6 +252,12 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
       .filter((c): c is { path: string; deleted: boolean } => c.path !== undefined);
     // A `.hvbarrier.json` changed: it is read again by every analysis, so analyse again now.
     if (all.some((c) => path.basename(c.path) === CONFIG_FILE_NAME)) {
+      // A deleted config takes its error diagnostics with it.
+      for (const c of all) {
+        if (c.deleted && path.basename(c.path) === CONFIG_FILE_NAME && configErrors.forget(c.path)) {
+          void connection.sendDiagnostics({ uri: pathToFileURL(c.path).href, diagnostics: [] });
+        }
+      }
       reportConfig(readConfig({ roots, kbPath: settings.kbPath }));
       for (const doc of documents.all()) request(doc, true);
     }

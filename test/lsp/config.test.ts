@@ -16,6 +16,12 @@ const writer = readFileSync(join(repoRoot, 'fixtures', 'seeds', '000-set-info-sm
 const warns = (p: PublishDiagnosticsParams): boolean => p.diagnostics.some((d) => d.severity === 2);
 const clean = (p: PublishDiagnosticsParams): boolean => !p.diagnostics.some((d) => d.severity! <= 2);
 
+/** The next publication for `uri`, among those arriving after this call, that satisfies `pred`. */
+function next(c: TestClient, uri: string, pred: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+  const from = c.published.length;
+  return c.waitFor(uri, (p) => c.published.indexOf(p) >= from && pred(p));
+}
+
 function touched(c: TestClient, path: string, type: 1 | 2 | 3 = 2): void {
   void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path), type }] });
 }
@@ -31,19 +37,20 @@ test('.hvbarrier.json is found upwards from the document, re-read when it change
     writeFileSync(config, JSON.stringify({ barriers: { my_wmb: 'wmb' } }));
     const uri = fileUri(docPath);
     c.open(uri, 'c', writer);
-    await c.waitFor(uri, clean);
+    await next(c, uri, clean);
 
     // Changed on disk: the macro is gone, the finding is back without touching the document.
     writeFileSync(config, JSON.stringify({ barriers: {} }));
     touched(c, config);
-    await c.waitFor(uri, warns);
+    await next(c, uri, warns);
 
     // Broken: invalid JSON. An error message naming the file and position, a diagnostic on the
     // config file itself, and the server still analyses (with the built-in knowledge base).
     const broken = '{\n  "barriers": { "my_wmb": "wmb", }\n';
     writeFileSync(config, broken);
     touched(c, config);
-    const onFile = await c.waitFor(fileUri(config), (p) => p.diagnostics.length > 0);
+    const docAgain = next(c, uri, warns);
+    const onFile = await next(c, fileUri(config), (p) => p.diagnostics.length > 0);
     assert.ok(onFile.diagnostics.every((d) => d.severity === 1 && d.source === 'hvbarrier' && d.code === 'config'));
     assert.match(onFile.diagnostics[0]!.message, /not valid JSON/);
     assert.ok(onFile.diagnostics[0]!.range.start.line >= 1, 'the position of the error, not the top of the file');
@@ -51,17 +58,28 @@ test('.hvbarrier.json is found upwards from the document, re-read when it change
     const shown = c.messages.filter((m) => m.type === 1);
     assert.equal(shown.length, 1, JSON.stringify(c.messages));
     assert.ok(shown[0]!.message.includes(`${config}:`), shown[0]!.message);
-    await c.waitFor(uri, warns);
+    await docAgain;
     // The same broken file seen again by the next analysis is not announced twice.
     c.change(uri, 2, [{ text: `${writer}\n` }]);
-    await c.waitFor(uri, (p) => p.version === 2);
+    await next(c, uri, (p) => p.version === 2);
     assert.equal(c.messages.filter((m) => m.type === 1).length, 1);
 
     // Repaired: the file's diagnostics are cleared and the macro counts again.
     writeFileSync(config, JSON.stringify({ barriers: { my_wmb: 'wmb' } }));
     touched(c, config);
-    await c.waitFor(fileUri(config), (p) => p.diagnostics.length === 0);
-    await c.waitFor(uri, clean);
+    const cleanAgain = next(c, uri, clean);
+    await next(c, fileUri(config), (p) => p.diagnostics.length === 0);
+    await cleanAgain;
+
+    // Broken again, then deleted: its diagnostics go with it, and the document warns again.
+    writeFileSync(config, broken);
+    touched(c, config);
+    await next(c, fileUri(config), (p) => p.diagnostics.length > 0);
+    rmSync(config);
+    touched(c, config, 3);
+    const warnsAgain = next(c, uri, warns);
+    await next(c, fileUri(config), (p) => p.diagnostics.length === 0);
+    await warnsAgain;
     assert.ok(c.alive());
   } finally {
     await c.close();
@@ -77,11 +95,11 @@ test('a document outside any config folder uses the workspace root\'s .hvbarrier
     writeFileSync(join(ws.root, '.hvbarrier.json'), JSON.stringify({ barriers: { my_wmb: 'wmb' } }));
     const uri = fileUri(join(outside, 'domain.c'));
     c.open(uri, 'c', writer);
-    await c.waitFor(uri, clean);
+    await next(c, uri, clean);
     // And without it, the same document warns: the root's config was what made it clean.
     rmSync(join(ws.root, '.hvbarrier.json'));
     touched(c, join(ws.root, '.hvbarrier.json'), 3);
-    await c.waitFor(uri, warns);
+    await next(c, uri, warns);
   } finally {
     await c.close();
     rmSync(ws.root, { recursive: true, force: true });
