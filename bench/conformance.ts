@@ -1,6 +1,6 @@
 // Conformance report against herd7's recorded output.
 //   (default)  the kernel's 47 tests: `--summary` one line per test and a total (`npm start`),
-//              `--table` the markdown table kept in README.
+//              `--table` the markdown table kept in docs/simulator.md.
 //   --dev      the 204-test development set (paulmckrcu/litmus): every disagreement with its
 //              reason, the refusals grouped by construct, and agreement per source folder.
 import { readFileSync } from 'node:fs';

@@ -16,7 +16,8 @@ import { ARCH_VALUES, CHECK_USAGE, FORMATS, checkHelp, parseCheckArgs, type Chec
 import { loadConfigFile } from './config-file';
 import { mapDocument } from './document-map';
 import { fixDiff, fixDocument } from './fix';
-import { findingPicture, pictureName } from './graph';
+import { findingPicture, pictureSource } from '../picture/finding-picture';
+import { pictureName } from './graph';
 import { paint, useColour } from './format/colour';
 import { reportJson } from './format/findings-json';
 import { reportSarif } from './format/findings-sarif';
@@ -139,9 +140,9 @@ async function runFix(a: { doc: InputDocument; analysis: Analysis; analyze: (tex
 function writePictures(dir: string, doc: InputDocument, r: FileReport): void {
   mkdirSync(dir, { recursive: true });
   for (const { finding } of r.findings) {
-    const litmus = finding.litmus ?? (doc.kind === 'litmus' && finding.code === 'litmus-verdict' ? doc.text : undefined);
-    if (!litmus) continue;
-    const pic = findingPicture({ finding, litmus, lineWord: finding.litmus ? 'test line' : 'line' });
+    const source = pictureSource(finding, doc);
+    if (!source) continue;
+    const pic = findingPicture({ finding, ...source });
     const where = `${r.file}:${finding.place.range.line}:${finding.place.range.col}`;
     if ('none' in pic) {
       process.stderr.write(`hvbarrier: no picture for ${where} [${finding.code}]: ${pic.none}\n`);

@@ -49,6 +49,36 @@ export function candidatesFor(f: Fault): Candidate[] {
   return out;
 }
 
+/** The comment block (`/* ... */` lines or `//` lines) that ends on the line right above `line`. */
+function commentAbove(editor: LineEditor, line: number): { lines: number[]; text: string[] } {
+  // Only lines of the result count: a patch's removed comment is already gone.
+  const at = (l: number): string | undefined => (editor.kept(l) ? editor.code(l)?.trim() : undefined);
+  const last = at(line - 1);
+  if (last === undefined) return { lines: [], text: [] };
+  let first = line - 1;
+  if (last.startsWith('//')) {
+    while (at(first - 1)?.startsWith('//')) first--;
+  } else if (last.endsWith('*/')) {
+    // Up to the line that opens the block; a block that never opens (a hunk cut it) is left alone.
+    while (!at(first)!.startsWith('/*')) {
+      const up = at(first - 1);
+      if (up === undefined || up.includes('*/')) return { lines: [], text: [] };
+      first--;
+    }
+  } else {
+    return { lines: [], text: [] };
+  }
+  const lines = Array.from({ length: line - first }, (_, i) => first + i);
+  return { lines, text: lines.map((l) => editor.code(l)!) };
+}
+
+/** A comment block at a new indentation, its inner lines keeping their alignment. */
+function reindent(lines: readonly string[], indent: string): string[] {
+  if (lines.length === 0) return [];
+  const old = indentOf(lines[0]!);
+  return lines.map((l) => (l.startsWith(old) ? indent + l.slice(old.length) : indent + l.trimStart()));
+}
+
 function shortText(e: Event): string {
   const t = e.text.replace(/\s+/g, ' ');
   return t.length > 40 ? `${t.slice(0, 37)}...` : t;
@@ -67,18 +97,25 @@ export function writeEdits(a: {
   thread: Thread; first?: Event; second: Event; edits: readonly SideEdit[]; editor: LineEditor; docLines: readonly string[]; comment?: string;
 }): Edit[] | undefined {
   const { editor } = a;
+  // The comment written directly above a barrier that moves is about that barrier: it moves too.
+  let moved: string[] = [];
   for (const e of a.edits) {
     if (e.kind === 'insert-fence') {
       const line = a.second.stmt.line;
       const code = editor.code(line);
       if (code === undefined) return undefined;
-      editor.insertBefore(line, `${indentOf(code)}${PRIM[e.fence]}();${a.comment ? ` ${a.comment}` : ''}`);
+      const indent = indentOf(code);
+      editor.insertBefore(line, [...reindent(moved, indent), `${indent}${PRIM[e.fence]}();${a.comment ? ` ${a.comment}` : ''}`]);
+      moved = [];
     } else if (e.kind === 'remove-fence' || e.kind === 'replace-fence') {
       const f = a.thread.events[e.event]!;
       const code = editor.code(f.stmt.line);
       if (code === undefined || f.stmt.line !== f.stmt.endLine) return undefined;
       if (e.kind === 'remove-fence') {
         if (!/^\s*smp_[rw]?mb\(\)\s*;\s*(\/\*.*\*\/)?\s*$/.test(code)) return undefined;
+        const above = commentAbove(editor, f.stmt.line);
+        for (const l of above.lines) editor.remove(l);
+        moved = above.text;
         editor.remove(f.stmt.line);
       } else {
         editor.replace(f.stmt.line, code.replace(/\bsmp_[rw]?mb\(\)/, `${PRIM[e.fence]}()`));

@@ -10,7 +10,10 @@ import type { Edit } from '../checks/types';
 export interface LineEditor {
   /** The code on an input line (quote prefix and diff marker removed). */
   code(line: number): string | undefined;
-  insertBefore(line: number, code: string): void;
+  /** Whether an input line is part of the edited result (a patch's removed line is not). */
+  kept(line: number): boolean;
+  /** Inserts one line, or several in order, before an input line. */
+  insertBefore(line: number, code: string | readonly string[]): void;
   remove(line: number): void;
   replace(line: number, code: string): void;
   finish(): Edit[];
@@ -25,15 +28,15 @@ export function lineEditors(args: { text: string; parsed?: ParsedInput }): () =>
   return () => new PatchEditor(args.text, index, lines);
 }
 
-type LineIndex = ReadonlyMap<number, HunkRef & { code: string }>;
+type LineIndex = ReadonlyMap<number, HunkRef & { code: string; removed: boolean }>;
 
 function patchLineIndex(parsed: ParsedInput): LineIndex {
-  const byLine = new Map<number, HunkRef & { code: string }>();
+  const byLine = new Map<number, HunkRef & { code: string; removed: boolean }>();
   for (const u of parsed.units) {
     for (const file of u.files) {
       file.hunks.forEach((h, hunkIndex) => h.lines.forEach((l, index) => {
         const line = l.segments[0]?.input.line;
-        if (line !== undefined && !byLine.has(line)) byLine.set(line, { file, hunkIndex, index, code: l.text });
+        if (line !== undefined && !byLine.has(line)) byLine.set(line, { file, hunkIndex, index, code: l.text, removed: l.kind === 'removed' });
       }));
     }
   }
@@ -53,8 +56,13 @@ class TextEditor implements LineEditor {
     return this.lines[line - 1];
   }
 
-  insertBefore(line: number, code: string): void {
-    this.edits.push({ range: { line, col: 1, endLine: line, endCol: 1 }, newText: `${code}\n` });
+  kept(line: number): boolean {
+    return line >= 1 && line <= this.lines.length;
+  }
+
+  insertBefore(line: number, code: string | readonly string[]): void {
+    const lines = typeof code === 'string' ? [code] : code;
+    this.edits.push({ range: { line, col: 1, endLine: line, endCol: 1 }, newText: lines.map((l) => `${l}\n`).join('') });
   }
 
   remove(line: number): void {
@@ -86,6 +94,11 @@ class PatchEditor implements LineEditor {
     return this.byLine.get(line)?.code;
   }
 
+  kept(line: number): boolean {
+    const ref = this.byLine.get(line);
+    return ref !== undefined && !ref.removed;
+  }
+
   private opsFor(ref: HunkRef) {
     const key = `${ref.file.headerLine ?? ''}|${ref.file.newPath}|${ref.hunkIndex}`;
     let o = this.ops.get(key);
@@ -93,9 +106,9 @@ class PatchEditor implements LineEditor {
     return o;
   }
 
-  insertBefore(line: number, code: string): void {
+  insertBefore(line: number, code: string | readonly string[]): void {
     const ref = this.byLine.get(line);
-    if (ref) this.opsFor(ref).insert.push({ before: ref.index, lines: [code] });
+    if (ref) this.opsFor(ref).insert.push({ before: ref.index, lines: typeof code === 'string' ? [code] : [...code] });
   }
 
   remove(line: number): void {

@@ -1,8 +1,9 @@
 // Hover content: the markdown half of the engine → LSP translation. On a finding it shows
-// the explanation, the per-model table, the witness steps per CPU and the litmus test; on a
+// the per-model table, the witness steps per CPU, the explanation and the litmus test; on a
 // note (a barrier, a shared access, a lock) it shows the note's own markdown.
 import type { Hover, MarkupContent } from 'vscode-languageserver';
-import type { Analysis, Finding, ModelEvidence, Note, Place } from '../../engine/checks/types';
+import type { Analysis, Finding, Fix, ModelEvidence, Note, Place } from '../../engine/checks/types';
+import { overstrongFixes } from '../../engine/fix/overstrong-fixes';
 import { docsHref, isHere, toRange, type UriOf } from './to-proto';
 
 const MODEL_TITLES: Record<string, string> = { sc: 'SC', 'x86-tso': 'x86-TSO', armv8: 'ARMv8', lkmm: 'LKMM' };
@@ -18,6 +19,10 @@ function contains(place: Place, line: number, col: number): boolean {
 
 function modelTable(models: readonly ModelEvidence[]): string {
   if (models.length === 0) return '';
+  // The detail column only when some model has one: the table is what the reader sees first.
+  if (!models.some((m) => m.detail)) {
+    return ['| model | bad outcome |', '|---|---|', ...models.map((m) => `| ${MODEL_TITLES[m.model] ?? m.model} | ${m.verdict} |`)].join('\n');
+  }
   const rows = models.map((m) => `| ${MODEL_TITLES[m.model] ?? m.model} | ${m.verdict} | ${m.detail ?? ''} |`);
   return ['| model | bad outcome | detail |', '|---|---|---|', ...rows].join('\n');
 }
@@ -32,11 +37,21 @@ function witnessSteps(f: Finding): string {
   return ['**Witness execution**', '', ...parts].join('\n\n');
 }
 
+/**
+ * A finding's hover. The editor already shows the diagnostic's message above it, so the hover
+ * opens with what the message cannot hold: the verdict per model and the execution that reaches
+ * the bad outcome; then the explanation, the test, the fixes and the link to the check's page.
+ */
 export function findingMarkdown(f: Finding): string {
-  const head = `**${f.message}** — [\`${f.code}\`](${docsHref(f.code)})`;
-  const sections = [head, f.explanation, modelTable(f.models), witnessSteps(f)];
+  const sections = [modelTable(f.models), witnessSteps(f), f.explanation];
   if (f.litmus) sections.push('**Litmus test**\n\n```litmus\n' + f.litmus.trimEnd() + '\n```');
-  if (f.fixes.length > 0) sections.push('**Fixes**: ' + f.fixes.map((x) => (x.preferred ? `${x.title} (preferred)` : x.title)).join('; '));
+  if (f.fixes.length > 0) {
+    const over = overstrongFixes(f.fixes);
+    const label = (x: Fix, i: number): string => (over.has(i) ? `${x.title} (over-strong)` : x.preferred ? `${x.title} (preferred)` : x.title);
+    const listed = f.fixes.map(label);
+    sections.push('**Fixes**: ' + [...listed.filter((_, i) => !over.has(i)), ...listed.filter((_, i) => over.has(i))].join('; '));
+  }
+  sections.push(`[\`${f.code}\`](${docsHref(f.code)}): what this check finds and why it matters`);
   return sections.filter((s) => s.trim() !== '').join('\n\n');
 }
 

@@ -3,6 +3,7 @@
 // engine data lives in to-proto.ts and hover.ts, and every handler is guarded.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
   MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
@@ -12,6 +13,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzeConfig } from '../../engine/analyze';
 import type { Analysis } from '../../engine/checks/types';
 import { createAnalyzer, type Analyzer } from './analyzer';
+import { workspaceCacheDir } from './cache-location';
+import { ConfigErrorLedger, readConfig, type ConfigFile } from './config-files';
 import { kindOf, pathOf, wantsDocument } from './documents';
 import { guard, type Logger } from './guard';
 import { hoverAt } from './hover';
@@ -19,12 +22,16 @@ import { FileListIndex } from './index/file-index';
 import { enginePeerSummarizer } from './index/peer-summaries';
 import { frontEndSummary } from './index/summarize';
 import type { IndexStats } from './index/types';
+import { executionView } from './execution';
 import { createProgress } from './progress';
 import { Scheduler } from './scheduler';
+import { CONFIG_FILE_NAME } from '../../engine/kb/config';
 import { DEFAULT_SETTINGS, kbConfigText, readSettings, type Settings } from './settings';
-import { findingToDiagnostic, fromPosition, toCodeActions, toCodeLenses, toDiagnostics, uriResolver, type DiagnosticData } from './to-proto';
+import { configErrorDiagnostics, findingToDiagnostic, fromPosition, toCodeActions, toCodeLenses, toDiagnostics, toProtoFix, uriResolver, type DiagnosticData } from './to-proto';
 
-export const COMMANDS = { showLitmus: 'hvbarrier.showLitmus', checkWorkspace: 'hvbarrier.checkWorkspace', applyFix: 'hvbarrier.applyFix' } as const;
+export const COMMANDS = {
+  showLitmus: 'hvbarrier.showLitmus', showExecution: 'hvbarrier.showExecution', checkWorkspace: 'hvbarrier.checkWorkspace', applyFix: 'hvbarrier.applyFix',
+} as const;
 
 /** How long a hover or code action waits for the analysis of the current version. */
 const WAIT_FOR_ANALYSIS_MS = 5_000;
@@ -44,7 +51,7 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   let features: ClientFeatures = { configuration: false, progress: false, watchers: false };
   let initSettings: unknown;
   let settings: Settings = DEFAULT_SETTINGS;
-  let config: AnalyzeConfig = { arch: settings.arch };
+  const configErrors = new ConfigErrorLedger();
   let index: FileListIndex | undefined;
   let indexing: Promise<IndexStats | undefined> = Promise.resolve(undefined);
   // Documents opened before the first settings arrive wait for them, so nothing is ever
@@ -81,11 +88,10 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     const text = doc.getText();
     const docPath = pathOf(doc.uri);
     const kind = kindOf(doc);
-    const cfg = config;
     scheduler.request({
       uri: doc.uri,
       version: doc.version,
-      input: async () => ({ input: { path: docPath, text, kind, config: cfg }, openTexts: openTexts() }),
+      input: async () => ({ input: { path: docPath, text, kind, config: configFor(docPath) }, openTexts: openTexts() }),
     }, { immediate });
   }
 
@@ -113,26 +119,39 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
     let raw: unknown = initSettings;
     if (features.configuration) raw = await connection.workspace.getConfiguration('hvbarrier');
     const read = readSettings(raw);
-    const errors = [...read.errors];
     settings = read.settings;
-    let fileText: string | undefined;
-    if (settings.kbPath) {
-      const kbFile = path.isAbsolute(settings.kbPath) ? settings.kbPath : path.join(roots[0] ?? process.cwd(), settings.kbPath);
-      try {
-        fileText = await fs.readFile(kbFile, 'utf8');
-      } catch (err) {
-        errors.push(`hvbarrier.kbPath: cannot read ${kbFile}: ${(err as Error).message}; using the built-in knowledge base`);
-      }
+    report(read.errors);
+  }
+
+  /** A broken `.hvbarrier.json` is shown where it is (a diagnostic on the file) and announced once. */
+  function reportConfig(file: ConfigFile): void {
+    const change = configErrors.update(file);
+    if (!change) return;
+    if (change.missing) {
+      report([`hvbarrier.kbPath: cannot read ${change.path}: no such file; using the built-in knowledge base`]);
+      return;
     }
-    const kb = kbConfigText(fileText, settings);
-    if (kb.error) errors.push(`hvbarrier.kbPath: ${kb.error}`);
-    config = { arch: settings.arch, models: settings.models, budget: settings.budget, kbConfigText: kb.text };
-    report(errors);
+    const uri = pathToFileURL(change.path).href;
+    void connection.sendDiagnostics({ uri, diagnostics: configErrorDiagnostics(change.errors) });
+    const first = change.errors[0];
+    if (!first) return;
+    const more = change.errors.length > 1 ? ` (and ${change.errors.length - 1} more)` : '';
+    const message = `hvbarrier${settings.kbPath ? '.kbPath' : ''}: ${first.file}:${first.line}:${first.col}: ${first.message}${more}; the built-in knowledge base is used for what it does not define`;
+    log.error(message);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message });
+  }
+
+  /** The engine's configuration for a document: the settings and the `.hvbarrier.json` in force there. */
+  function configFor(docPath: string | undefined): AnalyzeConfig {
+    const file = readConfig({ docPath, roots, kbPath: settings.kbPath });
+    reportConfig(file);
+    const kbText = kbConfigText(file.text, settings);
+    return { arch: settings.arch, models: settings.models, budget: settings.budget, kbConfigText: kbText, kbConfigPath: file.path };
   }
 
   function startIndex(): Promise<IndexStats | undefined> {
     if (!settings.index.enabled || roots.length === 0) return Promise.resolve(undefined);
-    const dir = cacheDir ?? path.join(roots[0]!, '.hvbarrier-cache');
+    const dir = cacheDir ?? workspaceCacheDir(roots);
     index = new FileListIndex({
       roots, include: settings.index.include, exclude: settings.index.exclude,
       cacheFile: path.join(dir, 'index-v1.json'),
@@ -169,7 +188,7 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
       if (documents.get(uri)) continue;
       const text = await fs.readFile(f.path, 'utf8').catch(() => undefined);
       if (text === undefined) continue;
-      const analysis = await analyzer.run({ input: { path: f.path, text, kind: f.kind, config }, openTexts: openTexts() }).promise.catch((err: unknown) => { log.error(`check ${f.path}: ${String(err)}`); return undefined; });
+      const analysis = await analyzer.run({ input: { path: f.path, text, kind: f.kind, config: configFor(f.path) }, openTexts: openTexts() }).promise.catch((err: unknown) => { log.error(`check ${f.path}: ${String(err)}`); return undefined; });
       if (!analysis) continue;
       const diagnostics = toDiagnostics(analysis, { docUri: uri, uriOf: uriOf(uri), version: 0 }).filter((d) => d.code !== 'input');
       findings += diagnostics.length;
@@ -207,13 +226,17 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   connection.onInitialized(guard(log, 'initialized', undefined, async () => {
     if (features.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'hvbarrier' });
     if (features.watchers) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h,patch,diff,litmus}' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{c,h,patch,diff,litmus}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+      });
     }
     try {
       await loadSettings();
     } finally {
       settingsLoaded();
     }
+    // A broken config at the workspace root is reported even before a document is opened.
+    reportConfig(readConfig({ roots, kbPath: settings.kbPath }));
     void startIndex();
   }));
 
@@ -225,9 +248,22 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   }));
 
   connection.onDidChangeWatchedFiles(guard(log, 'didChangeWatchedFiles', undefined, async (params) => {
-    await indexing;
-    const changes = params.changes.map((c) => ({ path: pathOf(c.uri), deleted: c.type === FileChangeType.Deleted }))
+    const all = params.changes.map((c) => ({ path: pathOf(c.uri), deleted: c.type === FileChangeType.Deleted }))
       .filter((c): c is { path: string; deleted: boolean } => c.path !== undefined);
+    // A `.hvbarrier.json` changed: it is read again by every analysis, so analyse again now.
+    if (all.some((c) => path.basename(c.path) === CONFIG_FILE_NAME)) {
+      // A deleted config takes its error diagnostics with it.
+      for (const c of all) {
+        if (c.deleted && path.basename(c.path) === CONFIG_FILE_NAME && configErrors.forget(c.path)) {
+          void connection.sendDiagnostics({ uri: pathToFileURL(c.path).href, diagnostics: [] });
+        }
+      }
+      reportConfig(readConfig({ roots, kbPath: settings.kbPath }));
+      for (const doc of documents.all()) request(doc, true);
+    }
+    const changes = all.filter((c) => path.basename(c.path) !== CONFIG_FILE_NAME);
+    if (changes.length === 0) return;
+    await indexing;
     await index?.update(changes);
     if (index) analyzer.setWorkspace(index.peers());
     // A peer changed on disk: what the open documents pair with may have changed too.
@@ -273,9 +309,10 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
   }));
 
   connection.onCodeLens(guard(log, 'codeLens', [], async (params) => {
-    const a = await current(params.textDocument.uri);
     const uri = params.textDocument.uri;
-    return a ? toCodeLenses(a, { docUri: uri, uriOf: uriOf(uri) }) : [];
+    const a = await current(uri);
+    const doc = documents.get(uri);
+    return a && doc ? toCodeLenses(a, { docUri: uri, uriOf: uriOf(uri), doc: { kind: kindOf(doc), text: doc.getText() } }) : [];
   }));
 
   connection.onExecuteCommand(guard(log, 'executeCommand', null as unknown, async (params) => {
@@ -287,14 +324,20 @@ export function startServer(connection: Connection, opts: { analyzer?: Analyzer 
         const f = (await current(uri))?.findings.find((x) => x.id === id);
         return f?.litmus ? { language: 'litmus', content: f.litmus } : null;
       }
+      case COMMANDS.showExecution: {
+        // Returns the SVG; the VS Code client shows it in a webview.
+        const [uri, id] = args as [string, string];
+        const doc = documents.get(uri);
+        const f = (await current(uri))?.findings.find((x) => x.id === id);
+        return executionView(f, { kind: doc ? kindOf(doc) : '', text: doc?.getText() ?? '' }, settings.budget);
+      }
       case COMMANDS.applyFix: {
         const [uri, id, which] = args as [string, string, number | undefined];
         const doc = documents.get(uri);
         const f = (await current(uri))?.findings.find((x) => x.id === id);
         const fix = f?.fixes[which ?? Math.max(0, f.fixes.findIndex((x) => x.preferred))];
         if (!doc || !f || !fix) return { applied: false, reason: 'no such finding or fix in the current version' };
-        const action = toCodeActions(findingToDiagnostic(f, { uriOf: uriOf(uri), version: doc.version })).find((a) => a.title === fix.title);
-        const res = await connection.workspace.applyEdit({ label: fix.title, edit: action!.edit! });
+        const res = await connection.workspace.applyEdit({ label: fix.title, edit: toProtoFix(fix, uriOf(uri)).edit });
         return { applied: res.applied };
       }
       case COMMANDS.checkWorkspace:

@@ -79,22 +79,22 @@ export function readSettings(raw: unknown): SettingsResult {
 
 /**
  * The knowledge-base text the engine receives: the `.hvbarrier.json` file (if any) with the
- * macro settings merged over its sections. The engine validates the content itself.
+ * macro settings merged over its sections. A file that is not a JSON object is passed on as it
+ * is: the engine reports its errors with positions (and config-files.ts shows them on the file).
  */
-export function kbConfigText(fileText: string | undefined, s: Settings): { text?: string; error?: string } {
+export function kbConfigText(fileText: string | undefined, s: Settings): string | undefined {
   const extra = Object.entries(s.macros).filter(([, v]) => Object.keys(v).length > 0);
-  if (fileText === undefined && extra.length === 0) return {};
+  if (fileText === undefined && extra.length === 0) return undefined;
   let base: Raw = {};
   if (fileText !== undefined) {
     try {
       const parsed: unknown = JSON.parse(fileText);
-      if (!isObject(parsed)) return { text: fileText, error: `${s.kbPath} must hold a JSON object` };
+      if (!isObject(parsed)) return fileText;
       base = parsed;
-    } catch (err) {
-      // Hand the broken text to the engine too: it reports the error with a position.
-      return { text: fileText, error: `${s.kbPath} is not valid JSON: ${(err as Error).message}` };
+    } catch {
+      return fileText;
     }
   }
   for (const [key, value] of extra) base[key] = { ...(isObject(base[key]) ? (base[key] as Raw) : {}), ...value };
-  return { text: JSON.stringify(base) };
+  return JSON.stringify(base);
 }

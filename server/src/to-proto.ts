@@ -7,6 +7,8 @@ import {
   CodeAction, CodeActionKind, type CodeLens, type Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
   type Range as LspRange, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver';
+import { overstrongFixes } from '../../engine/fix/overstrong-fixes';
+import { hasPicture } from '../../engine/picture/finding-picture';
 import { CHECK_DOCS_BASE, type Analysis, type Edit, type Finding, type Fix, type Place, type Problem, type Range, type Severity } from '../../engine/checks/types';
 
 export const SOURCE = 'hvbarrier';
@@ -61,6 +63,8 @@ export interface DiagnosticData {
 export interface ProtoFix {
   readonly title: string;
   readonly preferred: boolean;
+  /** The overstrong-barrier check would flag it: a weaker offered fix does the same. */
+  readonly overstrong: boolean;
   readonly repairs: readonly string[];
   readonly edit: WorkspaceEdit;
 }
@@ -75,8 +79,15 @@ export function toWorkspaceEdit(edits: readonly Edit[], uriOf: UriOf): Workspace
   return { changes };
 }
 
-export function toProtoFix(fix: Fix, uriOf: UriOf): ProtoFix {
-  return { title: fix.title, preferred: fix.preferred, repairs: fix.repairs, edit: toWorkspaceEdit(fix.edits, uriOf) };
+export function toProtoFix(fix: Fix, uriOf: UriOf, overstrong = false): ProtoFix {
+  return { title: fix.title, preferred: fix.preferred && !overstrong, overstrong, repairs: fix.repairs, edit: toWorkspaceEdit(fix.edits, uriOf) };
+}
+
+/** A finding's fixes for the editor: the over-strong ones (see engine/fix/overstrong-fixes.ts) last. */
+function protoFixes(fixes: readonly Fix[], uriOf: UriOf): ProtoFix[] {
+  const over = overstrongFixes(fixes);
+  const all = fixes.map((f, i) => toProtoFix(f, uriOf, over.has(i)));
+  return [...all.filter((f) => !f.overstrong), ...all.filter((f) => f.overstrong)];
 }
 
 function relatedOf(f: Finding, uriOf: UriOf): DiagnosticRelatedInformation[] {
@@ -85,7 +96,7 @@ function relatedOf(f: Finding, uriOf: UriOf): DiagnosticRelatedInformation[] {
 
 /** A finding in this document as a diagnostic; findings placed in other files are skipped by the caller. */
 export function findingToDiagnostic(f: Finding, ctx: { uriOf: UriOf; version: number }): Diagnostic {
-  const data: DiagnosticData = { findingId: f.id, version: ctx.version, fixes: f.fixes.map((x) => toProtoFix(x, ctx.uriOf)) };
+  const data: DiagnosticData = { findingId: f.id, version: ctx.version, fixes: protoFixes(f.fixes, ctx.uriOf) };
   return {
     range: toRange(f.place.range),
     severity: toSeverity(f.severity),
@@ -114,6 +125,11 @@ export function isHere(place: Place, docUri: string, uriOf: UriOf): boolean {
   return uriOf(place.file) === docUri;
 }
 
+/** The errors of a `.hvbarrier.json`, as diagnostics on that file. */
+export function configErrorDiagnostics(errors: ReadonlyArray<{ line: number; col: number; message: string }>): Diagnostic[] {
+  return errors.map((e) => ({ ...problemToDiagnostic({ severity: 'error', line: e.line, col: e.col, message: e.message }), code: 'config' }));
+}
+
 /** All diagnostics of one document from one analysis. */
 export function toDiagnostics(a: Analysis, ctx: { docUri: string; uriOf: UriOf; version: number }): Diagnostic[] {
   const here = a.findings.filter((f) => isHere(f.place, ctx.docUri, ctx.uriOf));
@@ -130,25 +146,33 @@ export function toCodeActions(diag: Diagnostic): CodeAction[] {
   const data = diag.data as Partial<DiagnosticData> | undefined;
   if (diag.source !== SOURCE || !data || !Array.isArray(data.fixes)) return [];
   return data.fixes.map((fix) => {
-    const action = CodeAction.create(fix.title, fix.edit, CodeActionKind.QuickFix);
+    const action = CodeAction.create(fix.overstrong ? `${fix.title} (over-strong)` : fix.title, fix.edit, CodeActionKind.QuickFix);
     action.diagnostics = [diag];
     if (fix.preferred) action.isPreferred = true;
     return action;
   });
 }
 
-/** Code lenses: per-model verdicts on a litmus condition, and "Show litmus test" on findings that carry one. */
-export function toCodeLenses(a: Analysis, ctx: { docUri: string; uriOf: UriOf }): CodeLens[] {
+/**
+ * Code lenses: per-model verdicts on a litmus condition; "Show execution" on findings whose bad
+ * outcome some model allows, and "Show litmus test" on findings that carry a generated test.
+ */
+export function toCodeLenses(a: Analysis, ctx: { docUri: string; uriOf: UriOf; doc: { kind: string; text: string } }): CodeLens[] {
   const lenses: CodeLens[] = [];
-  for (const f of a.findings) {
-    if (!isHere(f.place, ctx.docUri, ctx.uriOf)) continue;
+  const here = a.findings.filter((f) => isHere(f.place, ctx.docUri, ctx.uriOf));
+  // Several findings on one line would show identical lenses side by side: name each one's check.
+  const perLine = new Map<number, number>();
+  for (const f of here) perLine.set(f.place.range.line, (perLine.get(f.place.range.line) ?? 0) + 1);
+  for (const f of here) {
     const range = toRange(f.place.range);
+    const args = [ctx.docUri, f.id];
+    const which = (perLine.get(f.place.range.line) ?? 0) > 1 ? ` (${f.code})` : '';
     if (f.code === 'litmus-verdict') {
       // A lens with an empty command is a label: the verdict is information, not an action.
       for (const m of f.models) lenses.push({ range, command: { title: `${m.model}: ${m.verdict}`, command: '' } });
-    } else if (f.litmus) {
-      lenses.push({ range, command: { title: 'Show litmus test', command: 'hvbarrier.showLitmus', arguments: [ctx.docUri, f.id] } });
     }
+    if (hasPicture(f, ctx.doc)) lenses.push({ range, command: { title: `Show execution${which}`, command: 'hvbarrier.showExecution', arguments: args } });
+    if (f.litmus && f.code !== 'litmus-verdict') lenses.push({ range, command: { title: `Show litmus test${which}`, command: 'hvbarrier.showLitmus', arguments: args } });
   }
   return lenses;
 }

@@ -5,26 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventLabel, executionSvg } from '../../engine/cli/format/execution-svg';
+import { eventLabel, executionSvg } from '../../engine/picture/execution-svg';
 import { parseLitmus } from '../../engine/litmus/parser';
 import { simulate } from '../../engine/sim/simulate';
 import { runCli } from '../support/cli';
 import { repoRoot } from '../support/paths';
+import { readGraph } from '../support/svg-graph';
 import { READER, V1, tempTree } from './helpers';
-
-interface Node { id: number; thread: number; kind: string; label: string; x: number; y: number }
-
-/** The nodes (with their box position) and edges (`from-label -kind-> to-label`) of an SVG. */
-function readGraph(svg: string): { nodes: Node[]; edges: string[]; headers: string[]; title: string } {
-  const nodes = [...svg.matchAll(/<g class="event" id="e\d+" data-id="(\d+)" data-thread="(-?\d+)" data-kind="(\w)" data-label="([^"]*)">\n<rect x="(\d+)" y="(\d+)"/g)]
-    .map((m) => ({ id: Number(m[1]), thread: Number(m[2]), kind: m[3]!, label: m[4]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'), x: Number(m[5]), y: Number(m[6]) }));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const edges = [...svg.matchAll(/<g class="edge (\w+)" data-kind="\1" data-from="(\d+)" data-to="(\d+)">\n<path [^>]*marker-end="url\(#arrow-\1\)"\/>\n<text [^>]*>\1<\/text>/g)]
-    .map((m) => `${byId.get(Number(m[2]))!.label} -${m[1]}-> ${byId.get(Number(m[3]))!.label}`);
-  const headers = [...svg.matchAll(/<text class="cpu" data-thread="-?\d+"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
-  const title = /<text class="title"[^>]*>([^<]*)<\/text>/.exec(svg)?.[1] ?? '';
-  return { nodes, edges, headers, title };
-}
 
 test('executionSvg: MP under ARMv8 — one column per CPU, program order downwards, every edge of the witness labelled', () => {
   const mp = parseLitmus(readFileSync(join(repoRoot, 'fixtures/litmus/MP.litmus'), 'utf8')).value!;

@@ -11,7 +11,7 @@ import { ensureTool } from '../support/editors';
 import { gitApplyCheck } from '../support/git-apply';
 import { repoRoot } from '../support/paths';
 import { seed000Workspace } from '../support/seed000';
-import { editorLine, goToLine, hoverText, openFile, openWorkbench, problemsRows, type Session } from './vscode/drive';
+import { cssValue, editorLine, executionFrame, goToLine, hoverText, openFile, openWorkbench, problemsRows, type Session } from './vscode/drive';
 import { installExtension, startCodeServer, type Running } from './vscode/server';
 
 const enabled = process.env.HVBARRIER_E2E === '1';
@@ -41,7 +41,7 @@ const pre = prerequisites();
 // Asked for explicitly, a missing prerequisite is a failure, not a quiet skip.
 if (enabled && typeof pre === 'string') test('VS Code end-to-end prerequisites', () => assert.fail(pre));
 
-test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Problems; seed 000 squiggle, hover, quick fix, git apply --check', { skip: typeof pre === 'string' ? pre : undefined, timeout: 15 * 60_000 }, async (t) => {
+test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Problems; seed 000 squiggle, hover, execution view, read-only litmus test, quick fix, git apply --check', { skip: typeof pre === 'string' ? pre : undefined, timeout: 15 * 60_000 }, async (t) => {
   const { chromium, codeServer } = pre as { chromium: string; codeServer: string };
   const log = (m: string): void => t.diagnostic(m);
   rmSync(artifacts, { recursive: true, force: true });
@@ -107,14 +107,43 @@ test('VS Code (code-server + the .vsix): litmus verdicts, hover, code lens, Prob
     assert.match(patchHover, /C MP\+arch_set_info_guest\+do_domctl/);
     await session.shot('patch-hover');
 
-    // "Show litmus test" (a code lens on the finding) opens the generated test as an untitled
-    // litmus document, which the server then simulates like any other.
+    // "Show execution" (a code lens on the finding) opens the witness the server drew in a
+    // webview: the SVG's events and edges, coloured by the theme (the page's own stylesheet
+    // passed its Content-Security-Policy), nothing else loaded.
     await page.keyboard.press('Escape');
+    await page.locator('.editor-instance .codelens-decoration a').filter({ hasText: 'Show execution' }).first().click();
+    await page.locator('.tab').filter({ hasText: 'Execution: missing-barrier' }).waitFor({ timeout: 60_000 });
+    const view = executionFrame(page);
+    await view.locator('svg g.event').first().waitFor({ timeout: 60_000 });
+    const labels = await view.locator('svg g.event').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')));
+    assert.ok(labels.includes('W v_is_initialised=1') && labels.includes('R v_arch_sctlr=0'), labels.join(', '));
+    assert.equal(await view.locator('svg g.edge.rf').count() >= 2, true, 'reads-from edges drawn');
+    assert.equal(await view.locator('svg g.edge.fr').count() >= 1, true, 'from-read edge drawn');
+    assert.match(await view.locator('h1').innerText(), /v->is_initialised = 1/);
+    const background = await cssValue(view.locator('svg > rect').first(), 'fill');
+    const editorBackground = await cssValue(page.locator('.monaco-editor-background').first(), 'backgroundColor');
+    assert.equal(background, editorBackground, 'the picture takes the editor\'s background from the theme');
+    assert.equal(await view.locator('script').count(), 0);
+    await session.shot('show-execution');
+    // Close the view again so the patch's editor group is the only one.
+    const viewTab = page.locator('.tab').filter({ hasText: 'Execution: missing-barrier' }).first();
+    await viewTab.hover();
+    await viewTab.locator('.codicon-close').click();
+    await viewTab.waitFor({ state: 'detached', timeout: 30_000 });
+
+    // "Show litmus test" (a code lens on the finding) opens the generated test as a read-only
+    // virtual document (no Untitled file left behind), which the server simulates like any other.
     await page.locator('.editor-instance .codelens-decoration a').filter({ hasText: 'Show litmus test' }).first().click();
-    await page.locator('.tab.active').filter({ hasText: 'Untitled' }).waitFor({ timeout: 30_000 });
+    await page.locator('.tab.active').filter({ hasText: 'MP+arch_set_info_guest+do_domctl.litmus' }).waitFor({ timeout: 30_000 });
     await editorLine(page, 'C MP+').waitFor({ timeout: 30_000 });
     await page.locator('.statusbar').filter({ hasText: 'Litmus (LKMM C)' }).waitFor({ timeout: 30_000 });
     await page.locator('.editor-instance .codelens-decoration').filter({ hasText: 'armv8: allowed' }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('.tab').filter({ hasText: 'Untitled' }).count(), 0, 'no Untitled document');
+    // Typing changes nothing: the document is read-only, never dirty.
+    await editorLine(page, 'C MP+').click();
+    await page.keyboard.type('xyz');
+    assert.equal(await page.locator('.tab.active.dirty').count(), 0);
+    assert.equal(await editorLine(page, 'xyz').count(), 0);
     await session.shot('show-litmus-test');
     await page.locator('.tab').filter({ hasText: seedName }).first().click();
     await goToLine(page, missing.place.range.line);

@@ -45,8 +45,8 @@ const CAPABILITIES: ClientCapabilities = {
   },
 };
 
-export async function startClient(opts: { root?: string; settings?: unknown; cacheDir?: string; capabilities?: ClientCapabilities } = {}): Promise<TestClient> {
-  const proc = spawn(process.execPath, [serverMain, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startClient(opts: { root?: string; settings?: unknown; cacheDir?: string; capabilities?: ClientCapabilities; env?: NodeJS.ProcessEnv } = {}): Promise<TestClient> {
+  const proc = spawn(process.execPath, [serverMain, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const published: PublishDiagnosticsParams[] = [];
   const applied: ApplyWorkspaceEditParams[] = [];

@@ -55,6 +55,6 @@ test('the litmus language, grammar and commands are declared for the client', ()
   const grammar = JSON.parse(readFileSync(join(repoRoot, 'syntaxes', 'litmus.tmLanguage.json'), 'utf8'));
   assert.equal(grammar.scopeName, pkg.contributes.grammars[0].scopeName);
   assert.deepEqual(pkg.contributes.languages[0].extensions, ['.litmus']);
-  assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).sort(), ['hvbarrier.checkWorkspace', 'hvbarrier.showLitmus']);
+  assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).sort(), ['hvbarrier.checkWorkspace', 'hvbarrier.showExecution', 'hvbarrier.showLitmus']);
   assert.ok(pkg.activationEvents.includes('onLanguage:diff') && pkg.activationEvents.includes('onLanguage:litmus'));
 });

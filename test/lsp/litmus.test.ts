@@ -45,7 +45,7 @@ test('a .litmus document gets per-model verdicts as a fully addressed diagnostic
     assert.equal(nothing, null);
 
     const lenses = await c.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as Array<{ command: { title: string } }>;
-    assert.deepEqual(lenses.map((l) => l.command.title), ['sc: forbidden', 'x86-tso: forbidden', 'armv8: allowed', 'lkmm: allowed']);
+    assert.deepEqual(lenses.map((l) => l.command.title), ['sc: forbidden', 'x86-tso: forbidden', 'armv8: allowed', 'lkmm: allowed', 'Show execution']);
   } finally {
     await c.close();
   }

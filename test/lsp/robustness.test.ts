@@ -28,6 +28,7 @@ test('malformed documents and requests give problems or empty results, and the s
     assert.deepEqual(await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: 'file:///nowhere.patch' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }), []);
     assert.equal(await c.conn.sendRequest('workspace/executeCommand', { command: 'hvbarrier.no-such-command', arguments: [] }), null);
     assert.equal(await c.conn.sendRequest('workspace/executeCommand', { command: 'hvbarrier.showLitmus', arguments: [42, { not: 'an id' }] }), null);
+    assert.deepEqual(await c.conn.sendRequest('workspace/executeCommand', { command: 'hvbarrier.showExecution', arguments: [42, { not: 'an id' }] }), { none: 'no such finding in the current version of the document' });
     const noFix = await c.conn.sendRequest('workspace/executeCommand', { command: 'hvbarrier.applyFix', arguments: ['file:///nowhere.patch', 'x'] }) as { applied: boolean };
     assert.equal(noFix.applied, false);
     // A change to a document that was never opened is ignored by the document manager.

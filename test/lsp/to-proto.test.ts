@@ -69,12 +69,17 @@ test('a finding becomes a 0-based, fully addressed diagnostic whose data builds 
   assert.equal(gitApplyCheck(text, after.replace('+914,15', '+914,14')).ok, false);
 });
 
-test('the hover on a finding shows the explanation, the model table, the witness per CPU and the litmus test', () => {
+test('the hover on a finding opens with the model table and the witness per CPU, then the explanation and the litmus test', () => {
   const f = seedFinding();
   const uriOf = uriResolver(uri, '/ws/000-v1-smp_mb.patch', ['/ws']);
   const a = { findings: [f], notes: [{ place: { range: { line: 40, col: 9, endLine: 40, endCol: 18 } }, kind: 'barrier' as const, markdown: 'smp_mb(): orders everything; no pair in view' }], problems: [] };
   const h = hoverAt(a, { line: f.place.range.line, col: f.place.range.col + 3 }, { docUri: uri, uriOf })!;
   const md = (h.contents as { value: string }).value;
+  // The editor shows the message already: the hover opens with the verdicts and the execution.
+  assert.ok(!md.includes(f.message), 'the diagnostic message is not repeated');
+  assert.ok(md.startsWith('| model | bad outcome |\n|---|---|\n'), md.slice(0, 80));
+  assert.ok(md.indexOf('**Witness execution**') < md.indexOf('A reader that sees'), 'the witness before the explanation');
+  assert.match(md, /\[`missing-barrier`\]\(https:[^)]*missing-barrier\.md\)/);
   assert.match(md, /A reader that sees/);
   assert.match(md, /\| ARMv8 \| allowed \|/);
   assert.match(md, /CPU 0:\n1\. W is_initialised=1\n3\. W ctxt=1/);
@@ -84,5 +89,9 @@ test('the hover on a finding shows the explanation, the model table, the witness
   const note = hoverAt(a, { line: 40, col: 10 }, { docUri: uri, uriOf })!;
   assert.equal((note.contents as { value: string }).value, 'smp_mb(): orders everything; no pair in view');
   assert.equal(hoverAt(a, { line: 1, col: 1 }, { docUri: uri, uriOf }), null);
-  assert.deepEqual(toCodeLenses(a, { docUri: uri, uriOf }).map((l) => l.command!.command), ['hvbarrier.showLitmus']);
+  // ARMv8 allows the outcome: there is an execution to show, and the generated test.
+  assert.deepEqual(toCodeLenses(a, { docUri: uri, uriOf, doc: { kind: 'patch', text } }).map((l) => l.command!.command), ['hvbarrier.showExecution', 'hvbarrier.showLitmus']);
+  // A finding no model allows (an over-strong barrier) has nothing to draw.
+  const forbidden = { ...a, findings: [{ ...f, models: f.models.map((m) => ({ ...m, verdict: 'forbidden' as const })) }] };
+  assert.deepEqual(toCodeLenses(forbidden, { docUri: uri, uriOf, doc: { kind: 'patch', text } }).map((l) => l.command!.command), ['hvbarrier.showLitmus']);
 });

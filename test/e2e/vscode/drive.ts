@@ -1,7 +1,7 @@
 // Playwright-core steps in the code-server workbench (headless Debian Chromium). Selectors
 // are VS Code's own DOM classes: squiggles, hovers, code lenses, the Problems panel and the
 // quick-fix widget. Every step saves a screenshot into the artifacts folder.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -72,4 +72,15 @@ export async function goToLine(page: Page, line: number): Promise<void> {
   // Go to Line is Quick Open with a ':' prefix; filling the box replaces the prefix too.
   await input.fill(`:${line}`);
   await page.keyboard.press('Enter');
+}
+
+/** The page inside the execution webview: VS Code nests it in an iframe inside the webview's iframe. */
+export function executionFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+}
+
+/** A computed style property of an element, as the browser resolved it (theme variables included). */
+export async function cssValue(element: Locator, property: string): Promise<string> {
+  type Styles = { getComputedStyle(e: unknown): Record<string, string> };
+  return element.evaluate((el, p) => (globalThis as unknown as Styles).getComputedStyle(el)[p] ?? '', property);
 }

@@ -3,7 +3,7 @@
 // po/rf/co/fr as labelled arrows in herd's colours, and the bad outcome stated on top. Pure:
 // a Witness in, SVG text out. Every node and edge carries data-* attributes (id, thread, kind,
 // from, to) so tests and tools can read the graph back without parsing geometry.
-import type { Witness, WitnessEvent } from '../../sim/witness';
+import type { Witness, WitnessEvent } from '../sim/witness';
 
 export interface ExecutionPicture {
   readonly witness: Witness;
@@ -100,7 +100,8 @@ function edgePath(kind: EdgeKind, a: Placed, b: Placed, bend: number): { d: stri
 
 export function executionSvg(p: ExecutionPicture): string {
   const { placed, columns, rows } = layout(p.witness);
-  const width = LEFT * 2 + columns.length * COL_W;
+  // Wide enough for the title too (monospace at 14px is about 8.5px a character).
+  const width = Math.max(LEFT * 2 + columns.length * COL_W, LEFT * 2 + Math.ceil(p.title.length * 8.5));
   const height = TOP + rows * ROW_H + 20;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="12">`,
