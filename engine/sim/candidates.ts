@@ -115,7 +115,7 @@ export function initialState(test: LitmusTest): { values: Map<string, Value>; re
  * than the program has, so growth past that bound is spurious (e.g. an atomic_inc() reading
  * its own future values) and stops there.
  */
-export function threadTraces(test: LitmusTest, maxTraces: number, deadline?: Deadline): { traces?: Trace[][]; unsupported?: UnsupportedConstruct; initValues: Map<string, Value> } {
+export function threadTraces(test: LitmusTest, maxTraces: number, deadline?: Deadline): { traces?: Trace[][]; unsupported?: UnsupportedConstruct; initValues: Map<string, Value>; truncated?: string } {
   const { values, regs } = initialState(test);
   const domain = new Map<string, Value[]>();
   const known = new Set<string>();
@@ -127,6 +127,8 @@ export function threadTraces(test: LitmusTest, maxTraces: number, deadline?: Dea
     for (const thread of test.threads) {
       const res = enumerateTraces({ thread, domain: domain as Domain, initRegs: regs.get(thread.id)!, maxTraces, deadline });
       if (res.unsupported) return { unsupported: res.unsupported, initValues: values };
+      // Some traces of this thread were never enumerated: a verdict from the others could be wrong.
+      if (res.truncated) return { initValues: values, truncated: `thread P${thread.id} has more than ${maxTraces} traces` };
       all.push(res.traces);
       // A loop, not Math.max(...spread): a thread can have more traces than the call stack has room for arguments.
       let most = 0;

@@ -74,6 +74,7 @@ export function simulate(test: LitmusTest, opts: SimulateOptions = {}): Simulati
     if (!(err instanceof BudgetExceeded)) throw err;
     return finish({ test, observed, tallies, candidates: 0, steps: deadline.steps, inconclusiveReason: err.reason });
   }
+  if (traced.truncated) return finish({ test, observed, tallies, candidates: 0, steps: deadline.steps, inconclusiveReason: traced.truncated });
   if (traced.unsupported || !traced.traces) {
     return finish({ test, observed, tallies: tallies.map((t) => ({ ...t, unsupported: traced.unsupported })), candidates: 0, steps: deadline.steps });
   }

@@ -31,3 +31,15 @@ test('within budget the same test completes', () => {
   assert.equal(sim.results[0]!.status, 'complete');
   assert.ok(sim.results[0]!.positive > 0);
 });
+
+test('a thread with more traces than the execution budget is inconclusive, never a verdict from the traces that fit', () => {
+  // MP's reader has two traces per value it may read; with room for one, the one left out is
+  // the one that sees the flag, and a verdict from the rest would say `Never`.
+  const mp = `C MP\n{}\nP0(int *x, int *y)\n{\n\tWRITE_ONCE(*x, 1);\n\tWRITE_ONCE(*y, 1);\n}\n\nP1(int *x, int *y)\n{\n\tint r0;\n\tint r1;\n\tr0 = READ_ONCE(*y);\n\tr1 = READ_ONCE(*x);\n}\n\nexists (1:r0=1 /\\ 1:r1=0)\n`;
+  for (const maxExecutions of [1, 2]) {
+    const sim = simulate(parseLitmus(mp).value!, { models: ['armv8'], budget: { maxExecutions } });
+    assert.equal(sim.results[0]!.status, 'inconclusive', `maxExecutions ${maxExecutions}`);
+    assert.match(sim.inconclusiveReason ?? '', /more than \d+ traces/);
+  }
+  assert.equal(simulate(parseLitmus(mp).value!, { models: ['armv8'] }).results[0]!.observation, 'Sometimes');
+});
