@@ -4,10 +4,13 @@
 // both parts are bounded and least recently used.
 import { JudgementCache } from './checks/judgement-cache';
 import { ParseCache } from './extract/parse-cache';
+import { ScenarioMemo } from './pair/scenario-memo';
 
 export class AnalysisCache {
   readonly parses: ParseCache;
   readonly judgements = new JudgementCache();
+  /** Scenarios by the thread objects they pair (see pair/scenario-memo.ts). */
+  readonly scenarios = new ScenarioMemo();
 
   /** Bounds of the parse level (characters of text held); whole-tree workers keep them small. */
   constructor(limits: ConstructorParameters<typeof ParseCache>[0] = {}) {
@@ -15,11 +18,12 @@ export class AnalysisCache {
   }
 
   /** Hit and miss counts, for logs and benchmarks. */
-  stats(): Record<'units' | 'threads' | 'verdicts' | 'simulations', { hits: number; misses: number }> {
+  stats(): Record<'units' | 'threads' | 'scenarios' | 'verdicts' | 'simulations', { hits: number; misses: number }> {
     const j = this.judgements;
     return {
       units: { hits: this.parses.hits, misses: this.parses.misses },
       threads: { hits: this.parses.threadHits, misses: this.parses.threadMisses },
+      scenarios: { hits: this.scenarios.hits, misses: this.scenarios.misses },
       verdicts: { hits: j.hits, misses: j.misses },
       simulations: { hits: j.simulations.hits, misses: j.simulations.misses },
     };

@@ -12,6 +12,7 @@ import type { ModelWakeup } from '../hv/lost-wakeup';
 import { formatLitmusTest } from '../litmus/format-test';
 import type { Witness } from '../sim/witness';
 import type { CheckContext } from './context';
+import { SIMULATION_STEPS } from './judge';
 import type { Edit, Finding, Fix, ModelEvidence, Problem, WitnessStep } from './types';
 
 const judged = new WeakMap<CheckContext, { before: CJudgement; after: CJudgement }>();
@@ -23,7 +24,9 @@ function judgeDocument(ctx: CheckContext): { before: CJudgement; after: CJudgeme
   const pre = ctx.document.filter((t) => t.side === 'pre');
   // Wakers may live in the tree (Xen's event_channel.c for a vCPU blocking in schedule.c).
   const others = ctx.all.filter((t) => !ctx.isDocument(t));
-  const budget = { maxMillis: 2000 };
+  // Counted in work like every other simulation of the checks: the same input gets the same
+  // verdict on any machine, and a verdict can be kept for the next analysis (hv/lost-wakeup.ts).
+  const budget = { maxSteps: SIMULATION_STEPS };
   const result = {
     before: pre.length ? judgeFunctions({ targets: pre, wakers: [...pre, ...others], budget }) : { pairs: [], unsupported: [] },
     after: judgeFunctions({ targets: post, wakers: [...post, ...others], budget }),

@@ -84,7 +84,12 @@ export function checkDocument(input: CheckInput): Analysis {
   const added = addedLines(sources.parsed[0]);
   const isAdded = (e: Event): boolean => added.has(e.span.line);
   const keep = input.document.kind === 'patch' ? (s: Scenario) => showsLocklessIntent(s) || newCodeHandshake(s, isAdded) : undefined;
-  const scenarios = collectScenarios({ document: documentThreads(docAll), all, textOf, tooLarge: onTooLarge, keep, concurrency: input.concurrency });
+  const keepKey = keep ? `patch:${[...added].sort((x, y) => x - y).join(',')}` : 'intent';
+  const collect = (c: { document: readonly Thread[]; all: readonly Thread[]; image?: 'pre' | 'post'; keep?: (s: Scenario) => boolean; keepKey: string; tooLarge?: (t: Thread, n: number) => void }): Scenario[] =>
+    input.concurrency
+      ? collectScenarios({ ...c, textOf, concurrency: input.concurrency })
+      : cache.scenarios.scenarios(c, (tooLarge) => collectScenarios({ ...c, textOf, tooLarge }));
+  const scenarios = collect({ document: documentThreads(docAll), all, tooLarge: onTooLarge, keep, keepKey });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {
     const span = 'kind' in at ? at.span : at;
@@ -98,7 +103,7 @@ export function checkDocument(input: CheckInput): Analysis {
   // the post-image's own scenarios judged on the pre-image.
   const isPatch = input.document.kind === 'patch';
   const counterpart = isPatch ? imageCounterparts(everything) : undefined;
-  const differential = counterpart ? patchDifferential(ctx, { docAll, everything, textOf, counterpart }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
+  const differential = counterpart ? patchDifferential(ctx, { docAll, everything, counterpart, collect }) : { findings: [], regressed: new Set<string>(), judged: new Set<Thread>() };
   const faultById = new Map(analysis.faults.map((f) => [f.id, f]));
   // One fault, one finding: a fault the patch introduced is reported as the regression, one it
   // left as it was is information.
@@ -121,9 +126,12 @@ export function checkDocument(input: CheckInput): Analysis {
 }
 
 /** Regressions and fixes of a patch: each scenario judged on both images of its function. */
-function patchDifferential(ctx: CheckContext, a: { docAll: readonly Thread[]; everything: readonly Thread[]; textOf: (t: Thread) => string | undefined; counterpart: ReturnType<typeof imageCounterparts> }): { findings: Finding[]; regressed: Set<string>; judged: Set<Thread> } {
+function patchDifferential(ctx: CheckContext, a: {
+  docAll: readonly Thread[]; everything: readonly Thread[]; counterpart: ReturnType<typeof imageCounterparts>;
+  collect: (c: { document: readonly Thread[]; all: readonly Thread[]; image: 'pre'; keepKey: string }) => Scenario[];
+}): { findings: Finding[]; regressed: Set<string>; judged: Set<Thread> } {
   const { counterpart } = a;
-  const pre = collectScenarios({ document: a.docAll.filter((t) => t.side === 'pre'), all: a.everything, textOf: a.textOf, image: 'pre' });
+  const pre = a.collect({ document: a.docAll.filter((t) => t.side === 'pre'), all: a.everything, image: 'pre', keepKey: 'intent' });
   const judged = new Set<Thread>();
   const regressions = judgeImages(ctx, { scenarios: pre, from: 'pre', counterpart, judged });
   const fixes = judgeImages(ctx, { scenarios: ctx.analysis.judged.map((j) => j.scenario), from: 'post', counterpart, judged });
