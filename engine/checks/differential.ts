@@ -230,7 +230,8 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
   for (const t of a.docAll) {
     if (t.side !== 'pre') continue;
     const post = a.counterpart(t, 'post');
-    if (!post) continue;
+    // Boot-time code runs before the other CPUs share its data: its marked accesses are habit, not evidence.
+    if (!post || post.boot) continue;
     for (const e of t.events) {
       const lost = e.kind === 'RMW' ? madeNonAtomic(ctx, { pre: t, post, e }) : undefined;
       if (lost) {

@@ -176,6 +176,15 @@ interface FnRef {
   readonly unit: Unit;
 }
 
+/** Section attributes of code that runs only while the system boots (and is freed after). */
+const BOOT_ATTRS = /\b(?:__init|__initcall|__boot|__cpuinit|__init_or_module|__head)\b/;
+
+/** The function is declared in a boot-only section: its header, as written, carries the attribute. */
+function bootOnly(ref: FnRef, body: SyntaxNode): boolean {
+  const { text, shift } = ref.unit.original;
+  return BOOT_ATTRS.test(text.slice(Math.max(0, ref.node.startIndex - shift), Math.max(0, body.startIndex - shift)));
+}
+
 class Extractor {
   private readonly byGroup = new Map<string, Map<string, FnRef>>();
   // Keyed by unit and node: two units with the same text (a context line shown in both images,
@@ -284,6 +293,7 @@ class Extractor {
     const thread = walker.finish({
       name: a.name,
       ...ref.unit.meta,
+      ...(bootOnly(ref, a.body) ? { boot: true } : {}),
       partial: this.isWrapped(ref.node, ref.unit),
       span: spanOf(ref.node, ref.unit.map),
       params: header.params.map((p) => ({ name: p.name, type: p.pointer ? `${p.type} *` : p.type })),

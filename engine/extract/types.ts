@@ -136,6 +136,8 @@ export interface Thread {
   readonly unit?: number;
   /** True when the function was recovered from a fragment that starts inside it. */
   readonly partial: boolean;
+  /** Declared in a boot-only section (`__init`): it runs while the system boots, not beside other CPUs' work. */
+  readonly boot?: boolean;
   readonly span: Span;
   readonly params: readonly { readonly name: string; readonly type: string }[];
   readonly events: readonly Event[];
