@@ -117,9 +117,25 @@ function madePlain(ctx: CheckContext, pre: Scenario, post: Scenario): Event | un
   const was = pre.sides[i]!;
   const now = post.sides[i]!;
   for (const [x, y] of [[was.first, now.first], [was.second, now.second]] as const) {
-    if (x && y && (x.kind === 'R' || x.kind === 'W') && x.kind === y.kind && x.annot !== 'plain' && y.annot === 'plain') return x;
+    if (x && y && (x.kind === 'R' || x.kind === 'W') && x.kind === y.kind && x.annot !== 'plain' && y.annot === 'plain' && sameAccessWritten(x, y)) return x;
   }
   return undefined;
+}
+
+/**
+ * The two images' accesses are one access written two ways: each is the function's own (not
+ * a callee's), and the plain one is the marked one without its marking (`READ_ONCE(p->x)` and
+ * `p->x`), or an RMW with another primitive on the same arguments (`set_bit(n, w)` and
+ * `__set_bit(n, w)`). Matching by position alone pairs a removed access with its neighbour.
+ */
+function sameAccessWritten(was: Event, now: Event): boolean {
+  if (was.via?.length || now.via?.length) return false;
+  const squeeze = (t: string): string => t.replace(/\s+/g, '').replace(/&/g, '');
+  if (was.kind === 'RMW' && now.kind === 'RMW') {
+    const args = (e: Event): string => { const t = squeeze(e.text); return t.slice(t.indexOf('(')); };
+    return args(was) === args(now);
+  }
+  return squeeze(was.text).includes(squeeze(now.text).replace(/;$/, '').split('=')[0]!);
 }
 
 /** What the patch took away (or added) on one side: the ordering event or the access mode. */
@@ -241,7 +257,7 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
       }
       if ((e.kind !== 'R' && e.kind !== 'W') || e.annot === 'plain' || e.via?.length || e.loc.cpuLocal) continue;
       const now = counterpartAccess(t, e, post);
-      if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') continue;
+      if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain' || !sameAccessWritten(e, now)) continue;
       const place = ctx.place(t, e.stmt);
       const key = placeKey(place);
       if (a.reported.has(key)) continue;
@@ -288,7 +304,7 @@ function madeNonAtomic(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Eve
   const { e } = a;
   if (e.kind !== 'RMW' || !e.prim || e.loc.cpuLocal) return undefined;
   const now = counterpartAccess(a.pre, e, a.post);
-  if (!now || now.kind !== 'RMW' || !now.prim || now.prim === e.prim) return undefined;
+  if (!now || now.kind !== 'RMW' || !now.prim || now.prim === e.prim || !sameAccessWritten(e, now)) return undefined;
   const was = ctx.sources.primitive(a.pre, e.prim);
   const is = ctx.sources.primitive(a.post, now.prim);
   if (!was || !is) return undefined;
