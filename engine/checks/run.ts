@@ -36,6 +36,7 @@ import { patchImages } from './patch-images';
 import { functionCoverage } from './coverage';
 import { oneFindingPerFault } from './one-fault';
 import { demoteOutsideThePatch } from './patch-scope';
+import { ViewConcurrency } from '../concurrency/view';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -85,10 +86,15 @@ export function checkDocument(input: CheckInput): Analysis {
   const isAdded = (e: Event): boolean => added.has(e.span.line);
   const keep = input.document.kind === 'patch' ? (s: Scenario) => showsLocklessIntent(s) || newCodeHandshake(s, isAdded) : undefined;
   const keepKey = keep ? `patch:${[...added].sort((x, y) => x - y).join(',')}` : 'intent';
+  // What can run with what among the functions in view (engine/concurrency/view.ts); whole-tree
+  // mode brings its own model of the tree.
+  let view: ViewConcurrency | undefined;
+  const viewOracle = (): ViewConcurrency => (view ??= new ViewConcurrency(everything, sources.sources.map((x) => x.text)));
+  const everythingKey = cache.scenarios.key(everything);
   const collect = (c: { document: readonly Thread[]; all: readonly Thread[]; image?: 'pre' | 'post'; keep?: (s: Scenario) => boolean; keepKey: string; tooLarge?: (t: Thread, n: number) => void }): Scenario[] =>
     input.concurrency
       ? collectScenarios({ ...c, textOf, concurrency: input.concurrency })
-      : cache.scenarios.scenarios(c, (tooLarge) => collectScenarios({ ...c, textOf, tooLarge }));
+      : cache.scenarios.scenarios({ ...c, keepKey: `${c.keepKey}|view:${everythingKey}` }, (tooLarge) => collectScenarios({ ...c, textOf, tooLarge, concurrency: { oracle: viewOracle() } }));
   const scenarios = collect({ document: documentThreads(docAll), all, tooLarge: onTooLarge, keep, keepKey });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {

@@ -26,6 +26,13 @@ function rootOf(arg: string): string {
 export class LocalAccesses {
   private readonly memo = new WeakMap<Thread, Map<number, string>>();
 
+  /**
+   * `pauses: false` leaves paused vCPUs out: a pause stops the vCPU itself, not another CPU
+   * that writes its fields (seed 000: a domctl reading registers that arch_set_info_guest()
+   * is still writing), which only a view of the whole tree can rule out.
+   */
+  constructor(private readonly opts: { pauses: boolean } = { pauses: true }) {}
+
   /** Why event `e` of `t` cannot race with another CPU, or undefined. */
   why(t: Thread, e: Event): string | undefined {
     let m = this.memo.get(t);
@@ -38,7 +45,7 @@ export class LocalAccesses {
     const own = t.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => e.kind === 'CALL' && !e.via?.length);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     // Pauses in force: from the pause call to the first unpause of the same object.
-    const pauses = own.filter((c) => c.tags.includes('pause') && c.args.length > 0).map((c) => {
+    const pauses = own.filter((c) => this.opts.pauses && c.tags.includes('pause') && c.args.length > 0).map((c) => {
       const root = rootOf(c.args[0]!);
       const end = own.find((u) => u.id > c.id && UNPAUSE.test(u.callee) && rootOf(u.args[0] ?? '') === root);
       return { root, from: c.id, to: end?.id ?? Infinity, callee: c.callee };

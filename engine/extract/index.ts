@@ -179,10 +179,20 @@ interface FnRef {
 /** Section attributes of code that runs only while the system boots (and is freed after). */
 const BOOT_ATTRS = /\b(?:__init|__initcall|__boot|__cpuinit|__init_or_module|__head)\b/;
 
+/** The function's header as written: attributes and storage class up to its body. */
+function headerText(ref: FnRef, body: SyntaxNode): string {
+  const { text, shift } = ref.unit.original;
+  return text.slice(Math.max(0, ref.node.startIndex - shift), Math.max(0, body.startIndex - shift));
+}
+
 /** The function is declared in a boot-only section: its header, as written, carries the attribute. */
 function bootOnly(ref: FnRef, body: SyntaxNode): boolean {
-  const { text, shift } = ref.unit.original;
-  return BOOT_ATTRS.test(text.slice(Math.max(0, ref.node.startIndex - shift), Math.max(0, body.startIndex - shift)));
+  return BOOT_ATTRS.test(headerText(ref, body));
+}
+
+/** Declared `static`: every caller is in its own file. */
+function declaredStatic(ref: FnRef, body: SyntaxNode): boolean {
+  return /^\s*(?:[A-Za-z_]\w*\s+)*?static\b/.test(headerText(ref, body).replace(/\/\*[\s\S]*?\*\//g, ''));
 }
 
 class Extractor {
@@ -294,6 +304,7 @@ class Extractor {
       name: a.name,
       ...ref.unit.meta,
       ...(bootOnly(ref, a.body) ? { boot: true } : {}),
+      ...(declaredStatic(ref, a.body) ? { static: true } : {}),
       partial: this.isWrapped(ref.node, ref.unit),
       span: spanOf(ref.node, ref.unit.map),
       params: header.params.map((p) => ({ name: p.name, type: p.pointer ? `${p.type} *` : p.type })),

@@ -138,6 +138,8 @@ export interface Thread {
   readonly partial: boolean;
   /** Declared in a boot-only section (`__init`): it runs while the system boots, not beside other CPUs' work. */
   readonly boot?: boolean;
+  /** Declared `static`: every caller is in its own file. */
+  readonly static?: boolean;
   readonly span: Span;
   readonly params: readonly { readonly name: string; readonly type: string }[];
   readonly events: readonly Event[];

@@ -2,8 +2,8 @@
 // the largest part of a warm re-check (a patch with its tree: the same few hundred threads each
 // time, already extracted and kept), so the list is kept by the identity of its inputs: the
 // thread objects (a kept thread is the same object while its code is unchanged), the image,
-// and what decides which scenarios to keep. Whole-tree mode, which asks a concurrency model,
-// does not use it.
+// and what decides which scenarios to keep (with the view's concurrency model, a function of the
+// same threads). Whole-tree mode, which asks the model of the whole tree, does not use it.
 import type { Thread } from '../extract/types';
 import { Lru } from '../extract/lru';
 import type { Scenario } from './scenario';
@@ -28,10 +28,15 @@ export class ScenarioMemo {
     return id;
   }
 
+  /** A key for a list of threads, by identity. */
+  key(threads: readonly Thread[]): string {
+    return threads.map((t) => this.idOf(t)).join(',');
+  }
+
   /** `keepKey` names the keep rule and everything it reads (for patches, the lines added). */
   scenarios(a: { document: readonly Thread[]; all: readonly Thread[]; image?: 'pre' | 'post'; keepKey: string; tooLarge?: (t: Thread, n: number) => void },
     compute: (tooLarge: (t: Thread, n: number) => void) => Scenario[]): Scenario[] {
-    const key = `${a.image ?? 'post'}|${a.keepKey}|${a.document.map((t) => this.idOf(t)).join(',')}|${a.all.map((t) => this.idOf(t)).join(',')}`;
+    const key = `${a.image ?? 'post'}|${a.keepKey}|${this.key(a.document)}|${this.key(a.all)}`;
     let k = this.kept.get(key);
     if (!k) {
       const tooLarge: Array<[Thread, number]> = [];

@@ -1,0 +1,59 @@
+// What can run with what when only part of the tree is in view (a C file and its neighbours,
+// a patch and the files it applies to): the same concurrency model as a whole tree, built from
+// the functions in view, but closed only where C makes it so. A `static` function's callers
+// are all in its file; any other function may be called from files not in view, so nothing is
+// known about the locks it is entered with, and it is never "called only from" one function.
+// Only what rules a cycle out is asked here (boot-only code, a function and its only caller,
+// per-CPU data, a lock both sides hold, also on entry, unless some code in view takes it in
+// read mode); the whole-tree evidence rule stays with whole-tree mode, and the caller's own
+// intent rule decides the rest. A paused vCPU is not ruled out here (see local.ts).
+import type { Event, Thread } from '../extract/types';
+import { addressTaken, functionFacts } from './facts';
+import type { ConcurrencyOracle, SideView } from './index';
+import { LocalAccesses } from './local';
+import { ConcurrencyModel } from './model';
+
+export class ViewConcurrency implements ConcurrencyOracle {
+  private readonly model: ConcurrencyModel;
+  private readonly local = new LocalAccesses({ pauses: false });
+  /** Locks some code in view takes (or asserts) in read mode: holding one excludes nobody. */
+  private readonly shared = new Set<string>();
+
+  constructor(threads: readonly Thread[], texts: readonly string[]) {
+    const facts = threads.map((t) => ({ ...functionFacts(t, []), init: t.boot === true }));
+    // Callers outside the view: every function not declared static, and every name used as a value.
+    const open = new Set<string>(texts.flatMap((t) => addressTaken(t)));
+    for (const t of threads) if (!t.static) open.add(t.name);
+    this.model = new ConcurrencyModel({ functions: facts, addressTaken: [...open].sort() });
+    for (const t of threads) {
+      for (const e of t.events) if (e.kind === 'LOCK' && e.mode === 'read') this.shared.add(e.lock.key);
+      for (const h of t.callerHolds ?? []) if (h.mode === 'read') this.shared.add(h.lock.key);
+    }
+  }
+
+  neverConcurrent(a: Thread, b: Thread): string | undefined {
+    return this.model.neverConcurrent(a.name, b.name);
+  }
+
+  private lockset(t: Thread, e: Event): Set<string> {
+    return new Set([...e.held, ...this.model.locksOnEntry(t.name)]);
+  }
+
+  excludes(sides: readonly [SideView, SideView]): string | undefined {
+    const real = sides.filter((s) => !s.synthesized);
+    if (real.length === 2) {
+      const never = this.neverConcurrent(real[0]!.thread, real[1]!.thread);
+      if (never) return never;
+    }
+    for (const s of real) {
+      for (const e of [s.first, s.second]) {
+        const why = e && this.local.why(s.thread, e);
+        if (why) return why;
+      }
+    }
+    if (real.length < 2) return undefined;
+    const sets = real.flatMap((s) => [s.first, s.second].filter((e): e is Event => !!e).map((e) => this.lockset(s.thread, e)));
+    const common = [...sets[0]!].filter((k) => !this.shared.has(k) && sets.every((x) => x.has(k)));
+    return common.length > 0 ? `both sides hold ${common[0]}` : undefined;
+  }
+}
