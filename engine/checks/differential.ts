@@ -248,6 +248,7 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
     const post = a.counterpart(t, 'post');
     // Boot-time code runs before the other CPUs share its data: its marked accesses are habit, not evidence.
     if (!post || post.boot) continue;
+    for (const f of storesMadePlain(ctx, t, post)) if (!a.reported.has(placeKey(f.place))) out.push(f);
     for (const e of t.events) {
       const lost = e.kind === 'RMW' ? madeNonAtomic(ctx, { pre: t, post, e }) : undefined;
       if (lost) {
@@ -320,6 +321,37 @@ function madeNonAtomic(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Eve
     related: [{ place: ctx.place(a.pre, e.stmt), message: `the atomic form before the patch: \`${e.text}\`` }],
     models: [], fixes: [],
   };
+}
+
+/**
+ * A location the function stored only with marked stores (`write_atomic()`, `WRITE_ONCE()`,
+ * also in a callee such as a set-entry helper) that the post-image stores plainly and never
+ * with a marked store: an entry built in place, field by field, where it was installed with
+ * one atomic store. A concurrent reader (another CPU, or a hardware walker) can see it half
+ * written. Loads are left out: a removed lock or a reordered read says nothing of tearing.
+ */
+function storesMadePlain(ctx: CheckContext, pre: Thread, post: Thread): Finding[] {
+  const stores = (t: Thread, marked: boolean): Map<string, Event> => {
+    const m = new Map<string, Event>();
+    for (const e of t.events) if (e.kind === 'W' && !e.loc.cpuLocal && (e.annot !== 'plain') === marked && !m.has(e.loc.key)) m.set(e.loc.key, e);
+    return m;
+  };
+  const [markedBefore, plainBefore, markedAfter, plainAfter] = [stores(pre, true), stores(pre, false), stores(post, true), stores(post, false)];
+  const out: Finding[] = [];
+  for (const [key, was] of markedBefore) {
+    const now = plainAfter.get(key);
+    if (!now || plainBefore.has(key) || markedAfter.has(key) || was.kind !== 'W' || now.kind !== 'W') continue;
+    const place = ctx.place(post, now.stmt);
+    const how = (e: Event): string => (e.via?.length ? `in ${e.via[e.via.length - 1]!.callee}() (called as \`${e.text}\`)` : `\`${e.text}\``);
+    out.push({
+      id: `ordering-regression:${placeKey(place)}:plain-store:${key}`, code: 'ordering-regression', severity: 'warning', place,
+      message: `This patch stores \`${now.loc.text}\` with a plain store, ${how(now)}, where ${pre.name}() stored it only with ${was.prim ? `${was.prim}()` : `a ${was.annot} store`}: a concurrent reader (another CPU, or a hardware walker) may see it torn or half built.`,
+      explanation: `Before the patch every store of ${pre.name}() to \`${was.loc.text}\` was marked (${how(was)}); after it, ${how(now)} is plain and no marked store is left. Build the new value in a local and install it with one marked store, or say in the commit message why nothing reads \`${was.loc.text}\` concurrently.`,
+      related: [{ place: ctx.place(pre, was.stmt), message: `the marked store before the patch: ${how(was)}` }],
+      models: [], fixes: [],
+    });
+  }
+  return out;
 }
 
 /** The function's orderings as a multiset: fences, atomics, locks and marked accesses. */

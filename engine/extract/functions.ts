@@ -35,7 +35,7 @@ function findFunctionDeclarator(node: SyntaxNode): SyntaxNode | undefined {
 
 export interface FunctionHeader {
   readonly name: string;
-  readonly params: { name: string; type: string; pointer: boolean; array: boolean }[];
+  readonly params: { name: string; type: string; pointer: boolean; array: boolean; outParam?: boolean }[];
   readonly body: SyntaxNode | null;
 }
 
@@ -51,7 +51,14 @@ export function functionHeader(fn: SyntaxNode): FunctionHeader | undefined {
     const d = p.childForFieldName('declarator');
     const pname = d ? declaratorName(d) : undefined;
     if (!d || !pname) continue;
-    params.push({ name: pname, type: oneLine(p.childForFieldName('type')?.text ?? ''), pointer: hasPointer(d), array: hasArray(d) });
+    params.push({ name: pname, type: oneLine(p.childForFieldName('type')?.text ?? ''), pointer: hasPointer(d), array: hasArray(d), ...(pointerDepth(d) >= 2 ? { outParam: true } : {}) });
   }
   return { name, params, body: fn.childForFieldName('body') };
+}
+
+/** How many `*` the declarator has: `T **p` is 2 (a pointer the function may set for its caller). */
+function pointerDepth(node: SyntaxNode): number {
+  let n = 0;
+  for (let d: SyntaxNode | null = node; d; d = d.childForFieldName('declarator')) if (typeOf(d) === 'pointer_declarator') n++;
+  return n;
 }

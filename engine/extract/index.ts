@@ -287,7 +287,7 @@ class Extractor {
   private walk(ref: FnRef, a: { name: string; header: NonNullable<ReturnType<typeof functionHeader>>; body: SyntaxNode; placed?: Placed }): Thread {
     const { header } = a;
     const scope = new Scope(ref.unit.globals, this.kb.shared);
-    for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array, paramOf: a.name });
+    for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array, paramOf: a.name, ...(p.outParam ? { outParam: true } : {}) });
     // Each callee looked up, and what it gave: a cached thread is valid only while they agree.
     const callees: Array<[string, Thread | undefined]> = [];
     const summary = (n: string): Thread | undefined => {

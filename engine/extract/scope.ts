@@ -11,6 +11,8 @@ export interface LocalVar {
   current: boolean;
   /** For a parameter: the function it belongs to. */
   readonly paramOf?: string;
+  /** A pointer-to-pointer parameter (`T **p`): `*p` is a pointer its caller owns. */
+  readonly outParam?: boolean;
 }
 
 export class Scope {

@@ -585,7 +585,7 @@ function opaquePlace(node: SyntaxNode, addrTaint: Set<number>): Place {
  */
 function derefKey(base: Place, scope: Scope): string {
   const v = base.local ? scope.locals.get(base.local) : undefined;
-  return v?.paramOf && v.pointer && PLAIN_INTEGER.test(v.type) ? `${base.loc.text}@${v.paramOf}` : base.loc.key;
+  return v?.paramOf && v.pointer && (v.outParam || PLAIN_INTEGER.test(v.type)) ? `${base.loc.text}@${v.paramOf}` : base.loc.key;
 }
 
 const PLAIN_INTEGER = /^(?:const\s+|volatile\s+)*(?:(?:unsigned|signed)\s+)?(?:char|short|int|long|long\s+long|long\s+int|unsigned|signed|bool|_Bool|bool_t|size_t|u?int(?:8|16|32|64)_t|[us](?:8|16|32|64)|uint|ulong)$/;

@@ -215,3 +215,43 @@ test('an atomic bitop made non-atomic (set_bit → __set_bit) is a regression, o
   const atBoot = await check({ file: 'boot.patch', text: boot(patch('set_bit', '__set_bit')), treeTexts: [{ path: 'xen/common/flags.c', text: boot(tree) }], os: 'xen' });
   assert.deepEqual(only(atBoot, 'ordering-regression'), []);
 });
+
+test('an entry stored only with write_atomic() before the patch and field by field after it is a regression', async () => {
+  const tree = [
+    'typedef union { struct { unsigned long mfn; unsigned int r; }; unsigned long raw; } pte_t;',
+    '',
+    'static void fill_entry(pte_t *e, unsigned long mfn)',
+    '{',
+    '    e->raw = 0;',
+    '    e->mfn = mfn;',
+    '    e->r = 1;',
+    '}',
+    '',
+    'void install(pte_t *slot, unsigned long mfn)',
+    '{',
+    '    pte_t e;',
+    '',
+    '    fill_entry(&e, mfn);',
+    '    write_atomic(&slot->raw, e.raw);',
+    '}',
+    '',
+  ].join('\n');
+  const patch = [
+    'diff --git a/xen/arch/x86/pt.c b/xen/arch/x86/pt.c',
+    '--- a/xen/arch/x86/pt.c',
+    '+++ b/xen/arch/x86/pt.c',
+    '@@ -11,6 +11,4 @@ void install(pte_t *slot, unsigned long mfn)',
+    ' {',
+    '-    pte_t e;',
+    '-',
+    '-    fill_entry(&e, mfn);',
+    '-    write_atomic(&slot->raw, e.raw);',
+    '+    fill_entry(slot, mfn);',
+    ' }',
+    '',
+  ].join('\n');
+  const a = await check({ file: 'inplace.patch', text: patch.replace('@@ -11,6 +11,4 @@', '@@ -11,6 +11,3 @@'), treeTexts: [{ path: 'xen/arch/x86/pt.c', text: tree }], os: 'xen' });
+  const regs = only(a, 'ordering-regression').filter((f) => f.place.function === 'install');
+  assert.equal(regs.length, 1, JSON.stringify(a.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /stores `slot->raw` with a plain store, in fill_entry\(\).* only with write_atomic\(\)/);
+});

@@ -59,6 +59,15 @@ test('integer pointer parameters of two functions are two locations, whatever th
   assert.equal(sameLoc(access(ts, 'page_offline', 'W', 'pg->count').loc, access(ts, 'page_online', 'R', 'pg->count').loc), true);
 });
 
+test('a pointer-to-pointer parameter is an out-parameter too: `*out` is not every `struct page *` object', async () => {
+  const ts = await threads(`
+struct page { unsigned long count; };
+void pick(struct page **out, struct page *pg) { *out = pg; }
+void set(struct page *pg, struct page *v) { *pg = *v; }
+`);
+  assert.equal(sameLoc(access(ts, 'pick', 'W', '*out').loc, access(ts, 'set', 'W', '*pg').loc), false);
+});
+
 test('a callee inlined with `&local` writes the caller\'s stack: a CPU-local location', async () => {
   const ts = await threads(code);
   const sys = ts.find((t) => t.name === 'sysctl')!;
