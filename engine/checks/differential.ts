@@ -125,13 +125,13 @@ function madePlain(ctx: CheckContext, pre: Scenario, post: Scenario): Event | un
 /**
  * The two images' accesses are one access written two ways: each is the function's own (not
  * a callee's), and the plain one is the marked one without its marking (`READ_ONCE(p->x)` and
- * `p->x`), or an RMW with another primitive on the same arguments (`set_bit(n, w)` and
- * `__set_bit(n, w)`). Matching by position alone pairs a removed access with its neighbour.
+ * `p->x`), or another primitive on the same arguments (`set_bit(n, w)` and `__set_bit(n, w)`,
+ * `readl(r)` and `readl_relaxed(r)`). Matching by position alone pairs a removed access with its neighbour.
  */
 function sameAccessWritten(was: Event, now: Event): boolean {
   if (was.via?.length || now.via?.length) return false;
   const squeeze = (t: string): string => t.replace(/\s+/g, '').replace(/&/g, '');
-  if (was.kind === 'RMW' && now.kind === 'RMW') {
+  if ((was.kind === 'RMW' && now.kind === 'RMW') || (was.prim && now.prim && was.prim !== now.prim)) {
     const args = (e: Event): string => { const t = squeeze(e.text); return t.slice(t.indexOf('(')); };
     return args(was) === args(now);
   }
@@ -250,7 +250,7 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
     if (!post || post.boot) continue;
     for (const f of storesMadePlain(ctx, t, post)) if (!a.reported.has(placeKey(f.place))) out.push(f);
     for (const e of t.events) {
-      const lost = e.kind === 'RMW' ? madeNonAtomic(ctx, { pre: t, post, e }) : undefined;
+      const lost = (e.kind === 'RMW' ? madeNonAtomic(ctx, { pre: t, post, e }) : undefined) ?? madeWeaker(ctx, { pre: t, post, e });
       if (lost) {
         const key = placeKey(lost.place);
         if (!a.reported.has(key)) out.push(lost);
@@ -324,16 +324,51 @@ function madeNonAtomic(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Eve
 }
 
 /**
- * A location the function stored only with marked stores (`write_atomic()`, `WRITE_ONCE()`,
- * also in a callee such as a set-entry helper) that the post-image stores plainly and never
- * with a marked store: an entry built in place, field by field, where it was installed with
+ * A primitive replaced by one that orders less on the same arguments: `readl()` →
+ * `readl_relaxed()` (the read barrier after the register read is gone), `smp_load_acquire()` →
+ * `READ_ONCE()`, `xchg()` → `xchg_relaxed()`. The knowledge base says what each implies, per
+ * architecture; the finding names what is lost and where.
+ */
+function madeWeaker(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Event }): Finding | undefined {
+  const { e } = a;
+  if ((e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') || !e.prim || e.loc.cpuLocal) return undefined;
+  const now = counterpartAccess(a.pre, e, a.post);
+  if (!now || now.kind !== e.kind || !now.prim || now.prim === e.prim || !sameAccessWritten(e, now)) return undefined;
+  const was = ctx.sources.primitive(a.pre, e.prim);
+  const is = ctx.sources.primitive(a.post, now.prim);
+  if (!was || !is) return undefined;
+  const orders = (p: typeof was, arch: KbArch): string[] => effectsFor(p, { arch }).flatMap((x) =>
+    x.op === 'F' && x.fence !== 'barrier' ? [`${x.fence} barrier`] : (x.op === 'R' || x.op === 'W' || x.op === 'RMW') && (x.annot === 'acquire' || x.annot === 'release' || x.annot === 'mb') ? [x.annot === 'mb' ? 'full ordering' : x.annot] : []);
+  const lostBy = new Map<string, KbArch[]>();
+  for (const arch of ['x86', 'arm64', 'arm32'] as const) {
+    const left = orders(is, arch);
+    for (const o of orders(was, arch)) if (!left.includes(o)) lostBy.set(o, [...(lostBy.get(o) ?? []), arch]);
+  }
+  if (lostBy.size === 0) return undefined;
+  const what = [...lostBy].map(([o, archs]) => `the ${o}${archs.length < 3 ? ` (on ${archs.join(' and ')})` : ''}`).join(' and ');
+  const place = ctx.place(a.post, now.stmt);
+  return {
+    id: `ordering-regression:${placeKey(place)}:weaker`, code: 'ordering-regression', severity: 'warning', place,
+    message: `This patch replaces \`${e.prim}()\` on \`${e.loc.text}\` by \`${now.prim}()\`, which drops ${what} ${e.prim}() implies: accesses it ordered around \`${e.loc.text}\` may now be reordered with it.`,
+    explanation: `\`${e.text}\` in the pre-image of ${a.pre.name}() implies ${what}; \`${now.text}\` in the post-image does not (knowledge base: ${was.source ?? e.prim}; ${is.source ?? now.prim}). Keep ${e.prim}(), or add the barrier it implied where the code relies on it, or say in the commit message why nothing does.`,
+    related: [{ place: ctx.place(a.pre, e.stmt), message: `before the patch: \`${e.text}\`` }],
+    models: [], fixes: [],
+  };
+}
+
+/**
+ * An object the function stored only with marked stores (`write_atomic()`, `WRITE_ONCE()`,
+ * also in a callee such as a set-entry helper) that the post-image stores plainly (a field of
+ * it, or the whole) and never with a marked store: an entry built in place, field by field, where it was installed with
  * one atomic store. A concurrent reader (another CPU, or a hardware walker) can see it half
  * written. Loads are left out: a removed lock or a reordered read says nothing of tearing.
  */
 function storesMadePlain(ctx: CheckContext, pre: Thread, post: Thread): Finding[] {
+  // By object: `pte->raw` and `pte->mfn` are one entry (a union's whole word and its fields).
+  const object = (key: string): string => key.replace(/(?:->|\.)[A-Za-z_]\w*$/, '');
   const stores = (t: Thread, marked: boolean): Map<string, Event> => {
     const m = new Map<string, Event>();
-    for (const e of t.events) if (e.kind === 'W' && !e.loc.cpuLocal && (e.annot !== 'plain') === marked && !m.has(e.loc.key)) m.set(e.loc.key, e);
+    for (const e of t.events) if (e.kind === 'W' && !e.loc.cpuLocal && (e.annot !== 'plain') === marked && !m.has(object(e.loc.key))) m.set(object(e.loc.key), e);
     return m;
   };
   const [markedBefore, plainBefore, markedAfter, plainAfter] = [stores(pre, true), stores(pre, false), stores(post, true), stores(post, false)];
@@ -345,7 +380,7 @@ function storesMadePlain(ctx: CheckContext, pre: Thread, post: Thread): Finding[
     const how = (e: Event): string => (e.via?.length ? `in ${e.via[e.via.length - 1]!.callee}() (called as \`${e.text}\`)` : `\`${e.text}\``);
     out.push({
       id: `ordering-regression:${placeKey(place)}:plain-store:${key}`, code: 'ordering-regression', severity: 'warning', place,
-      message: `This patch stores \`${now.loc.text}\` with a plain store, ${how(now)}, where ${pre.name}() stored it only with ${was.prim ? `${was.prim}()` : `a ${was.annot} store`}: a concurrent reader (another CPU, or a hardware walker) may see it torn or half built.`,
+      message: `This patch stores \`${now.loc.text}\` with a plain store, ${how(now)}, where ${pre.name}() stored ${now.loc.key === was.loc.key ? 'it' : `\`${was.loc.text}\` (the same object)`} only with ${was.prim ? `${was.prim}()` : `a ${was.annot} store`}: a concurrent reader (another CPU, or a hardware walker) may see it torn or half built.`,
       explanation: `Before the patch every store of ${pre.name}() to \`${was.loc.text}\` was marked (${how(was)}); after it, ${how(now)} is plain and no marked store is left. Build the new value in a local and install it with one marked store, or say in the commit message why nothing reads \`${was.loc.text}\` concurrently.`,
       related: [{ place: ctx.place(pre, was.stmt), message: `the marked store before the patch: ${how(was)}` }],
       models: [], fixes: [],

@@ -1,12 +1,13 @@
 // Assembles the tables (and any user entries) into one name → entries map.
 import { KVM, KVM_CONTEXTS } from './kvm';
 import { LINUX } from './linux';
+import { MMIO } from './mmio';
 import { XEN } from './xen';
 import type { KnowledgeBase, Primitive } from './types';
 
 export function makeKnowledgeBase(extra: { primitives?: readonly Primitive[]; iterators?: readonly string[]; shared?: readonly RegExp[] } = {}): KnowledgeBase {
   const primitives = new Map<string, Primitive[]>();
-  for (const p of [...LINUX, ...XEN, ...KVM, ...(extra.primitives ?? [])]) {
+  for (const p of [...LINUX, ...MMIO, ...XEN, ...KVM, ...(extra.primitives ?? [])]) {
     const list = primitives.get(p.name) ?? [];
     // A user entry replaces the built-in ones of the same name.
     if (extra.primitives?.includes(p)) list.length = 0;

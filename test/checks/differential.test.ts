@@ -255,3 +255,33 @@ test('an entry stored only with write_atomic() before the patch and field by fie
   assert.equal(regs.length, 1, JSON.stringify(a.findings.map((f) => f.message)));
   assert.match(regs[0]!.message, /stores `slot->raw` with a plain store, in fill_entry\(\).* only with write_atomic\(\)/);
 });
+
+test('a primitive replaced by a weaker one on the same arguments (readl → readl_relaxed) is a regression naming what is lost', async () => {
+  const tree = [
+    'struct queue { void *prod_reg; unsigned int prod; };',
+    '',
+    'unsigned int queue_prod(struct queue *q)',
+    '{',
+    '    return readl(q->prod_reg);',
+    '}',
+    '',
+  ].join('\n');
+  const patch = (from: string, to: string): string => [
+    'diff --git a/xen/drivers/q.c b/xen/drivers/q.c',
+    '--- a/xen/drivers/q.c',
+    '+++ b/xen/drivers/q.c',
+    '@@ -3,4 +3,4 @@ struct queue { void *prod_reg; unsigned int prod; };',
+    ' unsigned int queue_prod(struct queue *q)',
+    ' {',
+    `-    return ${from}(q->prod_reg);`,
+    `+    return ${to}(q->prod_reg);`,
+    ' }',
+    '',
+  ].join('\n');
+  const relaxed = await check({ file: 'relax.patch', text: patch('readl', 'readl_relaxed'), treeTexts: [{ path: 'xen/drivers/q.c', text: tree }], os: 'xen' });
+  const regs = only(relaxed, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(relaxed.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /replaces `readl\(\)` .* by `readl_relaxed\(\)`, which drops the rmb barrier/);
+  const back = await check({ file: 'back.patch', text: patch('readl_relaxed', 'readl'), treeTexts: [{ path: 'xen/drivers/q.c', text: tree.replace('readl(', 'readl_relaxed(') }], os: 'xen' });
+  assert.deepEqual(only(back, 'ordering-regression'), []);
+});
