@@ -37,6 +37,7 @@ import { functionCoverage } from './coverage';
 import { oneFindingPerFault } from './one-fault';
 import { demoteOutsideThePatch } from './patch-scope';
 import { ViewConcurrency } from '../concurrency/view';
+import { removedWakeChecks } from './wake-checks';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -144,6 +145,7 @@ function patchDifferential(ctx: CheckContext, a: {
   const findings = differentialFindings(ctx, { regressions, fixes });
   const reported = new Set(findings.map((f) => placeKey(f.place)));
   findings.push(...unmarkedFindings(ctx, { docAll: a.docAll, counterpart, reported }));
+  findings.push(...removedWakeChecks(ctx, { docAll: a.docAll, counterpart }));
   return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
 }
 

@@ -285,3 +285,36 @@ test('a primitive replaced by a weaker one on the same arguments (readl → read
   const back = await check({ file: 'back.patch', text: patch('readl_relaxed', 'readl'), treeTexts: [{ path: 'xen/drivers/q.c', text: tree.replace('readl(', 'readl_relaxed(') }], os: 'xen' });
   assert.deepEqual(only(back, 'ordering-regression'), []);
 });
+
+test('a check between marking itself blocked and sleeping that the patch removes is a lost wake-up; a check before the mark is not', async () => {
+  const tree = [
+    'long poll_once(struct vcpu *v, unsigned int n)',
+    '{',
+    '    if ( n > 128 )',
+    '        return -EINVAL;',
+    '    set_bit(_VPF_blocked, &v->pause_flags);',
+    '    if ( work_pending(v) )',
+    '        goto out;',
+    '    raise_softirq(SCHEDULE_SOFTIRQ);',
+    '    return 0;',
+    ' out:',
+    '    clear_bit(_VPF_blocked, &v->pause_flags);',
+    '    return 0;',
+    '}',
+    '',
+  ].join('\n');
+  const drop = (lines: number[]): string => {
+    const src = tree.split('\n');
+    const body = src.slice(0, 13).map((l, i) => (lines.includes(i + 1) ? `-${l}` : ` ${l}`));
+    return ['diff --git a/xen/common/poll.c b/xen/common/poll.c', '--- a/xen/common/poll.c', '+++ b/xen/common/poll.c',
+      `@@ -1,13 +1,${13 - lines.length} @@`, ...body, ''].join('\n');
+  };
+  const treeTexts = [{ path: 'xen/common/poll.c', text: tree }];
+  const wake = await check({ file: 'wake.patch', text: drop([6, 7]), treeTexts, os: 'xen' });
+  const lost = only(wake, 'lost-wakeup');
+  assert.equal(lost.length, 1, JSON.stringify(wake.findings.map((f) => f.message)));
+  assert.match(lost[0]!.message, /removes the check `work_pending\(v\)` that poll_once\(\) makes after it marks itself blocked/);
+  assert.equal(lost[0]!.place.range.line, 10, 'on the removed `if` line');
+  const validation = await check({ file: 'validation.patch', text: drop([3, 4]), treeTexts, os: 'xen' });
+  assert.deepEqual(only(validation, 'lost-wakeup'), []);
+});
