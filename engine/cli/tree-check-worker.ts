@@ -1,6 +1,6 @@
 // Worker thread of whole-tree mode: analyses the documents it is dealt against the whole tree's
 // index, asking the tree's concurrency model, and posts the analyses back.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
@@ -21,16 +21,24 @@ void (async () => {
   const peers = new TreePeers(job.summaries, oracle.model);
   const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
   const out: TreeReport[] = [];
+  // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
+  // documents that cost the most; never part of the report.
+  const traceFile = process.env.HVBARRIER_TREE_TRACE;
+  const trace = traceFile ? (line: string): void => { appendFileSync(traceFile, `${line}\n`); } : undefined;
   for (const file of job.documents) {
     const text = read(file) ?? '';
+    const t0 = Date.now();
+    trace?.(`start t=${Math.round(process.uptime())}s ${file}`);
+    let peerCount = 0;
     const excluded: Record<string, number> = {};
     const analysis = await analyzeDocument({
       path: file, text, kind: 'c', parser, cache,
       config: { arch: job.arch, os: job.os, kbConfigText: job.kbConfigText },
-      workspace: { index: job.summaries, read, relevant: (threads) => peers.relevant(threads, summarizeThreads(threads)).filter((p) => p !== file) },
+      workspace: { index: job.summaries, read, relevant: (threads) => { const r = peers.relevantPeers(threads, summarizeThreads(threads)).filter((p) => p.path !== file); peerCount = r.length; return r; } },
       concurrency: { oracle, excluded: (_s, why) => { const k = reasonKind(why); excluded[k] = (excluded[k] ?? 0) + 1; } },
     });
     out.push({ file, analysis: slim(analysis), excluded });
+    trace?.(`trace t=${Math.round(process.uptime())}s ${Date.now() - t0}ms heap=${Math.round(process.memoryUsage().heapUsed / 1048576)}MB rss=${Math.round(process.memoryUsage().rss / 1048576)}MB peers=${peerCount} findings=${analysis.findings.length} ${file}`);
   }
   parentPort!.postMessage(out);
 })();

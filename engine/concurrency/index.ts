@@ -10,7 +10,7 @@ import { ConcurrencyModel, type TreeFacts } from './model';
 
 export { ConcurrencyModel, type TreeFacts } from './model';
 export { functionFacts, addressTaken, lockWrappers, type FunctionFacts, type CallSite } from './facts';
-export { TreePeers } from './relevant';
+export { TreePeers, type PeerFile } from './relevant';
 
 /** One CPU's half of a two-CPU cycle, as pairing builds it (see engine/pair/scenario.ts). */
 export interface SideView {

@@ -16,9 +16,15 @@ interface Entry {
   readonly facts: FunctionFacts;
 }
 
+/** A peer file and the only functions of it that can pair with the document. */
+export interface PeerFile {
+  readonly path: string;
+  readonly functions: ReadonlySet<string>;
+}
+
 export class TreePeers {
   private readonly byKey = new Map<string, Entry[]>();
-  private readonly byLock = new Map<string, string[]>();
+  private readonly byLock = new Map<string, Array<{ file: string; name: string }>>();
 
   constructor(index: readonly FileSummary[], private readonly model: ConcurrencyModel) {
     for (const file of index) {
@@ -27,14 +33,23 @@ export class TreePeers {
         if (!facts) return;
         const e = { file: file.path, keys: new Set(f.keys), facts };
         for (const k of f.keys) (this.byKey.get(k) ?? this.byKey.set(k, []).get(k)!).push(e);
-        for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push(file.path);
+        for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push({ file: file.path, name: f.name });
       });
     }
   }
 
   /** The files holding a function that can form a reportable cycle with one of the document's. */
   relevant(document: readonly Thread[], summaries: ReadonlyArray<{ keys: readonly string[]; locks: readonly string[] }>): string[] {
-    const out = new Set<string>();
+    return this.relevantPeers(document, summaries).map((p) => p.path);
+  }
+
+  /**
+   * The same, per file with the functions that can: the rest of a peer file is read only when
+   * one of those calls it (its body is inlined), never paired.
+   */
+  relevantPeers(document: readonly Thread[], summaries: ReadonlyArray<{ keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
+    const out = new Map<string, Set<string>>();
+    const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
     document.forEach((t, i) => {
       const mine = functionFacts(t, []);
       const keys = summaries[i]!.keys;
@@ -42,14 +57,15 @@ export class TreePeers {
       for (const k of keys) for (const e of this.byKey.get(k) ?? []) (shared.get(e) ?? shared.set(e, []).get(e)!).push(k);
       for (const [e, ks] of shared) {
         // Two match keys of one location (type-rooted and by name) count once: by field path.
-        if (out.has(e.file) || new Set(ks.map(pathOf)).size < 2) continue;
+        if (out.get(e.file)?.has(e.facts.name) || new Set(ks.map(pathOf)).size < 2) continue;
         if (this.model.neverConcurrent(t.name, e.facts.name)) continue;
         const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
-        if (intent) out.add(e.file);
+        if (intent) want(e.file, e.facts.name);
       }
-      for (const l of summaries[i]!.locks) for (const f of this.byLock.get(l) ?? []) out.add(f);
+      // Lock orders on a lock the document also nests, for lock-order inversions.
+      for (const l of summaries[i]!.locks) for (const f of this.byLock.get(l) ?? []) want(f.file, f.name);
     });
-    return [...out].sort();
+    return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, functions]) => ({ path, functions }));
   }
 }
 
