@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { lockWrappers, type TreeFacts } from '../concurrency/index';
+import { treeLockWrappers, type TreeFacts } from '../concurrency/index';
 import type { Analysis, Arch } from '../checks/types';
 import { DEFAULT_KB, lookup, type Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
@@ -47,12 +47,10 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
   try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0 }; }
   const locks: Record<string, unknown> = { ...(user.locks as Record<string, unknown> | undefined ?? {}) };
   let wrappers = 0;
-  for (const { text } of texts) {
-    for (const w of lockWrappers(text)) {
-      if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
-      locks[w.name] = w.op;
-      wrappers++;
-    }
+  for (const w of treeLockWrappers(texts.map((t) => t.text))) {
+    if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
+    locks[w.name] = w.op;
+    wrappers++;
   }
   return { text: JSON.stringify({ ...user, locks }), wrappers };
 }

@@ -9,7 +9,8 @@ import { LocalAccesses } from './local';
 import { ConcurrencyModel, type TreeFacts } from './model';
 
 export { ConcurrencyModel, type TreeFacts } from './model';
-export { functionFacts, addressTaken, lockWrappers, type FunctionFacts, type CallSite } from './facts';
+export { functionFacts, addressTaken, type FunctionFacts, type CallSite } from './facts';
+export { lockWrappers, treeLockWrappers, type LockWrapper } from './lock-wrappers';
 export { TreePeers, type PeerFile } from './relevant';
 
 /** One CPU's half of a two-CPU cycle, as pairing builds it (see engine/pair/scenario.ts). */
