@@ -58,6 +58,11 @@ export interface CheckInput {
   readonly cache?: AnalysisCache;
   /** Whole-tree mode: what can run with what (engine/concurrency), asked by pairing. */
   readonly concurrency?: CollectArgs['concurrency'];
+  /**
+   * Findings without fixes (whole-tree mode: each candidate fix re-simulates every scenario of
+   * its function, most of a large file's time; `check FILE` verifies them for one file).
+   */
+  readonly withoutFixes?: boolean;
 }
 
 type CollectArgs = Parameters<typeof collectScenarios>[0];
@@ -109,8 +114,8 @@ export function checkDocument(input: CheckInput): Analysis {
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
   const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,
-    ...faultFindings.map((f) => ({ ...f, fixes: fixer.forFault(faultById.get(f.id)!) })),
-    ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
+    ...faultFindings.map((f) => ({ ...f, fixes: input.withoutFixes ? [] : fixer.forFault(faultById.get(f.id)!) })),
+    ...overstrong.map((o) => ({ ...stripInternal(o), fixes: input.withoutFixes ? [] : fixer.forOverstrong(o) })),
     ...others,
   ], faultById);
   const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));

@@ -36,6 +36,7 @@ void (async () => {
       config: { arch: job.arch, os: job.os, kbConfigText: job.kbConfigText },
       workspace: { index: job.summaries, read, relevant: (threads) => { const r = peers.relevantPeers(threads, summarizeThreads(threads)).filter((p) => p.path !== file); peerCount = r.length; return r; } },
       concurrency: { oracle, excluded: (_s, why) => { const k = reasonKind(why); excluded[k] = (excluded[k] ?? 0) + 1; } },
+      withoutFixes: true,
     });
     out.push({ file, analysis: slim(analysis), excluded });
     trace?.(`trace t=${Math.round(process.uptime())}s ${Date.now() - t0}ms heap=${Math.round(process.memoryUsage().heapUsed / 1048576)}MB rss=${Math.round(process.memoryUsage().rss / 1048576)}MB peers=${peerCount} findings=${analysis.findings.length} ${file}`);
