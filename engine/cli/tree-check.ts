@@ -30,6 +30,11 @@ export interface TreeReport {
   readonly analysis: Analysis;
   /** Cycles the concurrency model ruled out, by reason kind. */
   readonly excluded: Record<string, number>;
+  /**
+   * Not analysed: nothing in the file orders memory, marks an access, nests locks or sleeps
+   * under one, and no peer can form a reportable cycle with it (from the index alone).
+   */
+  readonly skipped?: boolean;
 }
 
 export interface TreeCheckResult {
@@ -119,12 +124,16 @@ function analyseInWorkers(a: Omit<TreeWorkerJob, 'documents'> & { documents: rea
 /** Counts per code (warnings and above, and all), per 1,000 lines, and what the model ruled out. */
 export function treeSummary(r: Pick<TreeCheckResult, 'reports' | 'lines' | 'files'>): {
   files: number; lines: number; warnings: number; perKloc: number; codes: Record<string, number>; notJudged: number; excluded: Record<string, number>;
+  /** Files not analysed because nothing in them can give a finding (TreeReport.skipped). */
+  quiet: number;
 } {
   const codes: Record<string, number> = {};
   const excluded: Record<string, number> = {};
   let warnings = 0;
   let notJudged = 0;
+  let quiet = 0;
   for (const rep of r.reports) {
+    if (rep.skipped) quiet++;
     for (const f of rep.analysis.findings) {
       codes[f.code] = (codes[f.code] ?? 0) + 1;
       if (f.severity === 'warning' || f.severity === 'error') warnings++;
@@ -133,5 +142,5 @@ export function treeSummary(r: Pick<TreeCheckResult, 'reports' | 'lines' | 'file
     for (const [k, n] of Object.entries(rep.excluded)) excluded[k] = (excluded[k] ?? 0) + n;
   }
   const sorted = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { files: r.files, lines: r.lines, warnings, perKloc: Math.round((warnings * 1000 * 100) / Math.max(1, r.lines)) / 100, codes: sorted(codes), notJudged, excluded: sorted(excluded) };
+  return { files: r.files, lines: r.lines, warnings, perKloc: Math.round((warnings * 1000 * 100) / Math.max(1, r.lines)) / 100, codes: sorted(codes), notJudged, excluded: sorted(excluded), quiet };
 }

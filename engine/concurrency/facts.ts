@@ -6,7 +6,7 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 4;
+export const FACTS_VERSION = 5;
 
 export interface CallSite {
   readonly callee: string;
@@ -29,6 +29,11 @@ export interface FunctionFacts {
   readonly orders: boolean;
   /** Match keys of the locations it accesses with marked accesses (ONCE, acquire/release, RMW). */
   readonly marked: readonly string[];
+  /**
+   * It reaches a primitive that must not run under a lock or with interrupts off (softirqs,
+   * sleeping calls) while holding one or with interrupts off: what lock-context looks at.
+   */
+  readonly risky?: boolean;
 }
 
 /** Written in the function itself, or by a knowledge-base primitive it calls directly. */
@@ -87,7 +92,9 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const mine = t.events.filter(ownOrKb);
   const orders = mine.some((e) => ordersMemory(e));
   const marked = [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort();
-  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked };
+  const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
+    && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
+  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked, ...(risky ? { risky } : {}) };
 }
 
 /**

@@ -47,10 +47,12 @@ function ownMarked(e: Event | undefined): boolean {
 
 export class TreeConcurrency implements ConcurrencyOracle {
   readonly model: ConcurrencyModel;
-  private readonly local = new LocalAccesses();
+  private readonly local: LocalAccesses;
 
-  constructor(facts: TreeFacts) {
+  /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
+  constructor(facts: TreeFacts, text?: (file: string) => string | undefined) {
     this.model = new ConcurrencyModel(facts);
+    this.local = new LocalAccesses(text);
   }
 
   private readonly facts = new WeakMap<Thread, FunctionFacts>();
@@ -95,6 +97,14 @@ export class TreeConcurrency implements ConcurrencyOracle {
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
     // of a side's own between its two accesses, or marked accesses of its own in the cycle
     // (store buffering: both of a side's accesses marked, since copying fields is not a protocol).
+    // Load buffering needs ordering meant for it: a barrier between a side's load and store, or
+    // an acquire load or release store of its own. Plain or merely marked loads followed by
+    // stores are how all code reads and then writes; no hardware we model shows the cycle
+    // where the store depends on the load, and no protocol relies on it being forbidden.
+    if (shape === 'LB') {
+      const meant = real.some((s) => orderedBetween(s, false) || [s.first, s.second].some((e) => !!e && own(e) && 'annot' in e && (e.annot === 'acquire' || e.annot === 'release')));
+      return meant ? undefined : 'load buffering with no barrier, acquire or release of its own on either side';
+    }
     const evidence = real.some((s) => orderedBetween(s, shape === 'SB')
       || (shape === 'SB' ? ownMarked(s.first) && ownMarked(s.second) : ownMarked(s.first) || ownMarked(s.second)));
     return evidence ? undefined : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';

@@ -4,6 +4,9 @@
 // - a paused vCPU or domain: after `vcpu_pause(v)` / `domain_pause(d)` (a knowledge-base call
 //   tagged `pause`) and before the matching unpause, the paused object's fields are touched by
 //   nobody else (the pause waits until it has stopped running).
+// - the function's own stack: a member or element of a variable the function declares itself
+//   as an object, not a pointer (`struct segment_register seg; ... seg.attr`, also when a
+//   callee fills it through `&seg`): no other CPU knows its address.
 // The running vCPU (`current`) is already marked CPU-local by extraction (Loc.cpuLocal).
 import type { Event, Span, Thread } from '../extract/types';
 
@@ -23,8 +26,32 @@ function rootOf(arg: string): string {
   return /^[&*(\s]*([A-Za-z_]\w*)/.exec(arg)?.[1] ?? arg;
 }
 
+/** `seg.attr`, `regs[2].x`: a path from a variable through members and elements only. */
+const DIRECT_PATH = /^([A-Za-z_]\w*)(?:\.\w+|\[[^\]]*\])+$/;
+
 export class LocalAccesses {
   private readonly memo = new WeakMap<Thread, Map<number, string>>();
+
+  /** `text`: a file's text by path, to read a function's own declarations (whole-tree mode). */
+  constructor(private readonly text?: (file: string) => string | undefined) {}
+
+  /** Names the function declares in its body as objects (not pointers, not static). */
+  private stackObjects(t: Thread): ReadonlySet<string> {
+    const text = t.file !== undefined ? this.text?.(t.file) : undefined;
+    if (text === undefined) return new Set();
+    const body = text.split('\n').slice(t.span.line, t.span.endLine).join('\n');
+    const out = new Set<string>();
+    // A declaration statement: a type (`struct x`, `unsigned long`, `foo_t`), then declarators.
+    const decl = /^[ \t]*(?:const\s+|volatile\s+)*(?:(?:struct|union)\s+\w+|\w+(?:\s+(?:int|long|char|short))*)\s+([^;(){}=]+(?:=[^;]*)?);/gm;
+    for (let m = decl.exec(body); m; m = decl.exec(body)) {
+      if (/^\s*(?:return|static|extern|goto|case|else|typedef)\b/.test(m[0])) continue;
+      for (const d of m[1]!.split(',')) {
+        const v = /^\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?:=.*)?$/s.exec(d);
+        if (v) out.add(v[1]!);
+      }
+    }
+    return out;
+  }
 
   /** Why event `e` of `t` cannot race with another CPU, or undefined. */
   why(t: Thread, e: Event): string | undefined {
@@ -43,8 +70,11 @@ export class LocalAccesses {
       const end = own.find((u) => u.id > c.id && UNPAUSE.test(u.callee) && rootOf(u.args[0] ?? '') === root);
       return { root, from: c.id, to: end?.id ?? Infinity, callee: c.callee };
     });
+    let stack: ReadonlySet<string> | undefined;
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
+      const direct = DIRECT_PATH.exec(e.loc.text);
+      if (direct && (stack ??= this.stackObjects(t)).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
       // Inside the accessor's arguments (the per-CPU variable's name), or through its result.
       const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
       if (cpu) { out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`); continue; }

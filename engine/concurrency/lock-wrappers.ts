@@ -35,7 +35,8 @@ interface Definition {
 
 /** Every lock wrapper of a set of files (each text read once; wrappers of wrappers to a fixpoint). */
 export function treeLockWrappers(texts: readonly string[]): LockWrapper[] {
-  const defs = texts.flatMap(definitions);
+  // A text that never says `lock` defines no wrapper (most of a tree): not scanned.
+  const defs = texts.filter((t) => /lock/i.test(t)).flatMap(definitions);
   const known = new Map<string, WrapperOp>();
   for (let changed = true, round = 0; changed && round < 8; round++) {
     changed = false;
@@ -153,6 +154,7 @@ const NOT_TAKING = /unlock|is_locked|_locked|lockdep|lock_speculation|trylock/i;
 
 function wrapperOp(d: Definition, known: ReadonlyMap<string, WrapperOp>): WrapperOp | undefined {
   const { param } = d;
+  if (!/lock/i.test(d.body) && ![...known.keys()].some((k) => d.body.includes(k))) return undefined;
   const body = d.body.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
   if (!param || /_trylock\w*\s*\(/.test(body)) return undefined;
   // Locals computed from the parameter (`lock = get_sched_res(cpu)->schedule_lock`,

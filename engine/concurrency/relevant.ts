@@ -48,23 +48,37 @@ export class TreePeers {
    * one of those calls it (its body is inlined), never paired.
    */
   relevantPeers(document: readonly Thread[], summaries: ReadonlyArray<{ keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
+    return this.peersOf(document.map((t, i) => ({ facts: functionFacts(t, []), keys: summaries[i]!.keys, locks: summaries[i]!.locks })));
+  }
+
+  /**
+   * Whether a file can give a finding at all, read from its index entry without extracting it:
+   * a function that orders memory, marks an access, nests locks or reaches a sleeping call
+   * under a lock, or a peer that can form a reportable cycle with one of its functions.
+   */
+  mayReport(file: FileSummary): boolean {
+    const facts = file.concurrency?.functions;
+    if (!facts || facts.length !== file.functions.length) return true;
+    if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky) || file.functions.some((f) => f.locks.length > 0)) return true;
+    return this.peersOf(file.functions.map((f, i) => ({ facts: facts[i]!, keys: f.keys, locks: f.locks }))).some((p) => p.path !== file.path);
+  }
+
+  private peersOf(fns: ReadonlyArray<{ facts: FunctionFacts; keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
     const out = new Map<string, Set<string>>();
     const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
-    document.forEach((t, i) => {
-      const mine = functionFacts(t, []);
-      const keys = summaries[i]!.keys;
+    for (const { facts: mine, keys, locks } of fns) {
       const shared = new Map<Entry, string[]>();
       for (const k of keys) for (const e of this.byKey.get(k) ?? []) (shared.get(e) ?? shared.set(e, []).get(e)!).push(k);
       for (const [e, ks] of shared) {
         // Two match keys of one location (type-rooted and by name) count once: by field path.
         if (out.get(e.file)?.has(e.facts.name) || new Set(ks.map(pathOf)).size < 2) continue;
-        if (this.model.neverConcurrent(t.name, e.facts.name)) continue;
+        if (this.model.neverConcurrent(mine.name, e.facts.name)) continue;
         const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
         if (intent) want(e.file, e.facts.name);
       }
       // Lock orders on a lock the document also nests, for lock-order inversions.
-      for (const l of summaries[i]!.locks) for (const f of this.byLock.get(l) ?? []) want(f.file, f.name);
-    });
+      for (const l of locks) for (const f of this.byLock.get(l) ?? []) want(f.file, f.name);
+    }
     return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, functions]) => ({ path, functions }));
   }
 }

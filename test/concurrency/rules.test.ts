@@ -251,3 +251,48 @@ static void use_both(struct ring *r)
 `]);
   assert.deepEqual(learned.map((w) => `${w.name}:${w.op}`).sort(), ['RING_TAKE:lock', 'give:unlock', 'take:lock']);
 });
+
+test('own stack: a struct the function declares itself is not shared, even when callees read it', async () => {
+  const reader = (decl: string, arg: string): string => `struct ring { int data; int ready; spinlock_t lock; };
+void get_ready(struct ring *src, int *out)
+{
+    *out = src->ready;
+}
+void get_data(struct ring *src, int *out)
+{
+    *out = src->data;
+}
+int ring_peek(struct ring *r)
+{
+    ${decl}
+    int a, b;
+    get_ready(${arg}, &a);
+    get_data(${arg}, &b);
+    return a + b;
+}
+`;
+  const onStack = await checkFixtureTree({ 'a.c': WRITER(), 'b.c': reader('struct ring snap;', '&snap') });
+  assert.ok((onStack.excluded['own-stack'] ?? 0) > 0, JSON.stringify(onStack));
+  assert.deepEqual(onStack.warnings, []);
+  // Through a pointer the same two reads are of shared memory: the message passing is reported.
+  const shared = await checkFixtureTree({ 'a.c': WRITER(), 'b.c': reader('struct ring *snap = r;', 'snap') });
+  assert.equal(shared.excluded['own-stack'] ?? 0, 0, JSON.stringify(shared));
+  assert.notDeepEqual(shared.warnings, []);
+});
+
+test('load buffering is reported only where a side orders its load before its store', async () => {
+  const side = (name: string, a: string, b: string, mid: string): string => `struct ring { int data; int ready; spinlock_t lock; };
+void ${name}(struct ring *r)
+{
+    if (READ_ONCE(r->${a}))
+        return;
+    ${mid}
+    WRITE_ONCE(r->${b}, 1);
+}
+`;
+  const plain = await checkFixtureTree({ 'a.c': side('left', 'data', 'ready', ''), 'b.c': side('right', 'ready', 'data', '') });
+  assert.ok((plain.excluded['load-buffering-unordered'] ?? 0) > 0, JSON.stringify(plain));
+  // With smp_mb() on one side the code says it orders the two: the other side is judged.
+  const ordered = await checkFixtureTree({ 'a.c': side('left', 'data', 'ready', 'smp_mb();'), 'b.c': side('right', 'ready', 'data', '') });
+  assert.equal(ordered.excluded['load-buffering-unordered'] ?? 0, 0, JSON.stringify(ordered));
+});
