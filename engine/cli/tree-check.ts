@@ -98,6 +98,9 @@ export interface TreeWorkerJob {
   readonly os?: Os;
 }
 
+/** Old-generation bound of each analysis worker (see analyseInWorkers). */
+const WORKER_HEAP_MB = 640;
+
 /**
  * Documents are dealt out by size (largest first, each to the least loaded worker) so both
  * cores finish together; each document's result depends on nothing but the tree, so the deal
@@ -115,7 +118,9 @@ function analyseInWorkers(a: Omit<TreeWorkerJob, 'documents'> & { documents: rea
   }
   const { workers: _w, ...rest } = a;
   return Promise.all(shares.map((documents) => new Promise<TreeReport[]>((resolve, reject) => {
-    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { ...rest, documents } satisfies TreeWorkerJob });
+    // V8 lets an idle-looking heap grow to gigabytes of garbage before collecting it; a bound per
+    // worker makes it collect sooner (what a document keeps alive is far below it).
+    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { ...rest, documents } satisfies TreeWorkerJob, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     w.once('message', (m: TreeReport[]) => { resolve(m); void w.terminate(); });
     w.once('error', reject);
   }))).then((parts) => parts.flat().sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0)));

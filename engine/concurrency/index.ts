@@ -5,6 +5,7 @@
 // vCPUs). Patch mode does not ask: it keeps its own rules (differential judgement).
 import type { Event, Thread } from '../extract/types';
 import { functionFacts, isMarked as marked, ordersMemory, ownOrKb as own, type FunctionFacts } from './facts';
+import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
 import { ConcurrencyModel, type TreeFacts } from './model';
 
@@ -12,6 +13,7 @@ export { ConcurrencyModel, type TreeFacts } from './model';
 export { functionFacts, addressTaken, type FunctionFacts, type CallSite } from './facts';
 export { lockWrappers, treeLockWrappers, type LockWrapper } from './lock-wrappers';
 export { TreePeers, type PeerFile } from './relevant';
+export { otherArchitectures } from './arch';
 
 /** One CPU's half of a two-CPU cycle, as pairing builds it (see engine/pair/scenario.ts). */
 export interface SideView {
@@ -64,6 +66,8 @@ export class TreeConcurrency implements ConcurrencyOracle {
   }
 
   neverConcurrent(a: Thread, b: Thread): string | undefined {
+    const arch = otherArchitectures(a.file, b.file);
+    if (arch) return arch;
     const never = this.model.neverConcurrent(a.name, b.name);
     if (never) return never;
     // No cycle between them can show evidence (see excludes): not worth pairing.
@@ -102,7 +106,8 @@ export class TreeConcurrency implements ConcurrencyOracle {
     // stores are how all code reads and then writes; no hardware we model shows the cycle
     // where the store depends on the load, and no protocol relies on it being forbidden.
     if (shape === 'LB') {
-      const meant = real.some((s) => orderedBetween(s, false) || [s.first, s.second].some((e) => !!e && own(e) && 'annot' in e && (e.annot === 'acquire' || e.annot === 'release')));
+      // smp_wmb()/smp_rmb() order stores or loads among themselves, not a load before a store.
+      const meant = real.some((s) => orderedBetween(s, true) || [s.first, s.second].some((e) => !!e && own(e) && 'annot' in e && (e.annot === 'acquire' || e.annot === 'release')));
       return meant ? undefined : 'load buffering with no barrier, acquire or release of its own on either side';
     }
     const evidence = real.some((s) => orderedBetween(s, shape === 'SB')

@@ -9,6 +9,7 @@ import type { Thread } from '../extract/types';
 import type { FileSummary } from '../pair/summary';
 import { functionFacts, type FunctionFacts } from './facts';
 import type { ConcurrencyModel } from './model';
+import { otherArchitectures } from './arch';
 
 interface Entry {
   readonly file: string;
@@ -48,7 +49,7 @@ export class TreePeers {
    * one of those calls it (its body is inlined), never paired.
    */
   relevantPeers(document: readonly Thread[], summaries: ReadonlyArray<{ keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
-    return this.peersOf(document.map((t, i) => ({ facts: functionFacts(t, []), keys: summaries[i]!.keys, locks: summaries[i]!.locks })));
+    return this.peersOf(document[0]?.file, document.map((t, i) => ({ facts: functionFacts(t, []), keys: summaries[i]!.keys, locks: summaries[i]!.locks })));
   }
 
   /**
@@ -60,10 +61,10 @@ export class TreePeers {
     const facts = file.concurrency?.functions;
     if (!facts || facts.length !== file.functions.length) return true;
     if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky) || file.functions.some((f) => f.locks.length > 0)) return true;
-    return this.peersOf(file.functions.map((f, i) => ({ facts: facts[i]!, keys: f.keys, locks: f.locks }))).some((p) => p.path !== file.path);
+    return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: facts[i]!, keys: f.keys, locks: f.locks }))).some((p) => p.path !== file.path);
   }
 
-  private peersOf(fns: ReadonlyArray<{ facts: FunctionFacts; keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
+  private peersOf(path: string | undefined, fns: ReadonlyArray<{ facts: FunctionFacts; keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
     const out = new Map<string, Set<string>>();
     const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
     for (const { facts: mine, keys, locks } of fns) {
@@ -71,13 +72,13 @@ export class TreePeers {
       for (const k of keys) for (const e of this.byKey.get(k) ?? []) (shared.get(e) ?? shared.set(e, []).get(e)!).push(k);
       for (const [e, ks] of shared) {
         // Two match keys of one location (type-rooted and by name) count once: by field path.
-        if (out.get(e.file)?.has(e.facts.name) || new Set(ks.map(pathOf)).size < 2) continue;
+        if (out.get(e.file)?.has(e.facts.name) || new Set(ks.map(pathOf)).size < 2 || otherArchitectures(path, e.file)) continue;
         if (this.model.neverConcurrent(mine.name, e.facts.name)) continue;
         const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
         if (intent) want(e.file, e.facts.name);
       }
       // Lock orders on a lock the document also nests, for lock-order inversions.
-      for (const l of locks) for (const f of this.byLock.get(l) ?? []) want(f.file, f.name);
+      for (const l of locks) for (const f of this.byLock.get(l) ?? []) if (!otherArchitectures(path, f.file)) want(f.file, f.name);
     }
     return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, functions]) => ({ path, functions }));
   }
