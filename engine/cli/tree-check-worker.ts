@@ -1,13 +1,14 @@
 // Worker thread of whole-tree mode: analyses the documents it is dealt against the whole tree's
 // index, asking the tree's concurrency model, and posts the analyses back.
 import { appendFileSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
 import { initCParser } from '../c/init';
-import { TreeConcurrency, TreePeers } from '../concurrency/index';
+import { MAX_CYCLES_PER_DOCUMENT, MAX_CYCLES_PER_FUNCTION, MAX_TREE_ACCESSES, TreeConcurrency, TreePeers } from '../concurrency/index';
 import { summarizeThreads } from '../pair/summary';
-import type { Analysis, Finding } from '../checks/types';
+import type { Analysis, Finding, Problem } from '../checks/types';
 import type { TreeReport, TreeWorkerJob } from './tree-check';
 
 void (async () => {
@@ -40,9 +41,17 @@ void (async () => {
     // Nothing in the file can give a finding (see TreePeers.mayReport): not extracted at all.
     const entry = indexed.get(file);
     if (entry && !peers.mayReport(entry)) { out.push({ file, analysis: { findings: [], notes: [], problems: [] }, excluded: {}, skipped: true }); continue; }
+    // A file past the work bound is stated as not judged, whole (see TreePeers.MAX_DOCUMENT_EVENTS).
+    const events = entry && peers.tooLarge(entry);
+    if (events) {
+      const message = `unsupported: ${basename(file)}: not judged: budget: its functions have ${events} events with callees inlined, more than the ${TreePeers.MAX_DOCUMENT_EVENTS} whole-tree mode analyses in one file`;
+      out.push({ file, analysis: { findings: [], notes: [], problems: [{ severity: 'warning', line: 1, col: 1, message }] }, excluded: {} });
+      continue;
+    }
     const text = read(file) ?? '';
     const t0 = Date.now();
     trace?.(`start t=${Math.round(process.uptime())}s ${file}`);
+    oracle.beginDocument(file);
     let peerCount = 0;
     const excluded: Record<string, number> = {};
     const analysis = await analyzeDocument({
@@ -52,7 +61,12 @@ void (async () => {
       concurrency: { oracle, excluded: (_s, why) => { const k = reasonKind(why); excluded[k] = (excluded[k] ?? 0) + 1; } },
       withoutFixes: true,
     });
-    out.push({ file, analysis: slim(analysis), excluded });
+    // Functions whose cycles were cut by the work cap: a stated `not judged`, never silence.
+    const capped = oracle.cappedFunctions().map((t): Problem => ({
+      severity: 'warning', line: t.span.line, col: t.span.col,
+      message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col}: not judged: budget: more than ${MAX_TREE_ACCESSES} shared accesses with callees inlined, or cycles with lockless evidence past ${MAX_CYCLES_PER_FUNCTION} for one function or ${MAX_CYCLES_PER_DOCUMENT} for its file`,
+    }));
+    out.push({ file, analysis: slim({ ...analysis, problems: [...analysis.problems, ...capped] }), excluded });
     trace?.(`trace t=${Math.round(process.uptime())}s ${Date.now() - t0}ms heap=${Math.round(process.memoryUsage().heapUsed / 1048576)}MB rss=${Math.round(process.memoryUsage().rss / 1048576)}MB peers=${peerCount} findings=${analysis.findings.length} ${file}`);
   }
   parentPort!.postMessage(out);
@@ -83,6 +97,7 @@ function reasonKind(why: string): string {
   if (why.startsWith('both sides hold')) return 'common-lock';
   if (why.includes('own stack')) return 'own-stack';
   if (why.includes('never built together')) return 'other-arch';
+  if (why.startsWith('not judged: budget')) return 'budget';
   if (why.startsWith('load buffering')) return 'load-buffering-unordered';
   return 'no-lockless-evidence';
 }

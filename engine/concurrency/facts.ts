@@ -6,7 +6,7 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 5;
+export const FACTS_VERSION = 6;
 
 export interface CallSite {
   readonly callee: string;
@@ -34,6 +34,8 @@ export interface FunctionFacts {
    * sleeping calls) while holding one or with interrupts off: what lock-context looks at.
    */
   readonly risky?: boolean;
+  /** Events of its thread, callees inlined: the work a file's analysis starts from. */
+  readonly events?: number;
 }
 
 /** Written in the function itself, or by a knowledge-base primitive it calls directly. */
@@ -94,7 +96,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const marked = [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort();
   const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
     && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
-  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked, ...(risky ? { risky } : {}) };
+  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked, ...(risky ? { risky } : {}), events: t.events.length };
 }
 
 /**

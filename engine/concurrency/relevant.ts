@@ -53,6 +53,20 @@ export class TreePeers {
   }
 
   /**
+   * Events of a file's functions (callees inlined) past which whole-tree mode does not analyse
+   * it, read from the index. Real hypervisor files stay far below (Xen's largest, hvm.c and
+   * sched/core.c, have about 12,000); KVM's x86.c (31,000), lapic.c (27,000) and mmu/mmu.c
+   * (72,000) are past it: x86.c alone took over 4 GB before the bound, for reasons not yet found.
+   */
+  static readonly MAX_DOCUMENT_EVENTS = 25_000;
+
+  /** The file's events, when the index counted them and they are past MAX_DOCUMENT_EVENTS. */
+  tooLarge(file: FileSummary): number | undefined {
+    const n = (file.concurrency?.functions ?? []).reduce((k, f) => k + (f.events ?? 0), 0);
+    return n > TreePeers.MAX_DOCUMENT_EVENTS ? n : undefined;
+  }
+
+  /**
    * Whether a file can give a finding at all, read from its index entry without extracting it:
    * a function that orders memory, marks an access, nests locks or reaches a sleeping call
    * under a lock, or a peer that can form a reportable cycle with one of its functions.
