@@ -3,10 +3,10 @@
 // CLI process (cold: no index cache), warnings per 1,000 lines, counts per code, what the
 // concurrency model ruled out, and the same run twice to show the JSON is byte-identical.
 // HVBARRIER_BENCH_TREES=xen-common,kvm picks trees (default xen,kvm); HVBARRIER_TREES moves
-// the cache folder.
+// the cache folder; HVBARRIER_BENCH_KEEP=DIR keeps the JSON reports.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './harness';
@@ -51,6 +51,8 @@ function runOnce(name: string): RunOutcome | string {
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu1 = childrenCpuMs();
   const cpuMs = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined;
+  // HVBARRIER_BENCH_KEEP=DIR keeps each run's report (DIR/<tree>.json), for sampling findings.
+  if (process.env.HVBARRIER_BENCH_KEEP) writeFileSync(join(process.env.HVBARRIER_BENCH_KEEP, `${name}.json`), r.stdout);
   if (r.status !== 0 && r.status !== 1) return `${name}: exit ${r.status}: ${r.stderr.slice(0, 500)}`;
   // The counts come from the --stats line (the JSON report has the findings, not the tree's summary).
   const stats = JSON.parse(/^tree: (.*)$/m.exec(r.stderr)?.[1] ?? '{}') as RunOutcome['summary'] & { maxRssKb?: number };
