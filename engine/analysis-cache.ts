@@ -8,13 +8,14 @@ import { ScenarioMemo } from './pair/scenario-memo';
 
 export class AnalysisCache {
   readonly parses: ParseCache;
-  readonly judgements = new JudgementCache();
+  readonly judgements: JudgementCache;
   /** Scenarios by the thread objects they pair (see pair/scenario-memo.ts). */
   readonly scenarios = new ScenarioMemo();
 
-  /** Bounds of the parse level (characters of text held); whole-tree workers keep them small. */
-  constructor(limits: ConstructorParameters<typeof ParseCache>[0] = {}) {
+  /** Bounds of the parse level (characters of text held) and of the verdicts kept; whole-tree workers keep them small. */
+  constructor(limits: ConstructorParameters<typeof ParseCache>[0] & { judgements?: ConstructorParameters<typeof JudgementCache>[0] } = {}) {
     this.parses = new ParseCache(limits);
+    this.judgements = new JudgementCache(limits.judgements);
   }
 
   /** Hit and miss counts, for logs and benchmarks. */

@@ -47,6 +47,18 @@ export interface AnalyzeInput {
   readonly parser?: CParser;
   /** Whole-tree mode only: the tree's concurrency model, which pairing asks (engine/concurrency). */
   readonly concurrency?: CheckInput['concurrency'];
+  /** Findings without verified fixes (whole-tree mode). */
+  readonly withoutFixes?: boolean;
+}
+
+// The last knowledge-base extension read, by its text: a caller analysing many documents with
+// one config (whole-tree mode, an editor) gets the same knowledge-base object each time, and
+// with it the extracted functions kept in its cache (keyed by knowledge base).
+let lastConfig: { text: string; value: ReturnType<typeof loadConfig> } | undefined;
+
+function configFor(text: string): ReturnType<typeof loadConfig> {
+  if (lastConfig?.text !== text) lastConfig = { text, value: loadConfig(text) };
+  return lastConfig.value;
 }
 
 /** Which kind of document a path or editor language id is. */
@@ -65,12 +77,12 @@ export function documentKind(args: { path?: string; languageId?: string; text?: 
 export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
   if (input.kind === 'litmus') return analyzeLitmus({ text: input.text, models: input.config.models, budget: input.config.budget });
   const parser = input.parser ?? (await (await import('./c/init')).initCParser());
-  const config = input.config.kbConfigText !== undefined ? loadConfig(input.config.kbConfigText) : { kb: DEFAULT_KB, problems: [] };
+  const config = input.config.kbConfigText !== undefined ? configFor(input.config.kbConfigText) : { kb: DEFAULT_KB, problems: [] };
   const document = { path: input.path, text: input.text, kind: input.kind, role: 'document' as const };
   const res = checkDocument({
     parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document,
     tree: (input.tree ?? []).map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
-    workspace: input.workspace, cache: input.cache, concurrency: input.concurrency,
+    workspace: input.workspace, cache: input.cache, concurrency: input.concurrency, withoutFixes: input.withoutFixes,
   });
   const file = input.config.kbConfigPath ?? '.hvbarrier.json';
   return { ...res, problems: [...config.problems.map((p) => ({ ...p, file })), ...res.problems] };

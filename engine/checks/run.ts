@@ -47,8 +47,11 @@ export interface CheckInput {
   /** A workspace index: the files sharing a location or a lock with the document join the tree. */
   readonly workspace?: {
     readonly index: readonly FileSummary[]; read(path: string): string | undefined;
-    /** Whole-tree mode chooses the peer files itself (engine/concurrency/relevant.ts). */
-    relevant?(document: readonly Thread[]): string[];
+    /**
+     * Whole-tree mode chooses the peer files itself (engine/concurrency/relevant.ts), and may
+     * name the only functions of a file that can pair with the document.
+     */
+    relevant?(document: readonly Thread[]): Array<string | { readonly path: string; readonly functions: ReadonlySet<string> }>;
   };
   readonly arch: Arch;
   readonly os?: Os;
@@ -57,6 +60,11 @@ export interface CheckInput {
   readonly cache?: AnalysisCache;
   /** Whole-tree mode: what can run with what (engine/concurrency), asked by pairing. */
   readonly concurrency?: CollectArgs['concurrency'];
+  /**
+   * Findings without fixes (whole-tree mode: each candidate fix re-simulates every scenario of
+   * its function, most of a large file's time; `check FILE` verifies them for one file).
+   */
+  readonly withoutFixes?: boolean;
 }
 
 type CollectArgs = Parameters<typeof collectScenarios>[0];
@@ -122,8 +130,8 @@ export function checkDocument(input: CheckInput): Analysis {
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
   const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,
-    ...faultFindings.map((f) => ({ ...f, fixes: fixer.forFault(faultById.get(f.id)!) })),
-    ...overstrong.map((o) => ({ ...stripInternal(o), fixes: fixer.forOverstrong(o) })),
+    ...faultFindings.map((f) => ({ ...f, fixes: input.withoutFixes ? [] : fixer.forFault(faultById.get(f.id)!) })),
+    ...overstrong.map((o) => ({ ...stripInternal(o), fixes: input.withoutFixes ? [] : fixer.forOverstrong(o) })),
     ...others,
   ], faultById);
   const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
@@ -181,10 +189,12 @@ function unjudgedProblems(ctx: CheckContext): Problem[] {
 /** The indexed workspace files that can pair with the document, read once each. */
 function workspaceSources(ws: NonNullable<CheckInput['workspace']>, a: { document: SourceText; docThreads: readonly Thread[]; have: readonly SourceText[]; skip?: ReadonlySet<string> }): SourceText[] {
   const out: SourceText[] = [];
-  for (const path of ws.relevant ? ws.relevant(a.docThreads) : relevantFiles(ws.index, a.docThreads)) {
+  for (const peer of ws.relevant ? ws.relevant(a.docThreads) : relevantFiles(ws.index, a.docThreads)) {
+    const path = typeof peer === 'string' ? peer : peer.path;
     if (path === a.document.path || a.skip?.has(path) || a.have.some((t) => t.path === path)) continue;
     const text = ws.read(path);
-    if (text !== undefined) out.push({ path, text, kind: /\.(c|h)$/.test(path) ? 'c' : 'patch', role: 'tree' });
+    const only = typeof peer === 'string' ? {} : { only: peer.functions };
+    if (text !== undefined) out.push({ path, text, kind: /\.(c|h)$/.test(path) ? 'c' : 'patch', role: 'tree', ...only });
   }
   return out;
 }

@@ -20,6 +20,8 @@ export interface SourceText {
   readonly role: 'document' | 'tree';
   /** The patch already read (e.g. with whole functions rebuilt from the tree), instead of `text`. */
   readonly parsed?: ParsedInput;
+  /** Whole-tree mode: only these functions of a tree file can pair with the document. */
+  readonly only?: ReadonlySet<string>;
 }
 
 export type ArchProfile = 'generic' | 'x86' | 'arm64';
@@ -90,7 +92,7 @@ export class Sources {
     const profile: Profile = { os: this.osOf(i), ...(arch === 'generic' ? {} : { arch }) };
     const res = s.kind === 'patch'
       ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile, cache: this.parses })
-      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses });
+      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses, ...(s.only ? { only: (n: string) => s.only!.has(n) } : {}) });
     const out = { threads: res.value, problems: res.problems.map((p) => ({ ...p })) };
     out.threads.forEach((t, index) => this.owner.set(t, { source: i, index }));
     this.cache.set(key, out);

@@ -1,36 +1,73 @@
 // Worker thread of whole-tree mode: analyses the documents it is dealt against the whole tree's
 // index, asking the tree's concurrency model, and posts the analyses back.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
 import { initCParser } from '../c/init';
-import { TreeConcurrency, TreePeers } from '../concurrency/index';
+import { MAX_CYCLES_PER_DOCUMENT, MAX_CYCLES_PER_FUNCTION, MAX_TREE_ACCESSES, TreeConcurrency, TreePeers } from '../concurrency/index';
 import { summarizeThreads } from '../pair/summary';
-import type { Analysis, Finding } from '../checks/types';
+import type { Analysis, Finding, Problem } from '../checks/types';
 import type { TreeReport, TreeWorkerJob } from './tree-check';
 
 void (async () => {
   const job = workerData as TreeWorkerJob;
   const parser = await initCParser();
-  const oracle = new TreeConcurrency(job.facts);
-  // Parsed trees cost about a hundred times their text, and a kept thread holds its callees'
-  // inlined events (far more than its own text): small bounds keep a worker's memory in check
-  // over a whole tree; the hot peer files stay cached.
-  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 256 * 1024 });
-  const peers = new TreePeers(job.summaries, oracle.model);
   const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
+  // What a function declares on its own stack is read from its file's text (a few files kept).
+  const texts = new Map<string, string | undefined>();
+  const textOf = (path: string): string | undefined => {
+    if (!texts.has(path)) {
+      if (texts.size >= 64) texts.delete(texts.keys().next().value!);
+      texts.set(path, read(path));
+    }
+    return texts.get(path);
+  };
+  const oracle = new TreeConcurrency(job.facts, textOf);
+  // Parsed trees cost about a hundred times their text, and a kept thread holds its callees'
+  // inlined events (far more than the text its size is counted by): both levels stay small
+  // (8 MB of threads held 2.3 GB of heap over the whole of xen/). Verdicts of one document are
+  // rarely asked again by the next (their keys name the threads): a few thousand are kept.
+  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 1024 * 1024, judgements: { verdicts: 2000, simulations: 2000 } });
+  const peers = new TreePeers(job.summaries, oracle.model);
   const out: TreeReport[] = [];
+  // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
+  // documents that cost the most; never part of the report.
+  const traceFile = process.env.HVBARRIER_TREE_TRACE;
+  const trace = traceFile ? (line: string): void => { appendFileSync(traceFile, `${line}\n`); } : undefined;
+  const indexed = new Map(job.summaries.map((s) => [s.path, s]));
   for (const file of job.documents) {
+    // Nothing in the file can give a finding (see TreePeers.mayReport): not extracted at all.
+    const entry = indexed.get(file);
+    if (entry && !peers.mayReport(entry)) { out.push({ file, analysis: { findings: [], notes: [], problems: [] }, excluded: {}, skipped: true }); continue; }
+    // A file past the work bound is stated as not judged, whole (see TreePeers.MAX_DOCUMENT_EVENTS).
+    const events = entry && peers.tooLarge(entry);
+    if (events) {
+      const message = `unsupported: ${basename(file)}: not judged: budget: its functions have ${events} events with callees inlined, more than the ${TreePeers.MAX_DOCUMENT_EVENTS} whole-tree mode analyses in one file`;
+      out.push({ file, analysis: { findings: [], notes: [], problems: [{ severity: 'warning', line: 1, col: 1, message }] }, excluded: {} });
+      continue;
+    }
     const text = read(file) ?? '';
+    const t0 = Date.now();
+    trace?.(`start t=${Math.round(process.uptime())}s ${file}`);
+    oracle.beginDocument(file);
+    let peerCount = 0;
     const excluded: Record<string, number> = {};
     const analysis = await analyzeDocument({
       path: file, text, kind: 'c', parser, cache,
       config: { arch: job.arch, os: job.os, kbConfigText: job.kbConfigText },
-      workspace: { index: job.summaries, read, relevant: (threads) => peers.relevant(threads, summarizeThreads(threads)).filter((p) => p !== file) },
+      workspace: { index: job.summaries, read, relevant: (threads) => { const r = peers.relevantPeers(threads, summarizeThreads(threads)).filter((p) => p.path !== file); peerCount = r.length; return r; } },
       concurrency: { oracle, excluded: (_s, why) => { const k = reasonKind(why); excluded[k] = (excluded[k] ?? 0) + 1; } },
+      withoutFixes: true,
     });
-    out.push({ file, analysis: slim(analysis), excluded });
+    // Functions whose cycles were cut by the work cap: a stated `not judged`, never silence.
+    const capped = oracle.cappedFunctions().map((t): Problem => ({
+      severity: 'warning', line: t.span.line, col: t.span.col,
+      message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col}: not judged: budget: more than ${MAX_TREE_ACCESSES} shared accesses with callees inlined, or cycles with lockless evidence past ${MAX_CYCLES_PER_FUNCTION} for one function or ${MAX_CYCLES_PER_DOCUMENT} for its file`,
+    }));
+    out.push({ file, analysis: slim({ ...analysis, problems: [...analysis.problems, ...capped] }), excluded });
+    trace?.(`trace t=${Math.round(process.uptime())}s ${Date.now() - t0}ms heap=${Math.round(process.memoryUsage().heapUsed / 1048576)}MB rss=${Math.round(process.memoryUsage().rss / 1048576)}MB peers=${peerCount} findings=${analysis.findings.length} ${file}`);
   }
   parentPort!.postMessage(out);
 })();
@@ -58,5 +95,9 @@ function reasonKind(why: string): string {
   if (why.startsWith('per-CPU')) return 'per-cpu';
   if (why.includes('is paused')) return 'paused';
   if (why.startsWith('both sides hold')) return 'common-lock';
+  if (why.includes('own stack')) return 'own-stack';
+  if (why.includes('never built together')) return 'other-arch';
+  if (why.startsWith('not judged: budget')) return 'budget';
+  if (why.startsWith('load buffering')) return 'load-buffering-unordered';
   return 'no-lockless-evidence';
 }

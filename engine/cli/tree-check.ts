@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { lockWrappers, type TreeFacts } from '../concurrency/index';
+import { treeLockWrappers, type TreeFacts } from '../concurrency/index';
 import type { Analysis, Arch } from '../checks/types';
 import { DEFAULT_KB, lookup, type Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
@@ -30,6 +30,11 @@ export interface TreeReport {
   readonly analysis: Analysis;
   /** Cycles the concurrency model ruled out, by reason kind. */
   readonly excluded: Record<string, number>;
+  /**
+   * Not analysed: nothing in the file orders memory, marks an access, nests locks or sleeps
+   * under one, and no peer can form a reportable cycle with it (from the index alone).
+   */
+  readonly skipped?: boolean;
 }
 
 export interface TreeCheckResult {
@@ -47,12 +52,10 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
   try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0 }; }
   const locks: Record<string, unknown> = { ...(user.locks as Record<string, unknown> | undefined ?? {}) };
   let wrappers = 0;
-  for (const { text } of texts) {
-    for (const w of lockWrappers(text)) {
-      if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
-      locks[w.name] = w.op;
-      wrappers++;
-    }
+  for (const w of treeLockWrappers(texts.map((t) => t.text))) {
+    if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
+    locks[w.name] = w.op;
+    wrappers++;
   }
   return { text: JSON.stringify({ ...user, locks }), wrappers };
 }
@@ -95,6 +98,9 @@ export interface TreeWorkerJob {
   readonly os?: Os;
 }
 
+/** Old-generation bound of each analysis worker (see analyseInWorkers). */
+const WORKER_HEAP_MB = 640;
+
 /**
  * Documents are dealt out by size (largest first, each to the least loaded worker) so both
  * cores finish together; each document's result depends on nothing but the tree, so the deal
@@ -112,7 +118,9 @@ function analyseInWorkers(a: Omit<TreeWorkerJob, 'documents'> & { documents: rea
   }
   const { workers: _w, ...rest } = a;
   return Promise.all(shares.map((documents) => new Promise<TreeReport[]>((resolve, reject) => {
-    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { ...rest, documents } satisfies TreeWorkerJob });
+    // V8 lets an idle-looking heap grow to gigabytes of garbage before collecting it; a bound per
+    // worker makes it collect sooner (what a document keeps alive is far below it).
+    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { ...rest, documents } satisfies TreeWorkerJob, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     w.once('message', (m: TreeReport[]) => { resolve(m); void w.terminate(); });
     w.once('error', reject);
   }))).then((parts) => parts.flat().sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0)));
@@ -121,12 +129,16 @@ function analyseInWorkers(a: Omit<TreeWorkerJob, 'documents'> & { documents: rea
 /** Counts per code (warnings and above, and all), per 1,000 lines, and what the model ruled out. */
 export function treeSummary(r: Pick<TreeCheckResult, 'reports' | 'lines' | 'files'>): {
   files: number; lines: number; warnings: number; perKloc: number; codes: Record<string, number>; notJudged: number; excluded: Record<string, number>;
+  /** Files not analysed because nothing in them can give a finding (TreeReport.skipped). */
+  quiet: number;
 } {
   const codes: Record<string, number> = {};
   const excluded: Record<string, number> = {};
   let warnings = 0;
   let notJudged = 0;
+  let quiet = 0;
   for (const rep of r.reports) {
+    if (rep.skipped) quiet++;
     for (const f of rep.analysis.findings) {
       codes[f.code] = (codes[f.code] ?? 0) + 1;
       if (f.severity === 'warning' || f.severity === 'error') warnings++;
@@ -135,5 +147,5 @@ export function treeSummary(r: Pick<TreeCheckResult, 'reports' | 'lines' | 'file
     for (const [k, n] of Object.entries(rep.excluded)) excluded[k] = (excluded[k] ?? 0) + n;
   }
   const sorted = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { files: r.files, lines: r.lines, warnings, perKloc: Math.round((warnings * 1000 * 100) / Math.max(1, r.lines)) / 100, codes: sorted(codes), notJudged, excluded: sorted(excluded) };
+  return { files: r.files, lines: r.lines, warnings, perKloc: Math.round((warnings * 1000 * 100) / Math.max(1, r.lines)) / 100, codes: sorted(codes), notJudged, excluded: sorted(excluded), quiet };
 }

@@ -6,7 +6,7 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 4;
+export const FACTS_VERSION = 6;
 
 export interface CallSite {
   readonly callee: string;
@@ -29,6 +29,13 @@ export interface FunctionFacts {
   readonly orders: boolean;
   /** Match keys of the locations it accesses with marked accesses (ONCE, acquire/release, RMW). */
   readonly marked: readonly string[];
+  /**
+   * It reaches a primitive that must not run under a lock or with interrupts off (softirqs,
+   * sleeping calls) while holding one or with interrupts off: what lock-context looks at.
+   */
+  readonly risky?: boolean;
+  /** Events of its thread, callees inlined: the work a file's analysis starts from. */
+  readonly events?: number;
 }
 
 /** Written in the function itself, or by a knowledge-base primitive it calls directly. */
@@ -87,7 +94,9 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const mine = t.events.filter(ownOrKb);
   const orders = mine.some((e) => ordersMemory(e));
   const marked = [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort();
-  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked };
+  const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
+    && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
+  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked, ...(risky ? { risky } : {}), events: t.events.length };
 }
 
 /**
@@ -101,53 +110,4 @@ export function addressTaken(text: string): string[] {
   return [...out].sort();
 }
 
-const SUFFIX = String.raw`(?:_irq|_irqsave|_irqrestore|_bh|_recursive|_nested)?`;
-const LOCK_CALL = new RegExp(String.raw`\b(?:spin|read|write|mutex|rw)_lock${SUFFIX}\s*\(([^;]*)`, 'g');
-const UNLOCK_CALL = new RegExp(String.raw`\b(?:spin|read|write|mutex|rw)_unlock${SUFFIX}\s*\(([^;]*)`, 'g');
-
-/**
- * Lock wrappers defined in a file, read from its text (headers included, which are never
- * extracted on their own): macros such as `#define VPL011_LOCK(d, flags) spin_lock_irqsave(...)`
- * and functions whose body takes a lock it never releases or releases one it never takes. The
- * knowledge base learns them as lock operations on their first argument, so every caller of
- * one wrapper takes the same lock: wrappers whose lock is named through their first parameter
- * (`&(d)->arch.vpl011.lock` for `d`), or computed from it into a local (`pcpu_schedule_lock(cpu)`
- * locks `get_sched_res(cpu)->schedule_lock`), are learned; a wrapper of some other global lock
- * is not (its key would wrongly follow the argument).
- */
-export function lockWrappers(text: string): Array<{ name: string; op: 'lock' | 'unlock' }> {
-  const out: Array<{ name: string; op: 'lock' | 'unlock' }> = [];
-  const macro = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
-  for (let m = macro.exec(text); m; m = macro.exec(text)) {
-    const op = wrapperOp(m[3]!, firstParam(m[2]!));
-    if (op) out.push({ name: m[1]!, op });
-  }
-  // A function definition at column 0 up to its closing brace at column 0.
-  const fn = /^[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)[ \t]*\(([^;{}()]*)\)[ \t]*\n?\{\n([\s\S]*?)\n\}/gm;
-  for (let m = fn.exec(text); m; m = fn.exec(text)) {
-    if (/^(?:if|while|for|switch|return)$/.test(m[1]!) || m[3]!.length > 2000) continue;
-    const op = wrapperOp(m[3]!, firstParam(m[2]!));
-    if (op) out.push({ name: m[1]!, op });
-  }
-  return out;
-}
-
-/** The name of the first parameter of a macro (`d`) or function (`struct domain *d`). */
-function firstParam(params: string): string | undefined {
-  const first = params.split(',')[0]!.trim();
-  return first === '' || first === 'void' ? undefined : /([A-Za-z_]\w*)\s*(?:\[\s*\])?$/.exec(first)?.[1];
-}
-
-function wrapperOp(body: string, param: string | undefined): 'lock' | 'unlock' | undefined {
-  if (!param || /_trylock\w*\s*\(/.test(body)) return undefined;
-  const named = new RegExp(String.raw`\b${param}\b`);
-  const args = (re: RegExp): string[] => [...body.matchAll(re)].map((m) => m[1]!);
-  const locks = args(LOCK_CALL);
-  const unlocks = args(UNLOCK_CALL);
-  // A lock computed from the argument (`pcpu_schedule_lock(cpu)`: the CPU's scheduler lock) is
-  // keyed by the argument too: the same wrapper on the same object takes the same lock.
-  const computed = (as: string[]): boolean => as.every((a) => named.test(a) || /^[&(\s]*[a-z_]\w*\s*[,)]/.test(a));
-  if (locks.length > 0 && unlocks.length === 0) return computed(locks) ? 'lock' : undefined;
-  if (unlocks.length > 0 && locks.length === 0) return computed(unlocks) ? 'unlock' : undefined;
-  return undefined;
-}
+export { lockWrappers } from './lock-wrappers';

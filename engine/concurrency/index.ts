@@ -5,12 +5,16 @@
 // vCPUs). Patch mode does not ask: it keeps its own rules (differential judgement).
 import type { Event, Thread } from '../extract/types';
 import { functionFacts, isMarked as marked, ordersMemory, ownOrKb as own, type FunctionFacts } from './facts';
+import { isSharedAccess } from '../pair/peers';
+import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
 import { ConcurrencyModel, type TreeFacts } from './model';
 
 export { ConcurrencyModel, type TreeFacts } from './model';
-export { functionFacts, addressTaken, lockWrappers, type FunctionFacts, type CallSite } from './facts';
-export { TreePeers } from './relevant';
+export { functionFacts, addressTaken, type FunctionFacts, type CallSite } from './facts';
+export { lockWrappers, treeLockWrappers, type LockWrapper } from './lock-wrappers';
+export { TreePeers, type PeerFile } from './relevant';
+export { otherArchitectures } from './arch';
 
 /** One CPU's half of a two-CPU cycle, as pairing builds it (see engine/pair/scenario.ts). */
 export interface SideView {
@@ -44,12 +48,36 @@ function ownMarked(e: Event | undefined): boolean {
   return !!e && own(e) && marked(e);
 }
 
+/**
+ * Cycles with lockless evidence one function of the document may take part in before the rest
+ * of its cycles are not judged (deterministic: cycles come in the same order every run). Real
+ * code stays far below it; a few very large functions (KVM's 14,000-line `x86.c`, functions
+ * with thousands of inlined accesses) reach thousands, which took gigabytes to judge and keep.
+ */
+export const MAX_CYCLES_PER_FUNCTION = 64;
+/** The same for all functions of one document together. */
+export const MAX_CYCLES_PER_DOCUMENT = 1024;
+/**
+ * Shared accesses (callees inlined) past which a function is not paired in whole-tree mode.
+ * Pairing keeps every ordered pair of a function's accesses per shape while it meets its
+ * peers: a file of dispatchers with hundreds of inlined accesses each (KVM's `x86.c`) held
+ * over 4 GB that way. Such functions are where a handshake's two accesses are least likely to
+ * be told apart from everything else they do; the ones past the bound are stated as not judged.
+ */
+export const MAX_TREE_ACCESSES = 120;
+
 export class TreeConcurrency implements ConcurrencyOracle {
   readonly model: ConcurrencyModel;
-  private readonly local = new LocalAccesses();
+  private readonly local: LocalAccesses;
 
-  constructor(facts: TreeFacts) {
+  /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
+  private readonly caps: { readonly perFunction: number; readonly perDocument: number };
+
+  /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
+  constructor(facts: TreeFacts, text?: (file: string) => string | undefined, caps?: { perFunction?: number; perDocument?: number }) {
     this.model = new ConcurrencyModel(facts);
+    this.local = new LocalAccesses({ text });
+    this.caps = { perFunction: caps?.perFunction ?? MAX_CYCLES_PER_FUNCTION, perDocument: caps?.perDocument ?? MAX_CYCLES_PER_DOCUMENT };
   }
 
   private readonly facts = new WeakMap<Thread, FunctionFacts>();
@@ -60,7 +88,39 @@ export class TreeConcurrency implements ConcurrencyOracle {
     return f;
   }
 
+  private document: string | undefined;
+  private cycles = new Map<Thread, number>();
+  private documentCycles = 0;
+  private readonly capped = new Set<Thread>();
+
+  /** Starts counting cycles per function (MAX_CYCLES_PER_FUNCTION) for the document at `path`. */
+  beginDocument(path: string): void {
+    this.document = path;
+    this.cycles = new Map();
+    this.documentCycles = 0;
+    this.capped.clear();
+  }
+
+  /** The document's functions whose cycles were cut at MAX_CYCLES_PER_FUNCTION, in order met. */
+  cappedFunctions(): Thread[] {
+    return [...this.capped];
+  }
+
+  private readonly accessCounts = new WeakMap<Thread, number>();
+
+  private tooLarge(t: Thread): string | undefined {
+    let n = this.accessCounts.get(t);
+    if (n === undefined) this.accessCounts.set(t, (n = t.events.filter(isSharedAccess).length));
+    if (n <= MAX_TREE_ACCESSES) return undefined;
+    if (t.file === this.document) this.capped.add(t);
+    return `not judged: budget: ${t.name}() has ${n} shared accesses with its callees inlined, more than the ${MAX_TREE_ACCESSES} whole-tree mode pairs`;
+  }
+
   neverConcurrent(a: Thread, b: Thread): string | undefined {
+    const arch = otherArchitectures(a.file, b.file);
+    if (arch) return arch;
+    const large = this.tooLarge(a) ?? this.tooLarge(b);
+    if (large) return large;
     const never = this.model.neverConcurrent(a.name, b.name);
     if (never) return never;
     // No cycle between them can show evidence (see excludes): not worth pairing.
@@ -94,8 +154,33 @@ export class TreeConcurrency implements ConcurrencyOracle {
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
     // of a side's own between its two accesses, or marked accesses of its own in the cycle
     // (store buffering: both of a side's accesses marked, since copying fields is not a protocol).
+    // Load buffering needs ordering meant for it: a barrier between a side's load and store, or
+    // an acquire load or release store of its own. Plain or merely marked loads followed by
+    // stores are how all code reads and then writes; no hardware we model shows the cycle
+    // where the store depends on the load, and no protocol relies on it being forbidden.
+    if (shape === 'LB') {
+      // smp_wmb()/smp_rmb() order stores or loads among themselves, not a load before a store.
+      const meant = real.some((s) => orderedBetween(s, true) || [s.first, s.second].some((e) => !!e && own(e) && 'annot' in e && (e.annot === 'acquire' || e.annot === 'release')));
+      return meant ? undefined : 'load buffering with no barrier, acquire or release of its own on either side';
+    }
     const evidence = real.some((s) => orderedBetween(s, shape === 'SB')
       || (shape === 'SB' ? ownMarked(s.first) && ownMarked(s.second) : ownMarked(s.first) || ownMarked(s.second)));
-    return evidence ? undefined : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';
+    return evidence ? this.withinBudget(real) : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';
+  }
+
+  /** Counts a reportable cycle against the document's functions in it; past the cap, says so. */
+  private withinBudget(real: readonly SideView[]): string | undefined {
+    if (this.document === undefined) return undefined;
+    const mine = [...new Set(real.map((s) => s.thread).filter((t) => t.file === this.document))];
+    if (mine.length === 0) return undefined;
+    const over = mine.find((t) => (this.cycles.get(t) ?? 0) >= this.caps.perFunction)
+      ?? (this.documentCycles >= this.caps.perDocument ? mine[0] : undefined);
+    if (over) {
+      this.capped.add(over);
+      return `not judged: budget: ${over.name}() takes part in more than ${this.caps.perFunction} cycles with lockless evidence, or its file in more than ${this.caps.perDocument}`;
+    }
+    this.documentCycles++;
+    for (const t of mine) this.cycles.set(t, (this.cycles.get(t) ?? 0) + 1);
+    return undefined;
   }
 }

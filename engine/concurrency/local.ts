@@ -4,6 +4,9 @@
 // - a paused vCPU or domain: after `vcpu_pause(v)` / `domain_pause(d)` (a knowledge-base call
 //   tagged `pause`) and before the matching unpause, the paused object's fields are touched by
 //   nobody else (the pause waits until it has stopped running).
+// - the function's own stack: a member or element of a variable the function declares itself
+//   as an object, not a pointer (`struct segment_register seg; ... seg.attr`, also when a
+//   callee fills it through `&seg`): no other CPU knows its address.
 // The running vCPU (`current`) is already marked CPU-local by extraction (Loc.cpuLocal).
 import type { Event, Span, Thread } from '../extract/types';
 
@@ -23,15 +26,37 @@ function rootOf(arg: string): string {
   return /^[&*(\s]*([A-Za-z_]\w*)/.exec(arg)?.[1] ?? arg;
 }
 
+/** `seg.attr`, `regs[2].x`: a path from a variable through members and elements only. */
+const DIRECT_PATH = /^([A-Za-z_]\w*)(?:\.\w+|\[[^\]]*\])+$/;
+
 export class LocalAccesses {
   private readonly memo = new WeakMap<Thread, Map<number, string>>();
 
   /**
+   * `text`: a file's text by path, to read a function's own declarations (whole-tree mode).
    * `pauses: false` leaves paused vCPUs out: a pause stops the vCPU itself, not another CPU
    * that writes its fields (seed 000: a domctl reading registers that arch_set_info_guest()
    * is still writing), which only a view of the whole tree can rule out.
    */
-  constructor(private readonly opts: { pauses: boolean } = { pauses: true }) {}
+  constructor(private readonly opts: { text?: (file: string) => string | undefined; pauses?: boolean } = {}) {}
+
+  /** Names the function declares in its body as objects (not pointers, not static). */
+  private stackObjects(t: Thread): ReadonlySet<string> {
+    const text = t.file !== undefined ? this.opts.text?.(t.file) : undefined;
+    if (text === undefined) return new Set();
+    const body = text.split('\n').slice(t.span.line, t.span.endLine).join('\n');
+    const out = new Set<string>();
+    // A declaration statement: a type (`struct x`, `unsigned long`, `foo_t`), then declarators.
+    const decl = /^[ \t]*(?:const\s+|volatile\s+)*(?:(?:struct|union)\s+\w+|\w+(?:\s+(?:int|long|char|short))*)\s+([^;(){}=]+(?:=[^;]*)?);/gm;
+    for (let m = decl.exec(body); m; m = decl.exec(body)) {
+      if (/^\s*(?:return|static|extern|goto|case|else|typedef)\b/.test(m[0])) continue;
+      for (const d of m[1]!.split(',')) {
+        const v = /^\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?:=.*)?$/s.exec(d);
+        if (v) out.add(v[1]!);
+      }
+    }
+    return out;
+  }
 
   /** Why event `e` of `t` cannot race with another CPU, or undefined. */
   why(t: Thread, e: Event): string | undefined {
@@ -45,13 +70,16 @@ export class LocalAccesses {
     const own = t.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => e.kind === 'CALL' && !e.via?.length);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     // Pauses in force: from the pause call to the first unpause of the same object.
-    const pauses = own.filter((c) => this.opts.pauses && c.tags.includes('pause') && c.args.length > 0).map((c) => {
+    const pauses = own.filter((c) => this.opts.pauses !== false && c.tags.includes('pause') && c.args.length > 0).map((c) => {
       const root = rootOf(c.args[0]!);
       const end = own.find((u) => u.id > c.id && UNPAUSE.test(u.callee) && rootOf(u.args[0] ?? '') === root);
       return { root, from: c.id, to: end?.id ?? Infinity, callee: c.callee };
     });
+    let stack: ReadonlySet<string> | undefined;
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
+      const direct = DIRECT_PATH.exec(e.loc.text);
+      if (direct && (stack ??= this.stackObjects(t)).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
       // Inside the accessor's arguments (the per-CPU variable's name), or through its result.
       const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
       if (cpu) { out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`); continue; }

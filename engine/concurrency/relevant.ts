@@ -9,6 +9,7 @@ import type { Thread } from '../extract/types';
 import type { FileSummary } from '../pair/summary';
 import { functionFacts, type FunctionFacts } from './facts';
 import type { ConcurrencyModel } from './model';
+import { otherArchitectures } from './arch';
 
 interface Entry {
   readonly file: string;
@@ -16,9 +17,15 @@ interface Entry {
   readonly facts: FunctionFacts;
 }
 
+/** A peer file and the only functions of it that can pair with the document. */
+export interface PeerFile {
+  readonly path: string;
+  readonly functions: ReadonlySet<string>;
+}
+
 export class TreePeers {
   private readonly byKey = new Map<string, Entry[]>();
-  private readonly byLock = new Map<string, string[]>();
+  private readonly byLock = new Map<string, Array<{ file: string; name: string }>>();
 
   constructor(index: readonly FileSummary[], private readonly model: ConcurrencyModel) {
     for (const file of index) {
@@ -27,29 +34,68 @@ export class TreePeers {
         if (!facts) return;
         const e = { file: file.path, keys: new Set(f.keys), facts };
         for (const k of f.keys) (this.byKey.get(k) ?? this.byKey.set(k, []).get(k)!).push(e);
-        for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push(file.path);
+        for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push({ file: file.path, name: f.name });
       });
     }
   }
 
   /** The files holding a function that can form a reportable cycle with one of the document's. */
   relevant(document: readonly Thread[], summaries: ReadonlyArray<{ keys: readonly string[]; locks: readonly string[] }>): string[] {
-    const out = new Set<string>();
-    document.forEach((t, i) => {
-      const mine = functionFacts(t, []);
-      const keys = summaries[i]!.keys;
+    return this.relevantPeers(document, summaries).map((p) => p.path);
+  }
+
+  /**
+   * The same, per file with the functions that can: the rest of a peer file is read only when
+   * one of those calls it (its body is inlined), never paired.
+   */
+  relevantPeers(document: readonly Thread[], summaries: ReadonlyArray<{ keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
+    return this.peersOf(document[0]?.file, document.map((t, i) => ({ facts: functionFacts(t, []), keys: summaries[i]!.keys, locks: summaries[i]!.locks })));
+  }
+
+  /**
+   * Events of a file's functions (callees inlined) past which whole-tree mode does not analyse
+   * it, read from the index. Xen's largest files (hvm.c, sched/core.c) have about 12,000; KVM's
+   * x86.c (31,000) took over 4 GB and vmx/nested.c (24,700) over 640 MB of heap before the bound,
+   * for reasons not yet found (not pairing, not the number of judged cycles). 16,000 also leaves
+   * out kvm_main.c (17,700) and vmx/vmx.c (17,100), stated as not judged.
+   */
+  static readonly MAX_DOCUMENT_EVENTS = 16_000;
+
+  /** The file's events, when the index counted them and they are past MAX_DOCUMENT_EVENTS. */
+  tooLarge(file: FileSummary): number | undefined {
+    const n = (file.concurrency?.functions ?? []).reduce((k, f) => k + (f.events ?? 0), 0);
+    return n > TreePeers.MAX_DOCUMENT_EVENTS ? n : undefined;
+  }
+
+  /**
+   * Whether a file can give a finding at all, read from its index entry without extracting it:
+   * a function that orders memory, marks an access, nests locks or reaches a sleeping call
+   * under a lock, or a peer that can form a reportable cycle with one of its functions.
+   */
+  mayReport(file: FileSummary): boolean {
+    const facts = file.concurrency?.functions;
+    if (!facts || facts.length !== file.functions.length) return true;
+    if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky) || file.functions.some((f) => f.locks.length > 0)) return true;
+    return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: facts[i]!, keys: f.keys, locks: f.locks }))).some((p) => p.path !== file.path);
+  }
+
+  private peersOf(path: string | undefined, fns: ReadonlyArray<{ facts: FunctionFacts; keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
+    const out = new Map<string, Set<string>>();
+    const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
+    for (const { facts: mine, keys, locks } of fns) {
       const shared = new Map<Entry, string[]>();
       for (const k of keys) for (const e of this.byKey.get(k) ?? []) (shared.get(e) ?? shared.set(e, []).get(e)!).push(k);
       for (const [e, ks] of shared) {
         // Two match keys of one location (type-rooted and by name) count once: by field path.
-        if (out.has(e.file) || new Set(ks.map(pathOf)).size < 2) continue;
-        if (this.model.neverConcurrent(t.name, e.facts.name)) continue;
+        if (out.get(e.file)?.has(e.facts.name) || new Set(ks.map(pathOf)).size < 2 || otherArchitectures(path, e.file)) continue;
+        if (this.model.neverConcurrent(mine.name, e.facts.name)) continue;
         const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
-        if (intent) out.add(e.file);
+        if (intent) want(e.file, e.facts.name);
       }
-      for (const l of summaries[i]!.locks) for (const f of this.byLock.get(l) ?? []) out.add(f);
-    });
-    return [...out].sort();
+      // Lock orders on a lock the document also nests, for lock-order inversions.
+      for (const l of locks) for (const f of this.byLock.get(l) ?? []) if (!otherArchitectures(path, f.file)) want(f.file, f.name);
+    }
+    return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, functions]) => ({ path, functions }));
   }
 }
 

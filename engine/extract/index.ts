@@ -32,6 +32,11 @@ export interface ExtractOptions {
   readonly cache?: ParseCache;
   /** Parse a C file as one unit instead of chunk by chunk (to check that both agree). */
   readonly wholeFile?: boolean;
+  /**
+   * Only these functions are wanted (whole-tree mode reads a peer file for a few of its
+   * functions): the others are walked only when a wanted one calls them.
+   */
+  readonly only?: (name: string) => boolean;
 }
 
 /** One parsed source: a whole file, or one fragment of a patch. */
@@ -108,7 +113,7 @@ function run(parser: CParser, job: { sources: readonly SourceText[]; opts: Extra
       const unit = parseUnit(parser, { source: s, kb: opts.kb ?? DEFAULT_KB, problems, cache: opts.cache });
       if (unit) units.push(unit);
     }
-    const threads = new Extractor(withFileGlobals(units), opts, problems).all();
+    const threads = new Extractor(withFileGlobals(units), opts, problems).all(opts.only);
     problems.sort((a, b) => a.line - b.line || a.col - b.col);
     return { value: threads, problems };
   } catch (err) {
@@ -227,10 +232,11 @@ class Extractor {
     }
   }
 
-  all(): Thread[] {
+  all(only?: (name: string) => boolean): Thread[] {
     const out: Thread[] = [];
     for (const unit of this.units) {
       for (const node of unit.functions) {
+        if (only) { const name = this.nameOf(node, unit); if (!name || !only(name)) continue; }
         const t = this.thread({ node, unit });
         if (t) out.push(t);
       }
