@@ -8,6 +8,7 @@ import { functionFacts, isMarked as marked, ordersMemory, ownOrKb as own, type F
 import { isSharedAccess } from '../pair/peers';
 import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
+import { ruledOut } from './rule-out';
 import { ConcurrencyModel, type TreeFacts } from './model';
 
 export { ConcurrencyModel, type TreeFacts } from './model';
@@ -136,21 +137,8 @@ export class TreeConcurrency implements ConcurrencyOracle {
 
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     const real = sides.filter((s) => !s.synthesized);
-    if (real.length === 2) {
-      const never = this.neverConcurrent(real[0]!.thread, real[1]!.thread);
-      if (never) return never;
-    }
-    for (const s of real) {
-      for (const e of [s.first, s.second]) {
-        const why = e && this.local.why(s.thread, e);
-        if (why) return why;
-      }
-    }
-    if (real.length === 2) {
-      const sets = real.flatMap((s) => [s.first, s.second].filter((e): e is Event => !!e).map((e) => this.lockset(s.thread, e)));
-      const common = [...sets[0]!].filter((k) => sets.every((x) => x.has(k)));
-      if (common.length > 0) return `both sides hold ${common[0]}`;
-    }
+    const out = ruledOut(real, { neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e) });
+    if (out) return out;
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
     // of a side's own between its two accesses, or marked accesses of its own in the cycle
     // (store buffering: both of a side's accesses marked, since copying fields is not a protocol).

@@ -11,6 +11,7 @@ import type { Event, Thread } from '../extract/types';
 import { addressTaken, functionFacts } from './facts';
 import type { ConcurrencyOracle, SideView } from './index';
 import { LocalAccesses } from './local';
+import { ruledOut } from './rule-out';
 import { ConcurrencyModel } from './model';
 
 export class ViewConcurrency implements ConcurrencyOracle {
@@ -40,20 +41,9 @@ export class ViewConcurrency implements ConcurrencyOracle {
   }
 
   excludes(sides: readonly [SideView, SideView]): string | undefined {
-    const real = sides.filter((s) => !s.synthesized);
-    if (real.length === 2) {
-      const never = this.neverConcurrent(real[0]!.thread, real[1]!.thread);
-      if (never) return never;
-    }
-    for (const s of real) {
-      for (const e of [s.first, s.second]) {
-        const why = e && this.local.why(s.thread, e);
-        if (why) return why;
-      }
-    }
-    if (real.length < 2) return undefined;
-    const sets = real.flatMap((s) => [s.first, s.second].filter((e): e is Event => !!e).map((e) => this.lockset(s.thread, e)));
-    const common = [...sets[0]!].filter((k) => !this.shared.has(k) && sets.every((x) => x.has(k)));
-    return common.length > 0 ? `both sides hold ${common[0]}` : undefined;
+    return ruledOut(sides, {
+      neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local,
+      lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k),
+    });
   }
 }
