@@ -27,6 +27,8 @@ export interface TestClient {
   change(uri: string, version: number, changes: Array<{ range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }>): void;
   /** Resolves with the first publication for `uri` (after `since` publications) that satisfies `pred`. */
   waitFor(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
+  /** Like waitFor, among the publications that arrive after this call only (after a change). */
+  waitForNext(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   alive(): boolean;
   close(): Promise<void>;
 }
@@ -78,6 +80,10 @@ export async function startClient(opts: { root?: string; settings?: unknown; cac
         listeners.add(check);
         check();
       });
+    },
+    waitForNext(uri, pred = () => true, timeoutMs = 20_000) {
+      const from = published.length;
+      return client.waitFor(uri, (p) => published.indexOf(p) >= from && pred(p), timeoutMs);
     },
     alive: () => !exited,
     async close() {

@@ -18,8 +18,7 @@ const clean = (p: PublishDiagnosticsParams): boolean => !p.diagnostics.some((d) 
 
 /** The next publication for `uri`, among those arriving after this call, that satisfies `pred`. */
 function next(c: TestClient, uri: string, pred: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
-  const from = c.published.length;
-  return c.waitFor(uri, (p) => c.published.indexOf(p) >= from && pred(p));
+  return c.waitForNext(uri, pred);
 }
 
 function touched(c: TestClient, path: string, type: 1 | 2 | 3 = 2): void {

@@ -19,26 +19,28 @@ test('an unknown barrier macro is a finding until hvbarrier.macros.barriers or t
     const uri = fileUri(docPath);
     c.open(uri, 'c', text);
     const warned = await c.waitFor(uri, (p) => p.diagnostics.some((d) => d.severity === 2));
+    // Each later step waits for a publication that comes after its change (waitForNext), so a
+    // stale earlier one cannot satisfy it: the notification is sent in the same tick.
     assert.ok(warned.diagnostics.every((d) => d.source === 'hvbarrier'));
 
     c.settings = { macros: { barriers: { my_wmb: 'wmb' } } };
     void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    const clean = await c.waitFor(uri, (p) => !p.diagnostics.some((d) => d.severity! <= 2));
+    const clean = await c.waitForNext(uri, (p) => !p.diagnostics.some((d) => d.severity! <= 2));
     assert.deepEqual(clean.diagnostics.filter((d) => d.severity! <= 2), []);
 
     c.settings = {};
     void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    await c.waitFor(uri, (p) => p.diagnostics.some((d) => d.severity === 2));
+    await c.waitForNext(uri, (p) => p.diagnostics.some((d) => d.severity === 2));
 
     writeFileSync(join(ws.root, '.hvbarrier.json'), JSON.stringify({ barriers: { my_wmb: 'wmb' } }));
     c.settings = { kbPath: '.hvbarrier.json' };
     void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    await c.waitFor(uri, (p) => !p.diagnostics.some((d) => d.severity! <= 2));
+    await c.waitForNext(uri, (p) => !p.diagnostics.some((d) => d.severity! <= 2));
 
     // A knowledge-base file the engine rejects is reported as a problem, and nothing dies.
     writeFileSync(join(ws.root, '.hvbarrier.json'), JSON.stringify({ barriers: { my_wmb: 'sideways' } }));
     void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    const rejected = await c.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'input' && /my_wmb/.test(d.message)));
+    const rejected = await c.waitForNext(uri, (p) => p.diagnostics.some((d) => d.code === 'input' && /my_wmb/.test(d.message)));
     assert.ok(rejected.diagnostics.some((d) => d.severity === 2), 'without the macro the finding is back');
     assert.ok(c.alive());
   } finally {
