@@ -38,6 +38,7 @@ import { oneFindingPerFault } from './one-fault';
 import { demoteOutsideThePatch } from './patch-scope';
 import { ViewConcurrency } from '../concurrency/view';
 import { removedWakeChecks } from './wake-checks';
+import { removedIpiFences } from './ipi-fence';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -154,6 +155,7 @@ function patchDifferential(ctx: CheckContext, a: {
   const reported = new Set(findings.map((f) => placeKey(f.place)));
   findings.push(...unmarkedFindings(ctx, { docAll: a.docAll, counterpart, reported }));
   findings.push(...removedWakeChecks(ctx, { docAll: a.docAll, counterpart }));
+  findings.push(...removedIpiFences(ctx, { docAll: a.docAll, counterpart }));
   return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
 }
 

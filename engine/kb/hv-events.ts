@@ -114,3 +114,16 @@ export const BLOCK_BITS = /^_VPF_blocked$/;
 export const BLOCK_CALLS: readonly { readonly name: string; readonly arg?: RegExp }[] = [
   { name: 'raise_softirq', arg: /^SCHEDULE_SOFTIRQ$/ },
 ];
+
+/**
+ * Writes of the x2APIC interrupt command register, which send an IPI. The ICR is an MSR and
+ * WRMSR to it is not ordered after earlier stores, so the driver puts a full fence before it
+ * (xen: xen/arch/x86/genapic/x2apic.c send_IPI_mask_x2apic_*(), "The WRMSR contained within
+ * apic_icr_write() can otherwise be executed early"; linux: arch/x86/kernel/apic/x2apic_*.c,
+ * weak_wrmsr_fence()). IPI_ORDERING's x86 row relies on that fence being there.
+ */
+export const ICR_WRITES: readonly { readonly name: string; readonly arg?: RegExp }[] = [
+  { name: 'apic_wrmsr', arg: /^APIC_ICR$/ },
+  { name: 'apic_icr_write' },
+  { name: 'native_x2apic_icr_write' },
+];

@@ -318,3 +318,30 @@ test('a check between marking itself blocked and sleeping that the patch removes
   const validation = await check({ file: 'validation.patch', text: drop([3, 4]), treeTexts, os: 'xen' });
   assert.deepEqual(only(validation, 'lost-wakeup'), []);
 });
+
+test('the full fence before an x2APIC ICR write, removed by a patch to the IPI driver, is a regression', async () => {
+  const tree = [
+    'void send_ipi_mask(const cpumask_t *mask, int vector)',
+    '{',
+    '    unsigned int cpu;',
+    '',
+    '    smp_mb();',
+    '    for_each_cpu ( cpu, mask )',
+    '        apic_wrmsr(APIC_ICR, vector);',
+    '}',
+    '',
+  ].join('\n');
+  const body = tree.split('\n').slice(0, 8);
+  const patch = (drop: number[]): string => ['diff --git a/xen/arch/x86/genapic/x2apic.c b/xen/arch/x86/genapic/x2apic.c',
+    '--- a/xen/arch/x86/genapic/x2apic.c', '+++ b/xen/arch/x86/genapic/x2apic.c', `@@ -1,8 +1,${8 - drop.length} @@`,
+    ...body.map((l, i) => (drop.includes(i + 1) ? `-${l}` : ` ${l}`)), ''].join('\n');
+  const treeTexts = [{ path: 'xen/arch/x86/genapic/x2apic.c', text: tree }];
+  const removed = await check({ file: 'nofence.patch', text: patch([5]), treeTexts, os: 'xen' });
+  const regs = only(removed, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(removed.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /removes `smp_mb\(\)` \(smp_mb\) before the x2APIC ICR write in send_ipi_mask\(\)/);
+  assert.equal(regs[0]!.place.range.line, 9, 'on the removed line');
+  // A patch that keeps the fence (here: drops an unrelated blank line) is quiet.
+  const kept = await check({ file: 'keep.patch', text: patch([4]), treeTexts, os: 'xen' });
+  assert.deepEqual(only(kept, 'ordering-regression'), []);
+});
