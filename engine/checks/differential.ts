@@ -19,8 +19,9 @@ import type { Judgement } from './judge';
 import { outcome } from './explain';
 import { EVIDENCE_MODELS, listModels, MODEL_TITLES } from './targets';
 import type { Fault } from './ordering';
+import { demote } from './patch-scope';
 import { effectsFor } from '../kb/index';
-import type { Arch as KbArch } from '../kb/types';
+import type { Arch as KbArch, Primitive } from '../kb/types';
 import { placeKey, type Finding, type Place, type Related } from './types';
 
 export interface ImagePair {
@@ -235,6 +236,15 @@ function finding(ctx: CheckContext, g: { dir: 'regression' | 'fix'; key: string;
   };
 }
 
+/** Each touched function's two images, pre then post: what the patch-level rules compare. */
+export function* imagePairs(docAll: readonly Thread[], counterpart: ReturnType<typeof imageCounterparts>): Generator<{ pre: Thread; post: Thread }> {
+  for (const pre of docAll) {
+    if (pre.side !== 'pre') continue;
+    const post = counterpart(pre, 'post');
+    if (post) yield { pre, post };
+  }
+}
+
 /**
  * Marked accesses the patch makes plain, found by comparing the two images of each touched
  * function directly: a READ_ONCE()/WRITE_ONCE() (or Xen's read_atomic()/write_atomic()) says
@@ -243,11 +253,9 @@ function finding(ctx: CheckContext, g: { dir: 'regression' | 'fix'; key: string;
  */
 export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread[]; counterpart: ReturnType<typeof imageCounterparts>; reported: ReadonlySet<string> }): Finding[] {
   const out: Finding[] = [];
-  for (const t of a.docAll) {
-    if (t.side !== 'pre') continue;
-    const post = a.counterpart(t, 'post');
+  for (const { pre: t, post } of imagePairs(a.docAll, a.counterpart)) {
     // Boot-time code runs before the other CPUs share its data: its marked accesses are habit, not evidence.
-    if (!post || post.boot) continue;
+    if (post.boot) continue;
     for (const f of storesMadePlain(ctx, t, post)) if (!a.reported.has(placeKey(f.place))) out.push(f);
     for (const e of t.events) {
       const lost = (e.kind === 'RMW' ? madeNonAtomic(ctx, { pre: t, post, e }) : undefined) ?? madeWeaker(ctx, { pre: t, post, e });
@@ -302,15 +310,11 @@ export function preExisting(ctx: CheckContext, fault: Fault, counterpart: Return
  * that other CPUs update the word concurrently; the patch must say what serializes it now.
  */
 function madeNonAtomic(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Event }): Finding | undefined {
-  const { e } = a;
-  if (e.kind !== 'RMW' || !e.prim || e.loc.cpuLocal) return undefined;
-  const now = counterpartAccess(a.pre, e, a.post);
-  if (!now || now.kind !== 'RMW' || !now.prim || now.prim === e.prim || !sameAccessWritten(e, now)) return undefined;
-  const was = ctx.sources.primitive(a.pre, e.prim);
-  const is = ctx.sources.primitive(a.post, now.prim);
-  if (!was || !is) return undefined;
-  const atomic = (p: typeof was, arch: KbArch): boolean => effectsFor(p, { arch }).some((x) => x.op === 'RMW');
-  const archs = (['x86', 'arm64', 'arm32'] as const).filter((arch) => atomic(was, arch) && !atomic(is, arch));
+  const r = a.e.kind === 'RMW' ? replacedPrimitive(ctx, a) : undefined;
+  if (!r) return undefined;
+  const { e, now, was, is } = r;
+  const atomic = (p: Primitive, arch: KbArch): boolean => effectsFor(p, { arch }).some((x) => x.op === 'RMW');
+  const archs = ARCHS.filter((arch) => atomic(was, arch) && !atomic(is, arch));
   if (archs.length === 0) return undefined;
   const place = ctx.place(a.post, now.stmt);
   const on = archs.join(' and ');
@@ -323,6 +327,25 @@ function madeNonAtomic(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Eve
   };
 }
 
+const ARCHS = ['x86', 'arm64', 'arm32'] as const;
+type PrimAccess = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
+const isAccess = (x: Event): x is PrimAccess => x.kind === 'R' || x.kind === 'W' || x.kind === 'RMW';
+
+/**
+ * A shared access whose primitive the post-image replaces by another on the same arguments
+ * (`set_bit` → `__set_bit`, `readl` → `readl_relaxed`), with what the knowledge base says of
+ * both; undefined when either is unknown or the access did not change hands.
+ */
+function replacedPrimitive(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Event }): { e: PrimAccess; now: PrimAccess; was: Primitive; is: Primitive } | undefined {
+  const { e } = a;
+  if (!isAccess(e) || !e.prim || e.loc.cpuLocal) return undefined;
+  const now = counterpartAccess(a.pre, e, a.post);
+  if (!now || !isAccess(now) || now.kind !== e.kind || !now.prim || now.prim === e.prim || !sameAccessWritten(e, now)) return undefined;
+  const was = ctx.sources.primitive(a.pre, e.prim);
+  const is = ctx.sources.primitive(a.post, now.prim);
+  return was && is ? { e, now, was, is } : undefined;
+}
+
 /**
  * A primitive replaced by one that orders less on the same arguments: `readl()` →
  * `readl_relaxed()` (the read barrier after the register read is gone), `smp_load_acquire()` →
@@ -330,17 +353,13 @@ function madeNonAtomic(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Eve
  * architecture; the finding names what is lost and where.
  */
 function madeWeaker(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Event }): Finding | undefined {
-  const { e } = a;
-  if ((e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') || !e.prim || e.loc.cpuLocal) return undefined;
-  const now = counterpartAccess(a.pre, e, a.post);
-  if (!now || now.kind !== e.kind || !now.prim || now.prim === e.prim || !sameAccessWritten(e, now)) return undefined;
-  const was = ctx.sources.primitive(a.pre, e.prim);
-  const is = ctx.sources.primitive(a.post, now.prim);
-  if (!was || !is) return undefined;
-  const orders = (p: typeof was, arch: KbArch): string[] => effectsFor(p, { arch }).flatMap((x) =>
+  const r = replacedPrimitive(ctx, a);
+  if (!r) return undefined;
+  const { e, now, was, is } = r;
+  const orders = (p: Primitive, arch: KbArch): string[] => effectsFor(p, { arch }).flatMap((x) =>
     x.op === 'F' && x.fence !== 'barrier' ? [`${x.fence} barrier`] : (x.op === 'R' || x.op === 'W' || x.op === 'RMW') && (x.annot === 'acquire' || x.annot === 'release' || x.annot === 'mb') ? [x.annot === 'mb' ? 'full ordering' : x.annot] : []);
   const lostBy = new Map<string, KbArch[]>();
-  for (const arch of ['x86', 'arm64', 'arm32'] as const) {
+  for (const arch of ARCHS) {
     const left = orders(is, arch);
     for (const o of orders(was, arch)) if (!left.includes(o)) lostBy.set(o, [...(lostBy.get(o) ?? []), arch]);
   }
@@ -366,18 +385,18 @@ function madeWeaker(ctx: CheckContext, a: { pre: Thread; post: Thread; e: Event 
 function storesMadePlain(ctx: CheckContext, pre: Thread, post: Thread): Finding[] {
   // By object: `pte->raw` and `pte->mfn` are one entry (a union's whole word and its fields).
   const object = (key: string): string => key.replace(/(?:->|\.)[A-Za-z_]\w*$/, '');
-  const stores = (t: Thread, marked: boolean): Map<string, Event> => {
-    const m = new Map<string, Event>();
+  const stores = (t: Thread, marked: boolean): Map<string, Extract<Event, { kind: 'W' }>> => {
+    const m = new Map<string, Extract<Event, { kind: 'W' }>>();
     for (const e of t.events) if (e.kind === 'W' && !e.loc.cpuLocal && (e.annot !== 'plain') === marked && !m.has(object(e.loc.key))) m.set(object(e.loc.key), e);
     return m;
   };
+  const how = (e: Event): string => (e.via?.length ? `in ${e.via[e.via.length - 1]!.callee}() (called as \`${e.text}\`)` : `\`${e.text}\``);
   const [markedBefore, plainBefore, markedAfter, plainAfter] = [stores(pre, true), stores(pre, false), stores(post, true), stores(post, false)];
   const out: Finding[] = [];
   for (const [key, was] of markedBefore) {
     const now = plainAfter.get(key);
-    if (!now || plainBefore.has(key) || markedAfter.has(key) || was.kind !== 'W' || now.kind !== 'W') continue;
+    if (!now || plainBefore.has(key) || markedAfter.has(key)) continue;
     const place = ctx.place(post, now.stmt);
-    const how = (e: Event): string => (e.via?.length ? `in ${e.via[e.via.length - 1]!.callee}() (called as \`${e.text}\`)` : `\`${e.text}\``);
     out.push({
       id: `ordering-regression:${placeKey(place)}:plain-store:${key}`, code: 'ordering-regression', severity: 'warning', place,
       message: `This patch stores \`${now.loc.text}\` with a plain store, ${how(now)}, where ${pre.name}() stored ${now.loc.key === was.loc.key ? 'it' : `\`${was.loc.text}\` (the same object)`} only with ${was.prim ? `${was.prim}()` : `a ${was.annot} store`}: a concurrent reader (another CPU, or a hardware walker) may see it torn or half built.`,
@@ -408,7 +427,5 @@ function orderingSignature(t: Thread): string {
 const signatures = new WeakMap<Thread, string>();
 
 export function demotePreExisting(findings: readonly Finding[], isPreExisting: (id: string) => boolean): Finding[] {
-  return findings.map((f) => (f.severity === 'warning' && isPreExisting(f.id)
-    ? { ...f, severity: 'information', message: `Not introduced by this patch (the same outcome is allowed before it): ${f.message}` }
-    : f));
+  return demote(findings, (f) => isPreExisting(f.id), 'Not introduced by this patch (the same outcome is allowed before it)');
 }

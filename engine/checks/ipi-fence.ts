@@ -9,33 +9,32 @@
 import { ICR_WRITES } from '../kb/hv-events';
 import type { Event, Thread } from '../extract/types';
 import type { CheckContext } from './context';
-import type { imageCounterparts } from './differential';
+import { imagePairs, type imageCounterparts } from './differential';
+import { FULL_FENCES } from '../concurrency/facts';
 import { fencePrim } from './litmus-build';
 import { placeKey, type Finding } from './types';
-
-const FULL = new Set(['mb', 'before-atomic', 'after-atomic', 'after-spinlock', 'after-unlock-lock']);
 
 function icrWrites(t: Thread): Event[] {
   return t.events.filter((e) => e.kind === 'CALL' && ICR_WRITES.some((w) => w.name === e.callee && (!w.arg || w.arg.test((e.args[0] ?? '').trim()))));
 }
 
-/** The last full fence before the first ICR write, or undefined when the write has none. */
-function fenceBefore(t: Thread, write: Event): Event | undefined {
-  return [...t.events].reverse().find((e) => e.id < write.id && e.kind === 'F' && FULL.has(e.fence));
+/** The last full fence before an ICR write, or undefined when the write has none. */
+function fenceBefore(t: Thread, write: Event): Extract<Event, { kind: 'F' }> | undefined {
+  for (let i = t.events.indexOf(write) - 1; i >= 0; i--) {
+    const e = t.events[i]!;
+    if (e.kind === 'F' && FULL_FENCES.has(e.fence)) return e;
+  }
+  return undefined;
 }
 
 export function removedIpiFences(ctx: CheckContext, a: { docAll: readonly Thread[]; counterpart: ReturnType<typeof imageCounterparts> }): Finding[] {
   const out: Finding[] = [];
-  for (const t of a.docAll) {
-    if (t.side !== 'pre') continue;
-    const post = a.counterpart(t, 'post');
+  for (const { pre: t, post } of imagePairs(a.docAll, a.counterpart)) {
     const before = icrWrites(t)[0];
-    const after = post && icrWrites(post);
-    if (!post || !before || !after || after.length === 0) continue;
-    const fence = fenceBefore(t, before);
-    if (!fence || fence.kind !== 'F' || after.every((w) => fenceBefore(post, w))) continue;
+    const fence = before && fenceBefore(t, before);
+    const write = icrWrites(post).find((w) => !fenceBefore(post, w));
+    if (!fence || !write) continue;
     const place = ctx.place(t, fence.stmt);
-    const write = after.find((w) => !fenceBefore(post, w))!;
     out.push({
       id: `ordering-regression:${placeKey(place)}:ipi-fence`, code: 'ordering-regression', severity: 'warning', place,
       message: `This patch removes \`${fence.text}\` (${fencePrim(fence.fence)}) before the x2APIC ICR write in ${t.name}(): the WRMSR that sends the IPI is not ordered after earlier stores, so a handler on the target CPU may not see data stored before the IPI (on x86).`,

@@ -12,8 +12,11 @@ function outsideThePatch(fault: Fault | undefined): boolean {
     || [s.first, s.second].every((e) => !e || outOfView(e.span.line) !== undefined)));
 }
 
+/** Warnings the predicate picks become information, their message prefixed with why. */
+export function demote(findings: readonly Finding[], picks: (f: Finding) => boolean, why: string): Finding[] {
+  return findings.map((f) => (f.severity === 'warning' && picks(f) ? { ...f, severity: 'information', message: `${why}: ${f.message}` } : f));
+}
+
 export function demoteOutsideThePatch(findings: readonly Finding[], faults: ReadonlyMap<string, Fault>): Finding[] {
-  return findings.map((f) => (f.severity === 'warning' && outsideThePatch(faults.get(f.id))
-    ? { ...f, severity: 'information', message: `Not shown by this patch (the accesses are outside its hunks): ${f.message}` }
-    : f));
+  return demote(findings, (f) => outsideThePatch(faults.get(f.id)), 'Not shown by this patch (the accesses are outside its hunks)');
 }

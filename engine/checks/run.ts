@@ -100,11 +100,10 @@ export function checkDocument(input: CheckInput): Analysis {
   // mode brings its own model of the tree.
   let view: ViewConcurrency | undefined;
   const viewOracle = (): ViewConcurrency => (view ??= new ViewConcurrency(everything, sources.sources.map((x) => x.text)));
-  const everythingKey = cache.scenarios.key(everything);
   const collect = (c: { document: readonly Thread[]; all: readonly Thread[]; image?: 'pre' | 'post'; keep?: (s: Scenario) => boolean; keepKey: string; tooLarge?: (t: Thread, n: number) => void }): Scenario[] =>
     input.concurrency
       ? collectScenarios({ ...c, textOf, concurrency: input.concurrency })
-      : cache.scenarios.scenarios({ ...c, keepKey: `${c.keepKey}|view:${everythingKey}` }, (tooLarge) => collectScenarios({ ...c, textOf, tooLarge, concurrency: { oracle: viewOracle() } }));
+      : cache.scenarios.scenarios({ ...c, keepKey: `${c.keepKey}|view:${cache.scenarios.key(everything)}` }, (tooLarge) => collectScenarios({ ...c, textOf, tooLarge, concurrency: { oracle: viewOracle() } }));
   const scenarios = collect({ document: documentThreads(docAll), all, tooLarge: onTooLarge, keep, keepKey });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {

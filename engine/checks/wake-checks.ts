@@ -9,7 +9,7 @@
 import { BLOCK_BITS, BLOCK_CALLS } from '../kb/hv-events';
 import type { Cond, Event, Thread } from '../extract/types';
 import type { CheckContext } from './context';
-import type { imageCounterparts } from './differential';
+import { imagePairs, type imageCounterparts } from './differential';
 import { placeKey, type Finding } from './types';
 
 const squeeze = (t: string): string => t.replace(/\s+/g, '').replace(/^\((.*)\)$/, '$1');
@@ -31,12 +31,10 @@ function wakeChecks(t: Thread, s: { sleep: Event; announce: Event }): Cond[] {
 
 export function removedWakeChecks(ctx: CheckContext, a: { docAll: readonly Thread[]; counterpart: ReturnType<typeof imageCounterparts> }): Finding[] {
   const out: Finding[] = [];
-  for (const t of a.docAll) {
-    if (t.side !== 'pre') continue;
-    const post = a.counterpart(t, 'post');
+  for (const { pre: t, post } of imagePairs(a.docAll, a.counterpart)) {
     const before = sleepOf(t);
-    const after = post && sleepOf(post);
-    if (!post || !before || !after) continue;
+    const after = sleepOf(post);
+    if (!before || !after) continue;
     const kept = new Set(wakeChecks(post, after).map((c) => squeeze(c.text)));
     for (const c of wakeChecks(t, before)) {
       if (kept.has(squeeze(c.text))) continue;

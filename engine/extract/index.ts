@@ -190,14 +190,16 @@ function headerText(ref: FnRef, body: SyntaxNode): string {
   return text.slice(Math.max(0, ref.node.startIndex - shift), Math.max(0, body.startIndex - shift));
 }
 
-/** The function is declared in a boot-only section: its header, as written, carries the attribute. */
-function bootOnly(ref: FnRef, body: SyntaxNode): boolean {
-  return BOOT_ATTRS.test(headerText(ref, body));
-}
-
-/** Declared `static`: every caller is in its own file. */
-function declaredStatic(ref: FnRef, body: SyntaxNode): boolean {
-  return /^\s*(?:[A-Za-z_]\w*\s+)*?static\b/.test(headerText(ref, body).replace(/\/\*[\s\S]*?\*\//g, ''));
+/**
+ * What the header says of where the function runs: in a boot-only section (the attribute),
+ * and `static` (every caller is in its own file).
+ */
+function headerFacts(ref: FnRef, body: SyntaxNode): { boot?: true; static?: true } {
+  const header = headerText(ref, body);
+  return {
+    ...(BOOT_ATTRS.test(header) ? { boot: true as const } : {}),
+    ...(/^\s*(?:[A-Za-z_]\w*\s+)*?static\b/.test(header.replace(/\/\*[\s\S]*?\*\//g, '')) ? { static: true as const } : {}),
+  };
 }
 
 class Extractor {
@@ -309,8 +311,7 @@ class Extractor {
     const thread = walker.finish({
       name: a.name,
       ...ref.unit.meta,
-      ...(bootOnly(ref, a.body) ? { boot: true } : {}),
-      ...(declaredStatic(ref, a.body) ? { static: true } : {}),
+      ...headerFacts(ref, a.body),
       partial: this.isWrapped(ref.node, ref.unit),
       span: spanOf(ref.node, ref.unit.map),
       params: header.params.map((p) => ({ name: p.name, type: p.pointer ? `${p.type} *` : p.type })),

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../support/paths';
-import { check, only } from './helpers';
+import { check, onePatch, only } from './helpers';
 
 const dir = join(repoRoot, 'fixtures', 'patch-review');
 const ringTree = [join(dir, 'tree', 'xen', 'common', 'ring.c')];
@@ -126,18 +126,13 @@ test('calls the patch adds do not make the callees\' plain accesses new code: no
     '}',
     '',
   ].join('\n');
-  const patch = (added: string[]): string => [
-    'diff --git a/xen/drivers/vdev.c b/xen/drivers/vdev.c',
-    '--- a/xen/drivers/vdev.c',
-    '+++ b/xen/drivers/vdev.c',
-    `@@ -22,4 +22,${4 + added.length} @@ unsigned long vdev_poll(struct vdev_req *req)`,
+  const patch = (added: string[]): string => onePatch('xen/drivers/vdev.c', 22, [
     ' void vdev_kick(struct vdev_req *req, unsigned long addr)',
     ' {',
     ...added.map((l) => `+${l}`),
     '     notify(req);',
     ' }',
-    '',
-  ].join('\n');
+  ], 'unsigned long vdev_poll(struct vdev_req *req)');
   const treeTexts = [{ path: 'xen/drivers/vdev.c', text: tree }];
   const viaCall = await check({ file: 'call.patch', text: patch(['    vdev_set_addr(req, addr);', '    vdev_set_ready(req);']), treeTexts });
   assert.deepEqual(viaCall.findings.filter((f) => f.severity === 'warning').map((f) => f.message), []);
@@ -150,11 +145,7 @@ test('a race the patch leaves as it was is information on the patch, a warning o
   const treeFile = join(dir, 'tree-no-rmb', 'xen', 'common', 'ring.c');
   const tree = readFileSync(treeFile, 'utf8');
   // The patch renames a local of the reader: the missing smp_rmb() was missing before it too.
-  const patch = [
-    'diff --git a/xen/common/ring.c b/xen/common/ring.c',
-    '--- a/xen/common/ring.c',
-    '+++ b/xen/common/ring.c',
-    '@@ -18,8 +18,8 @@ void mailbox_post(struct mailbox *mb, unsigned long v)',
+  const patch = onePatch('xen/common/ring.c', 18, [
     ' {',
     '-    unsigned long v;',
     '+    unsigned long val;',
@@ -166,8 +157,7 @@ test('a race the patch leaves as it was is information on the patch, a warning o
     '+    val = mb->payload;',
     '+    return val;',
     ' }',
-    '',
-  ].join('\n');
+  ], 'void mailbox_post(struct mailbox *mb, unsigned long v)');
   assert.equal(tree.split('\n')[17], '{', 'the hunk starts at the reader\'s opening brace');
   const onFile = await check({ file: treeFile });
   assert.ok(onFile.findings.some((f) => f.severity === 'warning' && f.place.function === 'mailbox_take'), 'the file itself has the race');
@@ -187,18 +177,13 @@ test('an atomic bitop made non-atomic (set_bit → __set_bit) is a regression, o
     '}',
     '',
   ].join('\n');
-  const patch = (from: string, to: string): string => [
-    'diff --git a/xen/common/flags.c b/xen/common/flags.c',
-    '--- a/xen/common/flags.c',
-    '+++ b/xen/common/flags.c',
-    '@@ -3,4 +3,4 @@ struct vcpu { unsigned long pause_flags; };',
+  const patch = (from: string, to: string): string => onePatch('xen/common/flags.c', 3, [
     ' void vcpu_mark(struct vcpu *v, unsigned int bit)',
     ' {',
     `-    ${from}(bit, &v->pause_flags);`,
     `+    ${to}(bit, &v->pause_flags);`,
     ' }',
-    '',
-  ].join('\n');
+  ], 'struct vcpu { unsigned long pause_flags; };');
   const weakened = await check({ file: 'weaken.patch', text: patch('set_bit', '__set_bit'), treeTexts: [{ path: 'xen/common/flags.c', text: tree }], os: 'xen' });
   const regs = only(weakened, 'ordering-regression');
   assert.equal(regs.length, 1, JSON.stringify(weakened.findings.map((f) => f.message)));
@@ -236,11 +221,7 @@ test('an entry stored only with write_atomic() before the patch and field by fie
     '}',
     '',
   ].join('\n');
-  const patch = [
-    'diff --git a/xen/arch/x86/pt.c b/xen/arch/x86/pt.c',
-    '--- a/xen/arch/x86/pt.c',
-    '+++ b/xen/arch/x86/pt.c',
-    '@@ -11,6 +11,4 @@ void install(pte_t *slot, unsigned long mfn)',
+  const patch = onePatch('xen/arch/x86/pt.c', 11, [
     ' {',
     '-    pte_t e;',
     '-',
@@ -248,9 +229,8 @@ test('an entry stored only with write_atomic() before the patch and field by fie
     '-    write_atomic(&slot->raw, e.raw);',
     '+    fill_entry(slot, mfn);',
     ' }',
-    '',
-  ].join('\n');
-  const a = await check({ file: 'inplace.patch', text: patch.replace('@@ -11,6 +11,4 @@', '@@ -11,6 +11,3 @@'), treeTexts: [{ path: 'xen/arch/x86/pt.c', text: tree }], os: 'xen' });
+  ], 'void install(pte_t *slot, unsigned long mfn)');
+  const a = await check({ file: 'inplace.patch', text: patch, treeTexts: [{ path: 'xen/arch/x86/pt.c', text: tree }], os: 'xen' });
   const regs = only(a, 'ordering-regression').filter((f) => f.place.function === 'install');
   assert.equal(regs.length, 1, JSON.stringify(a.findings.map((f) => f.message)));
   assert.match(regs[0]!.message, /stores `slot->raw` with a plain store, in fill_entry\(\).* only with write_atomic\(\)/);
@@ -266,18 +246,13 @@ test('a primitive replaced by a weaker one on the same arguments (readl → read
     '}',
     '',
   ].join('\n');
-  const patch = (from: string, to: string): string => [
-    'diff --git a/xen/drivers/q.c b/xen/drivers/q.c',
-    '--- a/xen/drivers/q.c',
-    '+++ b/xen/drivers/q.c',
-    '@@ -3,4 +3,4 @@ struct queue { void *prod_reg; unsigned int prod; };',
+  const patch = (from: string, to: string): string => onePatch('xen/drivers/q.c', 3, [
     ' unsigned int queue_prod(struct queue *q)',
     ' {',
     `-    return ${from}(q->prod_reg);`,
     `+    return ${to}(q->prod_reg);`,
     ' }',
-    '',
-  ].join('\n');
+  ], 'struct queue { void *prod_reg; unsigned int prod; };');
   const relaxed = await check({ file: 'relax.patch', text: patch('readl', 'readl_relaxed'), treeTexts: [{ path: 'xen/drivers/q.c', text: tree }], os: 'xen' });
   const regs = only(relaxed, 'ordering-regression');
   assert.equal(regs.length, 1, JSON.stringify(relaxed.findings.map((f) => f.message)));
@@ -305,9 +280,7 @@ test('a check between marking itself blocked and sleeping that the patch removes
   ].join('\n');
   const drop = (lines: number[]): string => {
     const src = tree.split('\n');
-    const body = src.slice(0, 13).map((l, i) => (lines.includes(i + 1) ? `-${l}` : ` ${l}`));
-    return ['diff --git a/xen/common/poll.c b/xen/common/poll.c', '--- a/xen/common/poll.c', '+++ b/xen/common/poll.c',
-      `@@ -1,13 +1,${13 - lines.length} @@`, ...body, ''].join('\n');
+    return onePatch('xen/common/poll.c', 1, src.slice(0, 13).map((l, i) => (lines.includes(i + 1) ? `-${l}` : ` ${l}`)));
   };
   const treeTexts = [{ path: 'xen/common/poll.c', text: tree }];
   const wake = await check({ file: 'wake.patch', text: drop([6, 7]), treeTexts, os: 'xen' });
@@ -332,9 +305,7 @@ test('the full fence before an x2APIC ICR write, removed by a patch to the IPI d
     '',
   ].join('\n');
   const body = tree.split('\n').slice(0, 8);
-  const patch = (drop: number[]): string => ['diff --git a/xen/arch/x86/genapic/x2apic.c b/xen/arch/x86/genapic/x2apic.c',
-    '--- a/xen/arch/x86/genapic/x2apic.c', '+++ b/xen/arch/x86/genapic/x2apic.c', `@@ -1,8 +1,${8 - drop.length} @@`,
-    ...body.map((l, i) => (drop.includes(i + 1) ? `-${l}` : ` ${l}`)), ''].join('\n');
+  const patch = (drop: number[]): string => onePatch('xen/arch/x86/genapic/x2apic.c', 1, body.map((l, i) => (drop.includes(i + 1) ? `-${l}` : ` ${l}`)));
   const treeTexts = [{ path: 'xen/arch/x86/genapic/x2apic.c', text: tree }];
   const removed = await check({ file: 'nofence.patch', text: patch([5]), treeTexts, os: 'xen' });
   const regs = only(removed, 'ordering-regression');

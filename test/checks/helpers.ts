@@ -43,3 +43,13 @@ export function preferred(f: Finding): Fix {
 export function applyFix(text: string, fix: Fix): string {
   return applyTextEdits(text, fix.edits.map((e) => ({ line: e.range.line, col: e.range.col, endLine: e.range.endLine, endCol: e.range.endCol, newText: e.newText })));
 }
+
+/**
+ * A one-hunk git diff of `path` whose hunk starts at line `start` of both images, with its
+ * counts taken from the lines (each prefixed ' ', '-' or '+') and an optional `@@` section.
+ */
+export function onePatch(path: string, start: number, lines: readonly string[], section?: string): string {
+  const before = lines.filter((l) => !l.startsWith('+')).length;
+  const after = lines.filter((l) => !l.startsWith('-')).length;
+  return [`diff --git a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, `@@ -${start},${before} +${start},${after} @@${section ? ` ${section}` : ''}`, ...lines, ''].join('\n');
+}
