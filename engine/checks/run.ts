@@ -36,7 +36,7 @@ import { patchImages } from './patch-images';
 import { functionCoverage } from './coverage';
 import { oneFindingPerFault } from './one-fault';
 import { demoteOutsideThePatch } from './patch-scope';
-import { ViewConcurrency } from '../concurrency/view';
+import { ViewConcurrency, viewAddressTaken } from '../concurrency/view';
 import { removedWakeChecks } from './wake-checks';
 import { removedIpiFences } from './ipi-fence';
 
@@ -98,12 +98,21 @@ export function checkDocument(input: CheckInput): Analysis {
   const keepKey = keep ? `patch:${[...added].sort((x, y) => x - y).join(',')}` : 'intent';
   // What can run with what among the functions in view (engine/concurrency/view.ts); whole-tree
   // mode brings its own model of the tree.
-  let view: ViewConcurrency | undefined;
-  const viewOracle = (): ViewConcurrency => (view ??= new ViewConcurrency(everything, sources.sources.map((x) => x.text)));
+  let view: { key: string; oracle?: ViewConcurrency; usedAsValues: string[] } | undefined;
+  const viewOf = () => {
+    if (!view) {
+      // A mail's headers and message are not code: a subject edit must not re-pair the patch.
+      const code = (x: SourceText): string => (x.kind === 'patch' ? x.text.slice(Math.max(0, x.text.search(/^(?:diff --git |--- )/m))) : x.text);
+      const usedAsValues = viewAddressTaken(sources.sources.map(code));
+      view = { key: `${cache.scenarios.key(everything)}|${usedAsValues.join(',')}`, usedAsValues };
+    }
+    return view;
+  };
+  const viewOracle = (): ViewConcurrency => (viewOf().oracle ??= new ViewConcurrency(everything, viewOf().usedAsValues));
   const collect = (c: { document: readonly Thread[]; all: readonly Thread[]; image?: 'pre' | 'post'; keep?: (s: Scenario) => boolean; keepKey: string; tooLarge?: (t: Thread, n: number) => void }): Scenario[] =>
     input.concurrency
       ? collectScenarios({ ...c, textOf, concurrency: input.concurrency })
-      : cache.scenarios.scenarios({ ...c, keepKey: `${c.keepKey}|view:${cache.scenarios.key(everything)}` }, (tooLarge) => collectScenarios({ ...c, textOf, tooLarge, concurrency: { oracle: viewOracle() } }));
+      : cache.scenarios.scenarios({ ...c, keepKey: `${c.keepKey}|view:${viewOf().key}` }, (tooLarge) => collectScenarios({ ...c, textOf, tooLarge, concurrency: { oracle: viewOracle() } }));
   const scenarios = collect({ document: documentThreads(docAll), all, tooLarge: onTooLarge, keep, keepKey });
   const analysis = new OrderingAnalysis({ sources, judgements: cache.judgements, scenarios, targetsOf, isDocument, budget: input.budget });
   const place = (t: Thread, at: Event | Span): Place => {

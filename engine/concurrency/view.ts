@@ -14,16 +14,26 @@ import { LocalAccesses } from './local';
 import { ruledOut } from './rule-out';
 import { ConcurrencyModel } from './model';
 
+/**
+ * Names the texts in view use as values (function pointers): part of what the view's model is
+ * built from, so also part of the key its scenarios are kept by (a new `.fn = foo` changes no
+ * thread, but it opens foo() to callers out of view).
+ */
+export function viewAddressTaken(texts: readonly string[]): string[] {
+  return [...new Set(texts.flatMap((t) => addressTaken(t)))].sort();
+}
+
 export class ViewConcurrency implements ConcurrencyOracle {
   private readonly model: ConcurrencyModel;
   private readonly local = new LocalAccesses({ pauses: false });
   /** Locks some code in view takes (or asserts) in read mode: holding one excludes nobody. */
   private readonly shared = new Set<string>();
 
-  constructor(threads: readonly Thread[], texts: readonly string[]) {
+  /** `usedAsValues`: names the texts in view use as values (see viewAddressTaken). */
+  constructor(threads: readonly Thread[], usedAsValues: readonly string[]) {
     const facts = threads.map((t) => ({ ...functionFacts(t, []), init: t.boot === true }));
     // Callers outside the view: every function not declared static, and every name used as a value.
-    const open = new Set<string>(texts.flatMap((t) => addressTaken(t)));
+    const open = new Set<string>(usedAsValues);
     for (const t of threads) if (!t.static) open.add(t.name);
     this.model = new ConcurrencyModel({ functions: facts, addressTaken: [...open].sort() });
     for (const t of threads) {

@@ -30,3 +30,21 @@ test('a warm re-check reuses the scenarios and reports the same; an edit to the 
   const after = await run(kept);
   assert.deepEqual(after.findings.filter((f) => f.code === 'ordering-regression'), []);
 });
+
+test('a function newly used as a value is re-paired: the kept scenarios follow the view, not only the threads', async () => {
+  const parser = await initCParser();
+  const cache = new AnalysisCache();
+  const code = `struct priv { spinlock_t lock; int a; int b; };
+static void set_both(struct priv *p) { WRITE_ONCE(p->a, 1); WRITE_ONCE(p->b, 1); }
+void update(struct priv *p) { spin_lock(&p->lock); set_both(p); spin_unlock(&p->lock); }
+void reader(struct priv *p, int *out) { int x, y; spin_lock(&p->lock); x = READ_ONCE(p->b); y = READ_ONCE(p->a); spin_unlock(&p->lock); *out = x + y; }
+`;
+  const run = (t: string) => analyzeDocument({ path: 'priv.c', text: t, kind: 'c', parser, cache, config: { arch: 'all', os: 'xen' } });
+  const warns = (a: Awaited<ReturnType<typeof run>>) => a.findings.filter((f) => f.severity === 'warning' && f.place.function === 'set_both');
+  const ops = (fn: string) => `${code}struct priv_ops { void (*fn)(struct priv *); } ops = { .fn = ${fn} };\n`;
+  // Every caller of the static helper holds p->lock, as the reader does: nothing to report.
+  assert.deepEqual(warns(await run(ops('NULL'))), []);
+  // The same functions and globals, unchanged, but set_both() is now also reachable through a pointer.
+  const escaped = await run(ops('set_both'));
+  assert.notDeepEqual(warns(escaped), [], JSON.stringify(escaped.findings.map((f) => f.message)));
+});

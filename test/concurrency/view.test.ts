@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { extractC } from '../../engine/extract/index';
 import type { Thread } from '../../engine/extract/types';
-import { ViewConcurrency } from '../../engine/concurrency/view';
+import { ViewConcurrency, viewAddressTaken } from '../../engine/concurrency/view';
 import { initCParser } from '../../engine/c/init';
 
 async function threads(code: string): Promise<Thread[]> {
@@ -25,7 +25,7 @@ void reader(struct priv *p) { int x, y; spin_lock(&p->lock); x = p->b; y = p->a;
 `;
   for (const [storage, excluded] of [['static', true], ['', false]] as const) {
     const ts = await threads(code(storage));
-    const view = new ViewConcurrency(ts, [code(storage)]);
+    const view = new ViewConcurrency(ts, viewAddressTaken([code(storage)]));
     const w = ts.find((t) => t.name === 'set_both')!;
     const r = ts.find((t) => t.name === 'reader')!;
     const why = view.excludes([side(w, 'p->a', 'p->b'), side(r, 'p->b', 'p->a')]);
@@ -42,7 +42,7 @@ void peek(struct vcpu *v) { int x, y; x = v->ready; vcpu_pause(v); y = v->regs; 
 void setup(struct vcpu *v) { v->regs = 1; v->ready = 1; }
 `;
   const ts = await threads(code);
-  const view = new ViewConcurrency(ts, [code]);
+  const view = new ViewConcurrency(ts, viewAddressTaken([code]));
   const t = (n: string) => ts.find((x) => x.name === n)!;
   assert.equal(view.excludes([side(t('writer'), 'p->a', 'p->b'), side(t('reader'), 'p->b', 'p->a')]), undefined);
   assert.equal(view.excludes([side(t('setup'), 'v->regs', 'v->ready'), side(t('peek'), 'v->ready', 'v->regs')]), undefined);
@@ -55,6 +55,6 @@ void __init setup(struct s *p) { p->a = 1; p->b = 1; }
 void reader(struct s *p) { int x, y; x = p->b; y = p->a; }
 `;
   const ts = await threads(code);
-  const view = new ViewConcurrency(ts, [code]);
+  const view = new ViewConcurrency(ts, viewAddressTaken([code]));
   assert.match(view.neverConcurrent(ts.find((x) => x.name === 'setup')!, ts.find((x) => x.name === 'reader')!) ?? '', /runs only at boot/);
 });
