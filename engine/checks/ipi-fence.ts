@@ -6,7 +6,7 @@
 // stores on its own. A patch to the driver that leaves its ICR writes without that fence
 // breaks what every IPI's caller relies on: data stored before the IPI may not be visible to
 // the handler on the target CPU.
-import { ICR_WRITES } from '../kb/hv-events';
+import { callIn, ICR_WRITES } from '../kb/hv-events';
 import type { Event, Thread } from '../extract/types';
 import type { CheckContext } from './context';
 import { imagePairs, type imageCounterparts } from './differential';
@@ -15,7 +15,7 @@ import { fencePrim } from './litmus-build';
 import { placeKey, type Finding } from './types';
 
 function icrWrites(t: Thread): Event[] {
-  return t.events.filter((e) => e.kind === 'CALL' && ICR_WRITES.some((w) => w.name === e.callee && (!w.arg || w.arg.test((e.args[0] ?? '').trim()))));
+  return t.events.filter((e) => e.kind === 'CALL' && callIn(ICR_WRITES, e.callee, e.args));
 }
 
 /** The last full fence before an ICR write, or undefined when the write has none. */

@@ -6,17 +6,19 @@
 // after it notices the work. A condition tested in that window and gone from the post-image
 // is a wake-up the function no longer notices. The sleep and the announcement are what the
 // knowledge base says they are (engine/kb/hv-events.ts: the blocked bit, the scheduling call).
-import { BLOCK_BITS, BLOCK_CALLS } from '../kb/hv-events';
+import { BLOCK_BITS, BLOCK_CALLS, callIn } from '../kb/hv-events';
 import type { Cond, Event, Thread } from '../extract/types';
+import { compact } from '../extract/scope';
 import type { CheckContext } from './context';
 import { imagePairs, type imageCounterparts } from './differential';
 import { placeKey, type Finding } from './types';
 
-const squeeze = (t: string): string => t.replace(/\s+/g, '').replace(/^\((.*)\)$/, '$1');
+/** A condition's text without spaces, comments or its outer parentheses, to match across images. */
+const squeeze = (t: string): string => compact(t).replace(/^\((.*)\)$/, '$1');
 
 function sleepOf(t: Thread): { sleep: Event; announce: Event } | undefined {
   const announce = t.events.find((e) => e.kind === 'RMW' && e.rmw === 'set-bit' && !!e.bit && BLOCK_BITS.test(e.bit));
-  const sleep = t.events.find((e) => e.kind === 'CALL' && BLOCK_CALLS.some((b) => b.name === e.callee && (!b.arg || e.args.some((a) => b.arg!.test(a)))));
+  const sleep = t.events.find((e) => e.kind === 'CALL' && callIn(BLOCK_CALLS, e.callee, e.args));
   return announce && sleep && announce.id < sleep.id ? { sleep, announce } : undefined;
 }
 

@@ -5,7 +5,7 @@
 import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
 import type { Cond, Event, Thread } from '../extract/types';
 import type { FenceKind, RmwAnnot } from '../kb/types';
-import { BLOCK_BITS, BLOCK_CALLS, GUEST_ENTRY, GUEST_EXIT, IPI_SENDERS, KICK_CMPXCHG, NAMED_VALUES } from '../kb/hv-events';
+import { BLOCK_BITS, BLOCK_CALLS, callIn, GUEST_ENTRY, GUEST_EXIT, IPI_SENDERS, KICK_CMPXCHG, NAMED_VALUES } from '../kb/hv-events';
 import { litmusName } from '../checks/litmus-build';
 
 /** One statement of a translated thread, with the C event it came from and its guards. */
@@ -180,8 +180,7 @@ export function translate(args: { thread: Thread; names: LocNames; self: number;
         if (GUEST_ENTRY.includes(name)) { enters = true; entryGuards = e.guards; items.push({ event: e, role: 'guest-entry', stmts: [exprStmt(call('guest_enter', pos), pos)] }); break; }
         if (GUEST_EXIT.includes(name)) { items.push({ event: e, stmts: [exprStmt(call('guest_exit', pos), pos)] }); break; }
         if (IPI_SENDERS.some((s) => s.name === name)) { items.push({ event: e, stmts: [exprStmt(call('send_ipi', pos, v(`P${peer}`, pos)), pos)] }); break; }
-        const blocker = BLOCK_CALLS.find((b) => b.name === name && (!b.arg || e.args.some((a) => b.arg!.test(a))));
-        if (blocker && blockBits.size) {
+        if (callIn(BLOCK_CALLS, name, e.args) && blockBits.size) {
           blockLoc = [...blockBits.keys()][0]!;
           blockGuards = e.guards;
           items.push({ event: e, role: 'block', stmts: [exprStmt(call('block', pos, v(blockLoc, pos)), pos)] });

@@ -111,7 +111,17 @@ export const KICK_CMPXCHG: Readonly<Record<string, { readonly old: number; reado
  * vcpu_unblock() clears the bit (xen/common/sched/core.c; vcpu_runnable() in xen/include/xen/sched.h).
  */
 export const BLOCK_BITS = /^_VPF_blocked$/;
-export const BLOCK_CALLS: readonly { readonly name: string; readonly arg?: RegExp }[] = [
+
+/** A call named by the knowledge base, with an argument it must have (any one, or the one at `argIndex`). */
+export interface CallSpec { readonly name: string; readonly arg?: RegExp; readonly argIndex?: number }
+
+/** Whether a call of `callee` with these argument texts is one of `specs`. */
+export function callIn(specs: readonly CallSpec[], callee: string, args: readonly string[]): boolean {
+  return specs.some((s) => s.name === callee
+    && (!s.arg || (s.argIndex !== undefined ? s.arg.test((args[s.argIndex] ?? '').trim()) : args.some((a) => s.arg!.test(a)))));
+}
+
+export const BLOCK_CALLS: readonly CallSpec[] = [
   { name: 'raise_softirq', arg: /^SCHEDULE_SOFTIRQ$/ },
 ];
 
@@ -122,8 +132,8 @@ export const BLOCK_CALLS: readonly { readonly name: string; readonly arg?: RegEx
  * apic_icr_write() can otherwise be executed early"; linux: arch/x86/kernel/apic/x2apic_*.c,
  * weak_wrmsr_fence()). IPI_ORDERING's x86 row relies on that fence being there.
  */
-export const ICR_WRITES: readonly { readonly name: string; readonly arg?: RegExp }[] = [
-  { name: 'apic_wrmsr', arg: /^APIC_ICR$/ },
+export const ICR_WRITES: readonly CallSpec[] = [
+  { name: 'apic_wrmsr', arg: /^APIC_ICR$/, argIndex: 0 },
   { name: 'apic_icr_write' },
   { name: 'native_x2apic_icr_write' },
 ];
