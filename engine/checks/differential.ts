@@ -38,9 +38,16 @@ export interface ImagePair {
 
 /** The same function in the other image: a tree function is its own counterpart. */
 export function imageCounterparts(threads: readonly Thread[]): (t: Thread, to: 'pre' | 'post') => Thread | undefined {
-  const byName = new Map<string, Thread>();
-  for (const t of threads) if (t.side) byName.set(`${t.file ?? ''}|${t.unit ?? ''}|${t.side}|${t.name}`, t);
-  return (t, to) => (t.side === undefined ? t : byName.get(`${t.file ?? ''}|${t.unit ?? ''}|${to}|${t.name}`));
+  const byName = new Map<string, Thread[]>();
+  const key = (t: Thread, side: string): string => `${t.file ?? ''}|${t.unit ?? ''}|${side}|${t.name}`;
+  for (const t of threads) if (t.side) byName.set(key(t, t.side), [...(byName.get(key(t, t.side)) ?? []), t]);
+  // Two hunks of one function give two fragments per image; a fragment's two images start on
+  // the same input line (the hunk's first line).
+  return (t, to) => {
+    if (t.side === undefined) return t;
+    const all = byName.get(key(t, to)) ?? [];
+    return all.length <= 1 ? all[0] : all.find((x) => x.span.line === t.span.line);
+  };
 }
 
 const accessClass = (e: Event): string => (e.kind === 'RMW' ? 'RMW' : e.kind);
@@ -137,6 +144,36 @@ function sameAccessWritten(was: Event, now: Event): boolean {
     return args(was) === args(now);
   }
   return squeeze(was.text).includes(squeeze(now.text).replace(/;$/, '').split('=')[0]!);
+}
+
+/**
+ * A call to an accessor: a function in view whose whole effect here is this one marked access
+ * (`kvm_pte_read(ptep)` returning `READ_ONCE(*ptep)`), so the call is the access written
+ * through a helper.
+ */
+function accessorCall(t: Thread, e: Event): boolean {
+  const frame = e.via?.length === 1 ? e.via[0]! : undefined;
+  if (!frame || frame.resolution !== 'body') return false;
+  const inCall = t.events.filter((x) => x.kind !== 'CALL' && x.via?.[0]?.callee === frame.callee && x.span.line === e.span.line && x.span.col === e.span.col);
+  return inCall.length === 1;
+}
+
+/**
+ * The post-image access that an accessor call of the pre-image became: the post-image calls
+ * the accessor fewer times, and the function's own access of the same kind to the path as
+ * written, at the same rank, takes its place. The path as written, not the key: inside the
+ * accessor the key is typed from its parameter (`*kvm_pte_t`), while a fragment's own access
+ * may have no declaration in view. Requiring the call to be gone keeps a neighbour's plain
+ * access from being blamed while the accessor is still used.
+ */
+function accessorReplaced(pre: Thread, e: Event, post: Thread): Event | undefined {
+  const callee = e.via![0]!.callee;
+  const calls = (t: Thread): number => t.events.filter((x) => x.kind === 'CALL' && !x.via?.length && x.callee === callee).length;
+  if (calls(post) >= calls(pre)) return undefined;
+  const same = (x: Event): boolean => x.kind === e.kind && 'loc' in x && 'loc' in e && x.loc.text === e.loc.text;
+  const n = pre.events.filter(same).indexOf(e);
+  const now = post.events.filter(same)[n];
+  return now && !now.via?.length ? now : undefined;
 }
 
 /** What the patch took away (or added) on one side: the ordering event or the access mode. */
@@ -264,15 +301,17 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
         if (!a.reported.has(key)) out.push(lost);
         continue;
       }
-      if ((e.kind !== 'R' && e.kind !== 'W') || e.annot === 'plain' || e.via?.length || e.loc.cpuLocal) continue;
-      const now = counterpartAccess(t, e, post);
-      if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain' || !sameAccessWritten(e, now)) continue;
+      if ((e.kind !== 'R' && e.kind !== 'W') || e.annot === 'plain' || e.loc.cpuLocal) continue;
+      if (e.via?.length && !accessorCall(t, e)) continue;
+      const now = e.via?.length ? accessorReplaced(t, e, post) : counterpartAccess(t, e, post);
+      if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') continue;
+      if (!e.via?.length && !sameAccessWritten(e, now)) continue;
       const place = ctx.place(t, e.stmt);
       const key = placeKey(place);
       if (a.reported.has(key)) continue;
       out.push({
         id: `ordering-regression:${key}:unmarked`, code: 'ordering-regression', severity: 'warning', place,
-        message: `This patch makes \`${e.text}\` a plain ${e.kind === 'R' ? 'load' : 'store'} of \`${e.loc.text}\`: the marked access said another CPU (or a device) accesses it concurrently, and a plain one may be torn, fused or repeated by the compiler (a data race under LKMM). No code of the other side is in view to simulate against.`,
+        message: `This patch makes \`${e.text}\`${e.via?.length ? ` (${e.prim ? `${e.prim}()` : `a ${e.annot} access`} in ${e.via[0]!.callee}())` : ''} a plain ${e.kind === 'R' ? 'load' : 'store'} of \`${e.loc.text}\`: the marked access said another CPU (or a device) accesses it concurrently, and a plain one may be torn, fused or repeated by the compiler (a data race under LKMM). No code of the other side is in view to simulate against.`,
         explanation: `\`${e.text}\` (${e.annot}) in the pre-image of ${t.name}() becomes \`${now.text}\` (plain) in the post-image. Keep the marked access, or say in the commit message what serializes \`${e.loc.text}\` now.`,
         related: [{ place: ctx.place(post, now.stmt), message: `the plain access the patch leaves: \`${now.text}\`` }],
         models: [], fixes: [],

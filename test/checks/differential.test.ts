@@ -316,3 +316,61 @@ test('the full fence before an x2APIC ICR write, removed by a patch to the IPI d
   const kept = await check({ file: 'keep.patch', text: patch([4]), treeTexts, os: 'xen' });
   assert.deepEqual(only(kept, 'ordering-regression'), []);
 });
+
+test('an accessor call (a helper that is one READ_ONCE) replaced by a plain read is a regression; keeping the accessor is not', async () => {
+  // Two hunks: the accessor's definition is removed in one, its use in the function in the other.
+  const accessor = ['static inline unsigned long slot_read(unsigned long *slot)', '{', '    return READ_ONCE(*slot);', '}', ''];
+  const body = (read: string, later: string): string[] => [
+    'int walk(struct table *t, unsigned long *slot)',
+    '{',
+    `    unsigned long v = ${read};`,
+    '    if (v & 1)',
+    `        t->hits = ${later};`,
+    '    return 0;',
+    '}',
+  ];
+  const patchText = (was: string[], now: string[]): string => {
+    const lines = [...accessor.map((l) => ` ${l}`)];
+    for (let i = 0; i < was.length; i++) lines.push(...(was[i] === now[i] ? [` ${was[i]}`] : [`-${was[i]}`, `+${now[i]}`]));
+    return onePatch('arch/arm64/kvm/walk.c', 10, lines);
+  };
+  const made = await check({ file: 'plain.patch', text: patchText(body('slot_read(slot)', 'v'), body('*slot', '*slot')), os: 'linux' });
+  const regs = only(made, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(made.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /makes `slot_read\(slot\)` \(READ_ONCE\(\) in slot_read\(\)\) a plain load of `\*slot`/);
+  // The accessor is still called: the later plain read of `*slot` is a second read, not the first one rewritten.
+  const kept = await check({ file: 'kept.patch', text: patchText(body('slot_read(slot)', 'v'), body('slot_read(slot)', '*slot')), os: 'linux' });
+  assert.deepEqual(only(kept, 'ordering-regression'), [], JSON.stringify(kept.findings.map((f) => f.message)));
+  // The other direction (plain read made the accessor) is no regression.
+  const fixed = await check({ file: 'fixed.patch', text: patchText(body('*slot', '*slot'), body('slot_read(slot)', 'v')), os: 'linux' });
+  assert.deepEqual(only(fixed, 'ordering-regression'), []);
+});
+
+test('a function changed in two hunks: each hunk\'s fragment is judged against its own other image', async () => {
+  // The barrier goes in the first hunk; the second hunk, further down the same function, only
+  // renames a local. Pairing the first fragment with the second one's image would lose it.
+  const text = [
+    'diff --git a/xen/common/ring.c b/xen/common/ring.c',
+    '--- a/xen/common/ring.c',
+    '+++ b/xen/common/ring.c',
+    '@@ -9,7 +9,6 @@ void mailbox_post(struct mailbox *mb, unsigned long v)',
+    ' {',
+    '     mb->payload = v;',
+    '     mb->extra = v + 1;',
+    '-    smp_wmb();',
+    '     write_atomic(&mb->ready, 1);',
+    '     if ( v > 10 )',
+    '     {',
+    '@@ -30,5 +29,5 @@ void mailbox_post(struct mailbox *mb, unsigned long v)',
+    '         count++;',
+    '-        total += v;',
+    '+        sum += v;',
+    '     }',
+    ' }',
+    '',
+  ].join('\n');
+  const a = await check({ file: 'two-hunks.patch', text, os: 'xen' });
+  const regs = only(a, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(a.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /smp_wmb/);
+});
