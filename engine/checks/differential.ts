@@ -23,6 +23,7 @@ import { demote } from './patch-scope';
 import { effectsFor } from '../kb/index';
 import type { Arch as KbArch, Primitive } from '../kb/types';
 import { placeKey, type Finding, type Place, type Related } from './types';
+import { accessorBarriersLost, accessorCall, accessorReplaced } from './accessors';
 
 export interface ImagePair {
   readonly pre: Scenario;
@@ -144,36 +145,6 @@ function sameAccessWritten(was: Event, now: Event): boolean {
     return args(was) === args(now);
   }
   return squeeze(was.text).includes(squeeze(now.text).replace(/;$/, '').split('=')[0]!);
-}
-
-/**
- * A call to an accessor: a function in view whose whole effect here is this one marked access
- * (`kvm_pte_read(ptep)` returning `READ_ONCE(*ptep)`), so the call is the access written
- * through a helper.
- */
-function accessorCall(t: Thread, e: Event): boolean {
-  const frame = e.via?.length === 1 ? e.via[0]! : undefined;
-  if (!frame || frame.resolution !== 'body') return false;
-  const inCall = t.events.filter((x) => x.kind !== 'CALL' && x.via?.[0]?.callee === frame.callee && x.span.line === e.span.line && x.span.col === e.span.col);
-  return inCall.length === 1;
-}
-
-/**
- * The post-image access that an accessor call of the pre-image became: the post-image calls
- * the accessor fewer times, and the function's own access of the same kind to the path as
- * written, at the same rank, takes its place. The path as written, not the key: inside the
- * accessor the key is typed from its parameter (`*kvm_pte_t`), while a fragment's own access
- * may have no declaration in view. Requiring the call to be gone keeps a neighbour's plain
- * access from being blamed while the accessor is still used.
- */
-function accessorReplaced(pre: Thread, e: Event, post: Thread): Event | undefined {
-  const callee = e.via![0]!.callee;
-  const calls = (t: Thread): number => t.events.filter((x) => x.kind === 'CALL' && !x.via?.length && x.callee === callee).length;
-  if (calls(post) >= calls(pre)) return undefined;
-  const same = (x: Event): boolean => x.kind === e.kind && 'loc' in x && 'loc' in e && x.loc.text === e.loc.text;
-  const n = pre.events.filter(same).indexOf(e);
-  const now = post.events.filter(same)[n];
-  return now && !now.via?.length ? now : undefined;
 }
 
 /** What the patch took away (or added) on one side: the ordering event or the access mode. */
@@ -318,6 +289,7 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
       });
     }
   }
+  for (const f of accessorBarriersLost(ctx, imagePairs(a.docAll, a.counterpart))) if (!a.reported.has(placeKey(f.place))) out.push(f);
   return out;
 }
 

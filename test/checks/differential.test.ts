@@ -374,3 +374,26 @@ test('a function changed in two hunks: each hunk\'s fragment is judged against i
   assert.equal(regs.length, 1, JSON.stringify(a.findings.map((f) => f.message)));
   assert.match(regs[0]!.message, /smp_wmb/);
 });
+
+test('an ordered accessor (smp_wmb(); set_bit()) replaced by the bare set_bit() loses its barrier: one finding for all sites', async () => {
+  const helper = ['static inline void mark_ready(struct obj *o)', '{', '    smp_wmb();', '    set_bit(OBJ_READY, &o->flags);', '}', ''];
+  const fill = (name: string, after: string[]): string[] => [`void ${name}(struct obj *o)`, '{', '    fill_payload(o->data);', ...after, '}', ''];
+  const patchText = (now: string[]): string => {
+    const was = ['    mark_ready(o);'];
+    const lines = helper.map((l) => ` ${l}`);
+    for (const name of ['fill_one', 'fill_two']) {
+      lines.push(...fill(name, []).slice(0, 3).map((l) => ` ${l}`), ...was.map((l) => `-${l}`), ...now.map((l) => `+${l}`), ' }', ' ');
+    }
+    return onePatch('lib/obj.c', 20, lines);
+  };
+  const bare = await check({ file: 'bare.patch', text: patchText(['    set_bit(OBJ_READY, &o->flags);']), os: 'linux' });
+  const regs = only(bare, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(bare.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /replaces `mark_ready\(o\)` by a bare `set_bit\(OBJ_READY, &o->flags\)` \(and at 1 other place\): the smp_wmb\(\) that mark_ready\(\) put before the access is gone/);
+  assert.equal(regs[0]!.related?.length, 2);
+  // A fully ordered RMW orders by itself; an explicit barrier kept beside the bare access is the helper written out.
+  for (const now of [['    test_and_set_bit(OBJ_READY, &o->flags);'], ['    smp_wmb();', '    set_bit(OBJ_READY, &o->flags);']]) {
+    const a = await check({ file: 'ok.patch', text: patchText(now), os: 'linux' });
+    assert.deepEqual(only(a, 'ordering-regression').map((f) => f.message), [], now.join(' '));
+  }
+});
