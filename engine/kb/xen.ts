@@ -43,6 +43,12 @@ export const XEN: readonly Primitive[] = [
     name: 'smp_mb__after_atomic', os: ['xen'], kind: 'fence', effects: [F('after-atomic')], arch: { x86: [] }, source: SYS,
     note: 'smp_mb() on Arm; a no-op on x86, where every atomic is a locked instruction',
   },
+  // The barriers inside Xen's ticket lock: a compiler barrier on x86 (TSO and the locked xadd
+  // are relied on), smp_mb() on Arm (hypervisor-primitives.md A6).
+  ...['arch_lock_acquire_barrier', 'arch_lock_release_barrier'].map((name): Primitive => ({
+    name, os: ['xen'], kind: 'fence', effects: [F('mb')], arch: { x86: [F('barrier')] }, source: `${SPIN}; xen/arch/x86/include/asm/spinlock.h`,
+    asm: { arm64: 'dmb ish', arm32: 'dmb ish', x86: 'barrier()' },
+  })),
   { name: 'set_mb', os: ['xen'], kind: 'access', effects: [W(lval(0), 'once', 1), F('mb')], source: X86_SYS },
   ...['dmb', 'dsb'].flatMap((insn): Primitive[] => [
     { name: `${insn}(ish)`, os: ['xen', 'linux'], kind: 'fence', effects: [F('mb')], source: ARM_SYS },

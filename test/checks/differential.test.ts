@@ -397,3 +397,19 @@ test('an ordered accessor (smp_wmb(); set_bit()) replaced by the bare set_bit() 
     assert.deepEqual(only(a, 'ordering-regression').map((f) => f.message), [], now.join(' '));
   }
 });
+
+test('Xen\'s arch_lock_release_barrier() is smp_mb() on Arm: moving it above a store of the unlock path is a regression there', async () => {
+  const text = onePatch('xen/common/lk.c', 10, [
+    ' void lk_release(struct lk *l)',
+    ' {',
+    '+    arch_lock_release_barrier();',
+    '     l->owner = NO_OWNER;',
+    '-    arch_lock_release_barrier();',
+    '     write_atomic(&l->head, l->head + 1);',
+    ' }',
+  ]);
+  const arm = await check({ file: 'lk.patch', text, os: 'xen', arch: 'arm64' });
+  const regs = only(arm, 'ordering-regression');
+  assert.equal(regs.length, 1, JSON.stringify(arm.findings.map((f) => f.message)));
+  assert.match(regs[0]!.message, /before the earlier store to `l->owner`/);
+});
