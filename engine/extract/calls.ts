@@ -246,6 +246,8 @@ function extendLoc(base: Loc, part: string): Loc {
  */
 function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; taint: Set<number> }): void {
   const { callee, args, node } = c;
+  // Every event of the callee rooted at a parameter needs that argument's place: computed once per call.
+  const argMemo: ArgMemo = new Map();
   const idMap = new Map<number, number>();
   const condMap = new Map<number, number>();
   for (const cond of callee.conds) {
@@ -256,7 +258,7 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   const outerGuards = w.currentGuards();
   for (const e of callee.events) {
     if (e.kind === 'EXIT') continue;
-    const body = rewrite(e, (loc) => substitute(w, loc, callee, args));
+    const body = rewrite(e, (loc) => substitute(w, loc, callee, args, argMemo));
     const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span, ...(callee.file ? { file: callee.file } : {}) };
     const id = w.emit(stripCommon(body), node, { ...(e.prim ? { prim: e.prim } : {}), via: [frame, ...(e.via ?? [])] });
     const ev = w.events[id] as { guards: unknown; held: unknown; irqsOff: unknown };
@@ -296,15 +298,27 @@ function rewriteKey(key: string, w: Walker, callee: Thread, args: readonly Synta
   return substitute(w, { text: key, key, root: p.name }, callee, args).key;
 }
 
+/** What a call's argument is, per parameter index: the same for every event of the callee. */
+type ArgMemo = Map<number, { isAddr: boolean; argPlace: Loc; onStack: boolean; rooted: RegExp }>;
+
 /** Rewrites a callee location rooted at its parameter i to the caller's argument i. */
-function substitute(w: Walker, loc: Loc, callee: Thread, args: readonly SyntaxNode[]): Loc {
+function substitute(w: Walker, loc: Loc, callee: Thread, args: readonly SyntaxNode[], memo: ArgMemo = new Map()): Loc {
   const i = callee.params.findIndex((p) => p.name === loc.root);
   const arg = i >= 0 ? args[i] : undefined;
   if (!arg) return loc;
-  const isAddr = compact(textOf(arg)).startsWith('&');
-  const argPlace = w.place(isAddr ? (arg.childForFieldName('argument') ?? arg) : arg, true).loc;
-  // `*p` with p = &x is x; `p->f` with p = &x is x.f; otherwise the argument replaces the root.
-  const rooted = new RegExp(`^\\**${loc.root.replace(/[^\w]/g, '\\$&')}(?!\\w)`);
+  let m = memo.get(i);
+  if (!m) {
+    const isAddr = compact(textOf(arg)).startsWith('&');
+    const argPlace = w.place(isAddr ? (arg.childForFieldName('argument') ?? arg) : arg, true).loc;
+    // `f(&x)` with x a variable on the caller's stack: what f reads and writes through that
+    // pointer (an out-parameter such as `*status`) is this CPU's own memory, never shared.
+    const onStack = isAddr && typeOf(arg.childForFieldName('argument') ?? arg) === 'identifier' && w.env.scope.locals.has(argPlace.root);
+    // `*p` with p = &x is x; `p->f` with p = &x is x.f; otherwise the argument replaces the root.
+    const rooted = new RegExp(`^\\**${loc.root.replace(/[^\w]/g, '\\$&')}(?!\\w)`);
+    m = { isAddr, argPlace, onStack, rooted };
+    memo.set(i, m);
+  }
+  const { isAddr, argPlace, onStack, rooted } = m;
   const rebase = (path: string, base: string): string => {
     if (!rooted.test(path)) return path;
     const at = path.indexOf(loc.root);
@@ -317,9 +331,6 @@ function substitute(w: Walker, loc: Loc, callee: Thread, args: readonly SyntaxNo
   };
   const text = rebase(loc.text, argPlace.text);
   const key = rebase(loc.key, argPlace.key);
-  // `f(&x)` with x a variable on the caller's stack: what f reads and writes through that
-  // pointer (an out-parameter such as `*status`) is this CPU's own memory, never shared.
-  const onStack = isAddr && typeOf(arg.childForFieldName('argument') ?? arg) === 'identifier' && w.env.scope.locals.has(argPlace.root);
   return {
     text, key, root: argPlace.root,
     ...(argPlace.rootType ?? loc.rootType ? { rootType: argPlace.rootType ?? loc.rootType } : {}),
