@@ -128,7 +128,7 @@ function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[
   if (out.has(`lock-order:${b.thread.name}:${b.event.stmt.line}:${b.event.stmt.col}`)) return undefined;
   return {
     id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
-    message: `${a.thread.name}() takes ${taken.text} while holding ${held.lock.text}${heldWord(a)}${viaText(a)}, but ${b.thread.name}() takes them in the opposite order${viaText(b)}: the two can deadlock.`,
+    message: `${a.thread.name}() takes ${taken.text} while holding ${held.lock.key}${heldWord(a)}${viaText(a)}, but ${b.thread.name}() takes them in the opposite order${viaText(b)}: the two can deadlock.`,
     explanation: `Lock order \`${held.lock.key}\` → \`${taken.key}\` in ${a.thread.name}()${viaText(a)}, and \`${b.held.lock.key}\` → \`${b.taken.key}\` in ${b.thread.name}()${viaText(b)}. `
       + 'If each CPU gets its first lock, neither can take its second (ABBA). Take them in one order everywhere, or avoid holding one across the other.'
       + (taken.source ?? b.taken.source ? ` (What the calls take: ${[taken.source, b.taken.source].filter(Boolean).join('; ')}.)` : ''),
