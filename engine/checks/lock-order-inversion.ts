@@ -53,6 +53,12 @@ export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): F
     if (!before.has(pre)) before.set(pre, new Set(preEdges.edges(pre).map(signature)));
     return !before.get(pre)!.has(signature(e));
   };
+  // Two paths in opposite orders. A lock whose fact allows several classes (p2m_lock() of a host
+  // or an alternate p2m) names more than one lock under one key: no pairing on it. Outside a
+  // patch, where nothing is new, only orders the code in view takes itself pair (the facts and
+  // summaries reach far, and a type-keyed lock stands for every instance).
+  const definite = (e: Edge): boolean => e.taken.classes.length <= 1 && e.held.lock.classes.length <= 1;
+  const abba = allEdges.filter((e) => definite(e) && (patch !== undefined || !e.derived));
   // One finding per statement: the gravest shape among the orders it creates, the shortest path first.
   const byStmt = new Map<string, Edge[]>();
   for (const a of allEdges) {
@@ -66,7 +72,7 @@ export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): F
     const first = <T>(f: (a: Edge) => T | undefined): T | undefined => edges.reduce<T | undefined>((hit, a) => hit ?? f(a), undefined);
     const finding = first((a) => selfDeadlock(ctx, a, id))
       ?? (hierarchy ? first((a) => hierarchyViolation(ctx, a, id, hierarchy)) : undefined)
-      ?? first((a) => inversion(ctx, a, id, allEdges, out));
+      ?? first((a) => inversion(ctx, a, id, abba, out));
     if (finding) out.set(id, finding);
   }
   return [...out.values()];
@@ -84,7 +90,7 @@ const heldWord = (a: Edge): string => (a.held.byCaller ? ' (taken by its caller)
 /** The same non-recursive lock taken again through a callee, on the CPU that holds it. */
 function selfDeadlock(ctx: CheckContext, a: Edge, id: string): Finding | undefined {
   const { held, taken } = a;
-  if (held.lock.key !== taken.key || taken.recursive || held.lock.recursive || a.via.length === 0) return undefined;
+  if (held.lock.key !== taken.key || taken.recursive || held.lock.recursive || a.via.length === 0 || taken.classes.length > 1) return undefined;
   if (taken.mode === 'read' || held.lock.mode === 'read') return undefined;
   return {
     id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
@@ -119,7 +125,7 @@ function hierarchyViolation(ctx: CheckContext, a: Edge, id: string, h: LockHiera
 /** Two paths with the same two locks in opposite orders. */
 function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[], out: ReadonlyMap<string, Finding>): Finding | undefined {
   const { held, taken } = a;
-  if (held.lock.key === taken.key) return undefined;
+  if (held.lock.key === taken.key || !edges.includes(a)) return undefined;
   const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.includes(k));
   const bothRead = (b: Edge): boolean => (taken.mode === 'read' && b.held.lock.mode === 'read') || (held.lock.mode === 'read' && b.taken.mode === 'read');
   const b = edges.find((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o));

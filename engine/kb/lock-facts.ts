@@ -59,7 +59,7 @@ export const LOCK_FACTS: readonly LockFact[] = [
   ...['hvm_gsi_assert', 'hvm_gsi_deassert', 'hvm_pci_intx_assert', 'hvm_pci_intx_deassert', 'hvm_isa_irq_assert', 'hvm_isa_irq_deassert']
     .map((name) => x86(name, 'acquire-release', irqLock, HVM_IRQ)),
   // p2m lookups that lock the entry (the host p2m lock) until put_gfn().
-  ...['get_gfn', 'get_gfn_query', 'get_gfn_unshare', 'get_gfn_type'].map((name) => x86(name, 'acquire', hostP2m, P2M_H)),
+  ...['get_gfn', 'get_gfn_query', 'get_gfn_unshare', 'get_gfn_type', 'get_gfn_guest'].map((name) => x86(name, 'acquire', hostP2m, P2M_H)),
   x86('get_gfn_type_access', 'acquire', { ...p2mLock }, P2M_H),
   x86('put_gfn', 'release', hostP2m, P2M_H),
   x86('p2m_put_gfn', 'release', p2mLock, P2M_H),

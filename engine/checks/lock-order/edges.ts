@@ -24,6 +24,8 @@ export interface LockRef {
   readonly classes: readonly string[];
   /** The lock fact behind it, for the explanation. */
   readonly source?: string;
+  /** Where this one came from (a fact, or a summary of a callee), not a LOCK event in place. */
+  readonly derived?: boolean;
 }
 
 export interface Holding {
@@ -44,6 +46,11 @@ export interface Edge {
   readonly via: readonly string[];
   /** Every lock held at the event, keys (a lock both sides hold serializes them). */
   readonly holding: readonly string[];
+  /**
+   * The order rests on a lock fact or on a callee extraction did not inline (a summary), not
+   * only on locks the code in view takes itself.
+   */
+  readonly derived: boolean;
 }
 
 /** A lock a function takes somewhere, with the call chain to it (for summaries). */
@@ -87,10 +94,12 @@ function rootType(t: Thread, root: string): string | undefined {
 export function factLockRef(t: Thread, fact: FactLock, args: readonly string[], source: string): LockRef | undefined {
   const arg = args[fact.arg];
   if (arg === undefined) return undefined;
-  const base = { mode: fact.mode, recursive: fact.recursive, classes: fact.classes ?? [], source };
+  const base = { mode: fact.mode, recursive: fact.recursive, classes: fact.classes ?? [], source, derived: true };
   if (fact.key) return { ...base, key: fact.key, text: (fact.text ?? fact.key).replace(/\$(\d)/g, (_, i: string) => args[Number(i)] ?? '?') };
   const expr = lockExpr(arg);
   const text = fact.path ? `${expr}->${fact.path}` : expr;
+  // The declared parameter type roots the key, whatever expression the caller passes.
+  if (fact.argType && fact.path) return { ...base, key: `${fact.argType}->${fact.path}`, text };
   const m = /^(\w+)(.*)$/.exec(expr);
   if (!m) return { ...base, key: `?${text}`, text };
   const [, root, rest] = m;
@@ -140,18 +149,18 @@ export class LockEdges {
       ...e.held.flatMap((k) => lockAt.get(k) ?? []),
       ...facts.filter((f) => within(f.guards, e.guards) && f.releases.every((r) => contradicts(r, e.guards))).map((f) => f.holding),
     ];
-    const take = (e: Event, lock: LockRef, via: readonly string[]): void => {
+    const take = (e: Event, lock: LockRef, via: readonly string[], summary = false): void => {
       taken.push({ lock, via, event: e });
       if (lock.mode === 'try') return; // a trylock fails instead of waiting
       const held = heldAt(e);
       const holding = [...new Set(held.map((h) => h.lock.key))];
       // Taking a recursive lock this CPU already holds neither waits nor orders anything.
       if (lock.recursive && holding.includes(lock.key)) return;
-      for (const h of held) edges.push({ thread: t, event: e, held: h, taken: lock, via, holding });
+      for (const h of held) edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, derived: summary || !!lock.derived || !!h.lock.derived });
     };
     const summarize = (e: Event, callee: Thread, via: readonly string[]): void => {
       if (depth >= MAX_SUMMARY_DEPTH) return;
-      for (const x of this.taken(callee, depth + 1)) take(e, x.lock, [...via, callee.name, ...x.via]);
+      for (const x of this.taken(callee, depth + 1)) take(e, x.lock, [...via, callee.name, ...x.via], true);
     };
     for (const e of t.events) {
       // What a fact describes is its own business: not the events of its inlined body.
