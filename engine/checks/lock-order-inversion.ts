@@ -87,17 +87,15 @@ function heldRelated(ctx: CheckContext, a: Edge): Related[] {
 
 const heldWord = (a: Edge): string => (a.held.byCaller ? ' (taken by its caller)' : '');
 
-const bare = (text: string): string => text.replace(/\s+|[()]/g, '').replace(/^&/, '');
-const sameInstance = (key: string, a: string, b: string): boolean => /^\w+$/.test(key) || bare(a) === bare(b);
-
 /** The same non-recursive lock taken again through a callee, on the CPU that holds it. */
 function selfDeadlock(ctx: CheckContext, a: Edge, id: string): Finding | undefined {
   const { held, taken } = a;
   if (held.lock.key !== taken.key || taken.recursive || held.lock.recursive || a.via.length === 0 || taken.classes.length > 1) return undefined;
   if (taken.mode === 'read' || held.lock.mode === 'read') return undefined;
-  // The same instance, not only the same type of lock: a global, or the same expression (two
-  // domains' locks share a key, and taking both is ordinary double locking).
-  if (!sameInstance(held.lock.key, held.lock.text, taken.text)) return undefined;
+  // The same lock, not another lock of its type: only a global names one lock. Two domains'
+  // locks share a key (taking both is ordinary double locking), and a callee's local of the
+  // same name (`act`, `q`) is another object, so no expression tells two instances apart.
+  if (!/^\w+$/.test(held.lock.key)) return undefined;
   return {
     id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
     message: `${a.thread.name}() holds ${held.lock.text}${heldWord(a)} and reaches a second acquisition of it${viaText(a)}: the CPU deadlocks on its own lock.`,
