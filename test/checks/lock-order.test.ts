@@ -243,3 +243,33 @@ void recount(struct grant_table *gt)
   assert.equal(found.length, 1, JSON.stringify(found.map((f) => f.message)));
   assert.match(found[0]!.message, /^recount\(\) holds table_lock and reaches a second acquisition of it \(via count\(\)\)/);
 });
+
+test('lock-order: a trylock cannot wait, so it is no side of an inversion', async () => {
+  const text = (take: string) => `struct sched_unit { spinlock_t lock; int cpu; };
+struct sched_priv { spinlock_t lock; int load; };
+
+void pick_cpu(struct sched_priv *prv, struct sched_unit *unit)
+{
+    spin_lock(&unit->lock);
+    if ( ${take}(&prv->lock) )
+    {
+        unit->cpu = prv->load;
+        spin_unlock(&prv->lock);
+    }
+    spin_unlock(&unit->lock);
+}
+
+void rebalance(struct sched_priv *prv, struct sched_unit *unit)
+{
+    spin_lock(&prv->lock);
+    spin_lock(&unit->lock);
+    prv->load = unit->cpu;
+    spin_unlock(&unit->lock);
+    spin_unlock(&prv->lock);
+}
+`;
+  assert.deepEqual(warnings(await check({ file: 'xen/common/sched/pick.c', text: text('spin_trylock'), os: 'xen' })), []);
+  // The same shape with a lock that waits is an inversion.
+  const waits = text('spin_lock').replace('if ( spin_lock(&prv->lock) )', 'spin_lock(&prv->lock);\n    if ( prv->load )');
+  assert.equal(warnings(await check({ file: 'xen/common/sched/pick.c', text: waits, os: 'xen' })).length, 1);
+});
