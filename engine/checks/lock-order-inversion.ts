@@ -1,53 +1,152 @@
-// lock-order-inversion: two paths take the same two locks in opposite orders, so each can hold
-// one and wait forever for the other (ABBA deadlock). Lock orders are collected through callees
-// whose bodies or knowledge-base summaries are known (gic_clear_lrs() holds the vgic lock and
-// reaches vgic_get_target_vcpu(), which takes the rank lock; vgic_store_itargetsr() holds the
-// rank lock and reaches vgic_migrate_irq(), which takes the vgic lock). A lock a function
-// asserts its caller holds (ASSERT(spin_is_locked(...)), lockdep_assert_held()) counts as held.
-import { lockOrders } from '../extract/query';
-import type { Event, Thread } from '../extract/types';
+// lock-order-inversion: a path that can wait forever for a lock. Three shapes, each a deadlock
+// claim a maintainer acts on, so each needs all of its evidence in view:
+// - ABBA: two paths take the same two locks in opposite orders (gic_clear_lrs() holds the vgic
+//   lock and reaches vgic_get_target_vcpu(), which takes the rank lock; vgic_store_itargetsr()
+//   holds the rank lock and reaches vgic_migrate_irq(), which takes the vgic lock). No finding
+//   when both paths hold a third lock, which serializes them.
+// - Self-deadlock: a function holding a non-recursive lock calls something that takes the same
+//   lock again (heap_lock held across put_page(), which may free the page and take heap_lock).
+// - The declared mm lock hierarchy (Xen's mm-locks.h, read from the header in view): a lock of
+//   a lower level taken while one of a higher level is held.
+// Orders come through callees whose bodies are in view and through the lock facts
+// (engine/kb/lock-facts.ts). A lock a function asserts its caller holds counts as held.
+// A patch is judged on what it changes: only an order its post-image has and the pre-image of
+// the same function does not, reported on the line that takes the second lock.
+import type { Thread } from '../extract/types';
 import type { CheckContext } from './context';
-import type { Finding } from './types';
+import { LockEdges, type Edge } from './lock-order/edges';
+import { breaksHierarchy, hierarchyIn, type LockHierarchy } from './lock-order/hierarchy';
+import type { Finding, Related } from './types';
 
-interface Order {
-  readonly thread: Thread;
-  readonly held: string;
-  readonly taken: string;
-  readonly event: Event;
+export interface LockOrderPatch {
+  /** The pre-image threads of the patched files. */
+  readonly pre: readonly Thread[];
+  readonly counterpart: (t: Thread, to: 'pre' | 'post') => Thread | undefined;
 }
 
-function lockText(e: Event): string {
-  return e.kind === 'LOCK' ? e.lock.text : e.text;
+const signature = (e: Edge): string => `${e.held.lock.key}\u2192${e.taken.key}`;
+const viaText = (e: Edge): string => (e.via.length ? ` (via ${e.via.map((v) => `${v}()`).join(' → ')})` : '');
+
+/** Threads by name, the ones from the patched file's same image first. */
+function bodies(threads: readonly Thread[]): (name: string, from: Thread) => Thread | undefined {
+  const byName = new Map<string, Thread[]>();
+  for (const t of threads) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  return (name, from) => {
+    const list = byName.get(name);
+    if (!list) return undefined;
+    return list.find((t) => t.file === from.file && t.side === from.side) ?? list.find((t) => t.side === from.side) ?? list.find((t) => t.side === undefined) ?? list[0];
+  };
 }
 
-export function lockOrderInversion(ctx: CheckContext): Finding[] {
-  const orders: Order[] = ctx.all.flatMap((t) => lockOrders(t).map((o) => ({ thread: t, held: o.held, taken: o.taken, event: t.events[o.event]! })));
+export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): Finding[] {
+  const os = (t: Thread) => ctx.sources.osOfThread(t);
+  const post = new LockEdges({ os, body: bodies(ctx.all) });
+  const allEdges = ctx.all.flatMap((t) => post.edges(t));
+  const hierarchy = hierarchyIn(ctx.sources.sources.filter((s) => s.kind === 'c'));
+  // In a patch, what the pre-image of the same function already did is not the patch's doing.
+  const preEdges = patch ? new LockEdges({ os, body: bodies([...patch.pre, ...ctx.all.filter((t) => t.side === undefined)]) }) : undefined;
+  const before = new Map<Thread, Set<string>>();
+  const introduced = (e: Edge): boolean => {
+    if (!patch || !preEdges) return true;
+    const pre = patch.counterpart(e.thread, 'pre');
+    if (!pre) return true;
+    if (!before.has(pre)) before.set(pre, new Set(preEdges.edges(pre).map(signature)));
+    return !before.get(pre)!.has(signature(e));
+  };
+  // Two paths in opposite orders. A lock whose fact allows several classes (p2m_lock() of a host
+  // or an alternate p2m) names more than one lock under one key: no pairing on it. Outside a
+  // patch, where nothing is new, only orders the code in view takes itself pair (the facts and
+  // summaries reach far, and a type-keyed lock stands for every instance).
+  const definite = (e: Edge): boolean => e.taken.classes.length <= 1 && e.held.lock.classes.length <= 1;
+  const abba = allEdges.filter((e) => definite(e) && (patch !== undefined || !e.derived));
+  // One finding per statement: the gravest shape among the orders it creates, the shortest path first.
+  const byStmt = new Map<string, Edge[]>();
+  for (const a of allEdges) {
+    if (!ctx.isDocument(a.thread) || !introduced(a)) continue;
+    const id = `lock-order:${a.thread.name}:${a.event.stmt.line}:${a.event.stmt.col}`;
+    byStmt.set(id, [...(byStmt.get(id) ?? []), a]);
+  }
   const out = new Map<string, Finding>();
-  for (const a of orders) {
-    if (!ctx.isDocument(a.thread)) continue;
-    const b = orders.find((o) => o.held === a.taken && o.taken === a.held && o.thread !== a.thread);
-    if (!b) continue;
-    const id = `lock-order:${a.thread.name}:${a.event.id}`;
-    // Both paths of one inversion are in the document: one finding, the other path related.
-    const mirror = `lock-order:${b.thread.name}:${b.event.id}`;
-    if (out.has(id) || out.has(mirror)) continue;
-    const heldEvent = a.thread.events.find((e) => e.kind === 'LOCK' && e.lock.key === a.held && e.id < a.event.id);
-    // A lock the function asserts instead of taking: its caller took it, before the function ran.
-    const byCaller = heldEvent ? undefined : a.thread.callerHolds?.find((h) => h.lock.key === a.held);
-    const via = a.event.via?.length ? ` (via ${a.event.via.map((v) => `${v.callee}()`).join(' → ')})` : '';
-    const viaB = b.event.via?.length ? ` (via ${b.event.via.map((v) => `${v.callee}()`).join(' → ')})` : '';
-    out.set(id, {
-      id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
-      message: `${a.thread.name}() takes ${lockText(a.event)} while holding ${a.held}${byCaller ? ' (taken by its caller)' : ''}${via}, but ${b.thread.name}() takes them in the opposite order${viaB}: the two can deadlock.`,
-      explanation: `Lock order \`${a.held}\` → \`${a.taken}\` in ${a.thread.name}()${via}, and \`${b.held}\` → \`${b.taken}\` in ${b.thread.name}()${viaB}. `
-        + 'If each CPU gets its first lock, neither can take its second (ABBA). Take them in one order everywhere, or avoid holding one across the other.',
-      related: [
-        ...(heldEvent ? [{ place: ctx.place(a.thread, heldEvent.stmt), message: `${a.held} taken here` }] : []),
-        ...(byCaller ? [{ place: ctx.place(a.thread, byCaller.span), message: `${a.held} held by the caller, as ${a.thread.name}() asserts here` }] : []),
-        { place: ctx.place(b.thread, b.event.stmt), message: `the opposite order: ${b.thread.name}() takes ${b.taken} while holding ${b.held}` },
-      ],
-      models: [], fixes: [],
-    });
+  for (const [id, group] of byStmt) {
+    const edges = [...group].sort((x, y) => x.via.length - y.via.length);
+    const first = <T>(f: (a: Edge) => T | undefined): T | undefined => edges.reduce<T | undefined>((hit, a) => hit ?? f(a), undefined);
+    const finding = first((a) => selfDeadlock(ctx, a, id))
+      ?? (hierarchy ? first((a) => hierarchyViolation(ctx, a, id, hierarchy)) : undefined)
+      ?? first((a) => inversion(ctx, a, id, abba, out));
+    if (finding) out.set(id, finding);
   }
   return [...out.values()];
 }
+
+function heldRelated(ctx: CheckContext, a: Edge): Related[] {
+  const { held, thread } = a;
+  if (held.event) return [{ place: ctx.place(thread, held.event.stmt), message: `${held.lock.text} taken here` }];
+  if (held.byCaller) return [{ place: ctx.place(thread, held.byCaller.span), message: `${held.lock.text} held by the caller, as ${thread.name}() asserts here` }];
+  return [];
+}
+
+const heldWord = (a: Edge): string => (a.held.byCaller ? ' (taken by its caller)' : '');
+
+/** The same non-recursive lock taken again through a callee, on the CPU that holds it. */
+function selfDeadlock(ctx: CheckContext, a: Edge, id: string): Finding | undefined {
+  const { held, taken } = a;
+  if (held.lock.key !== taken.key || taken.recursive || held.lock.recursive || a.via.length === 0 || taken.classes.length > 1) return undefined;
+  if (taken.mode === 'read' || held.lock.mode === 'read') return undefined;
+  // The same lock, not another lock of its type: only a global names one lock. Two domains'
+  // locks share a key (taking both is ordinary double locking), and a callee's local of the
+  // same name (`act`, `q`) is another object, so no expression tells two instances apart.
+  if (!/^\w+$/.test(held.lock.key)) return undefined;
+  return {
+    id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
+    message: `${a.thread.name}() holds ${held.lock.text}${heldWord(a)} and reaches a second acquisition of it${viaText(a)}: the CPU deadlocks on its own lock.`,
+    explanation: `\`${held.lock.text}\` is not recursive: once ${a.thread.name}() holds it, the path${viaText(a)} that takes \`${taken.text}\` `
+      + 'spins forever on a lock its own CPU owns. Drop the lock before the call, or move the call out of the locked region.'
+      + (taken.source ? ` (What the callee does: ${taken.source}.)` : ''),
+    related: heldRelated(ctx, a), models: [], fixes: [],
+  };
+}
+
+/** A lower mm lock taken under a higher one. */
+function hierarchyViolation(ctx: CheckContext, a: Edge, id: string, h: LockHierarchy): Finding | undefined {
+  if (a.held.lock.key === a.taken.key) return undefined;
+  const broken = breaksHierarchy(h, a.held.lock.classes, a.taken.classes);
+  if (!broken) return undefined;
+  const decl = (c: { path?: string; line: number; name: string }, what: string): Related[] => (c.path
+    ? [{ place: { file: c.path, range: { line: c.line, col: 1, endLine: c.line, endCol: 1 } }, message: `the ${c.name} lock class is declared here (${what})` }]
+    : []);
+  return {
+    id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
+    message: `${a.thread.name}() takes ${a.taken.text} (mm lock class ${broken.taken.name}) while holding ${a.held.lock.text}${heldWord(a)} (class ${broken.held.name})${viaText(a)}, against the declared mm lock order.`,
+    explanation: `The mm lock hierarchy in view declares \`${broken.taken.name}\` (level ${broken.taken.level}) before \`${broken.held.name}\` (level ${broken.held.level}): `
+      + `a CPU must take ${broken.taken.name} locks first. Taking one while holding a ${broken.held.name} lock is the inversion _mm_lock() panics on, `
+      + 'and a deadlock against any path that follows the declared order. Take the lower lock first, or do the lookup without it (the *_unlocked variants).'
+      + (a.taken.source ? ` (What the call takes: ${a.taken.source}.)` : ''),
+    related: [...heldRelated(ctx, a), ...decl(broken.taken, 'taken first'), ...decl(broken.held, 'taken later')],
+    models: [], fixes: [],
+  };
+}
+
+/** Two paths with the same two locks in opposite orders. */
+function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[], out: ReadonlyMap<string, Finding>): Finding | undefined {
+  const { held, taken } = a;
+  if (held.lock.key === taken.key || !edges.includes(a)) return undefined;
+  const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.includes(k));
+  const bothRead = (b: Edge): boolean => (taken.mode === 'read' && b.held.lock.mode === 'read') || (held.lock.mode === 'read' && b.taken.mode === 'read');
+  const b = edges.find((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o));
+  if (!b) return undefined;
+  // Both paths of one inversion are in the document: one finding, the other path related.
+  if (out.has(`lock-order:${b.thread.name}:${b.event.stmt.line}:${b.event.stmt.col}`)) return undefined;
+  return {
+    id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
+    message: `${a.thread.name}() takes ${taken.text} while holding ${held.lock.key}${heldWord(a)}${viaText(a)}, but ${b.thread.name}() takes them in the opposite order${viaText(b)}: the two can deadlock.`,
+    explanation: `Lock order \`${held.lock.key}\` → \`${taken.key}\` in ${a.thread.name}()${viaText(a)}, and \`${b.held.lock.key}\` → \`${b.taken.key}\` in ${b.thread.name}()${viaText(b)}. `
+      + 'If each CPU gets its first lock, neither can take its second (ABBA). Take them in one order everywhere, or avoid holding one across the other.'
+      + (taken.source ?? b.taken.source ? ` (What the calls take: ${[taken.source, b.taken.source].filter(Boolean).join('; ')}.)` : ''),
+    related: [
+      ...heldRelated(ctx, a),
+      { place: ctx.place(b.thread, b.event.stmt), message: `the opposite order: ${b.thread.name}() takes ${b.taken.text} while holding ${b.held.lock.text}` },
+    ],
+    models: [], fixes: [],
+  };
+}
+

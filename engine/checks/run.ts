@@ -135,7 +135,7 @@ export function checkDocument(input: CheckInput): Analysis {
     .filter((f) => !faultById.get(f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), faultById),
   (id) => counterpart !== undefined && faultById.has(id) && preExisting(ctx, faultById.get(id)!, counterpart));
   const overstrong = overstrongBarrier(ctx);
-  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx)];
+  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx, counterpart && { pre: everything.filter((t) => t.side === 'pre'), counterpart }), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
   const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,

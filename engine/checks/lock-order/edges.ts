@@ -1,0 +1,204 @@
+// Lock-order edges of a function: "lock B is taken while lock A is held", one per pair, each
+// at the statement that takes B. Three sources of acquisitions:
+// - the LOCK events extraction made (spin_lock(), a callee whose body was inlined);
+// - calls the lock facts describe (engine/kb/lock-facts.ts): get_gfn() takes the host p2m lock
+//   and keeps it until put_gfn(), hvm_gsi_assert() takes and drops the HVM IRQ lock;
+// - calls to a function in view that extraction left opaque, or that a fact says may happen
+//   (put_page() may reach free_domheap_pages()): every lock that function takes, transitively.
+// Locks from facts are tracked along the events by their guards: a lock counts as held at a
+// later event only when every branch that took it encloses that event too, and no release of
+// it can have run on that event's path.
+import type { CallerHeld, Event, Guard, Thread } from '../../extract/types';
+import { lockFact, type FactLock, type LockFact } from '../../kb/lock-facts';
+import type { LockMode, Os } from '../../kb/types';
+
+export interface LockRef {
+  /** Type-rooted, as extraction keys locks (`struct domain->event_lock`). */
+  readonly key: string;
+  /** As written at the acquisition. */
+  readonly text: string;
+  readonly mode: LockMode;
+  /** Taking it again on the owning CPU does not block. */
+  readonly recursive: boolean;
+  /** Classes in the mm lock hierarchy (lock facts), empty for other locks. */
+  readonly classes: readonly string[];
+  /** The lock fact behind it, for the explanation. */
+  readonly source?: string;
+  /** Where this one came from (a fact, or a summary of a callee), not a LOCK event in place. */
+  readonly derived?: boolean;
+}
+
+export interface Holding {
+  readonly lock: LockRef;
+  /** Where this function took it (undefined when the caller holds it). */
+  readonly event?: Event;
+  /** The assertion saying the caller holds it. */
+  readonly byCaller?: CallerHeld;
+}
+
+export interface Edge {
+  readonly thread: Thread;
+  /** The event of `thread` that takes the second lock (the call site for a callee's lock). */
+  readonly event: Event;
+  readonly held: Holding;
+  readonly taken: LockRef;
+  /** Callees from the event to the acquisition, outermost first. */
+  readonly via: readonly string[];
+  /** Every lock held at the event, keys (a lock both sides hold serializes them). */
+  readonly holding: readonly string[];
+  /**
+   * The order rests on a lock fact or on a callee extraction did not inline (a summary), not
+   * only on locks the code in view takes itself.
+   */
+  readonly derived: boolean;
+}
+
+/** A lock a function takes somewhere, with the call chain to it (for summaries). */
+interface Taken {
+  readonly lock: LockRef;
+  readonly via: readonly string[];
+  /** Where in the function: the event of the function itself. */
+  readonly event: Event;
+}
+
+interface FactHeld {
+  readonly holding: Holding;
+  readonly guards: readonly Guard[];
+  /** Guards of each release that may have run since. */
+  readonly releases: (readonly Guard[])[];
+}
+
+const MAX_SUMMARY_DEPTH = 4;
+
+const sameGuard = (a: Guard, b: Guard): boolean => a.cond === b.cond && a.value === b.value;
+const within = (outer: readonly Guard[], inner: readonly Guard[]): boolean => outer.every((g) => inner.some((h) => sameGuard(g, h)));
+const contradicts = (a: readonly Guard[], b: readonly Guard[]): boolean => a.some((g) => b.some((h) => g.cond === h.cond && g.value !== h.value));
+
+/** `&(d)->a.b` → `d->a.b`. */
+function lockExpr(text: string): string {
+  return text.replace(/\s+/g, '').replace(/^&/, '').replace(/^\((\w+)\)/, '$1');
+}
+
+/** The type of a variable of `t`: a parameter's declared type, else what extraction typed its accesses with. */
+function rootType(t: Thread, root: string): string | undefined {
+  const param = t.params.find((p) => p.name === root);
+  if (param) return param.type.replace(/\bconst\b|\*/g, '').replace(/\s+/g, ' ').trim();
+  for (const e of t.events) {
+    const loc = e.kind === 'LOCK' || e.kind === 'UNLOCK' ? e.lock : 'loc' in e ? e.loc : undefined;
+    if (loc?.root === root && loc.rootType) return loc.rootType;
+  }
+  return undefined;
+}
+
+/** The lock a fact names at a call of `t`, keyed like extraction keys locks. */
+export function factLockRef(t: Thread, fact: FactLock, args: readonly string[], source: string): LockRef | undefined {
+  const arg = args[fact.arg];
+  if (arg === undefined) return undefined;
+  const base = { mode: fact.mode, recursive: fact.recursive, classes: fact.classes ?? [], source, derived: true };
+  if (fact.key) return { ...base, key: fact.key, text: (fact.text ?? fact.key).replace(/\$(\d)/g, (_, i: string) => args[Number(i)] ?? '?') };
+  const expr = lockExpr(arg);
+  const text = fact.path ? `${expr}->${fact.path}` : expr;
+  // The declared parameter type roots the key, whatever expression the caller passes.
+  if (fact.argType && fact.path) return { ...base, key: `${fact.argType}->${fact.path}`, text };
+  const m = /^(\w+)(.*)$/.exec(expr);
+  if (!m) return { ...base, key: `?${text}`, text };
+  const [, root, rest] = m;
+  const type = fact.argType ?? rootType(t, root!);
+  const tail = fact.path ? `${rest}->${fact.path}` : rest!;
+  // A global (`heap_lock`) keys as itself; a path under a typed root as `struct x->path`.
+  if (!tail) return { ...base, key: root!, text };
+  return { ...base, key: type ? `${type}${tail}` : `?${text}`, text };
+}
+
+export interface EdgeView {
+  readonly os: (t: Thread) => Os;
+  /** The function of this name in view, for summaries (same image as the caller). */
+  readonly body: (name: string, from: Thread) => Thread | undefined;
+}
+
+/** Lock-order edges and acquisitions of every function, memoized per thread. */
+export class LockEdges {
+  private readonly edgesOf = new Map<Thread, Edge[]>();
+  private readonly takenOf = new Map<Thread, Taken[]>();
+  private readonly busy = new Set<Thread>();
+
+  constructor(private readonly view: EdgeView) {}
+
+  edges(t: Thread): readonly Edge[] {
+    this.walk(t, 0);
+    return this.edgesOf.get(t) ?? [];
+  }
+
+  /** Every lock `t` takes, directly or through what it calls. */
+  private taken(t: Thread, depth: number): readonly Taken[] {
+    this.walk(t, depth);
+    return this.takenOf.get(t) ?? [];
+  }
+
+  private walk(t: Thread, depth: number): void {
+    if (this.edgesOf.has(t) || this.busy.has(t)) return;
+    this.busy.add(t);
+    const edges: Edge[] = [];
+    const taken: Taken[] = [];
+    const os = this.view.os(t);
+    const lockAt = new Map<string, Holding>();
+    for (const h of t.callerHolds ?? []) lockAt.set(h.lock.key, { lock: { key: h.lock.key, text: h.lock.text, mode: h.mode, recursive: false, classes: [] }, byCaller: h });
+    const facts: FactHeld[] = [];
+    const factNames = (e: Event): boolean => (e.via ?? []).some((v) => lockFact(v.callee, os) !== undefined);
+    const heldAt = (e: Event): Holding[] => [
+      ...e.held.flatMap((k) => lockAt.get(k) ?? []),
+      ...facts.filter((f) => within(f.guards, e.guards) && f.releases.every((r) => contradicts(r, e.guards))).map((f) => f.holding),
+    ];
+    const take = (e: Event, lock: LockRef, via: readonly string[], summary = false): void => {
+      taken.push({ lock, via, event: e });
+      if (lock.mode === 'try') return; // a trylock fails instead of waiting
+      const held = heldAt(e);
+      const holding = [...new Set(held.map((h) => h.lock.key))];
+      // Taking a recursive lock this CPU already holds neither waits nor orders anything.
+      if (lock.recursive && holding.includes(lock.key)) return;
+      for (const h of held) edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, derived: summary || !!lock.derived || !!h.lock.derived });
+    };
+    const summarize = (e: Event, callee: Thread, via: readonly string[]): void => {
+      if (depth >= MAX_SUMMARY_DEPTH) return;
+      for (const x of this.taken(callee, depth + 1)) take(e, x.lock, [...via, callee.name, ...x.via], true);
+    };
+    for (const e of t.events) {
+      // What a fact describes is its own business: not the events of its inlined body.
+      if (factNames(e)) continue;
+      const via = (e.via ?? []).map((v) => v.callee);
+      if (e.kind === 'LOCK') {
+        const lock: LockRef = { key: e.lock.key, text: e.lock.text, mode: e.mode, recursive: false, classes: [] };
+        take(e, lock, via);
+        if (!lockAt.has(e.lock.key) || lockAt.get(e.lock.key)!.byCaller) lockAt.set(e.lock.key, { lock, event: e });
+        continue;
+      }
+      if (e.kind !== 'CALL') continue;
+      const fact: LockFact | undefined = lockFact(e.callee, os);
+      if (fact?.effect === 'calls') {
+        const target = this.view.body(fact.callee, t);
+        if (target) summarize(e, target, [...via, e.callee]);
+        continue;
+      }
+      if (fact) {
+        const lock = factLockRef(t, fact.lock, e.args, fact.source);
+        if (!lock) continue;
+        if (fact.effect === 'release') {
+          const open = [...facts].reverse().find((f) => f.holding.lock.key === lock.key && within(f.guards, e.guards) && f.releases.every((r) => contradicts(r, e.guards)))
+            ?? [...facts].reverse().find((f) => f.holding.lock.key === lock.key);
+          open?.releases.push(e.guards);
+          continue;
+        }
+        // A lock primitive is not a step of the path; an API that takes a lock inside is.
+        take(e, lock, fact.lock.path || fact.lock.key ? [...via, e.callee] : via);
+        if (fact.effect === 'acquire') facts.push({ holding: { lock, event: e }, guards: e.guards, releases: [] });
+        continue;
+      }
+      if (e.resolution !== 'opaque') continue;
+      const callee = this.view.body(e.callee, t);
+      if (callee && callee !== t) summarize(e, callee, via);
+    }
+    this.busy.delete(t);
+    this.edgesOf.set(t, edges);
+    this.takenOf.set(t, taken);
+  }
+}
