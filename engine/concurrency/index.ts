@@ -67,6 +67,20 @@ export const MAX_CYCLES_PER_DOCUMENT = 1024;
  */
 export const MAX_TREE_ACCESSES = 120;
 
+/** `v->field`, `v->arch.regs[2]`: a member of what the parameter points to, no further pointer. */
+const MEMBER_OF = /^([A-Za-z_]\w*)->\w+(?:\.\w+|\[[^\]]*\])*$/;
+
+/**
+ * The access is to a member of the vCPU the function runs as: a running-vCPU parameter's own
+ * member, touched by the function itself (or a knowledge-base primitive it calls), since a
+ * callee's names are its own.
+ */
+export function runsAs(t: Thread, e: Event, params: ReadonlySet<number>): boolean {
+  if (params.size === 0 || !('loc' in e) || !own(e)) return false;
+  const root = MEMBER_OF.exec(e.loc.text.replace(/\s+/g, ''))?.[1];
+  return root !== undefined && [...params].some((i) => t.params[i]?.name === root);
+}
+
 export class TreeConcurrency implements ConcurrencyOracle {
   readonly model: ConcurrencyModel;
   private readonly local: LocalAccesses;
@@ -137,7 +151,10 @@ export class TreeConcurrency implements ConcurrencyOracle {
 
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     const real = sides.filter((s) => !s.synthesized);
-    const out = ruledOut(real, { neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e) });
+    const out = ruledOut(real, {
+      neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
+      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)),
+    });
     if (out) return out;
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
     // of a side's own between its two accesses, or marked accesses of its own in the cycle

@@ -12,6 +12,8 @@ interface RuleOutAsk {
   lockset(t: Thread, e: Event): ReadonlySet<string>;
   /** A lock that excludes nobody (taken in read mode somewhere), left out of the common set. */
   shared?(key: string): boolean;
+  /** The access is to the vCPU running the function (a running-vCPU parameter, see model.ts). */
+  running?(t: Thread, e: Event): boolean;
 }
 
 /**
@@ -26,14 +28,50 @@ interface RuleOutAsk {
  * Either way the cycle cannot close, under every model whose locks acquire and release (all we
  * simulate). It holds whatever the other two accesses do, in or out of the lock.
  */
+/**
+ * A lock key that names no lock: the object behind a pointer known only by a scalar or lock
+ * type. A learned wrapper that computes its lock from a number (`pcpu_schedule_lock(cpu)`
+ * takes that CPU's scheduler lock) is keyed by its argument, `*unsigned int`; a local
+ * `spinlock_t *lock` is `*spinlock_t`. Every such lock shares the key with every other, and the
+ * wrapper's unlock (`pcpu_schedule_unlock(lock, cpu)`) releases another key, so the first stays
+ * "held" to the end of the function. Neither says two sides hold one lock.
+ */
+const NAMELESS_LOCK = /^\*+(?:const )?(?:(?:unsigned|signed) )?(?:int|long|long long|short|char|bool|_Bool|unsigned|u?int\d+_t|[us]\d+|size_t|void|spinlock_t|rwlock_t|rspinlock_t|percpu_rwlock_t|struct (?:spinlock|rwlock|mutex))$/;
+
+export function namesALock(key: string): boolean {
+  return !NAMELESS_LOCK.test(key);
+}
+
 function lockedEdge(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
   const [x, y] = sides as readonly [SideView, SideView];
   for (const [from, to] of [[x, y], [y, x]] as const) {
     if (!to.first) continue;
     const here = a.lockset(from.thread, from.second);
     const there = a.lockset(to.thread, to.first);
-    const lock = [...here].find((k) => !a.shared?.(k) && there.has(k));
+    const lock = [...here].find((k) => namesALock(k) && !a.shared?.(k) && there.has(k));
     if (lock) return `both sides hold ${lock} where they meet`;
+  }
+  return undefined;
+}
+
+/**
+ * Where the two sides meet (see lockedEdge), each touches a vCPU the other cannot be touching:
+ * - both touch the vCPU each runs as: two CPUs never run one vCPU at once;
+ * - one touches a vCPU it has paused, the other the vCPU it runs as: a paused vCPU runs nowhere.
+ * A pause alone rules nothing out: other CPUs still touch the paused vCPU (seed 000).
+ */
+function distinctVcpus(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
+  if (!a.running) return undefined;
+  const [x, y] = sides as readonly [SideView, SideView];
+  for (const [from, to] of [[x, y], [y, x]] as const) {
+    if (!to.first) continue;
+    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }] as const;
+    const runs = ends.map((s) => a.running!(s.t, s.e));
+    if (runs[0] && runs[1]) return `both sides touch the vCPU they run as (${from.thread.name}() and ${to.thread.name}()): two CPUs never run one vCPU`;
+    for (const [i, j] of [[0, 1], [1, 0]] as const) {
+      const paused = runs[j] ? a.local.paused(ends[i].t, ends[i].e) : undefined;
+      if (paused) return `${paused} and ${ends[j].t.name}() touches the vCPU it runs as: a paused vCPU runs nowhere`;
+    }
   }
   return undefined;
 }
@@ -50,5 +88,5 @@ export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | un
       if (why) return why;
     }
   }
-  return real.length === 2 ? lockedEdge(real, a) : undefined;
+  return real.length === 2 ? lockedEdge(real, a) ?? distinctVcpus(real, a) : undefined;
 }
