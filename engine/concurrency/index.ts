@@ -10,6 +10,7 @@ import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
 import { ruledOut } from './rule-out';
 import { ConcurrencyModel, type TreeFacts } from './model';
+import { MMIO } from '../kb/mmio';
 
 export { ConcurrencyModel, type TreeFacts } from './model';
 export { functionFacts, addressTaken, type FunctionFacts, type CallSite } from './facts';
@@ -34,6 +35,17 @@ export interface ConcurrencyOracle {
 
 
 /**
+ * Device register accessors (readl(), writel() and their kin, engine/kb/mmio.ts): their
+ * volatile access and the barrier each carries order memory against a device, which is why
+ * driver code uses them everywhere; they say nothing of a protocol between two CPUs.
+ */
+const DEVICE_ACCESSORS: ReadonlySet<string> = new Set(MMIO.map((p) => p.name));
+
+function forDevice(e: Event): boolean {
+  return e.prim !== undefined && DEVICE_ACCESSORS.has(e.prim);
+}
+
+/**
  * A barrier or fully ordered atomic of the side's own between its two accesses: the protocol
  * orders them on purpose (OFence's pairing anchor). `full`: only what orders a store before a
  * later load (store buffering needs that).
@@ -41,12 +53,12 @@ export interface ConcurrencyOracle {
 function orderedBetween(s: SideView, full: boolean): boolean {
   if (!s.first) return false;
   const lo = s.first.id;
-  return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e) && ordersMemory(e, full));
+  return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e) && !forDevice(e) && ordersMemory(e, full));
 }
 
 /** An access the function marks itself (a callee's marked access says nothing of this code). */
 function ownMarked(e: Event | undefined): boolean {
-  return !!e && own(e) && marked(e);
+  return !!e && own(e) && !forDevice(e) && marked(e);
 }
 
 /**

@@ -389,3 +389,28 @@ int ring_consume(struct ring *r)
   // The reader reads the flag without the lock: nothing orders the data read, the warning stays.
   assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer, 'b.c': reader(false) })).warnings, []);
 });
+
+test('device register accessors are no sign of a protocol between two CPUs', async () => {
+  const writer = (between: string): string => `struct regs { int go; };
+struct dev { int data; int ready; struct regs *regs; };
+void dev_start(struct dev *d)
+{
+    d->data = 1;
+    ${between};
+    d->ready = 1;
+}
+`;
+  const reader = `struct dev { int data; int ready; };
+int dev_result(struct dev *d)
+{
+    if (d->ready)
+        return d->data;
+    return 0;
+}
+`;
+  // writel() carries a wmb for the device; between two plain stores it shows no CPU protocol.
+  const device = await checkFixtureTree({ 'a.c': writer('writel(1, &d->regs->go)'), 'b.c': reader });
+  assert.deepEqual(device.warnings, []);
+  assert.ok((device.excluded['no-lockless-evidence'] ?? 0) > 0, JSON.stringify(device));
+  assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('smp_wmb()'), 'b.c': reader })).warnings, []);
+});
