@@ -6,7 +6,7 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 7;
+export const FACTS_VERSION = 8;
 
 export interface CallSite {
   readonly callee: string;
@@ -45,6 +45,8 @@ export interface FunctionFacts {
   readonly events?: number;
   /** Parameters (by position) the body never assigns: what a caller passes stays what they are. */
   readonly fixedParams?: readonly number[];
+  /** Keys of locks it takes (or asserts held) in read mode: holding one excludes no reader. */
+  readonly readLocks?: readonly string[];
 }
 
 /** Written in the function itself, or by a knowledge-base primitive it calls directly. */
@@ -142,9 +144,14 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
     && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
   const fixed = fixedParams(t, body);
+  const readLocks = [...new Set([
+    ...t.events.flatMap((e) => (e.kind === 'LOCK' && e.mode === 'read' ? [e.lock.key] : [])),
+    ...(t.callerHolds ?? []).filter((h) => h.mode === 'read').map((h) => h.lock.key),
+  ])].sort();
   return {
     name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
     ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
+    ...(readLocks.length ? { readLocks } : {}),
   };
 }
 

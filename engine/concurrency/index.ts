@@ -165,7 +165,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
     const real = sides.filter((s) => !s.synthesized);
     const out = ruledOut(real, {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
-      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)),
+      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)), readMode: (k) => this.model.takenForReading(k),
     });
     if (out) return out;
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic

@@ -38,6 +38,7 @@ export class ConcurrencyModel {
   private readonly owner = new Map<string, string>();
   private readonly running = new Map<string, ReadonlySet<number>>();
   private readonly selfCalls: Caller[] = [];
+  private readonly readLocks = new Set<string>();
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
   private readonly fixed = new Map<string, Set<number>>();
 
@@ -46,6 +47,7 @@ export class ConcurrencyModel {
     for (const f of facts.functions) {
       this.defined.add(f.name);
       if (f.init) this.init.add(f.name);
+      for (const k of f.readLocks ?? []) this.readLocks.add(k);
       const fixed = new Set(f.fixedParams ?? []);
       const prev = this.fixed.get(f.name);
       this.fixed.set(f.name, prev ? new Set([...prev].filter((i) => fixed.has(i))) : fixed);
@@ -139,6 +141,11 @@ export class ConcurrencyModel {
       const names = new Set(this.callers.get(name)!.map((c) => c.name));
       if (names.size === 1) this.owner.set(name, [...names][0]!);
     }
+  }
+
+  /** Some function takes (or asserts) the lock in read mode: holding it may exclude nobody. */
+  takenForReading(key: string): boolean {
+    return this.readLocks.has(key);
   }
 
   /** Locks every caller in view holds when calling the function (empty when unknown). */

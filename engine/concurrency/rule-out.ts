@@ -12,6 +12,11 @@ interface RuleOutAsk {
   lockset(t: Thread, e: Event): ReadonlySet<string>;
   /** A lock that excludes nobody (taken in read mode somewhere), left out of the common set. */
   shared?(key: string): boolean;
+  /**
+   * A lock held on entry (not taken in the function, not asserted) may be held in read mode:
+   * whether some code takes it so.
+   */
+  readMode?(key: string): boolean;
   /** The access is to the vCPU running the function (a running-vCPU parameter, see model.ts). */
   running?(t: Thread, e: Event): boolean;
 }
@@ -42,13 +47,34 @@ export function namesALock(key: string): boolean {
   return !NAMELESS_LOCK.test(key);
 }
 
+/**
+ * How `t` holds `key` at `e`: the mode of its latest acquisition before `e`, or of the caller's
+ * assertion; undefined when only every caller holds it (see model.ts).
+ */
+function modeAt(t: Thread, e: Event, key: string): string | undefined {
+  for (let i = e.id - 1; i >= 0; i--) {
+    const x = t.events[i]!;
+    if (x.kind === 'LOCK' && x.lock.key === key) return x.mode;
+  }
+  return t.callerHolds?.find((h) => h.lock.key === key)?.mode;
+}
+
+/** Two holders exclude each other unless both may hold it for reading (a trylock is not known to hold). */
+function excludes(a: RuleOutAsk, key: string, ends: ReadonlyArray<{ t: Thread; e: Event }>): boolean {
+  return ends.some(({ t, e }) => {
+    const mode = modeAt(t, e, key);
+    return mode === undefined ? !(a.readMode?.(key) ?? true) : mode === 'spin' || mode === 'write' || mode === 'mutex';
+  });
+}
+
 function lockedEdge(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
   const [x, y] = sides as readonly [SideView, SideView];
   for (const [from, to] of [[x, y], [y, x]] as const) {
     if (!to.first) continue;
     const here = a.lockset(from.thread, from.second);
     const there = a.lockset(to.thread, to.first);
-    const lock = [...here].find((k) => namesALock(k) && !a.shared?.(k) && there.has(k));
+    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }];
+    const lock = [...here].find((k) => namesALock(k) && !a.shared?.(k) && there.has(k) && excludes(a, k, ends));
     if (lock) return `both sides hold ${lock} where they meet`;
   }
   return undefined;

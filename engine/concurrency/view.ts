@@ -54,7 +54,7 @@ export class ViewConcurrency implements ConcurrencyOracle {
   excludes(sides: readonly [SideView, SideView]): string | undefined {
     return ruledOut(sides, {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local,
-      lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k),
+      lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k), readMode: (k) => this.shared.has(k),
     });
   }
 }

@@ -210,7 +210,7 @@ export class Walker {
         this.closeLoopExits(this.switchMarks[this.switchMarks.length - 1] ?? -1);
         const value = node.childForFieldName('value');
         const closed = this.switchArms[this.switchArms.length - 1];
-        const arm = closed ? this.newCond('switch', value ?? kids(node)[0] ?? node, new Set()) : undefined;
+        const arm = closed ? this.newCond('switch', value ?? node, new Set()) : undefined;
         const guards = [...(closed ?? []), ...(arm !== undefined ? [{ cond: arm, value: true }] : [])];
         let exit: Exit;
         const body = (): void => { for (const k of kids(node)) if (!value || k.id !== value.id) exit = exit ?? this.walk(k); };

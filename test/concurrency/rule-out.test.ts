@@ -25,7 +25,7 @@ const sides = [
 ] as const;
 
 function judge(held: (t: Thread, e: Event) => string[]): string | undefined {
-  return ruledOut(sides, { neverConcurrent: () => undefined, local: new LocalAccesses(), lockset: (t, e) => new Set(held(t, e)) });
+  return ruledOut(sides, { neverConcurrent: () => undefined, local: new LocalAccesses(), lockset: (t, e) => new Set(held(t, e)), readMode: () => false });
 }
 
 test('a lock held where the two sides meet (the flag) rules the cycle out; at the data alone too', () => {
@@ -43,3 +43,25 @@ test('keys that name no lock order nothing: a pointer known only by a scalar or 
   }
   for (const k of ['struct domain->event_lock', '*struct sched_unit', 'heap_lock']) assert.equal(namesALock(k), true, k);
 });
+
+test('two readers of one rwlock do not exclude each other; a writer and a reader do', () => {
+  const rw = (mode: 'read' | 'write'): Thread => thread('x', [
+    { id: 0, kind: 'LOCK', lock: { text: 'd->event_lock', key: 'struct domain->event_lock', root: 'd' }, mode, span, stmt: span, srcLine: 1, text: '', guards: [], held: [], irqsOff: false } as Event,
+  ]);
+  const ask = (modes: ['read' | 'write', 'read' | 'write']) => {
+    const [wt, rt] = [rw(modes[0]), rw(modes[1])];
+    const w = thread('w', [...wt.events, { ...access(1, 'W', 'r->data') }, { ...access(2, 'W', 'r->ready') }]);
+    const r = thread('r', [...rt.events, { ...access(1, 'R', 'r->ready') }, { ...access(2, 'R', 'r->data') }]);
+    const s = [{ thread: w, first: w.events[1]!, second: w.events[2]! }, { thread: r, first: r.events[1]!, second: r.events[2]! }] as const;
+    return ruledOut(s, { neverConcurrent: () => undefined, local: new LocalAccesses(), lockset: () => new Set(['struct domain->event_lock']), readMode: () => true });
+  };
+  assert.equal(ask(['read', 'read']), undefined);
+  assert.match(ask(['write', 'read']) ?? '', /both sides hold struct domain->event_lock/);
+  // Held on entry only (no acquisition in view): exclusive only if nobody takes it for reading.
+  assert.equal(judgeEntry(true), undefined);
+  assert.match(judgeEntry(false) ?? '', /both sides hold/);
+});
+
+function judgeEntry(someReader: boolean): string | undefined {
+  return ruledOut(sides, { neverConcurrent: () => undefined, local: new LocalAccesses(), lockset: () => new Set(['struct ring->lock']), readMode: () => someReader });
+}
