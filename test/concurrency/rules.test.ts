@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkFixtureTree, READER, WRITER } from './helpers';
+import { lockWrappers } from '../../engine/concurrency/lock-wrappers';
 
 test('control: a writer with smp_wmb and a reader without smp_rmb in two files is reported', async () => {
   const r = await checkFixtureTree({ 'a.c': WRITER(), 'b.c': READER() });
@@ -413,4 +414,48 @@ int dev_result(struct dev *d)
   assert.deepEqual(device.warnings, []);
   assert.ok((device.excluded['no-lockless-evidence'] ?? 0) > 0, JSON.stringify(device));
   assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('smp_wmb()'), 'b.c': reader })).warnings, []);
+});
+
+test('a lock wrapper that returns its lock: its unlock wrapper releases it through the argument they share', async () => {
+  const header = (unlockParams: string): string => `spinlock_t *lock_of(unsigned int cpu);
+static inline spinlock_t *cpu_lock(unsigned int cpu)
+{
+    spinlock_t *l = lock_of(cpu);
+    spin_lock(l);
+    return l;
+}
+static inline void cpu_unlock(${unlockParams})
+{
+    spin_unlock(l);
+}
+`;
+  const learned = lockWrappers(header('spinlock_t *l, unsigned int cpu'));
+  assert.deepEqual(learned.filter((w) => w.name.startsWith('cpu_')), [{ name: 'cpu_lock', op: 'lock' }, { name: 'cpu_unlock', op: 'unlock', arg: -1 }]);
+  // No shared argument to release it by: the lock wrapper is not learned (it would stay held).
+  assert.deepEqual(lockWrappers(header('spinlock_t *l')).map((w) => w.name), ['cpu_unlock']);
+  // Both sides lock and unlock before their accesses. Keyed by the argument and released
+  // through the pointer, the lock stayed "held" on both sides and hid the race.
+  const writer = `struct ring { int data; int ready; };
+void ring_publish(struct ring *r, unsigned int cpu)
+{
+    spinlock_t *l;
+    r->data = 1;
+    smp_wmb();
+    l = cpu_lock(cpu);
+    cpu_unlock(l, cpu);
+    r->ready = 1;
+}
+`;
+  const reader = `struct ring { int data; int ready; };
+int ring_consume(struct ring *r, unsigned int cpu)
+{
+    spinlock_t *l = cpu_lock(cpu);
+    cpu_unlock(l, cpu);
+    if (r->ready)
+        return r->data;
+    return 0;
+}
+`;
+  const r = await checkFixtureTree({ 'include/cpu_lock.h': header('spinlock_t *l, unsigned int cpu'), 'a.c': writer, 'b.c': reader });
+  assert.ok(r.warnings.some((w) => w.includes('@b.c:')), JSON.stringify(r));
 });
