@@ -94,6 +94,7 @@ function reasonKind(why: string): string {
   if (why.includes('is called only from')) return 'caller-callee';
   if (why.startsWith('per-CPU')) return 'per-cpu';
   if (why.includes('is paused')) return 'paused';
+  if (why.includes('vCPU they run as')) return 'running-vcpu';
   if (why.startsWith('both sides hold')) return 'common-lock';
   if (why.includes('own stack')) return 'own-stack';
   if (why.includes('never built together')) return 'other-arch';

@@ -6,12 +6,19 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 6;
+export const FACTS_VERSION = 8;
 
 export interface CallSite {
   readonly callee: string;
   /** Keys of the locks the caller holds at the call. */
   readonly held: readonly string[];
+  /**
+   * Arguments that are the vCPU running the caller: `current`, or a local the caller sets to
+   * `current` and never reassigns (by position).
+   */
+  readonly running?: readonly number[];
+  /** Arguments that pass one of the caller's own parameters on unchanged: [argument, parameter]. */
+  readonly passes?: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface FunctionFacts {
@@ -36,6 +43,10 @@ export interface FunctionFacts {
   readonly risky?: boolean;
   /** Events of its thread, callees inlined: the work a file's analysis starts from. */
   readonly events?: number;
+  /** Parameters (by position) the body never assigns: what a caller passes stays what they are. */
+  readonly fixedParams?: readonly number[];
+  /** Keys of locks it takes (or asserts held) in read mode: holding one excludes no reader. */
+  readonly readLocks?: readonly string[];
 }
 
 /** Written in the function itself, or by a knowledge-base primitive it calls directly. */
@@ -73,17 +84,53 @@ function headerText(t: Thread, lines: readonly string[]): string {
   return out.join(' ');
 }
 
+/** The body of a function, without comments (empty when its text is not given). */
+function bodyText(t: Thread, lines: readonly string[]): string {
+  return lines.slice(t.span.line - 1, t.span.endLine).join('\n').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
+}
+
+/** Assignments to a name (`v = ...`, not `v == ...`, not `x->v = ...`), counted. */
+function assignments(body: string, name: string): number {
+  const set = new RegExp(String.raw`(?<![\w.>]\s*)\b${name}\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?<![\w.>]\s*)\b${name}\s*(?:\+\+|--)|(?:\+\+|--)\s*${name}\b`, 'g');
+  return [...body.matchAll(set)].length;
+}
+
+/**
+ * Locals set to `current` (Xen's and Linux's running vCPU or task, a knowledge-base fact:
+ * xen/arch/x86/include/asm/current.h, xen/arch/arm/include/asm/current.h) once and never again.
+ */
+function runningLocals(body: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*=\s*current\s*[;,]/g)) if (assignments(body, m[1]!) === 1) out.add(m[1]!);
+  return out;
+}
+
+/** Parameters the body never assigns (nor takes the address of, which would let a callee). */
+function fixedParams(t: Thread, body: string): number[] {
+  if (body === '') return [];
+  return t.params.flatMap((p, i) => (p.name && assignments(body, p.name) === 0 && !new RegExp(String.raw`&\s*${p.name}\b(?!\s*->)`).test(body) ? [i] : []));
+}
+
 export function functionFacts(t: Thread, lines: readonly string[]): FunctionFacts {
   const seen = new Set<string>();
   const calls: CallSite[] = [];
   const locked = new Set<string>();
   const unlocked = new Set<string>();
+  const body = bodyText(t, lines);
+  const running = body === '' ? new Set<string>() : runningLocals(body);
+  const params = new Map(t.params.map((p, i) => [p.name, i] as const));
   for (const e of t.events) {
     // Only the function's own events: a callee's inlined body speaks for the callee.
     if (e.via?.length) continue;
     if (e.kind === 'CALL' && e.resolution !== 'kb') {
-      const key = `${e.callee}|${e.held.join(',')}`;
-      if (!seen.has(key)) { seen.add(key); calls.push({ callee: e.callee, held: [...e.held] }); }
+      const args = e.args.map((a) => a.replace(/\s+/g, ''));
+      const self = args.flatMap((a, i) => (a === 'current' || running.has(a) ? [i] : []));
+      const passes = args.flatMap((a, i) => (params.has(a) ? [[i, params.get(a)!] as const] : []));
+      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        calls.push({ callee: e.callee, held: [...e.held], ...(self.length ? { running: self } : {}), ...(passes.length ? { passes } : {}) });
+      }
     } else if (e.kind === 'LOCK') locked.add(e.lock.key);
     else if (e.kind === 'UNLOCK') unlocked.add(e.lock.key);
   }
@@ -96,7 +143,16 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const marked = [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort();
   const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
     && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
-  return { name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked, ...(risky ? { risky } : {}), events: t.events.length };
+  const fixed = fixedParams(t, body);
+  const readLocks = [...new Set([
+    ...t.events.flatMap((e) => (e.kind === 'LOCK' && e.mode === 'read' ? [e.lock.key] : [])),
+    ...(t.callerHolds ?? []).filter((h) => h.mode === 'read').map((h) => h.lock.key),
+  ])].sort();
+  return {
+    name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
+    ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
+    ...(readLocks.length ? { readLocks } : {}),
+  };
 }
 
 /**

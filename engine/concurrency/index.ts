@@ -10,6 +10,7 @@ import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
 import { ruledOut } from './rule-out';
 import { ConcurrencyModel, type TreeFacts } from './model';
+import { MMIO } from '../kb/mmio';
 
 export { ConcurrencyModel, type TreeFacts } from './model';
 export { functionFacts, addressTaken, type FunctionFacts, type CallSite } from './facts';
@@ -34,6 +35,17 @@ export interface ConcurrencyOracle {
 
 
 /**
+ * Device register accessors (readl(), writel() and their kin, engine/kb/mmio.ts): their
+ * volatile access and the barrier each carries order memory against a device, which is why
+ * driver code uses them everywhere; they say nothing of a protocol between two CPUs.
+ */
+const DEVICE_ACCESSORS: ReadonlySet<string> = new Set(MMIO.map((p) => p.name));
+
+function forDevice(e: Event): boolean {
+  return e.prim !== undefined && DEVICE_ACCESSORS.has(e.prim);
+}
+
+/**
  * A barrier or fully ordered atomic of the side's own between its two accesses: the protocol
  * orders them on purpose (OFence's pairing anchor). `full`: only what orders a store before a
  * later load (store buffering needs that).
@@ -41,12 +53,12 @@ export interface ConcurrencyOracle {
 function orderedBetween(s: SideView, full: boolean): boolean {
   if (!s.first) return false;
   const lo = s.first.id;
-  return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e) && ordersMemory(e, full));
+  return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e) && !forDevice(e) && ordersMemory(e, full));
 }
 
 /** An access the function marks itself (a callee's marked access says nothing of this code). */
 function ownMarked(e: Event | undefined): boolean {
-  return !!e && own(e) && marked(e);
+  return !!e && own(e) && !forDevice(e) && marked(e);
 }
 
 /**
@@ -66,6 +78,20 @@ export const MAX_CYCLES_PER_DOCUMENT = 1024;
  * be told apart from everything else they do; the ones past the bound are stated as not judged.
  */
 export const MAX_TREE_ACCESSES = 120;
+
+/** `v->field`, `v->arch.regs[2]`: a member of what the parameter points to, no further pointer. */
+const MEMBER_OF = /^([A-Za-z_]\w*)->\w+(?:\.\w+|\[[^\]]*\])*$/;
+
+/**
+ * The access is to a member of the vCPU the function runs as: a running-vCPU parameter's own
+ * member, touched by the function itself (or a knowledge-base primitive it calls), since a
+ * callee's names are its own.
+ */
+export function runsAs(t: Thread, e: Event, params: ReadonlySet<number>): boolean {
+  if (params.size === 0 || !('loc' in e) || !own(e)) return false;
+  const root = MEMBER_OF.exec(e.loc.text.replace(/\s+/g, ''))?.[1];
+  return root !== undefined && [...params].some((i) => t.params[i]?.name === root);
+}
 
 export class TreeConcurrency implements ConcurrencyOracle {
   readonly model: ConcurrencyModel;
@@ -137,7 +163,10 @@ export class TreeConcurrency implements ConcurrencyOracle {
 
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     const real = sides.filter((s) => !s.synthesized);
-    const out = ruledOut(real, { neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e) });
+    const out = ruledOut(real, {
+      neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
+      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)), readMode: (k) => this.model.takenForReading(k),
+    });
     if (out) return out;
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
     // of a side's own between its two accesses, or marked accesses of its own in the cycle

@@ -1,9 +1,11 @@
 // Accesses no other CPU makes at the same time, read from one function's events:
 // - per-CPU data: the access sits inside `this_cpu(x)`, `this_cpu_ptr(&x)`, `per_cpu(x,
 //   smp_processor_id())`, `__this_cpu_read(x)` and the like (the running CPU's own copy);
-// - a paused vCPU or domain: after `vcpu_pause(v)` / `domain_pause(d)` (a knowledge-base call
-//   tagged `pause`) and before the matching unpause, the paused object's fields are touched by
-//   nobody else (the pause waits until it has stopped running).
+// - not on its own: a paused vCPU or domain, after `vcpu_pause(v)` / `domain_pause(d)` (a
+//   knowledge-base call tagged `pause`) and before the matching unpause. The pause waits until
+//   the vCPU has stopped running, so code running *as* that vCPU is not running; other CPUs
+//   still touch its fields (seed 000: a domctl reads registers that arch_set_info_guest() on
+//   another CPU is writing). `paused()` says so, and rule-out.ts pairs it with the other side.
 // - the function's own stack: a member or element of a variable the function declares itself
 //   as an object, not a pointer (`struct segment_register seg; ... seg.attr`, also when a
 //   callee fills it through `&seg`): no other CPU knows its address.
@@ -31,14 +33,12 @@ const DIRECT_PATH = /^([A-Za-z_]\w*)(?:\.\w+|\[[^\]]*\])+$/;
 
 export class LocalAccesses {
   private readonly memo = new WeakMap<Thread, Map<number, string>>();
+  private readonly pausedMemo = new WeakMap<Thread, Map<number, string>>();
 
   /**
    * `text`: a file's text by path, to read a function's own declarations (whole-tree mode).
-   * `pauses: false` leaves paused vCPUs out: a pause stops the vCPU itself, not another CPU
-   * that writes its fields (seed 000: a domctl reading registers that arch_set_info_guest()
-   * is still writing), which only a view of the whole tree can rule out.
    */
-  constructor(private readonly opts: { text?: (file: string) => string | undefined; pauses?: boolean } = {}) {}
+  constructor(private readonly opts: { text?: (file: string) => string | undefined } = {}) {}
 
   /** Names the function declares in its body as objects (not pointers, not static). */
   private stackObjects(t: Thread): ReadonlySet<string> {
@@ -65,16 +65,17 @@ export class LocalAccesses {
     return m.get(e.id);
   }
 
+  /** Event `e` of `t` touches an object `t` has paused (and not yet unpaused): why, or undefined. */
+  paused(t: Thread, e: Event): string | undefined {
+    let m = this.pausedMemo.get(t);
+    if (!m) this.pausedMemo.set(t, (m = pausedAccesses(t)));
+    return m.get(e.id);
+  }
+
   private compute(t: Thread): Map<number, string> {
     const out = new Map<number, string>();
-    const own = t.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => e.kind === 'CALL' && !e.via?.length);
+    const own = ownCalls(t);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
-    // Pauses in force: from the pause call to the first unpause of the same object.
-    const pauses = own.filter((c) => this.opts.pauses !== false && c.tags.includes('pause') && c.args.length > 0).map((c) => {
-      const root = rootOf(c.args[0]!);
-      const end = own.find((u) => u.id > c.id && UNPAUSE.test(u.callee) && rootOf(u.args[0] ?? '') === root);
-      return { root, from: c.id, to: end?.id ?? Infinity, callee: c.callee };
-    });
     let stack: ReadonlySet<string> | undefined;
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
@@ -82,10 +83,30 @@ export class LocalAccesses {
       if (direct && (stack ??= this.stackObjects(t)).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
       // Inside the accessor's arguments (the per-CPU variable's name), or through its result.
       const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
-      if (cpu) { out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`); continue; }
-      const p = pauses.find((x) => e.id > x.from && e.id < x.to && e.loc.root === x.root);
-      if (p) out.set(e.id, `\`${p.root}\` is paused by ${p.callee}() before the access`);
+      if (cpu) out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`);
     }
     return out;
   }
+}
+
+function ownCalls(t: Thread): Array<Extract<Event, { kind: 'CALL' }>> {
+  return t.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => e.kind === 'CALL' && !e.via?.length);
+}
+
+/** Accesses to an object between its pause and the first unpause of the same object. */
+function pausedAccesses(t: Thread): Map<number, string> {
+  const own = ownCalls(t);
+  const pauses = own.filter((c) => c.tags.includes('pause') && c.args.length > 0).map((c) => {
+    const root = rootOf(c.args[0]!);
+    const end = own.find((u) => u.id > c.id && UNPAUSE.test(u.callee) && rootOf(u.args[0] ?? '') === root);
+    return { root, from: c.id, to: end?.id ?? Infinity, callee: c.callee };
+  });
+  const out = new Map<number, string>();
+  if (pauses.length === 0) return out;
+  for (const e of t.events) {
+    if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
+    const p = pauses.find((x) => e.id > x.from && e.id < x.to && e.loc.root === x.root);
+    if (p) out.set(e.id, `\`${p.root}\` is paused by ${p.callee}()`);
+  }
+  return out;
 }

@@ -19,6 +19,13 @@ export type WrapperOp = 'lock' | 'unlock';
 export interface LockWrapper {
   readonly name: string;
   readonly op: WrapperOp;
+  /**
+   * The argument that names the lock, when not the first: -1 for the last. An unlock wrapper
+   * paired with a lock wrapper that returns the lock it takes (`lock = pcpu_schedule_lock(cpu);
+   * ... pcpu_schedule_unlock(lock, cpu)`) releases what the lock wrapper took, keyed by the
+   * argument they share (`cpu`), not by the returned pointer: else the lock stays held.
+   */
+  readonly arg?: number;
 }
 
 const SUFFIX = String.raw`(?:_irq|_irqsave|_irqrestore|_bh|_recursive|_nested)?`;
@@ -30,6 +37,8 @@ const FOREVER = /\bfor\s*\(\s*;\s*;\s*\)|\bwhile\s*\(\s*(?:1|true)\s*\)|\bdo\s*\
 interface Definition {
   readonly name: string;
   readonly param: string | undefined;
+  /** Every parameter's name (functions; macros too), in order. */
+  readonly params: readonly string[];
   readonly body: string;
 }
 
@@ -46,7 +55,48 @@ export function treeLockWrappers(texts: readonly string[]): LockWrapper[] {
       if (op) { known.set(d.name, op); changed = true; }
     }
   }
-  return [...known].map(([name, op]) => ({ name, op }));
+  return pairReleases(defs, known);
+}
+
+/** `pcpu_schedule_unlock_irqrestore` → `pcpu_schedule_lock_irqsave`. */
+function lockNameOf(unlock: string): string {
+  return unlock.replace(/unlock/, 'lock').replace(/irqrestore$/, 'irqsave');
+}
+
+/**
+ * The wrappers, each unlock wrapper keyed like its lock wrapper where that one returns the lock
+ * it takes: the unlock's last parameter must be the lock wrapper's first (same name), as in
+ * Xen's `sched_lock()`/`sched_unlock()` generators. A returning lock wrapper whose release
+ * cannot be keyed so is left out: its lock would never be released.
+ */
+function pairReleases(defs: readonly Definition[], known: ReadonlyMap<string, WrapperOp>): LockWrapper[] {
+  const byName = new Map<string, Definition>();
+  for (const d of defs) if (known.has(d.name) && !byName.has(d.name)) byName.set(d.name, d);
+  const returnsLock = (d: Definition): boolean => {
+    const r = /\breturn\s+([A-Za-z_]\w*)\s*;/.exec(d.body)?.[1];
+    // A pointer to a lock (`spinlock_t *lock = get_sched_res(cpu)->schedule_lock`), computed
+    // from the first parameter: not a status or saved flags.
+    return r !== undefined && r !== d.param && new RegExp(String.raw`\b\w*lock\w*_t\s*\*\s*${r}\b`).test(d.body)
+      && new RegExp(String.raw`\b${r}\s*=[^=][^;]*\b${d.param}\b`).test(d.body);
+  };
+  const out: LockWrapper[] = [];
+  const dropped = new Set<string>();
+  const paired = new Map<string, number>();
+  for (const [name, op] of known) {
+    if (op !== 'lock') continue;
+    const d = byName.get(name)!;
+    if (!returnsLock(d)) continue;
+    const releases = [...known].filter(([u, o]) => o === 'unlock' && lockNameOf(u) === name).map(([u]) => byName.get(u)!);
+    const keyed = releases.length > 0 && releases.every((u) => u.params.length > 1 && u.params[u.params.length - 1] === d.param);
+    if (keyed) for (const u of releases) paired.set(u.name, -1);
+    else dropped.add(name);
+  }
+  for (const [name, op] of known) {
+    if (dropped.has(name)) continue;
+    const arg = paired.get(name);
+    out.push(arg === undefined ? { name, op } : { name, op, arg });
+  }
+  return out;
 }
 
 /** The wrappers one text defines on its own (without wrappers of wrappers defined elsewhere). */
@@ -66,7 +116,7 @@ function definitions(text: string): Definition[] {
       generators.set(m[1]!, { params: m[2]!.split(',').map((p) => p.trim()), body });
       continue;
     }
-    out.push({ name: m[1]!, param: firstParam(m[2]!), body: pasted(body) });
+    out.push({ name: m[1]!, param: firstParam(m[2]!), params: paramNames(m[2]!), body: pasted(body) });
   }
   out.push(...functions(text));
   for (const [name, g] of generators) {
@@ -82,7 +132,7 @@ function functions(text: string): Definition[] {
   const fn = /^[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)[ \t]*\(([^;{}()]*)\)[ \t]*\n?\{\n([\s\S]*?)\n\}/gm;
   for (let m = fn.exec(text); m; m = fn.exec(text)) {
     if (/^(?:if|while|for|switch|return)$/.test(m[1]!) || m[3]!.length > 2000) continue;
-    out.push({ name: m[1]!, param: firstParam(m[2]!), body: m[3]! });
+    out.push({ name: m[1]!, param: firstParam(m[2]!), params: paramNames(m[2]!), body: m[3]! });
   }
   return out;
 }
@@ -127,6 +177,11 @@ function splitArgs(s: string): string[] {
   }
   out.push(cur.trim());
   return out;
+}
+
+/** The names of all parameters of a macro or function. */
+function paramNames(params: string): string[] {
+  return params.split(',').map((p) => firstParam(p)).filter((p): p is string => p !== undefined);
 }
 
 /** The name of the first parameter of a macro (`d`) or function (`struct domain *d`). */

@@ -9,6 +9,9 @@
 // - Boot-only functions: declared `__init`, or called only from boot-only functions.
 // - Exclusive callers: a function called only from one other function (directly or through a
 //   chain of such functions) runs inside that caller; the two are never two concurrent threads.
+// - Running-vCPU parameters: a parameter every caller binds to `current` (directly, through a
+//   local set to it, or by passing on a parameter of its own that is one), and the function
+//   never reassigns. Two CPUs never run one vCPU (or task) at once, and a paused one not at all.
 // Pure data in, answers out: no I/O.
 import type { FunctionFacts } from './facts';
 
@@ -21,6 +24,8 @@ export interface TreeFacts {
 interface Caller {
   readonly name: string;
   readonly held: readonly string[];
+  readonly running: readonly number[];
+  readonly passes: ReadonlyArray<readonly [number, number]>;
 }
 
 export class ConcurrencyModel {
@@ -31,20 +36,59 @@ export class ConcurrencyModel {
   private readonly entry = new Map<string, ReadonlySet<string>>();
   private readonly boot = new Set<string>();
   private readonly owner = new Map<string, string>();
+  private readonly running = new Map<string, ReadonlySet<number>>();
+  private readonly selfCalls: Caller[] = [];
+  private readonly readLocks = new Set<string>();
+  /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
+  private readonly fixed = new Map<string, Set<number>>();
 
   constructor(facts: TreeFacts) {
     this.escaped = new Set(facts.addressTaken);
     for (const f of facts.functions) {
       this.defined.add(f.name);
       if (f.init) this.init.add(f.name);
+      for (const k of f.readLocks ?? []) this.readLocks.add(k);
+      const fixed = new Set(f.fixedParams ?? []);
+      const prev = this.fixed.get(f.name);
+      this.fixed.set(f.name, prev ? new Set([...prev].filter((i) => fixed.has(i))) : fixed);
       for (const c of f.calls) {
-        if (c.callee === f.name) continue;
-        (this.callers.get(c.callee) ?? this.callers.set(c.callee, []).get(c.callee)!).push({ name: f.name, held: c.held });
+        // A recursive call is no outside caller; for running-vCPU parameters it must pass them on.
+        if (c.callee === f.name) { this.selfCalls.push({ name: f.name, held: c.held, running: c.running ?? [], passes: c.passes ?? [] }); continue; }
+        (this.callers.get(c.callee) ?? this.callers.set(c.callee, []).get(c.callee)!)
+          .push({ name: f.name, held: c.held, running: c.running ?? [], passes: c.passes ?? [] });
       }
     }
     this.solveEntryLocks();
     this.solveBootOnly();
     this.solveOwners();
+    this.solveRunning();
+  }
+
+  /**
+   * Greatest fixpoint: start from every fixed parameter of a closed function, drop a parameter
+   * at a call site that passes neither the caller's running vCPU nor a running-vCPU parameter
+   * of the caller's own. A recursive call passing the parameter on keeps it.
+   */
+  private solveRunning(): void {
+    const cur = new Map<string, Set<number>>();
+    for (const name of this.defined) if (this.closed(name) && this.fixed.get(name)!.size > 0) cur.set(name, new Set(this.fixed.get(name)));
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [name, ps] of cur) {
+        for (const p of [...ps]) {
+          const sites = [...this.callers.get(name)!, ...this.selfCalls.filter((c) => c.name === name)];
+          const ok = sites.every((c) => c.running.includes(p)
+            || c.passes.some(([arg, param]) => arg === p && (cur.get(c.name)?.has(param) ?? false)));
+          if (!ok) { ps.delete(p); changed = true; }
+        }
+      }
+    }
+    for (const [name, ps] of cur) if (ps.size > 0) this.running.set(name, ps);
+  }
+
+  /** Parameter positions that are the vCPU running the function, in every calling context. */
+  runningParams(name: string): ReadonlySet<number> {
+    return this.running.get(name) ?? NONE;
   }
 
   /** Callers are all in view: defined here, called here, never used as a value. */
@@ -99,6 +143,11 @@ export class ConcurrencyModel {
     }
   }
 
+  /** Some function takes (or asserts) the lock in read mode: holding it may exclude nobody. */
+  takenForReading(key: string): boolean {
+    return this.readLocks.has(key);
+  }
+
   /** Locks every caller in view holds when calling the function (empty when unknown). */
   locksOnEntry(name: string): ReadonlySet<string> {
     return this.entry.get(name) ?? EMPTY;
@@ -132,9 +181,10 @@ export class ConcurrencyModel {
   }
 
   /** Counts for reports and benchmarks. */
-  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number } {
-    return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size };
+  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number; runningParams: number } {
+    return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size, runningParams: this.running.size };
   }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+const NONE: ReadonlySet<number> = new Set();

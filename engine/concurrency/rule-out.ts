@@ -1,18 +1,108 @@
 // What rules a two-CPU cycle out, whatever the view (a whole tree, or the files in view):
-// the two functions never run at once, an access is the running CPU's own, or both sides hold
-// one lock across their accesses. Each oracle says what "never at once" and "held" mean.
+// the two functions never run at once, an access is the running CPU's own, or one lock orders
+// the two sides where they communicate. Each oracle says what "never at once" and "held" mean.
 import type { Event, Thread } from '../extract/types';
 import type { SideView } from './index';
 import type { LocalAccesses } from './local';
 
-export function ruledOut(sides: readonly SideView[], a: {
+interface RuleOutAsk {
   neverConcurrent(x: Thread, y: Thread): string | undefined;
   local: LocalAccesses;
   /** Locks held at an access, with those held on entry. */
   lockset(t: Thread, e: Event): ReadonlySet<string>;
   /** A lock that excludes nobody (taken in read mode somewhere), left out of the common set. */
   shared?(key: string): boolean;
-}): string | undefined {
+  /**
+   * A lock held on entry (not taken in the function, not asserted) may be held in read mode:
+   * whether some code takes it so.
+   */
+  readMode?(key: string): boolean;
+  /** The access is to the vCPU running the function (a running-vCPU parameter, see model.ts). */
+  running?(t: Thread, e: Event): boolean;
+}
+
+/**
+ * A lock held at both ends of one communication of the cycle. Every two-CPU cycle pairing
+ * builds (message passing, store and load buffering) is a1 →po a2 → b1 →po b2 → a1, where
+ * a2 and b1 touch one location and so do b2 and a1 (see engine/pair/scenario.ts: a side's
+ * `second` meets the other side's `first`). If a2 and b1 both run inside critical sections of
+ * one exclusive lock L, the two sections are ordered one way or the other:
+ * - A's section first: its release orders a1 (po-before a2) before B's acquire, which orders
+ *   b1 and b2 after it; so a1 happens before b2 and the edge b2 → a1 is impossible.
+ * - B's section first: b1 happens before a2, and the edge a2 → b1 is impossible.
+ * Either way the cycle cannot close, under every model whose locks acquire and release (all we
+ * simulate). It holds whatever the other two accesses do, in or out of the lock.
+ */
+/**
+ * A lock key that names no lock: the object behind a pointer known only by a scalar or lock
+ * type. A learned wrapper that computes its lock from a number (`pcpu_schedule_lock(cpu)`
+ * takes that CPU's scheduler lock) is keyed by its argument, `*unsigned int`; a local
+ * `spinlock_t *lock` is `*spinlock_t`. Every such lock shares the key with every other, and the
+ * wrapper's unlock (`pcpu_schedule_unlock(lock, cpu)`) releases another key, so the first stays
+ * "held" to the end of the function. Neither says two sides hold one lock.
+ */
+const NAMELESS_LOCK = /^\*+(?:const )?(?:(?:unsigned|signed) )?(?:int|long|long long|short|char|bool|_Bool|unsigned|u?int\d+_t|[us]\d+|size_t|void|spinlock_t|rwlock_t|rspinlock_t|percpu_rwlock_t|struct (?:spinlock|rwlock|mutex))$/;
+
+export function namesALock(key: string): boolean {
+  return !NAMELESS_LOCK.test(key);
+}
+
+/**
+ * How `t` holds `key` at `e`: the mode of its latest acquisition before `e`, or of the caller's
+ * assertion; undefined when only every caller holds it (see model.ts).
+ */
+function modeAt(t: Thread, e: Event, key: string): string | undefined {
+  for (let i = e.id - 1; i >= 0; i--) {
+    const x = t.events[i]!;
+    if (x.kind === 'LOCK' && x.lock.key === key) return x.mode;
+  }
+  return t.callerHolds?.find((h) => h.lock.key === key)?.mode;
+}
+
+/** Two holders exclude each other unless both may hold it for reading (a trylock is not known to hold). */
+function excludes(a: RuleOutAsk, key: string, ends: ReadonlyArray<{ t: Thread; e: Event }>): boolean {
+  return ends.some(({ t, e }) => {
+    const mode = modeAt(t, e, key);
+    return mode === undefined ? !(a.readMode?.(key) ?? true) : mode === 'spin' || mode === 'write' || mode === 'mutex';
+  });
+}
+
+function lockedEdge(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
+  const [x, y] = sides as readonly [SideView, SideView];
+  for (const [from, to] of [[x, y], [y, x]] as const) {
+    if (!to.first) continue;
+    const here = a.lockset(from.thread, from.second);
+    const there = a.lockset(to.thread, to.first);
+    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }];
+    const lock = [...here].find((k) => namesALock(k) && !a.shared?.(k) && there.has(k) && excludes(a, k, ends));
+    if (lock) return `both sides hold ${lock} where they meet`;
+  }
+  return undefined;
+}
+
+/**
+ * Where the two sides meet (see lockedEdge), each touches a vCPU the other cannot be touching:
+ * - both touch the vCPU each runs as: two CPUs never run one vCPU at once;
+ * - one touches a vCPU it has paused, the other the vCPU it runs as: a paused vCPU runs nowhere.
+ * A pause alone rules nothing out: other CPUs still touch the paused vCPU (seed 000).
+ */
+function distinctVcpus(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
+  if (!a.running) return undefined;
+  const [x, y] = sides as readonly [SideView, SideView];
+  for (const [from, to] of [[x, y], [y, x]] as const) {
+    if (!to.first) continue;
+    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }] as const;
+    const runs = ends.map((s) => a.running!(s.t, s.e));
+    if (runs[0] && runs[1]) return `both sides touch the vCPU they run as (${from.thread.name}() and ${to.thread.name}()): two CPUs never run one vCPU`;
+    for (const [i, j] of [[0, 1], [1, 0]] as const) {
+      const paused = runs[j] ? a.local.paused(ends[i].t, ends[i].e) : undefined;
+      if (paused) return `${paused} and ${ends[j].t.name}() touches the vCPU it runs as: a paused vCPU runs nowhere`;
+    }
+  }
+  return undefined;
+}
+
+export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
   const real = sides.filter((s) => !s.synthesized);
   if (real.length === 2) {
     const never = a.neverConcurrent(real[0]!.thread, real[1]!.thread);
@@ -24,8 +114,5 @@ export function ruledOut(sides: readonly SideView[], a: {
       if (why) return why;
     }
   }
-  if (real.length < 2) return undefined;
-  const sets = real.flatMap((s) => [s.first, s.second].filter((e): e is Event => !!e).map((e) => a.lockset(s.thread, e)));
-  const common = [...sets[0]!].filter((k) => !a.shared?.(k) && sets.every((x) => x.has(k)));
-  return common.length > 0 ? `both sides hold ${common[0]}` : undefined;
+  return real.length === 2 ? lockedEdge(real, a) ?? distinctVcpus(real, a) : undefined;
 }

@@ -6,7 +6,8 @@
 // Only what rules a cycle out is asked here (boot-only code, a function and its only caller,
 // per-CPU data, a lock both sides hold, also on entry, unless some code in view takes it in
 // read mode); the whole-tree evidence rule stays with whole-tree mode, and the caller's own
-// intent rule decides the rest. A paused vCPU is not ruled out here (see local.ts).
+// intent rule decides the rest. A paused vCPU alone rules nothing out (see local.ts), and no
+// parameter is known to be the running vCPU here (that needs every caller and its text).
 import type { Event, Thread } from '../extract/types';
 import { addressTaken, functionFacts } from './facts';
 import type { ConcurrencyOracle, SideView } from './index';
@@ -25,7 +26,7 @@ export function viewAddressTaken(texts: readonly string[]): string[] {
 
 export class ViewConcurrency implements ConcurrencyOracle {
   private readonly model: ConcurrencyModel;
-  private readonly local = new LocalAccesses({ pauses: false });
+  private readonly local = new LocalAccesses();
   /** Locks some code in view takes (or asserts) in read mode: holding one excludes nobody. */
   private readonly shared = new Set<string>();
 
@@ -53,7 +54,7 @@ export class ViewConcurrency implements ConcurrencyOracle {
   excludes(sides: readonly [SideView, SideView]): string | undefined {
     return ruledOut(sides, {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local,
-      lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k),
+      lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k), readMode: (k) => this.shared.has(k),
     });
   }
 }

@@ -72,7 +72,7 @@ export class CallContext {
     const effects = effectsFor(prim, this.opts.profile);
     const locArgs = new Set<number>();
     for (const e of effects) {
-      if ('loc' in e) locArgs.add(e.loc.arg);
+      if ('loc' in e) locArgs.add(argIndex(e.loc.arg, args.length));
       if (e.op === 'CALL') e.args.forEach((i) => locArgs.add(i));
     }
     // Location arguments contribute only their address computation; the others are values.
@@ -103,7 +103,7 @@ export class CallContext {
     const { e, args, argTaint, node, prim, via } = c;
     const extra = { prim: prim.name, via };
     const at = (ref: LocRef): { loc: Loc; addr: Set<number> } | undefined => {
-      const ap = c.places[ref.arg];
+      const ap = c.places[argIndex(ref.arg, c.places.length)];
       if (!ap) {
         w.problem('warning', `${prim.name}: expected an argument ${ref.arg + 1}`, node);
         return undefined;
@@ -197,6 +197,11 @@ export class CallContext {
       }
     }
   }
+}
+
+/** An argument position; a negative one counts from the last argument (-1 is the last). */
+function argIndex(arg: number, count: number): number {
+  return arg < 0 ? count + arg : arg;
 }
 
 /** A location argument, evaluated once: what it names and what its address depends on. */

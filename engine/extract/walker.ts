@@ -50,6 +50,11 @@ export class Walker {
   private fallthroughDead = false;
   /** Exit-guard depth at each enclosing switch, so a case does not inherit the last case's break. */
   private readonly switchMarks: number[] = [];
+  /**
+   * Per enclosing switch, the arms that do not fall through (they end in break, return or
+   * continue), each as the guard "not that arm": the arms after one never share a path with it.
+   */
+  private readonly switchArms: Guard[][] = [];
   state: LockState = { held: [], irqsOff: false, irqStack: [] };
   /** The statement being walked, and its span once an event needed it. */
   private stmt: SyntaxNode | undefined;
@@ -193,7 +198,9 @@ export class Walker {
         const body = node.childForFieldName('body');
         const mark = this.exitGuards.length;
         this.switchMarks.push(mark);
+        this.switchArms.push([]);
         if (body) this.withGuard({ cond, value: true }, () => this.walk(body));
+        this.switchArms.pop();
         this.switchMarks.pop();
         this.closeLoopExits(mark);
         return undefined;
@@ -202,8 +209,14 @@ export class Walker {
         // Each case starts afresh: a break in the previous case does not guard this one.
         this.closeLoopExits(this.switchMarks[this.switchMarks.length - 1] ?? -1);
         const value = node.childForFieldName('value');
+        const closed = this.switchArms[this.switchArms.length - 1];
+        const arm = closed ? this.newCond('switch', value ?? node, new Set()) : undefined;
+        const guards = [...(closed ?? []), ...(arm !== undefined ? [{ cond: arm, value: true }] : [])];
         let exit: Exit;
-        for (const k of kids(node)) if (!value || k.id !== value.id) exit = exit ?? this.walk(k);
+        const body = (): void => { for (const k of kids(node)) if (!value || k.id !== value.id) exit = exit ?? this.walk(k); };
+        guards.reduceRight<() => void>((inner, g) => () => this.withGuard(g, inner), body)();
+        // A goto may land in a later arm; break, return and continue leave them all behind.
+        if (closed && arm !== undefined && (exit === 'break' || exit === 'return' || exit === 'continue')) closed.push({ cond: arm, value: false });
         return exit === 'break' ? undefined : exit;
       }
       case 'return_statement': {

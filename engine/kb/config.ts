@@ -6,6 +6,8 @@
 //   "accessors": { "MY_READ": { "access": "read", "order": "once" }, // read|write|lvalue,
 //                  "my_store_rel": { "access": "write", "order": "release", "pointer": true } },
 //   "locks":     { "my_lock": "lock", "my_unlock": { "op": "unlock", "irq": "restore" } },
+//                (the lock is the object the first argument points to; "arg": N names another,
+//                 -1 the last)
 //   "functions": { "my_sleepy_wait": { "tags": ["sleeps"] } },
 //   "shared":    ["^pcpu_", "->pending$"],                          // regexes on access paths
 //   "iterators": ["for_every_widget"]                                // loop macros
@@ -78,10 +80,11 @@ export function loadConfig(text: string): ConfigResult {
     const mode = (['spin', 'read', 'write', 'mutex'] as const).find((m) => m === (spec.mode ?? 'spin'));
     const irq = spec.irq;
     if ((spec.op !== 'lock' && spec.op !== 'unlock') || !mode || (irq !== undefined && irq !== 'off' && irq !== 'on' && irq !== 'restore')) {
-      at(`"${name}"`, `lock '${name}': expected "lock", "unlock" or {"op", "mode"?: spin|read|write|mutex, "irq"?: off|on|restore}`);
+      at(`"${name}"`, `lock '${name}': expected "lock", "unlock" or {"op", "mode"?: spin|read|write|mutex, "irq"?: off|on|restore, "arg"?: N}`);
       return;
     }
-    const effects: Effect[] = spec.op === 'lock' ? [LOCK(ptr(0), mode as LockMode)] : [UNLOCK(ptr(0), mode as LockMode)];
+    const arg = Number.isInteger(spec.arg) ? (spec.arg as number) : 0;
+    const effects: Effect[] = spec.op === 'lock' ? [LOCK(ptr(arg), mode as LockMode)] : [UNLOCK(ptr(arg), mode as LockMode)];
     if (irq === 'off') effects.unshift(IRQ('off'));
     else if (irq === 'on' || irq === 'restore') effects.push(IRQ(irq));
     add(name, 'lock', effects, { tags: spec.sleeps === true ? ['sleeps'] : undefined });

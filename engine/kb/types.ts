@@ -21,6 +21,7 @@ export type FenceKind =
  * `kvm_make_request(req, vcpu)` is `vcpu->requests`.
  */
 export interface LocRef {
+  /** Position of the argument; negative counts from the last (-1: the last argument). */
   readonly arg: number;
   readonly deref?: boolean;
   readonly field?: string;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractC, extractFragments } from '../../engine/extract/index';
 import { locationKeys, lockOrders } from '../../engine/extract/query';
+import { compatible } from '../../engine/pair/peers';
 import type { Profile } from '../../engine/kb/types';
 import type { Fragment, HunkLine } from '../../engine/patch/types';
 import { brief, parser } from './helpers';
@@ -226,9 +227,14 @@ test('extract: break guards the rest of a loop body only; a case does not inheri
   const guardsOf = (loc: string): number => t.events.find((e) => e.kind === 'W' && e.loc.text === loc)!.guards.length;
   assert.equal(guardsOf('p->a'), 2, 'loop guard and the !ready exit guard');
   assert.equal(guardsOf('p->b'), 0);
-  assert.equal(guardsOf('p->c'), 1);
-  assert.equal(guardsOf('p->d'), 1);
+  // The switch and the arm; the second arm also "not the first" (which ends in break), and no
+  // exit guard from that break.
+  assert.equal(guardsOf('p->c'), 2);
+  assert.equal(guardsOf('p->d'), 3);
   assert.equal(guardsOf('p->e'), 0);
+  const w = (loc: string) => t.events.find((e) => e.kind === 'W' && e.loc.text === loc)!;
+  assert.equal(compatible(w('p->c'), w('p->d')), false, 'two arms that do not fall through share no path');
+  assert.equal(compatible(w('p->c'), w('p->e')), true);
 });
 
 test('extract: an index read inside a primitive or summarized call argument is emitted once', async () => {
@@ -269,4 +275,15 @@ test('extract: a known but unmodeled primitive is reported as unsupported, not g
   const res = extractC(await parser(), { text: 'void f(struct kvm_vcpu *vcpu)\n{\n    kvm_vcpu_srcu_read_unlock(vcpu);\n    smp_mb__after_srcu_read_unlock();\n}\n' });
   assert.deepEqual(res.value[0]!.events.map(brief), ['CALL kvm_vcpu_srcu_read_unlock [kb]', 'F after-srcu-read-unlock']);
   assert.ok(res.problems.some((p) => p.message === 'unsupported: kvm_vcpu_srcu_read_unlock at 3:5 (SRCU read-side sections and grace periods are not modeled)'), JSON.stringify(res.problems));
+});
+
+test('extract: switch arms that fall through share a path with the next arm', async () => {
+  const code = `void f(struct s *p, int k) {
+    switch (k) { case 1: p->a = 1; case 2: p->b = 1; return; default: p->c = 1; }
+}`;
+  const t = extractC(await parser(), { text: code }).value[0]!;
+  const w = (loc: string) => t.events.find((e) => e.kind === 'W' && e.loc.text === loc)!;
+  assert.equal(compatible(w('p->a'), w('p->b')), true, 'case 1 falls into case 2');
+  assert.equal(compatible(w('p->b'), w('p->c')), false, 'case 2 returns');
+  assert.equal(compatible(w('p->a'), w('p->c')), true, 'not known: case 1 is left only through case 2 (kept conservative)');
 });
