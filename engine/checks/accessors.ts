@@ -4,20 +4,41 @@
 // access without what the helper carried: its marking or its barriers.
 import type { Event, Thread } from '../extract/types';
 import { FULL_FENCES } from '../concurrency/facts';
+import { isMemory, type MemoryEvent } from '../extract/query';
 import type { CheckContext } from './context';
 import { fencePrim } from './litmus-build';
 import { placeKey, type Finding } from './types';
 
-type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
 type Fence = Extract<Event, { kind: 'F' }>;
-const isAccess = (x: Event): x is Access => x.kind === 'R' || x.kind === 'W' || x.kind === 'RMW';
+type Call = Extract<Event, { kind: 'CALL' }>;
 
-/** What one call to a helper did, inlined at the call site: its accesses and its fences. */
-function inlined(t: Thread, call: { span: Event['span'] }, callee: string): { accesses: Access[]; fences: Fence[]; other: number } {
-  const here = t.events.filter((x) => x.via?.[0]?.callee === callee && x.via[0].resolution === 'body' && x.span.line === call.span.line && x.span.col === call.span.col);
-  const accesses = here.filter(isAccess);
-  const fences = here.filter((x): x is Fence => x.kind === 'F');
-  return { accesses, fences, other: here.length - accesses.length - fences.length };
+interface InlinedCall { readonly accesses: MemoryEvent[]; readonly fences: Fence[]; other: number }
+
+/**
+ * What each call to a helper whose body is in view did, inlined at its call site: its accesses
+ * and its fences, keyed by callee and call site. Built once per thread: both rules ask it for
+ * every call and every inlined access, and a whole function can have thousands of events.
+ */
+const inlinedCalls = new WeakMap<Thread, Map<string, InlinedCall>>();
+const siteKey = (callee: string, span: Event['span']): string => `${callee}|${span.line}|${span.col}`;
+
+function inlined(t: Thread, call: { span: Event['span'] }, callee: string): InlinedCall {
+  let byCall = inlinedCalls.get(t);
+  if (!byCall) {
+    byCall = new Map();
+    for (const x of t.events) {
+      const frame = x.via?.[0];
+      if (!frame || frame.resolution !== 'body') continue;
+      const k = siteKey(frame.callee, x.span);
+      const c = byCall.get(k) ?? { accesses: [], fences: [], other: 0 };
+      if (isMemory(x)) c.accesses.push(x);
+      else if (x.kind === 'F') c.fences.push(x);
+      else c.other++;
+      byCall.set(k, c);
+    }
+    inlinedCalls.set(t, byCall);
+  }
+  return byCall.get(siteKey(callee, call.span)) ?? { accesses: [], fences: [], other: 0 };
 }
 
 /**
@@ -58,12 +79,12 @@ const covers = (have: string, kind: string): boolean => have === kind || FULL_FE
  * RMW (`test_and_set_bit()`) gives every one; a release store orders what comes before it, an
  * acquire load what comes after it.
  */
-function accessOrders(now: Access, fenceBefore: boolean): boolean {
+function accessOrders(now: MemoryEvent, fenceBefore: boolean): boolean {
   if (now.annot === 'mb') return true;
   return fenceBefore ? now.annot === 'release' : now.annot === 'acquire';
 }
 
-interface Lost { readonly pre: Thread; readonly post: Thread; readonly call: Event; readonly now: Access; readonly was: Access; readonly fences: readonly Fence[]; readonly lost: readonly string[] }
+interface Lost { readonly pre: Thread; readonly post: Thread; readonly call: Call; readonly now: MemoryEvent; readonly was: MemoryEvent; readonly fences: readonly Fence[]; readonly lost: readonly string[] }
 
 /** Sites where an ordered accessor (one access and its barriers) became the bare access, with the barriers nothing replaces. */
 function lostAt(pre: Thread, post: Thread): Lost[] {
@@ -75,7 +96,7 @@ function lostAt(pre: Thread, post: Thread): Lost[] {
     const was = call.accesses[0];
     if (!was || call.accesses.length !== 1 || call.fences.length === 0 || call.other !== 0 || was.loc.cpuLocal) continue;
     const now = accessorReplaced(pre, was, post);
-    if (!now || !isAccess(now)) continue;
+    if (!now || !isMemory(now)) continue;
     const fences = call.fences.filter((f) => f.fence !== 'barrier' && !accessOrders(now, f.id < was.id) && fencesIn(post, f.fence) < fencesIn(pre, f.fence));
     if (fences.length > 0) out.push({ pre, post, call: c, now, was, fences, lost: [...new Set(fences.map((f) => `${fencePrim(f.fence)}()`))] });
   }
@@ -94,13 +115,13 @@ export function accessorBarriersLost(ctx: CheckContext, pairs: Iterable<{ pre: T
   for (const { pre, post } of pairs) {
     if (post.boot) continue;
     for (const l of lostAt(pre, post)) {
-      const key = `${(l.call as Extract<Event, { kind: 'CALL' }>).callee}|${l.lost.join(',')}`;
+      const key = `${l.call.callee}|${l.lost.join(',')}`;
       groups.set(key, [...(groups.get(key) ?? []), l]);
     }
   }
   return [...groups.values()].map((sites) => {
     const { pre, post, call, now, was, fences, lost } = sites[0]!;
-    const callee = (call as Extract<Event, { kind: 'CALL' }>).callee;
+    const callee = call.callee;
     const where = fences.every((f) => f.id < was.id) ? 'before' : fences.every((f) => f.id > was.id) ? 'after' : 'around';
     const names = lost.join(' and ');
     const place = ctx.place(post, now.stmt);

@@ -273,10 +273,8 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
         continue;
       }
       if ((e.kind !== 'R' && e.kind !== 'W') || e.annot === 'plain' || e.loc.cpuLocal) continue;
-      if (e.via?.length && !accessorCall(t, e)) continue;
-      const now = e.via?.length ? accessorReplaced(t, e, post) : counterpartAccess(t, e, post);
-      if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') continue;
-      if (!e.via?.length && !sameAccessWritten(e, now)) continue;
+      const now = becamePlain(t, e, post);
+      if (!now) continue;
       const place = ctx.place(t, e.stmt);
       const key = placeKey(place);
       if (a.reported.has(key)) continue;
@@ -291,6 +289,16 @@ export function unmarkedFindings(ctx: CheckContext, a: { docAll: readonly Thread
   }
   for (const f of accessorBarriersLost(ctx, imagePairs(a.docAll, a.counterpart))) if (!a.reported.has(placeKey(f.place))) out.push(f);
   return out;
+}
+
+/**
+ * The plain post-image access a marked access of the pre-image became: the same access written
+ * without its marking, or an accessor call (`kvm_pte_read(ptep)`) written out as the plain access.
+ */
+function becamePlain(pre: Thread, e: Event, post: Thread): Event | undefined {
+  const now = e.via?.length ? (accessorCall(pre, e) ? accessorReplaced(pre, e, post) : undefined) : counterpartAccess(pre, e, post);
+  if (!now || (now.kind !== 'R' && now.kind !== 'W') || now.annot !== 'plain') return undefined;
+  return e.via?.length || sameAccessWritten(e, now) ? now : undefined;
 }
 
 /**
