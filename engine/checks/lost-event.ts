@@ -6,6 +6,7 @@
 // xchg to 0); re-delivering is a KB kick/wake/reinject or any IPI sender (engine/kb/hv-events.ts).
 // When the vCPU side is in view, lost-wakeup judges the same protocol per model.
 import type { Event, Thread } from '../extract/types';
+import { guardsWithin } from '../extract/query';
 import type { CheckContext } from './context';
 import type { Finding } from './types';
 import { IPI_SENDERS } from '../kb/hv-events';
@@ -57,15 +58,11 @@ function consumes(e: Event): boolean {
 
 /** The post-image's counterpart of a consumption that came before the call on the same path. */
 function stillDequeues(before: Thread, after: Thread, call: Event): Event | undefined {
-  const removal = [...before.events].reverse().find((e) => e.id < call.id && consumes(e) && guardsSubset(e, call));
+  const removal = [...before.events].reverse().find((e) => e.id < call.id && consumes(e) && guardsWithin(e.guards, call.guards));
   if (!removal || (removal.kind !== 'W' && removal.kind !== 'RMW')) return undefined;
   return after.events.find((e) => e.kind === removal.kind && e.prim === removal.prim && e.loc.text === removal.loc.text);
 }
 
 function overlap(a: Thread, b: Thread): number {
   return Math.max(0, Math.min(a.span.endLine, b.span.endLine) - Math.max(a.span.line, b.span.line) + 1);
-}
-
-function guardsSubset(a: Event, b: Event): boolean {
-  return a.guards.every((g) => b.guards.some((h) => h.cond === g.cond && h.value === g.value));
 }

@@ -1,5 +1,5 @@
 // Small read-only views of a thread that pairing and the checks ask for repeatedly.
-import type { Event, Thread } from './types';
+import type { Event, Guard, Thread } from './types';
 
 export type MemoryEvent = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
 
@@ -10,6 +10,16 @@ export function isMemory(e: Event): e is MemoryEvent {
 /** The thread's loads, stores and RMWs, in program order. */
 export function memoryEvents(t: Thread): MemoryEvent[] {
   return t.events.filter(isMemory);
+}
+
+/** Every guard of `outer` is also a guard of `inner`: `inner` runs only where `outer` does. */
+export function guardsWithin(outer: readonly Guard[], inner: readonly Guard[]): boolean {
+  return outer.every((g) => inner.some((h) => h.cond === g.cond && h.value === g.value));
+}
+
+/** The two guard lists need one condition both ways: no path runs both. */
+export function guardsContradict(a: readonly Guard[], b: readonly Guard[]): boolean {
+  return a.some((g) => b.some((h) => h.cond === g.cond && h.value !== g.value));
 }
 
 /** Location keys the thread touches (type-rooted where known), for finding its peers. */

@@ -2,7 +2,7 @@
 // (type-rooted keys, so `v->is_initialised` in one function meets `vcpu->is_initialised` in
 // another). CPU-local locations (`current`, ASSERT(v == current)) are never shared.
 import type { Event, Loc, Thread } from '../extract/types';
-import { memoryEvents, type MemoryEvent } from '../extract/query';
+import { guardsContradict, memoryEvents, type MemoryEvent } from '../extract/query';
 
 export function isSharedAccess(e: Event): e is MemoryEvent {
   return (e.kind === 'R' || e.kind === 'W' || e.kind === 'RMW') && !e.loc.cpuLocal;
@@ -87,5 +87,5 @@ export function threadsByKey(all: readonly Thread[]): Map<string, Thread[]> {
 
 /** Two guard lists can hold on one path unless they need one condition both ways. */
 export function compatible(a: Event, b: Event): boolean {
-  return a.guards.every((g) => !b.guards.some((h) => h.cond === g.cond && h.value !== g.value));
+  return !guardsContradict(a.guards, b.guards);
 }

@@ -9,6 +9,7 @@
 // later event only when every branch that took it encloses that event too, and no release of
 // it can have run on that event's path.
 import type { CallerHeld, Event, Guard, Thread } from '../../extract/types';
+import { guardsContradict, guardsWithin } from '../../extract/query';
 import { lockFact, type FactLock, type LockFact } from '../../kb/lock-facts';
 import type { LockMode, Os } from '../../kb/types';
 
@@ -70,9 +71,6 @@ interface FactHeld {
 
 const MAX_SUMMARY_DEPTH = 4;
 
-const sameGuard = (a: Guard, b: Guard): boolean => a.cond === b.cond && a.value === b.value;
-const within = (outer: readonly Guard[], inner: readonly Guard[]): boolean => outer.every((g) => inner.some((h) => sameGuard(g, h)));
-const contradicts = (a: readonly Guard[], b: readonly Guard[]): boolean => a.some((g) => b.some((h) => g.cond === h.cond && g.value !== h.value));
 
 /** `&(d)->a.b` → `d->a.b`. */
 function lockExpr(text: string): string {
@@ -147,7 +145,7 @@ export class LockEdges {
     const factNames = (e: Event): boolean => (e.via ?? []).some((v) => lockFact(v.callee, os) !== undefined);
     const heldAt = (e: Event): Holding[] => [
       ...e.held.flatMap((k) => lockAt.get(k) ?? []),
-      ...facts.filter((f) => within(f.guards, e.guards) && f.releases.every((r) => contradicts(r, e.guards))).map((f) => f.holding),
+      ...facts.filter((f) => guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards))).map((f) => f.holding),
     ];
     const take = (e: Event, lock: LockRef, via: readonly string[], summary = false): void => {
       taken.push({ lock, via, event: e });
@@ -183,7 +181,7 @@ export class LockEdges {
         const lock = factLockRef(t, fact.lock, e.args, fact.source);
         if (!lock) continue;
         if (fact.effect === 'release') {
-          const open = [...facts].reverse().find((f) => f.holding.lock.key === lock.key && within(f.guards, e.guards) && f.releases.every((r) => contradicts(r, e.guards)))
+          const open = [...facts].reverse().find((f) => f.holding.lock.key === lock.key && guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards)))
             ?? [...facts].reverse().find((f) => f.holding.lock.key === lock.key);
           open?.releases.push(e.guards);
           continue;
