@@ -62,6 +62,17 @@ function ownMarked(e: Event | undefined): boolean {
 }
 
 /**
+ * Message passing goes through its flag: the writer's second access and the reader's first.
+ * A marked access there (WRITE_ONCE, set_bit(), test_bit(), an acquire load) shows the flag is
+ * meant to be read while it is written. A marked data access says nothing of the flag: code
+ * that sets a bit of a word and then updates a field under a lock the tool does not see is
+ * not a handshake through that field.
+ */
+function messageMarked([writer, reader]: readonly [SideView, SideView]): boolean {
+  return (!writer.synthesized && ownMarked(writer.second)) || (!reader.synthesized && ownMarked(reader.first));
+}
+
+/**
  * Cycles with lockless evidence one function of the document may take part in before the rest
  * of its cycles are not judged (deterministic: cycles come in the same order every run). Real
  * code stays far below it; a few very large functions (KVM's 14,000-line `x86.c`, functions
@@ -170,7 +181,8 @@ export class TreeConcurrency implements ConcurrencyOracle {
     if (out) return out;
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
     // of a side's own between its two accesses, or marked accesses of its own in the cycle
-    // (store buffering: both of a side's accesses marked, since copying fields is not a protocol).
+    // (message passing: the flag marked, see messageMarked(); store buffering: both of a side's
+    // accesses marked, since copying fields is not a protocol).
     // Load buffering needs ordering meant for it: a barrier between a side's load and store, or
     // an acquire load or release store of its own. Plain or merely marked loads followed by
     // stores are how all code reads and then writes; no hardware we model shows the cycle
@@ -180,8 +192,9 @@ export class TreeConcurrency implements ConcurrencyOracle {
       const meant = real.some((s) => orderedBetween(s, true) || [s.first, s.second].some((e) => !!e && own(e) && 'annot' in e && (e.annot === 'acquire' || e.annot === 'release')));
       return meant ? undefined : 'load buffering with no barrier, acquire or release of its own on either side';
     }
-    const evidence = real.some((s) => orderedBetween(s, shape === 'SB')
-      || (shape === 'SB' ? ownMarked(s.first) && ownMarked(s.second) : ownMarked(s.first) || ownMarked(s.second)));
+    const evidence = shape === 'SB'
+      ? real.some((s) => orderedBetween(s, true) || (ownMarked(s.first) && ownMarked(s.second)))
+      : real.some((s) => orderedBetween(s, false)) || messageMarked(sides);
     return evidence ? this.withinBudget(real) : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';
   }
 

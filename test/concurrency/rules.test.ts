@@ -459,3 +459,29 @@ int ring_consume(struct ring *r, unsigned int cpu)
   const r = await checkFixtureTree({ 'include/cpu_lock.h': header('spinlock_t *l, unsigned int cpu'), 'a.c': writer, 'b.c': reader });
   assert.ok(r.warnings.some((w) => w.includes('@b.c:')), JSON.stringify(r));
 });
+
+test('message passing needs its flag marked (or a barrier): a marked data access is no handshake', async () => {
+  const writer = (dataStore: string, flagStore: string): string => `struct job { unsigned long state; int owner; };
+void job_hand_over(struct job *j)
+{
+    ${dataStore};
+    ${flagStore};
+}
+`;
+  const reader = (flagLoad: string): string => `struct job { unsigned long state; int owner; };
+int job_peek(struct job *j)
+{
+    if (${flagLoad})
+        return test_bit(0, &j->state);
+    return 0;
+}
+`;
+  // set_bit() on the data, then a plain owner field read plainly: no sign the owner field is
+  // read while it is written (the usual case: both under a lock the tool does not see).
+  const dataOnly = await checkFixtureTree({ 'a.c': writer('set_bit(0, &j->state)', 'j->owner = 1'), 'b.c': reader('j->owner') });
+  assert.deepEqual(dataOnly.warnings, []);
+  assert.ok((dataOnly.excluded['no-lockless-evidence'] ?? 0) > 0, JSON.stringify(dataOnly));
+  // The same handshake with the flag written by WRITE_ONCE(), or read by READ_ONCE(), stands.
+  assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('set_bit(0, &j->state)', 'WRITE_ONCE(j->owner, 1)'), 'b.c': reader('j->owner') })).warnings, []);
+  assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('set_bit(0, &j->state)', 'j->owner = 1'), 'b.c': reader('READ_ONCE(j->owner)') })).warnings, []);
+});
