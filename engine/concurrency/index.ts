@@ -8,7 +8,7 @@ import { functionFacts, isMarked as marked, ordersMemory, ownOrKb as own, type F
 import { isSharedAccess } from '../pair/peers';
 import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
-import { ruledOut } from './rule-out';
+import { lockIdentityUnknown, ruledOut, type RuleOutAsk } from './rule-out';
 import { ConcurrencyModel, type TreeFacts } from './model';
 import { MMIO } from '../kb/mmio';
 
@@ -54,6 +54,25 @@ function orderedBetween(s: SideView, full: boolean): boolean {
   if (!s.first) return false;
   const lo = s.first.id;
   return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e) && !forDevice(e) && ordersMemory(e, full));
+}
+
+/**
+ * Message passing ordered by a barrier next to its flag: the writer's flag is the first store
+ * after the barrier, the reader's flag the last load before it. A barrier orders everything
+ * around it, but it is meant for the accesses beside it (OFence pairs barriers the same way):
+ * `smp_mb(); sr->schedule_lock = ...; ...; sr->scheduler = ...` publishes the lock pointer,
+ * and a reader of `sr->scheduler` is no party to that handshake.
+ */
+function barrierAtFlag(s: SideView, role: 'writer' | 'reader'): boolean {
+  if (!s.first) return false;
+  const between = s.thread.events.filter((e) => e.id > s.first!.id && e.id < s.second.id);
+  const fences = between.filter((e) => own(e) && !forDevice(e) && ordersMemory(e, false));
+  if (fences.length === 0) return false;
+  const sameKind = (e: Event): boolean => isSharedAccess(e) && (role === 'writer' ? e.kind !== 'R' : e.kind !== 'W');
+  // The writer: no store between its last barrier and the flag; the reader: no load between the flag and its first barrier.
+  return role === 'writer'
+    ? !between.some((e) => e.id > fences[fences.length - 1]!.id && sameKind(e))
+    : !between.some((e) => e.id < fences[0]!.id && sameKind(e));
 }
 
 /** An access the function marks itself (a callee's marked access says nothing of this code). */
@@ -174,10 +193,11 @@ export class TreeConcurrency implements ConcurrencyOracle {
 
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     const real = sides.filter((s) => !s.synthesized);
-    const out = ruledOut(real, {
+    const ask: RuleOutAsk = {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
       running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)), readMode: (k) => this.model.takenForReading(k),
-    });
+    };
+    const out = ruledOut(real, ask) ?? (real.length === 2 ? lockIdentityUnknown(real, ask) : undefined);
     if (out) return out;
     // Evidence that the code means this cycle to run lockless: a barrier or fully ordered atomic
     // of a side's own between its two accesses, or marked accesses of its own in the cycle
@@ -194,7 +214,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
     }
     const evidence = shape === 'SB'
       ? real.some((s) => orderedBetween(s, true) || (ownMarked(s.first) && ownMarked(s.second)))
-      : real.some((s) => orderedBetween(s, false)) || messageMarked(sides);
+      : (!sides[0].synthesized && barrierAtFlag(sides[0], 'writer')) || (!sides[1].synthesized && barrierAtFlag(sides[1], 'reader')) || messageMarked(sides);
     return evidence ? this.withinBudget(real) : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';
   }
 

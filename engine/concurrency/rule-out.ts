@@ -5,7 +5,7 @@ import type { Event, Thread } from '../extract/types';
 import type { SideView } from './index';
 import type { LocalAccesses } from './local';
 
-interface RuleOutAsk {
+export interface RuleOutAsk {
   neverConcurrent(x: Thread, y: Thread): string | undefined;
   local: LocalAccesses;
   /** Locks held at an access, with those held on entry. */
@@ -76,6 +76,28 @@ function lockedEdge(sides: readonly SideView[], a: RuleOutAsk): string | undefin
     const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }];
     const lock = [...here].find((k) => namesALock(k) && !a.shared?.(k) && there.has(k) && excludes(a, k, ends));
     if (lock) return `both sides hold ${lock} where they meet`;
+  }
+  return undefined;
+}
+
+/**
+ * Where the two sides meet (see lockedEdge), each holds a lock exclusively, and one of the
+ * two names no lock (see namesALock): a lock reached through a pointer, such as the
+ * scheduler's per-CPU lock that `pcpu_schedule_lock(cpu)` takes, which may be the very lock
+ * the other side holds by name (RTDS points every CPU's scheduler lock at its own `prv->lock`).
+ * Whether the cycle is ordered then turns on lock identity, which the code in view does not
+ * show. Whole-tree mode reports lockless protocols only, and this code is lock-based where it
+ * communicates: it is counted as not judged for lock identity, not reported.
+ */
+export function lockIdentityUnknown(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
+  const [x, y] = sides as readonly [SideView, SideView];
+  for (const [from, to] of [[x, y], [y, x]] as const) {
+    if (!to.first) continue;
+    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }];
+    const held = ends.map((end) => [...a.lockset(end.t, end.e)].filter((k) => !a.shared?.(k) && excludes(a, k, [end])));
+    if (held.every((ks) => ks.length > 0) && held.flat().some((k) => !namesALock(k))) {
+      return `lock identity: ${from.thread.name}() holds ${held[0]!.join(', ')} and ${to.thread.name}() holds ${held[1]!.join(', ')} where they meet; whether one lock orders them is not known`;
+    }
   }
   return undefined;
 }

@@ -485,3 +485,58 @@ int job_peek(struct job *j)
   assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('set_bit(0, &j->state)', 'WRITE_ONCE(j->owner, 1)'), 'b.c': reader('j->owner') })).warnings, []);
   assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('set_bit(0, &j->state)', 'j->owner = 1'), 'b.c': reader('READ_ONCE(j->owner)') })).warnings, []);
 });
+
+test('a barrier vouches for the message whose flag sits beside it, not for stores further on', async () => {
+  const writer = (afterBarrier: string): string => `struct res { int data; int ready; void *lock_ptr; };
+void res_switch(struct res *r, void *l)
+{
+    r->data = 1;
+    smp_wmb();
+    ${afterBarrier}
+}
+`;
+  const reader = `struct res { int data; int ready; void *lock_ptr; };
+int res_peek(struct res *r)
+{
+    if (r->ready)
+        return r->data;
+    return 0;
+}
+`;
+  // The barrier publishes the lock pointer; `ready`, stored after that, is no flag it was meant for.
+  const further = await checkFixtureTree({ 'a.c': writer('r->lock_ptr = l;\n    r->ready = 1;'), 'b.c': reader });
+  assert.deepEqual(further.warnings, []);
+  assert.ok((further.excluded['no-lockless-evidence'] ?? 0) > 0, JSON.stringify(further));
+  // The flag right after the barrier: the reader's missing read barrier is reported.
+  assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('r->ready = 1;\n    r->lock_ptr = l;'), 'b.c': reader })).warnings, []);
+});
+
+test('where both sides hold a lock and one of them is reached through a pointer, lock identity decides: not reported', async () => {
+  const writer = (lock: string, unlock: string): string => `struct res { int data; int ready; spinlock_t lock; };
+void res_set(struct res *r, spinlock_t *l)
+{
+    ${lock}
+    r->data = 1;
+    smp_wmb();
+    r->ready = 1;
+    ${unlock}
+}
+`;
+  const reader = `struct res { int data; int ready; spinlock_t lock; };
+int res_get(struct res *r)
+{
+    int v = 0;
+    spin_lock(&r->lock);
+    if (r->ready)
+        v = r->data;
+    spin_unlock(&r->lock);
+    return v;
+}
+`;
+  // `l` may point at `r->lock` or not: the code is lock-based where it meets, counted, not reported.
+  const viaPointer = await checkFixtureTree({ 'a.c': writer('spin_lock(l);', 'spin_unlock(l);'), 'b.c': reader });
+  assert.deepEqual(viaPointer.warnings, []);
+  assert.ok((viaPointer.excluded['lock-identity'] ?? 0) > 0, JSON.stringify(viaPointer));
+  // A writer that takes no lock: the reader's lock orders nothing on the writer's side.
+  assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('', ''), 'b.c': reader })).warnings, []);
+});
