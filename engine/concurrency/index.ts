@@ -46,31 +46,24 @@ function forDevice(e: Event): boolean {
 }
 
 /**
- * A barrier or fully ordered atomic of the side's own between its two accesses: the protocol
- * orders them on purpose (OFence's pairing anchor). `full`: only what orders a store before a
- * later load (store buffering needs that).
+ * A barrier between the side's two accesses that sits beside the access where it meets the
+ * other side (`at`): nothing of that access's kind (store or load) lies between them, but the
+ * loads its address comes from. A barrier orders everything around it, yet it is meant for the
+ * accesses beside it (OFence pairs barriers the same way): after `smp_mb(); sr->schedule_lock
+ * = ...; ...; sr->scheduler = ...`, a reader of `sr->scheduler` is no party to the handshake
+ * that publishes the lock pointer. Message passing meets at the writer's second access and the
+ * reader's first; store and load buffering judge the access after the barrier. `full`: only a
+ * barrier that orders a store before a later load counts.
  */
-function orderedBetween(s: SideView, full: boolean): boolean {
-  if (!s.first) return false;
-  const lo = s.first.id;
-  return s.thread.events.some((e) => e.id > lo && e.id < s.second.id && own(e) && !forDevice(e) && ordersMemory(e, full));
-}
-
-/**
- * Message passing ordered by a barrier next to its flag: the writer's flag is the first store
- * after the barrier, the reader's flag the last load before it. A barrier orders everything
- * around it, but it is meant for the accesses beside it (OFence pairs barriers the same way):
- * `smp_mb(); sr->schedule_lock = ...; ...; sr->scheduler = ...` publishes the lock pointer,
- * and a reader of `sr->scheduler` is no party to that handshake.
- */
-function barrierAtFlag(s: SideView, role: 'writer' | 'reader'): boolean {
+function barrierBeside(s: SideView, at: 'first' | 'second', full: boolean): boolean {
   if (!s.first) return false;
   const between = s.thread.events.filter((e) => e.id > s.first!.id && e.id < s.second.id);
-  const fences = between.filter((e) => own(e) && !forDevice(e) && ordersMemory(e, false));
+  const fences = between.filter((e) => own(e) && !forDevice(e) && ordersMemory(e, full));
   if (fences.length === 0) return false;
-  const sameKind = (e: Event): boolean => isSharedAccess(e) && (role === 'writer' ? e.kind !== 'R' : e.kind !== 'W');
-  // The writer: no store between its last barrier and the flag; the reader: no load between the flag and its first barrier.
-  return role === 'writer'
+  const end = at === 'first' ? s.first : s.second;
+  const addressFrom = new Set(s.thread.deps.filter((d) => d.kind === 'addr' && d.to === end.id).map((d) => d.from));
+  const sameKind = (e: Event): boolean => isSharedAccess(e) && !addressFrom.has(e.id) && (end.kind === 'R' ? e.kind !== 'W' : e.kind !== 'R');
+  return at === 'second'
     ? !between.some((e) => e.id > fences[fences.length - 1]!.id && sameKind(e))
     : !between.some((e) => e.id < fences[0]!.id && sameKind(e));
 }
@@ -209,12 +202,12 @@ export class TreeConcurrency implements ConcurrencyOracle {
     // where the store depends on the load, and no protocol relies on it being forbidden.
     if (shape === 'LB') {
       // smp_wmb()/smp_rmb() order stores or loads among themselves, not a load before a store.
-      const meant = real.some((s) => orderedBetween(s, true) || [s.first, s.second].some((e) => !!e && own(e) && 'annot' in e && (e.annot === 'acquire' || e.annot === 'release')));
+      const meant = real.some((s) => barrierBeside(s, 'second', true) || [s.first, s.second].some((e) => !!e && own(e) && 'annot' in e && (e.annot === 'acquire' || e.annot === 'release')));
       return meant ? undefined : 'load buffering with no barrier, acquire or release of its own on either side';
     }
     const evidence = shape === 'SB'
-      ? real.some((s) => orderedBetween(s, true) || (ownMarked(s.first) && ownMarked(s.second)))
-      : (!sides[0].synthesized && barrierAtFlag(sides[0], 'writer')) || (!sides[1].synthesized && barrierAtFlag(sides[1], 'reader')) || messageMarked(sides);
+      ? real.some((s) => barrierBeside(s, 'second', true) || (ownMarked(s.first) && ownMarked(s.second)))
+      : (!sides[0].synthesized && barrierBeside(sides[0], 'second', false)) || (!sides[1].synthesized && barrierBeside(sides[1], 'first', false)) || messageMarked(sides);
     return evidence ? this.withinBudget(real) : 'no barrier or marked access of its own in the cycle on either side: no sign the code is meant to run lockless here';
   }
 

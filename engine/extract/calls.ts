@@ -36,7 +36,8 @@ export class CallContext {
     if (prim) return this.primitive(w, { prim, args, node, via: [], depth: 0 });
     const out = new Set<number>();
     if (fn && typeOf(fn) !== 'identifier') w.eval(fn).forEach((x) => out.add(x));
-    for (const a of args) w.eval(a).forEach((x) => out.add(x));
+    const argTaints = args.map((a) => w.eval(a));
+    for (const t of argTaints) t.forEach((x) => out.add(x));
     const callee = isName ? this.opts.summary(name) : undefined;
     const argTexts = args.map((a) => oneLine(textOf(a), 60));
     if (!callee) {
@@ -44,7 +45,7 @@ export class CallContext {
       return out;
     }
     w.emit({ kind: 'CALL', callee: name, args: argTexts, resolution: 'body', tags: [] }, node);
-    inline(w, { callee, args, node, taint: out });
+    inline(w, { callee, args, node, taint: out, argTaints });
     return out;
   }
 
@@ -247,10 +248,14 @@ function extendLoc(base: Loc, part: string): Loc {
 
 /**
  * Inlines a summarized callee: its events follow the CALL event, located at the call site,
- * with the callee's parameters rewritten to the caller's arguments.
+ * with the callee's parameters rewritten to the caller's arguments. An access through a
+ * parameter (`node->slots[i]` in `__lookup(node, ...)`) has its address from the argument, so
+ * it depends on the reads the argument's value came from (`node = rcu_dereference(root->rnode)`):
+ * the address dependency that orders the two loads on Arm and in LKMM, callee or not.
  */
-function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; taint: Set<number> }): void {
-  const { callee, args, node } = c;
+function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; taint: Set<number>; argTaints: readonly Set<number>[] }): void {
+  const { callee, args, node, argTaints } = c;
+  const paramIndex = new Map(callee.params.map((p, i) => [p.name, i]));
   // Every event of the callee rooted at a parameter needs that argument's place: computed once per call.
   const argMemo: ArgMemo = new Map();
   const idMap = new Map<number, number>();
@@ -271,6 +276,8 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     ev.held = [...new Set([...(w.events[id]!.held), ...e.held.map((k) => rewriteKey(k, w, callee, args))])];
     ev.irqsOff = w.events[id]!.irqsOff || e.irqsOff;
     idMap.set(e.id, id);
+    const through = 'loc' in e ? paramIndex.get(e.loc.root) : undefined;
+    if (through !== undefined && argTaints[through]) w.addDeps('addr', argTaints[through]!, id);
   }
   for (const cond of callee.conds) {
     const mapped = w.conds[condMap.get(cond.id)!]!;

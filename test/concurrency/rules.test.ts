@@ -540,3 +540,27 @@ int res_get(struct res *r)
   // A writer that takes no lock: the reader's lock orders nothing on the writer's side.
   assert.notDeepEqual((await checkFixtureTree({ 'a.c': writer('', ''), 'b.c': reader })).warnings, []);
 });
+
+test('store buffering: the full barrier vouches for the load right after it, not for loads further on', async () => {
+  const waiter = (loadsAfterBarrier: string): string => `struct gate { int want; int busy; int count; };
+int gate_wait(struct gate *g)
+{
+    g->want = 1;
+    smp_mb();
+    ${loadsAfterBarrier}
+}
+`;
+  const owner = `struct gate { int want; int busy; int count; };
+int gate_take(struct gate *g)
+{
+    g->busy = 1;
+    return g->want;
+}
+`;
+  // The barrier is for the count read after it; \`busy\`, read after that, is no flag it was meant for.
+  const further = await checkFixtureTree({ 'a.c': waiter('int n = g->count;\n    return g->busy + n;'), 'b.c': owner });
+  assert.deepEqual(further.warnings, []);
+  assert.ok((further.excluded['no-lockless-evidence'] ?? 0) > 0, JSON.stringify(further));
+  // \`busy\` read right after the barrier: the owner's missing barrier is reported.
+  assert.notDeepEqual((await checkFixtureTree({ 'a.c': waiter('int b = g->busy;\n    return b + g->count;'), 'b.c': owner })).warnings, []);
+});

@@ -119,6 +119,12 @@ const CASES: readonly Case[] = [
     events: ['CALL pub [body]', 'W plain v->data', 'F wmb', 'W plain v->flag'],
   },
   {
+    name: 'an access through a callee parameter depends on the reads the argument came from',
+    code: 'static int val_of(struct t *n, struct t *o) { return n->val + o->val; } int f(struct s *s, struct t *o) { struct t *q = rcu_dereference(s->ptr); return val_of(q, o); }',
+    events: ['R once s->ptr', 'CALL val_of [body]', 'R plain q->val', 'R plain o->val', 'EXIT return'],
+    deps: ['addr e0>e2'],
+  },
+  {
     name: 'an unknown callee without a body is an opaque call; its pointer args are not reads',
     code: 'void f(struct vcpu *v) { mystery(v, &v->x, v->y); }',
     events: ['R plain v->y', 'CALL mystery [opaque]'],
