@@ -98,7 +98,9 @@ export class OrderingAnalysis {
         if (other.thread === side.thread && !other.synthesized) return;
         if (!other.synthesized && this.rejudge(j, strengthened).length === 0) return;
         // MP sides play different roles; SB and LB sides are symmetric, whichever index they got.
-        const key = `${threadKey(side.thread)}|${side.second.id}|${j.scenario.shape}|${j.scenario.shape === 'MP' ? i : ''}`;
+        // Keyed by where the access is written, not by its event: the accesses one call inlines
+        // (`radix_tree_shrink(root)` reads three fields) share one place and one fix before it.
+        const key = `${threadKey(side.thread)}|${side.second.span.line}:${side.second.span.col}|${j.scenario.shape}|${j.scenario.shape === 'MP' ? i : ''}`;
         const g = groups.get(key) ?? { thread: side.thread, side, sideIndex: i as 0 | 1, cases: [] };
         g.cases.push(j);
         groups.set(key, g);

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, codes, only } from './helpers';
+import type { Finding } from '../../engine/checks/types';
 
 const file = 'xen/common/intent_example.c';
 const ORDERING = ['missing-barrier', 'arch-specific-ordering'];
@@ -84,4 +85,38 @@ test('a function with more shared accesses than pairing handles is reported, not
   const text = `struct obj { int data; int flag; };\n\nvoid huge(struct obj *x)\n{\n${stores}\n    smp_wmb();\n    WRITE_ONCE(x->flag, 1);\n}\n`;
   const a = await check({ file, text, arch: 'all' });
   assert.ok(a.problems.some((p) => /^unsupported: huge\(\) at 3:1 has 321 shared accesses/.test(p.message)), JSON.stringify(a.problems.map((p) => p.message)));
+});
+
+test('one fault per place: the fields one call reads after the flag make one finding, not one per field', async () => {
+  const text = (reads: string): string => `struct obj { int a; int b; int flag; };
+
+void publish(struct obj *x)
+{
+    x->a = 1;
+    x->b = 2;
+    smp_wmb();
+    WRITE_ONCE(x->flag, 1);
+}
+
+static int sum(struct obj *o)
+{
+    return o->a + o->b;
+}
+
+int consume(struct obj *x)
+{
+    int r = 0;
+
+    if ( READ_ONCE(x->flag) )
+        ${reads}
+    return r;
+}
+`;
+  const ordering = async (reads: string): Promise<Finding[]> => (await check({ file, text: text(reads), arch: 'all' })).findings.filter((f) => ORDERING.includes(f.code));
+  const inCall = await ordering('r = sum(x);');
+  assert.equal(inCall.length, 1, inCall.map((f) => f.message).join('\n'));
+  assert.match(inCall[0]!.message, /and 1 similar case/);
+  // Two reads written on two lines are two places, each its own finding.
+  const twoLines = await ordering('{\n        r = x->a;\n        r += x->b;\n    }');
+  assert.equal(twoLines.length, 2, twoLines.map((f) => f.message).join('\n'));
 });
