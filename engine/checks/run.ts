@@ -39,6 +39,7 @@ import { demoteOutsideThePatch } from './patch-scope';
 import { ViewConcurrency, viewAddressTaken } from '../concurrency/view';
 import { removedWakeChecks } from './wake-checks';
 import { removedIpiFences } from './ipi-fence';
+import { widenedIdleTests } from './idle-test';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -164,6 +165,7 @@ function patchDifferential(ctx: CheckContext, a: {
   findings.push(...unmarkedFindings(ctx, { docAll: a.docAll, counterpart, reported }));
   findings.push(...removedWakeChecks(ctx, { docAll: a.docAll, counterpart }));
   findings.push(...removedIpiFences(ctx, { docAll: a.docAll, counterpart }));
+  findings.push(...widenedIdleTests(ctx, { docAll: a.docAll, counterpart }));
   return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
 }
 

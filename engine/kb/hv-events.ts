@@ -3,6 +3,7 @@
 // per-architecture fact, cited to the code that provides it (docs/hv-events.md explains the
 // encoding these facts feed).
 import type { ModelName } from '../models/model';
+import type { Os } from './types';
 
 /** A fence the litmus form can express: what a send path puts between earlier accesses and the IPI. */
 export type IpiFence = 'smp_mb' | 'smp_wmb' | 'none';
@@ -136,4 +137,19 @@ export const ICR_WRITES: readonly CallSpec[] = [
   { name: 'apic_wrmsr', arg: /^APIC_ICR$/, argIndex: 0 },
   { name: 'apic_icr_write' },
   { name: 'native_x2apic_icr_write' },
+];
+
+/**
+ * Tests that say a CPU (or vCPU) has work it must not sleep on. Idle loops and sleepers
+ * conjoin them negated ("nothing pending of this, nor of that") to decide to halt, so a
+ * conjunction holding one of them negated is a "nothing to do" test.
+ */
+export const WORK_PENDING_TESTS: readonly { readonly name: string; readonly os: readonly Os[]; readonly source: string }[] = [
+  { name: 'softirq_pending', os: ['xen'], source: 'xen: xen/include/xen/irq_cpustat.h (softirq_pending(cpu)); tested before halting by the idle loops (xen/arch/x86/domain.c idle_loop(), xen/arch/arm/domain.c)' },
+  { name: 'local_events_need_delivery', os: ['xen'], source: 'xen: xen/arch/*/include/asm/event.h; tested by vcpu_block() and do_poll() before the vCPU sleeps (xen/common/sched/core.c)' },
+  { name: 'local_softirq_pending', os: ['linux'], source: 'linux: include/linux/interrupt.h; tested before stopping the tick (kernel/time/tick-sched.c can_stop_idle_tick())' },
+  { name: 'need_resched', os: ['linux'], source: 'linux: include/linux/sched.h; the idle loop runs while it is false (kernel/sched/idle.c do_idle())' },
+  { name: 'signal_pending', os: ['linux'], source: 'linux: include/linux/sched/signal.h; kvm_vcpu_check_block() stops blocking on it (virt/kvm/kvm_main.c)' },
+  { name: 'kvm_cpu_has_pending_timer', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_check_block()' },
+  { name: 'kvm_arch_vcpu_runnable', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_check_block()' },
 ];
