@@ -40,6 +40,7 @@ import { ViewConcurrency, viewAddressTaken } from '../concurrency/view';
 import { removedWakeChecks } from './wake-checks';
 import { removedIpiFences } from './ipi-fence';
 import { widenedIdleTests } from './idle-test';
+import { lostSleepPreparation } from './sleep-prep';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -166,6 +167,7 @@ function patchDifferential(ctx: CheckContext, a: {
   findings.push(...removedWakeChecks(ctx, { docAll: a.docAll, counterpart }));
   findings.push(...removedIpiFences(ctx, { docAll: a.docAll, counterpart }));
   findings.push(...widenedIdleTests(ctx, { docAll: a.docAll, counterpart }));
+  findings.push(...lostSleepPreparation(ctx, { docAll: a.docAll, counterpart }));
   return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
 }
 

@@ -153,3 +153,29 @@ export const WORK_PENDING_TESTS: readonly { readonly name: string; readonly os: 
   { name: 'kvm_cpu_has_pending_timer', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_check_block()' },
   { name: 'kvm_arch_vcpu_runnable', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_check_block()' },
 ];
+
+/**
+ * Hooks the core runs right before a vCPU sleeps, so that the wake-up check that follows and
+ * the wake sources (doorbells, posted-interrupt vectors) see current state.
+ */
+export const BEFORE_SLEEP_HOOKS: readonly { readonly name: string; readonly os: readonly Os[]; readonly source: string }[] = [
+  { name: 'kvm_arch_vcpu_blocking', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_block() calls it before the sleep loop that kvm_vcpu_check_block() ends' },
+  { name: 'arch_vcpu_block', os: ['xen'], source: 'xen: xen/common/sched/core.c vcpu_block() calls it after setting _VPF_blocked and before checking local_events_need_delivery()' },
+];
+
+/**
+ * Calls that prepare a vCPU's wake-up and then sleep, with the sleeping call they wrap: calling
+ * the inner one directly skips the preparation.
+ */
+export const SLEEP_WRAPPERS: readonly { readonly name: string; readonly sleeps: string; readonly prepares: string; readonly os: readonly Os[]; readonly source: string }[] = [
+  {
+    name: 'kvm_vcpu_wfi', sleeps: 'kvm_vcpu_halt', os: ['linux'],
+    prepares: 'syncs the vGIC CPU interface state back (the priority mask and group enables that kvm_arch_vcpu_runnable() reads) and asks GICv4 for doorbells',
+    source: 'linux: arch/arm64/kvm/arm.c kvm_vcpu_wfi() (since v5.17), the arm64 path for a vCPU that waits for an interrupt',
+  },
+  {
+    name: 'vcpu_block_enable_events', sleeps: 'vcpu_block', os: ['xen'],
+    prepares: 'enables event delivery (local_event_delivery_enable()), so that vcpu_block() wakes for the events it then checks',
+    source: 'xen: xen/common/sched/core.c vcpu_block_enable_events(), used by do_block() for SCHEDOP_block',
+  },
+];
