@@ -108,21 +108,30 @@ function definitions(fragment: Fragment): Definition[] {
   const text = lines.join('\n');
   const fn = /\b(\w+)\s*\(([^;{}()]|\([^()]*\))*\)\s*\{\s*return\s+([^;{}]*);\s*\}/g;
   for (let m = fn.exec(text); m; m = fn.exec(text)) {
+    if (KEYWORDS.has(m[1]!)) continue;
     const from = text.slice(0, m.index).split('\n').length - 1;
     out.push({ name: m[1]!, body: m[3]!, fragment, from, to: from + m[0].split('\n').length - 1 });
   }
   return out;
 }
 
+const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'do', 'else', 'return', 'sizeof']);
+
+/** Whether the patch adds or removes a line of the definition (an untouched one, e.g. another `#ifdef` variant, is not judged). */
+const changed = (d: Definition): boolean => d.fragment.lines.slice(d.from, d.to + 1).some((l) => l.kind !== 'context');
+
 function inDefinitions(parsed: ParsedInput | undefined, os: Os): Finding[] {
   const out: Finding[] = [];
   for (const file of (parsed?.units ?? []).flatMap((u) => u.files)) {
-    const after = new Map(file.post.flatMap(definitions).map((d) => [d.name, d]));
-    for (const d of file.pre.flatMap(definitions)) {
+    const after = file.post.flatMap(definitions);
+    for (const d of file.pre.flatMap(definitions).filter(changed)) {
       const cs = conjuncts(d.body);
-      const post = after.get(d.name);
-      const lost = post && isIdleTest(cs, os) ? dropped(cs, conjuncts(post.body)) : [];
-      if (lost.length > 0) out.push(finding({ place: removedLine(d, lost[0]!), name: d.name, what: `${d.name}()`, test: d.body, lost }));
+      if (!isIdleTest(cs, os)) continue;
+      // Its post-image: the one definition of that name, or one the patch changes too (a patch
+      // that only removes lines changes none of the post-image's lines).
+      const named = after.filter((p) => p.name === d.name);
+      const lost = named.filter((p) => named.length === 1 || changed(p)).map((p) => dropped(cs, conjuncts(p.body))).find((l) => l.length > 0);
+      if (lost) out.push(finding({ place: removedLine(d, lost[0]!), name: d.name, what: `${d.name}()`, test: d.body, lost }));
     }
   }
   return out;

@@ -10,6 +10,7 @@
 //   knowledge base (engine/kb/hv-events.ts, SLEEP_WRAPPERS) when it is not in view.
 // Either way an interrupt or event pending for the vCPU may not wake it.
 import type { Event, Thread } from '../extract/types';
+import type { Os } from '../kb/types';
 import { BEFORE_SLEEP_HOOKS, BLOCK_CALLS, SLEEP_WRAPPERS, callIn } from '../kb/hv-events';
 import type { CheckContext } from './context';
 import { imagePairs, type imageCounterparts } from './differential';
@@ -53,7 +54,7 @@ function removedFromHook(ctx: CheckContext, a: { t: Thread; post: Thread; made: 
 }
 
 /** The pre-image calls a wrapper; the post-image calls the sleep it wraps directly and not the wrapper. */
-function bypassedWrappers(ctx: CheckContext, a: { t: Thread; post: Thread; os: string }): Finding[] {
+function bypassedWrappers(ctx: CheckContext, a: { t: Thread; post: Thread; os: Os }): Finding[] {
   const out: Finding[] = [];
   const after = calls(a.post).filter((c) => !c.via?.length);
   for (const w of calls(a.t).filter((c) => !c.via?.length)) {
@@ -78,7 +79,7 @@ function bypassedWrappers(ctx: CheckContext, a: { t: Thread; post: Thread; os: s
 }
 
 /** What a wrapper does before the sleep it wraps: from its body in view, else the knowledge base. */
-function wrapperSteps(t: Thread, w: Call, os: string): { sleep: string; prepares: string; source: string } | undefined {
+function wrapperSteps(t: Thread, w: Call, os: Os): { sleep: string; prepares: string; source: string } | undefined {
   const body = inside(t, w);
   const sleep = body.find((e): e is Call => e.kind === 'CALL' && (e.tags.includes('sleeps') || callIn(BLOCK_CALLS, e.callee, e.args)));
   if (sleep) {
@@ -86,6 +87,6 @@ function wrapperSteps(t: Thread, w: Call, os: string): { sleep: string; prepares
     if (before.length === 0) return undefined;
     return { sleep: sleep.callee, prepares: `calls ${before.map((c) => `${c.callee}()`).join(', ')}`, source: 'its body in view' };
   }
-  const known = SLEEP_WRAPPERS.find((k) => k.name === w.callee && k.os.includes(os as never));
+  const known = SLEEP_WRAPPERS.find((k) => k.name === w.callee && k.os.includes(os));
   return known && { sleep: known.sleeps, prepares: known.prepares, source: known.source };
 }

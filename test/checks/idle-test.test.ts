@@ -77,3 +77,22 @@ test('a one-return predicate function and an if before halting lose a conjunct b
   // Rewritten, not only narrowed: the patch tests something else instead.
   assert.deepEqual(only(await check({ file: 'other.patch', text: loop('!softirq_pending(cpu) && !rcu_work(cpu)'), os: 'xen' }), 'lost-wakeup'), []);
 });
+
+test('idle tests the patch does not touch are not judged, even when two #ifdef variants differ by a conjunct', async () => {
+  const tree = [
+    '#ifdef CONFIG_IDLE_WORK',
+    '#define cpu_may_doze(c) (!need_resched() && !idle_work(c))',
+    '#else',
+    '#define cpu_may_doze(c) (!need_resched())',
+    '#endif',
+    '',
+    'int doze_level(void)',
+    '{',
+    '    return 1;',
+    '}',
+    '',
+  ].join('\n');
+  const text = onePatch('include/linux/doze.h', 7, [' int doze_level(void)', ' {', '-    return 1;', '+    return 2;', ' }']);
+  const a = await check({ file: 'level.patch', text, treeTexts: [{ path: 'include/linux/doze.h', text: tree }], os: 'linux' });
+  assert.deepEqual(only(a, 'lost-wakeup'), [], messages(a));
+});
