@@ -39,6 +39,8 @@ import { demoteOutsideThePatch } from './patch-scope';
 import { ViewConcurrency, viewAddressTaken } from '../concurrency/view';
 import { removedWakeChecks } from './wake-checks';
 import { removedIpiFences } from './ipi-fence';
+import { widenedIdleTests } from './idle-test';
+import { lostSleepPreparation } from './sleep-prep';
 
 export interface CheckInput {
   readonly parser: CParser;
@@ -164,6 +166,8 @@ function patchDifferential(ctx: CheckContext, a: {
   findings.push(...unmarkedFindings(ctx, { docAll: a.docAll, counterpart, reported }));
   findings.push(...removedWakeChecks(ctx, { docAll: a.docAll, counterpart }));
   findings.push(...removedIpiFences(ctx, { docAll: a.docAll, counterpart }));
+  findings.push(...widenedIdleTests(ctx, { docAll: a.docAll, counterpart }));
+  findings.push(...lostSleepPreparation(ctx, { docAll: a.docAll, counterpart }));
   return { findings, regressed: new Set(regressions.map((r) => r.post.id)), judged };
 }
 

@@ -3,6 +3,7 @@
 // per-architecture fact, cited to the code that provides it (docs/hv-events.md explains the
 // encoding these facts feed).
 import type { ModelName } from '../models/model';
+import type { Os } from './types';
 
 /** A fence the litmus form can express: what a send path puts between earlier accesses and the IPI. */
 export type IpiFence = 'smp_mb' | 'smp_wmb' | 'none';
@@ -136,4 +137,45 @@ export const ICR_WRITES: readonly CallSpec[] = [
   { name: 'apic_wrmsr', arg: /^APIC_ICR$/, argIndex: 0 },
   { name: 'apic_icr_write' },
   { name: 'native_x2apic_icr_write' },
+];
+
+/**
+ * Tests that say a CPU (or vCPU) has work it must not sleep on. Idle loops and sleepers
+ * conjoin them negated ("nothing pending of this, nor of that") to decide to halt, so a
+ * conjunction holding one of them negated is a "nothing to do" test.
+ */
+export const WORK_PENDING_TESTS: readonly { readonly name: string; readonly os: readonly Os[]; readonly source: string }[] = [
+  { name: 'softirq_pending', os: ['xen'], source: 'xen: xen/include/xen/irq_cpustat.h (softirq_pending(cpu)); tested before halting by the idle loops (xen/arch/x86/domain.c idle_loop(), xen/arch/arm/domain.c)' },
+  { name: 'local_events_need_delivery', os: ['xen'], source: 'xen: xen/arch/*/include/asm/event.h; tested by vcpu_block() and do_poll() before the vCPU sleeps (xen/common/sched/core.c)' },
+  { name: 'local_softirq_pending', os: ['linux'], source: 'linux: include/linux/interrupt.h; tested before stopping the tick (kernel/time/tick-sched.c can_stop_idle_tick())' },
+  { name: 'need_resched', os: ['linux'], source: 'linux: include/linux/sched.h; the idle loop runs while it is false (kernel/sched/idle.c do_idle())' },
+  { name: 'signal_pending', os: ['linux'], source: 'linux: include/linux/sched/signal.h; kvm_vcpu_check_block() stops blocking on it (virt/kvm/kvm_main.c)' },
+  { name: 'kvm_cpu_has_pending_timer', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_check_block()' },
+  { name: 'kvm_arch_vcpu_runnable', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_check_block()' },
+];
+
+/**
+ * Hooks the core runs right before a vCPU sleeps, so that the wake-up check that follows and
+ * the wake sources (doorbells, posted-interrupt vectors) see current state.
+ */
+export const BEFORE_SLEEP_HOOKS: readonly { readonly name: string; readonly os: readonly Os[]; readonly source: string }[] = [
+  { name: 'kvm_arch_vcpu_blocking', os: ['linux'], source: 'linux: virt/kvm/kvm_main.c kvm_vcpu_block() calls it before the sleep loop that kvm_vcpu_check_block() ends' },
+  { name: 'arch_vcpu_block', os: ['xen'], source: 'xen: xen/common/sched/core.c vcpu_block() calls it after setting _VPF_blocked and before checking local_events_need_delivery()' },
+];
+
+/**
+ * Calls that prepare a vCPU's wake-up and then sleep, with the sleeping call they wrap: calling
+ * the inner one directly skips the preparation.
+ */
+export const SLEEP_WRAPPERS: readonly { readonly name: string; readonly sleeps: string; readonly prepares: string; readonly os: readonly Os[]; readonly source: string }[] = [
+  {
+    name: 'kvm_vcpu_wfi', sleeps: 'kvm_vcpu_halt', os: ['linux'],
+    prepares: 'syncs the vGIC CPU interface state back (the priority mask and group enables that kvm_arch_vcpu_runnable() reads) and asks GICv4 for doorbells',
+    source: 'linux: arch/arm64/kvm/arm.c kvm_vcpu_wfi() (since v5.17), the arm64 path for a vCPU that waits for an interrupt',
+  },
+  {
+    name: 'vcpu_block_enable_events', sleeps: 'vcpu_block', os: ['xen'],
+    prepares: 'enables event delivery (local_event_delivery_enable()), so that vcpu_block() wakes for the events it then checks',
+    source: 'xen: xen/common/sched/core.c vcpu_block_enable_events(), used by do_block() for SCHEDOP_block',
+  },
 ];
