@@ -1,7 +1,7 @@
-// Worker thread of whole-tree mode: analyses the documents it is dealt against the whole tree's
-// index, asking the tree's concurrency model, and posts the analyses back.
+// Worker thread of whole-tree mode: analyses the documents the main thread hands it, one at a
+// time, against the whole tree's index, asking the tree's concurrency model, and posts each
+// analysis back.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
@@ -9,7 +9,7 @@ import { initCParser } from '../c/init';
 import { MAX_CYCLES_PER_DOCUMENT, MAX_CYCLES_PER_FUNCTION, MAX_TREE_ACCESSES, TreeConcurrency, TreePeers } from '../concurrency/index';
 import { summarizeThreads } from '../pair/summary';
 import type { Analysis, Finding, Problem } from '../checks/types';
-import type { TreeReport, TreeWorkerJob } from './tree-check';
+import type { TreeReport, TreeWorkerJob, TreeWorkerReply, TreeWorkerRequest } from './tree-check';
 
 void (async () => {
   const job = workerData as TreeWorkerJob;
@@ -31,23 +31,11 @@ void (async () => {
   // rarely asked again by the next (their keys name the threads): a few thousand are kept.
   const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 1024 * 1024, judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model);
-  const out: TreeReport[] = [];
   // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
   // documents that cost the most; never part of the report.
   const traceFile = process.env.HVBARRIER_TREE_TRACE;
   const trace = traceFile ? (line: string): void => { appendFileSync(traceFile, `${line}\n`); } : undefined;
-  const indexed = new Map(job.summaries.map((s) => [s.path, s]));
-  for (const file of job.documents) {
-    // Nothing in the file can give a finding (see TreePeers.mayReport): not extracted at all.
-    const entry = indexed.get(file);
-    if (entry && !peers.mayReport(entry)) { out.push({ file, analysis: { findings: [], notes: [], problems: [] }, excluded: {}, skipped: true }); continue; }
-    // A file past the work bound is stated as not judged, whole (see TreePeers.MAX_DOCUMENT_EVENTS).
-    const events = entry && peers.tooLarge(entry);
-    if (events) {
-      const message = `unsupported: ${basename(file)}: not judged: budget: its functions have ${events} events with callees inlined, more than the ${TreePeers.MAX_DOCUMENT_EVENTS} whole-tree mode analyses in one file`;
-      out.push({ file, analysis: { findings: [], notes: [], problems: [{ severity: 'warning', line: 1, col: 1, message }] }, excluded: {} });
-      continue;
-    }
+  const analyse = async (file: string): Promise<TreeReport> => {
     const text = read(file) ?? '';
     const t0 = Date.now();
     trace?.(`start t=${Math.round(process.uptime())}s ${file}`);
@@ -66,10 +54,20 @@ void (async () => {
       severity: 'warning', line: t.span.line, col: t.span.col,
       message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col}: not judged: budget: more than ${MAX_TREE_ACCESSES} shared accesses with callees inlined, or cycles with lockless evidence past ${MAX_CYCLES_PER_FUNCTION} for one function or ${MAX_CYCLES_PER_DOCUMENT} for its file`,
     }));
-    out.push({ file, analysis: slim({ ...analysis, problems: [...analysis.problems, ...capped] }), excluded });
     trace?.(`trace t=${Math.round(process.uptime())}s ${Date.now() - t0}ms heap=${Math.round(process.memoryUsage().heapUsed / 1048576)}MB rss=${Math.round(process.memoryUsage().rss / 1048576)}MB peers=${peerCount} findings=${analysis.findings.length} ${file}`);
-  }
-  parentPort!.postMessage(out);
+    return { file, analysis: slim({ ...analysis, problems: [...analysis.problems, ...capped] }), excluded };
+  };
+  // One document at a time, asked for when the last one is done (see tree-schedule.ts).
+  const port = parentPort!;
+  port.on('message', (m: TreeWorkerRequest) => {
+    if ('done' in m) {
+      trace?.(`cache ${JSON.stringify(cache.stats())}`);
+      port.close();
+      return;
+    }
+    void analyse(m.file).then((report) => port.postMessage({ report } satisfies TreeWorkerReply));
+  });
+  port.postMessage({ ready: true } satisfies TreeWorkerReply);
 })();
 
 /**
