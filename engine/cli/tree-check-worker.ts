@@ -29,7 +29,7 @@ void (async () => {
   // inlined events (far more than the text its size is counted by): both levels stay small
   // (8 MB of threads held 2.3 GB of heap over the whole of xen/). Verdicts of one document are
   // rarely asked again by the next (their keys name the threads): a few thousand are kept.
-  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 1024 * 1024, judgements: { verdicts: 2000, simulations: 2000 } });
+  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 1024 * 1024, fileEvents: Number(process.env.FE ?? 150000), judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model);
   // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
   // documents that cost the most; never part of the report.

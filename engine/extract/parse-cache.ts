@@ -12,6 +12,7 @@
 import type { SyntaxNode } from '../c/parser';
 import type { PreparedSource } from '../c/prepare';
 import type { Problem } from '../patch/types';
+import type { FileMemo } from './file-memo';
 import { Lru } from './lru';
 import type { Thread } from './types';
 
@@ -46,11 +47,35 @@ export interface CachedThread {
 export class ParseCache {
   private readonly units: Lru<ParsedUnit>;
   private readonly threads: Lru<CachedThread>;
+  private readonly files: Lru<FileMemo> | undefined;
 
-  /** Bounds in characters of text held: the tree copies and threads grow with their text. */
-  constructor(limits: { unitChars?: number; threadChars?: number } = {}) {
+  /**
+   * Bounds in characters of text held: the tree copies and threads grow with their text.
+   * `fileEvents`: keep whole files' threads (see file-memo.ts) up to this many events, for
+   * callers that read the same unchanged files again and again (whole-tree mode); none without.
+   */
+  constructor(limits: { unitChars?: number; threadChars?: number; fileEvents?: number } = {}) {
     this.units = new Lru(limits.unitChars ?? 64 * 1024 * 1024);
     this.threads = new Lru(limits.threadChars ?? 32 * 1024 * 1024);
+    this.files = limits.fileEvents ? new Lru(limits.fileEvents) : undefined;
+  }
+
+  get fileHits(): number { return this.files?.hits ?? 0; }
+  get fileMisses(): number { return this.files?.misses ?? 0; }
+
+  /** Whether whole files are kept (see file-memo.ts). */
+  get keepsFiles(): boolean { return this.files !== undefined; }
+
+  /** The memo of a file extracted before under the same key with the same text. */
+  file(key: string, text: string): FileMemo | undefined {
+    const hit = this.files?.get(key);
+    return hit && hit.text === text ? hit : undefined;
+  }
+
+  /** Keeps (or re-weighs, after more of its functions were walked) a file's memo. */
+  keepFile(key: string, memo: FileMemo): void {
+    // The text is weighed too: a memo of a file none of whose functions was walked still holds it.
+    this.files?.set(key, memo, memo.events + Math.ceil(memo.text.length / 64));
   }
 
   get hits(): number { return this.units.hits; }

@@ -1,0 +1,52 @@
+// What whole-tree mode keeps of a file between documents: its functions' threads, without the
+// syntax trees they came from. A peer file is read again for every document it pairs with (for
+// Xen's domain.c, dozens of times), each time for a few of its functions; parsing the whole file
+// again to find those functions cost more than walking them. A memo is keyed by everything an
+// extraction of the file depends on (its path and whole text, the profile, the knowledge base),
+// so positions never move and a function is known by where it sits (its unit and index).
+// A kept thread is reused only while its callees resolve to the very threads it summarized, as
+// in the thread cache (parse-cache.ts): a function walked while a caller of a recursion was in
+// progress is walked again when asked alone.
+import type { Problem } from '../patch/types';
+import type { Thread } from './types';
+
+/** One function definition of a file, in unit order, as far as extraction needs it without the tree. */
+export interface ListedFunction {
+  /** The name its header declares (undefined: no declarator, never extracted). */
+  readonly name?: string;
+  /** It has a header, a name and a body: extraction gives it a thread. */
+  readonly extractable: boolean;
+  /** The synthetic function of a wrapped fragment (never stands for a whole body). */
+  readonly wrapped: boolean;
+}
+
+/** The functions of each parsed unit of a file, and the group each unit resolves names in. */
+export interface FileListing {
+  readonly units: ReadonlyArray<{ readonly group: string; readonly functions: readonly ListedFunction[] }>;
+}
+
+export interface MemoThread {
+  /** Undefined: the function was extracted and gave no thread. */
+  readonly thread: Thread | undefined;
+  readonly problems: readonly Problem[];
+  readonly callees: ReadonlyArray<readonly [string, Thread | undefined]>;
+}
+
+export class FileMemo {
+  readonly threads = new Map<string, MemoThread>();
+  /** Events held by the kept threads (callees inlined): what the memo costs in memory. */
+  events = 0;
+
+  constructor(
+    readonly text: string,
+    readonly listing: FileListing,
+    /** Problems of parsing the file (the walks' own are kept per thread). */
+    readonly parseProblems: readonly Problem[],
+  ) {}
+
+  keep(key: string, entry: MemoThread): void {
+    if (this.threads.has(key)) return;
+    this.threads.set(key, entry);
+    this.events += entry.thread?.events.length ?? 0;
+  }
+}
