@@ -3,7 +3,9 @@
 // Xen's domain.c, dozens of times), each time for a few of its functions; parsing the whole file
 // again to find those functions cost more than walking them. A memo is keyed by everything an
 // extraction of the file depends on (its path and whole text, the profile, the knowledge base),
-// so positions never move and a function is known by where it sits (its unit and index).
+// so positions never move and a function is known by where it sits (its unit and index); a
+// function not kept yet is walked from its own chunk, parsed alone (chunks parse the same alone
+// as in the file, see c/chunks.ts), seeing the file-scope names of the whole file.
 // A kept thread is reused only while its callees resolve to the very threads it summarized, as
 // in the thread cache (parse-cache.ts): a function walked while a caller of a recursion was in
 // progress is walked again when asked alone.
@@ -22,7 +24,15 @@ export interface ListedFunction {
 
 /** The functions of each parsed unit of a file, and the group each unit resolves names in. */
 export interface FileListing {
-  readonly units: ReadonlyArray<{ readonly group: string; readonly functions: readonly ListedFunction[] }>;
+  readonly units: ReadonlyArray<{
+    readonly group: string;
+    /** Which source (chunk) of the file the unit was parsed from. */
+    readonly source: number;
+    /** The file-scope names the unit's functions see (the whole file's, for a chunk), and their key. */
+    readonly globals: ReadonlySet<string>;
+    readonly globalsKey: string;
+    readonly functions: readonly ListedFunction[];
+  }>;
 }
 
 export interface MemoThread {

@@ -115,27 +115,34 @@ function run(parser: CParser, job: { sources: () => readonly SourceText[]; opts:
     const cache = opts.summaries ? undefined : opts.cache;
     const memoKey = cache?.keepsFiles && job.file ? `${runKeyOf(cache, kb, opts.profile ?? {})}\0${job.file.path}` : undefined;
     const memo = memoKey ? cache!.file(memoKey, job.file!.text) : undefined;
-    let parsed: Unit[] | undefined;
-    const parse = (into: Problem[]): Unit[] => {
-      if (!parsed) {
-        const units: Unit[] = [];
-        for (const s of job.sources()) {
-          const unit = parseUnit(parser, { source: s, kb, problems: into, cache: opts.cache });
-          if (unit) units.push(unit);
-        }
-        parsed = withFileGlobals(units);
-      }
-      return parsed;
-    };
-    let files: { memo: FileMemo; listing: FileListing; units: () => readonly Unit[] };
+    let files: { memo: FileMemo; listing: FileListing; unit: (u: number) => Unit };
     if (memo) {
       problems.push(...memo.parseProblems);
-      // The parse's problems are the memo's already.
-      files = { memo, listing: memo.listing, units: () => parse([]) };
+      // Only the chunk of a function that must be walked is parsed, with the whole file's
+      // file-scope names as its first parse saw them (the parse's problems are the memo's).
+      let sources: readonly SourceText[] | undefined;
+      const parsed = new Map<number, Unit>();
+      const unit = (u: number): Unit => {
+        let got = parsed.get(u);
+        if (!got) {
+          const listed = memo.listing.units[u]!;
+          const fresh = parseUnit(parser, { source: (sources ??= job.sources())[listed.source]!, kb, problems: [], cache: opts.cache })!;
+          got = { ...fresh, globals: listed.globals, globalsKey: listed.globalsKey };
+          parsed.set(u, got);
+        }
+        return got;
+      };
+      files = { memo, listing: memo.listing, unit };
     } else {
-      const units = parse(problems);
-      const listing = listingOf(units);
-      files = { memo: new FileMemo(job.file?.text ?? '', listing, [...problems]), listing, units: () => units };
+      const units: Unit[] = [];
+      const from: number[] = [];
+      job.sources().forEach((source, i) => {
+        const unit = parseUnit(parser, { source, kb, problems, cache: opts.cache });
+        if (unit) { units.push(unit); from.push(i); }
+      });
+      const merged = withFileGlobals(units);
+      const listing = listingOf(merged, from);
+      files = { memo: new FileMemo(job.file?.text ?? '', listing, [...problems]), listing, unit: (u) => merged[u]! };
     }
     const threads = new Extractor(files, opts, problems).all(opts.only);
     if (memoKey) cache!.keepFile(memoKey, files.memo);
@@ -154,10 +161,10 @@ function runKeyOf(cache: ParseCache, kb: KnowledgeBase, profile: Profile): strin
 }
 
 /** The functions of each unit as extraction sees them without their trees (see file-memo.ts). */
-function listingOf(units: readonly Unit[]): FileListing {
+function listingOf(units: readonly Unit[], from: readonly number[]): FileListing {
   return {
-    units: units.map((unit) => ({
-      group: unit.group,
+    units: units.map((unit, i) => ({
+      group: unit.group, source: from[i]!, globals: unit.globals, globalsKey: unit.globalsKey,
       functions: unit.functions.map((node): ListedFunction => {
         const header = functionHeader(node);
         const wrapped = isWrapped(node, unit);
@@ -265,7 +272,7 @@ class Extractor {
   /** What every thread key of this run shares: profile and knowledge base. */
   private readonly runKey: string;
 
-  constructor(private readonly file: { memo: FileMemo; listing: FileListing; units: () => readonly Unit[] }, opts: ExtractOptions, private readonly problems: Problem[]) {
+  constructor(private readonly file: { memo: FileMemo; listing: FileListing; unit: (u: number) => Unit }, opts: ExtractOptions, private readonly problems: Problem[]) {
     this.kb = opts.kb ?? DEFAULT_KB;
     this.profile = opts.profile ?? {};
     this.external = opts.summaries;
@@ -332,7 +339,7 @@ class Extractor {
 
   /** Walks a function (or reuses its thread from the thread cache): the file is parsed now if it was not. */
   private extract(at: FnRef, name: string): MemoThread & { thread: Thread } {
-    const unit = this.file.units()[at.u]!;
+    const unit = this.file.unit(at.u);
     const ref = { node: unit.functions[at.f]!, unit };
     const header = this.header(ref.node)!;
     // Where the function sits (its layout), read once: part of the cache key, and the base its
