@@ -25,11 +25,12 @@ void (async () => {
     return texts.get(path);
   };
   const oracle = new TreeConcurrency(job.facts, textOf);
-  // Parsed trees cost about a hundred times their text, and a kept thread holds its callees'
-  // inlined events (far more than the text its size is counted by): both levels stay small
-  // (8 MB of threads held 2.3 GB of heap over the whole of xen/). Verdicts of one document are
-  // rarely asked again by the next (their keys name the threads): a few thousand are kept.
-  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 1024 * 1024, fileEvents: Number(process.env.FE ?? 150000), judgements: { verdicts: 2000, simulations: 2000 } });
+  // Parsed trees cost about forty times their text and a thread with its callees inlined about a
+  // kilobyte per event, so what is kept is bounded: a few parsed chunks, and the threads of the
+  // files read lately (peers come back for the next documents: see file-memo.ts) up to 150,000
+  // events; the text-keyed thread cache of the editor is off (the memo serves whole files).
+  // Verdicts of one document are rarely asked again by the next (their keys name the threads).
+  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 150_000, judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model);
   // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
   // documents that cost the most; never part of the report.

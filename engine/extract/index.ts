@@ -344,7 +344,7 @@ class Extractor {
     const header = this.header(ref.node)!;
     // Where the function sits (its layout), read once: part of the cache key, and the base its
     // positions are shifted from when it moved.
-    const placed = this.cache ? this.placed(ref, name) : undefined;
+    const placed = this.cache?.keepsThreads ? this.placed(ref, name) : undefined;
     return (placed ? this.reuse(ref, placed) : undefined) ?? this.walk(ref, { name, header, body: header.body!, placed });
   }
 

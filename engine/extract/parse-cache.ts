@@ -12,7 +12,7 @@
 import type { SyntaxNode } from '../c/parser';
 import type { PreparedSource } from '../c/prepare';
 import type { Problem } from '../patch/types';
-import type { FileMemo } from './file-memo';
+import { FileMemo } from './file-memo';
 import { Lru } from './lru';
 import type { Thread } from './types';
 
@@ -48,6 +48,9 @@ export class ParseCache {
   private readonly units: Lru<ParsedUnit>;
   private readonly threads: Lru<CachedThread>;
   private readonly files: Lru<FileMemo> | undefined;
+  /** What a file's memo needs before any thread: its listing, kept longer than the threads. */
+  private readonly skeletons: Lru<FileMemo> | undefined;
+  private readonly threadLimit: number;
 
   /**
    * Bounds in characters of text held: the tree copies and threads grow with their text.
@@ -56,12 +59,19 @@ export class ParseCache {
    */
   constructor(limits: { unitChars?: number; threadChars?: number; fileEvents?: number } = {}) {
     this.units = new Lru(limits.unitChars ?? 64 * 1024 * 1024);
-    this.threads = new Lru(limits.threadChars ?? 32 * 1024 * 1024);
+    this.threadLimit = limits.threadChars ?? 32 * 1024 * 1024;
+    this.threads = new Lru(this.threadLimit);
     this.files = limits.fileEvents ? new Lru(limits.fileEvents) : undefined;
+    // Listings cost little next to the threads (names, and the file's text the caller reads
+    // anyway): one evicted from the memo still spares the next extraction a whole-file parse.
+    this.skeletons = limits.fileEvents ? new Lru(limits.fileEvents * 128) : undefined;
   }
 
   get fileHits(): number { return this.files?.hits ?? 0; }
   get fileMisses(): number { return this.files?.misses ?? 0; }
+
+  /** Whether threads are kept by their text (a bound of 0 keeps none: whole-tree mode has the file memo). */
+  get keepsThreads(): boolean { return this.threadLimit > 0; }
 
   /** Whether whole files are kept (see file-memo.ts). */
   get keepsFiles(): boolean { return this.files !== undefined; }
@@ -69,13 +79,17 @@ export class ParseCache {
   /** The memo of a file extracted before under the same key with the same text. */
   file(key: string, text: string): FileMemo | undefined {
     const hit = this.files?.get(key);
-    return hit && hit.text === text ? hit : undefined;
+    if (hit && hit.text === text) return hit;
+    // Its threads were let go: a new memo from its listing walks what it is asked for again.
+    const skeleton = this.skeletons?.get(key);
+    return skeleton && skeleton.text === text ? new FileMemo(text, skeleton.listing, skeleton.parseProblems) : undefined;
   }
 
   /** Keeps (or re-weighs, after more of its functions were walked) a file's memo. */
   keepFile(key: string, memo: FileMemo): void {
     // The text is weighed too: a memo of a file none of whose functions was walked still holds it.
     this.files?.set(key, memo, memo.events + Math.ceil(memo.text.length / 64));
+    if (this.skeletons?.get(key) === undefined) this.skeletons?.set(key, new FileMemo(memo.text, memo.listing, memo.parseProblems), memo.text.length);
   }
 
   get hits(): number { return this.units.hits; }
