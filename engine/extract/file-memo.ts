@@ -60,3 +60,42 @@ export class FileMemo {
     this.events += entry.thread?.events.length ?? 0;
   }
 }
+
+/**
+ * A file's listing as JSON can carry it (whole-tree mode's index ships it to the analysis
+ * workers, so no peer is ever parsed whole just to find its functions), with the parse's
+ * problems and what identifies the text it was read from.
+ */
+export interface SavedListing {
+  readonly hash: string;
+  /** The distinct sets of file-scope names, each unit naming its own by index. */
+  readonly globals: ReadonlyArray<readonly string[]>;
+  readonly units: ReadonlyArray<{ readonly group: string; readonly source: number; readonly globals: number; readonly functions: readonly ListedFunction[] }>;
+  readonly problems: readonly Problem[];
+}
+
+export function saveListing(listing: FileListing, problems: readonly Problem[], text: string): SavedListing {
+  const sets: Array<ReadonlySet<string>> = [];
+  const units = listing.units.map((u) => {
+    let i = sets.indexOf(u.globals);
+    if (i < 0) i = sets.push(u.globals) - 1;
+    return { group: u.group, source: u.source, globals: i, functions: u.functions };
+  });
+  return { hash: textHash(text), globals: sets.map((g) => [...g]), units, problems };
+}
+
+/** The memo a saved listing starts, when it was read from this very text. */
+export function memoFromSaved(saved: SavedListing, text: string): FileMemo | undefined {
+  if (saved.hash !== textHash(text)) return undefined;
+  // The same objects where the parse shared them (a chunked file's units share the file's names).
+  const sets = saved.globals.map((g) => ({ globals: new Set(g), globalsKey: [...g].sort().join(',') }));
+  const units = saved.units.map((u) => ({ group: u.group, source: u.source, ...sets[u.globals]!, functions: u.functions }));
+  return new FileMemo(text, { units }, saved.problems);
+}
+
+/** Length and FNV-1a of the text: which text a saved listing belongs to. */
+export function textHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}:${(h >>> 0).toString(16)}`;
+}

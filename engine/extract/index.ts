@@ -38,6 +38,8 @@ export interface ExtractOptions {
    * functions): the others are walked only when a wanted one calls them.
    */
   readonly only?: (name: string) => boolean;
+  /** Told the file's listing and parse problems when it was parsed whole (whole-tree mode's index keeps them). */
+  readonly listed?: (listing: FileListing, problems: readonly Problem[]) => void;
 }
 
 /** One parsed source: a whole file, or one fragment of a patch. */
@@ -114,7 +116,7 @@ function run(parser: CParser, job: { sources: () => readonly SourceText[]; opts:
     // kept threads need no parse; the file is parsed only when a function must be walked.
     const cache = opts.summaries ? undefined : opts.cache;
     const memoKey = cache?.keepsFiles && job.file ? `${runKeyOf(cache, kb, opts.profile ?? {})}\0${job.file.path}` : undefined;
-    const memo = memoKey ? cache!.file(memoKey, job.file!.text) : undefined;
+    const memo = memoKey ? cache!.file(memoKey, job.file!.path, job.file!.text) : undefined;
     let files: { memo: FileMemo; listing: FileListing; unit: (u: number) => Unit };
     if (memo) {
       problems.push(...memo.parseProblems);
@@ -142,6 +144,7 @@ function run(parser: CParser, job: { sources: () => readonly SourceText[]; opts:
       });
       const merged = withFileGlobals(units);
       const listing = listingOf(merged, from);
+      opts.listed?.(listing, [...problems]);
       files = { memo: new FileMemo(job.file?.text ?? '', listing, [...problems]), listing, unit: (u) => merged[u]! };
     }
     const threads = new Extractor(files, opts, problems).all(opts.only);

@@ -12,7 +12,7 @@
 import type { SyntaxNode } from '../c/parser';
 import type { PreparedSource } from '../c/prepare';
 import type { Problem } from '../patch/types';
-import { FileMemo } from './file-memo';
+import { FileMemo, memoFromSaved, type SavedListing } from './file-memo';
 import { Lru } from './lru';
 import type { Thread } from './types';
 
@@ -51,13 +51,16 @@ export class ParseCache {
   /** What a file's memo needs before any thread: its listing, kept longer than the threads. */
   private readonly skeletons: Lru<FileMemo> | undefined;
   private readonly threadLimit: number;
+  /** Listings made elsewhere (whole-tree mode's index), by path. */
+  private readonly listings: ((path: string) => SavedListing | undefined) | undefined;
 
   /**
    * Bounds in characters of text held: the tree copies and threads grow with their text.
    * `fileEvents`: keep whole files' threads (see file-memo.ts) up to this many events, for
    * callers that read the same unchanged files again and again (whole-tree mode); none without.
    */
-  constructor(limits: { unitChars?: number; threadChars?: number; fileEvents?: number } = {}) {
+  constructor(limits: { unitChars?: number; threadChars?: number; fileEvents?: number; listings?: (path: string) => SavedListing | undefined } = {}) {
+    this.listings = limits.listings;
     this.units = new Lru(limits.unitChars ?? 64 * 1024 * 1024);
     this.threadLimit = limits.threadChars ?? 32 * 1024 * 1024;
     this.threads = new Lru(this.threadLimit);
@@ -77,12 +80,14 @@ export class ParseCache {
   get keepsFiles(): boolean { return this.files !== undefined; }
 
   /** The memo of a file extracted before under the same key with the same text. */
-  file(key: string, text: string): FileMemo | undefined {
+  file(key: string, path: string, text: string): FileMemo | undefined {
     const hit = this.files?.get(key);
     if (hit && hit.text === text) return hit;
     // Its threads were let go: a new memo from its listing walks what it is asked for again.
     const skeleton = this.skeletons?.get(key);
-    return skeleton && skeleton.text === text ? new FileMemo(text, skeleton.listing, skeleton.parseProblems) : undefined;
+    if (skeleton && skeleton.text === text) return new FileMemo(text, skeleton.listing, skeleton.parseProblems);
+    const saved = this.files && this.listings?.(path);
+    return saved ? memoFromSaved(saved, text) : undefined;
   }
 
   /** Keeps (or re-weighs, after more of its functions were walked) a file's memo. */

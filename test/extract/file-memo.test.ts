@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractC } from '../../engine/extract/index';
 import { ParseCache } from '../../engine/extract/parse-cache';
+import { saveListing, type SavedListing } from '../../engine/extract/file-memo';
+import { topLevelChunks } from '../../engine/c/chunks';
 import { generateC } from '../../bench/extract';
 import { repoRoot } from '../support/paths';
 import { parser } from './helpers';
@@ -64,4 +66,22 @@ test('a function kept from inside a recursion is walked again when asked alone',
   const alone = extractC(p, { text, path: 'rec.c', cache, only: (n) => n === 'g' });
   assert.deepEqual(alone, extractC(p, { text, path: 'rec.c', only: (n) => n === 'g' }));
   assert.ok(alone.value[0]!.events.some((e) => e.kind === 'W' && e.loc.text === 'a'), 'g() inlines f()');
+});
+
+test('a listing saved by another extraction (the index) spares the whole parse and extracts the same', async () => {
+  const p = await parser();
+  const text = generateC(800);
+  let saved: SavedListing | undefined;
+  const fresh = extractC(p, { text, path: 'gen.c', listed: (l, problems) => { saved = saveListing(l, problems, text); } });
+  assert.ok(saved, 'the whole parse told its listing');
+  // Shipped as JSON (the index cache, a worker's message).
+  const shipped = JSON.parse(JSON.stringify(saved)) as SavedListing;
+  const one = new Set([fresh.value[fresh.value.length - 1]!.name]);
+  const cache = new ParseCache({ fileEvents: 1_000_000, listings: (path) => (path === 'gen.c' ? shipped : undefined) });
+  assert.deepEqual(extractC(p, { text, path: 'gen.c', cache, only: (n) => one.has(n) }), extractC(p, { text, path: 'gen.c', only: (n) => one.has(n) }));
+  assert.ok(cache.misses < topLevelChunks(text).length / 4, `parsed ${cache.misses} chunks for one function`);
+  assert.deepEqual(extractC(p, { text, path: 'gen.c', cache }), fresh);
+  // Another text under the same path is not taken for the listed one.
+  const edited = text.replace(/\n}\n/, '\n\tsmp_mb();\n}\n');
+  assert.deepEqual(extractC(p, { text: edited, path: 'gen.c', cache: new ParseCache({ fileEvents: 1000, listings: () => shipped }) }), extractC(p, { text: edited, path: 'gen.c' }));
 });
