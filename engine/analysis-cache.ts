@@ -19,10 +19,11 @@ export class AnalysisCache {
   }
 
   /** Hit and miss counts, for logs and benchmarks. */
-  stats(): Record<'units' | 'threads' | 'scenarios' | 'verdicts' | 'simulations', { hits: number; misses: number }> {
+  stats(): Record<'units' | 'threads' | 'files' | 'scenarios' | 'verdicts' | 'simulations', { hits: number; misses: number }> {
     const j = this.judgements;
     return {
       units: { hits: this.parses.hits, misses: this.parses.misses },
+      files: { hits: this.parses.fileHits, misses: this.parses.fileMisses },
       threads: { hits: this.parses.threadHits, misses: this.parses.threadMisses },
       scenarios: { hits: this.scenarios.hits, misses: this.scenarios.misses },
       verdicts: { hits: j.hits, misses: j.misses },

@@ -1,7 +1,7 @@
-// Worker thread of whole-tree mode: analyses the documents it is dealt against the whole tree's
-// index, asking the tree's concurrency model, and posts the analyses back.
+// Worker thread of whole-tree mode: analyses the documents the main thread hands it, one at a
+// time, against the whole tree's index, asking the tree's concurrency model, and posts each
+// analysis back.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
@@ -9,7 +9,7 @@ import { initCParser } from '../c/init';
 import { MAX_CYCLES_PER_DOCUMENT, MAX_CYCLES_PER_FUNCTION, MAX_TREE_ACCESSES, TreeConcurrency, TreePeers } from '../concurrency/index';
 import { summarizeThreads } from '../pair/summary';
 import type { Analysis, Finding, Problem } from '../checks/types';
-import type { TreeReport, TreeWorkerJob } from './tree-check';
+import type { TreeReport, TreeWorkerJob, TreeWorkerReply, TreeWorkerRequest } from './tree-check';
 
 void (async () => {
   const job = workerData as TreeWorkerJob;
@@ -25,29 +25,20 @@ void (async () => {
     return texts.get(path);
   };
   const oracle = new TreeConcurrency(job.facts, textOf);
-  // Parsed trees cost about a hundred times their text, and a kept thread holds its callees'
-  // inlined events (far more than the text its size is counted by): both levels stay small
-  // (8 MB of threads held 2.3 GB of heap over the whole of xen/). Verdicts of one document are
-  // rarely asked again by the next (their keys name the threads): a few thousand are kept.
-  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 1024 * 1024, judgements: { verdicts: 2000, simulations: 2000 } });
+  // Parsed trees cost about forty times their text and a thread with its callees inlined about a
+  // kilobyte per event, so what is kept is bounded: a few parsed chunks, and the threads of the
+  // files read lately (peers come back for the next documents: see file-memo.ts) up to 120,000
+  // events; the text-keyed thread cache of the editor is off (the memo serves whole files). The
+  // index says where each file's functions are, so a peer is parsed only for what is walked.
+  // Verdicts of one document are rarely asked again by the next (their keys name the threads).
+  const listings = new Map(job.summaries.map((s) => [s.path, s.listing]));
+  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 120_000, listings: (path) => listings.get(path), judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model);
-  const out: TreeReport[] = [];
   // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
   // documents that cost the most; never part of the report.
   const traceFile = process.env.HVBARRIER_TREE_TRACE;
   const trace = traceFile ? (line: string): void => { appendFileSync(traceFile, `${line}\n`); } : undefined;
-  const indexed = new Map(job.summaries.map((s) => [s.path, s]));
-  for (const file of job.documents) {
-    // Nothing in the file can give a finding (see TreePeers.mayReport): not extracted at all.
-    const entry = indexed.get(file);
-    if (entry && !peers.mayReport(entry)) { out.push({ file, analysis: { findings: [], notes: [], problems: [] }, excluded: {}, skipped: true }); continue; }
-    // A file past the work bound is stated as not judged, whole (see TreePeers.MAX_DOCUMENT_EVENTS).
-    const events = entry && peers.tooLarge(entry);
-    if (events) {
-      const message = `unsupported: ${basename(file)}: not judged: budget: its functions have ${events} events with callees inlined, more than the ${TreePeers.MAX_DOCUMENT_EVENTS} whole-tree mode analyses in one file`;
-      out.push({ file, analysis: { findings: [], notes: [], problems: [{ severity: 'warning', line: 1, col: 1, message }] }, excluded: {} });
-      continue;
-    }
+  const analyse = async (file: string): Promise<TreeReport> => {
     const text = read(file) ?? '';
     const t0 = Date.now();
     trace?.(`start t=${Math.round(process.uptime())}s ${file}`);
@@ -66,10 +57,20 @@ void (async () => {
       severity: 'warning', line: t.span.line, col: t.span.col,
       message: `unsupported: ${t.name}() at ${t.span.line}:${t.span.col}: not judged: budget: more than ${MAX_TREE_ACCESSES} shared accesses with callees inlined, or cycles with lockless evidence past ${MAX_CYCLES_PER_FUNCTION} for one function or ${MAX_CYCLES_PER_DOCUMENT} for its file`,
     }));
-    out.push({ file, analysis: slim({ ...analysis, problems: [...analysis.problems, ...capped] }), excluded });
     trace?.(`trace t=${Math.round(process.uptime())}s ${Date.now() - t0}ms heap=${Math.round(process.memoryUsage().heapUsed / 1048576)}MB rss=${Math.round(process.memoryUsage().rss / 1048576)}MB peers=${peerCount} findings=${analysis.findings.length} ${file}`);
-  }
-  parentPort!.postMessage(out);
+    return { file, analysis: slim({ ...analysis, problems: [...analysis.problems, ...capped] }), excluded };
+  };
+  // One document at a time, asked for when the last one is done (see tree-schedule.ts).
+  const port = parentPort!;
+  port.on('message', (m: TreeWorkerRequest) => {
+    if ('done' in m) {
+      trace?.(`cache ${JSON.stringify(cache.stats())}`);
+      port.close();
+      return;
+    }
+    void analyse(m.file).then((report) => port.postMessage({ report } satisfies TreeWorkerReply));
+  });
+  port.postMessage({ ready: true } satisfies TreeWorkerReply);
 })();
 
 /**

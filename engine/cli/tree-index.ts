@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { FACTS_VERSION } from '../concurrency/facts';
 import type { FileSummary } from '../pair/summary';
 
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 interface CacheEntry {
   readonly size: number;

@@ -8,6 +8,7 @@ import { prepareSource } from '../c/prepare';
 import { DEFAULT_KB } from '../kb/index';
 import type { KnowledgeBase, Profile } from '../kb/types';
 import type { Fragment, ParsedInput, Problem } from '../patch/types';
+import { FileMemo, type FileListing, type ListedFunction, type MemoThread } from './file-memo';
 import type { ParseCache, ParsedUnit } from './parse-cache';
 import { relocateProblem, relocateThread } from './relocate';
 import { CallContext } from './calls';
@@ -37,6 +38,8 @@ export interface ExtractOptions {
    * functions): the others are walked only when a wanted one calls them.
    */
   readonly only?: (name: string) => boolean;
+  /** Told the file's listing and parse problems when it was parsed whole (whole-tree mode's index keeps them). */
+  readonly listed?: (listing: FileListing, problems: readonly Problem[]) => void;
 }
 
 /** One parsed source: a whole file, or one fragment of a patch. */
@@ -69,9 +72,9 @@ interface SourceText {
 export function extractC(parser: CParser, input: ExtractOptions & { text: string; path?: string }): Result<Thread[]> {
   const meta = { ...(input.path ? { file: input.path } : {}) };
   // Parsed chunk by chunk (see c/chunks.ts), so a re-extraction after an edit parses one chunk.
-  const sources = input.wholeFile ? [{ text: input.text, meta, group: 'file' }]
-    : topLevelChunks(input.text).map((c) => ({ text: c.text, startLine: c.startLine, meta, group: 'file' }));
-  return run(parser, { sources, opts: input });
+  const sources = (): SourceText[] => (input.wholeFile ? [{ text: input.text, meta, group: 'file' }]
+    : topLevelChunks(input.text).map((c) => ({ text: c.text, startLine: c.startLine, meta, group: 'file' })));
+  return run(parser, { sources, opts: input, ...(input.path !== undefined && !input.wholeFile ? { file: { path: input.path, text: input.text } } : {}) });
 }
 
 /** Hunk fragments of one file (from engine/patch), e.g. for a single edited hunk. */
@@ -79,7 +82,7 @@ export function extractFragments(
   parser: CParser,
   input: ExtractOptions & { fragments: readonly Fragment[]; path?: string; unit?: number },
 ): Result<Thread[]> {
-  return run(parser, { sources: input.fragments.map((f) => fragmentSource(f, { file: input.path, unit: input.unit })), opts: input });
+  return run(parser, { sources: () => input.fragments.map((f) => fragmentSource(f, { file: input.path, unit: input.unit })), opts: input });
 }
 
 /** Every C file of every patch in the input: pre-image and post-image threads per function. */
@@ -92,7 +95,7 @@ export function extractPatch(parser: CParser, input: ExtractOptions & { patch: P
       for (const frag of [...f.pre, ...f.post]) sources.push(fragmentSource(frag, { file, unit }));
     }
   });
-  return run(parser, { sources, opts: input });
+  return run(parser, { sources: () => sources, opts: input });
 }
 
 function fragmentSource(f: Fragment, meta: { file?: string; unit?: number }): SourceText {
@@ -104,16 +107,48 @@ function fragmentSource(f: Fragment, meta: { file?: string; unit?: number }): So
   };
 }
 
-function run(parser: CParser, job: { sources: readonly SourceText[]; opts: ExtractOptions }): Result<Thread[]> {
-  const { sources, opts } = job;
+function run(parser: CParser, job: { sources: () => readonly SourceText[]; opts: ExtractOptions; file?: { path: string; text: string } }): Result<Thread[]> {
+  const { opts } = job;
   const problems: Problem[] = [];
-  const units: Unit[] = [];
   try {
-    for (const s of sources) {
-      const unit = parseUnit(parser, { source: s, kb: opts.kb ?? DEFAULT_KB, problems, cache: opts.cache });
-      if (unit) units.push(unit);
+    const kb = opts.kb ?? DEFAULT_KB;
+    // A whole file extracted before with the same text (whole-tree mode, see file-memo.ts): its
+    // kept threads need no parse; the file is parsed only when a function must be walked.
+    const cache = opts.summaries ? undefined : opts.cache;
+    const memoKey = cache?.keepsFiles && job.file ? `${runKeyOf(cache, kb, opts.profile ?? {})}\0${job.file.path}` : undefined;
+    const memo = memoKey ? cache!.file(memoKey, job.file!.path, job.file!.text) : undefined;
+    let files: { memo: FileMemo; listing: FileListing; unit: (u: number) => Unit };
+    if (memo) {
+      problems.push(...memo.parseProblems);
+      // Only the chunk of a function that must be walked is parsed, with the whole file's
+      // file-scope names as its first parse saw them (the parse's problems are the memo's).
+      let sources: readonly SourceText[] | undefined;
+      const parsed = new Map<number, Unit>();
+      const unit = (u: number): Unit => {
+        let got = parsed.get(u);
+        if (!got) {
+          const listed = memo.listing.units[u]!;
+          const fresh = parseUnit(parser, { source: (sources ??= job.sources())[listed.source]!, kb, problems: [], cache: opts.cache })!;
+          got = { ...fresh, globals: listed.globals, globalsKey: listed.globalsKey };
+          parsed.set(u, got);
+        }
+        return got;
+      };
+      files = { memo, listing: memo.listing, unit };
+    } else {
+      const units: Unit[] = [];
+      const from: number[] = [];
+      job.sources().forEach((source, i) => {
+        const unit = parseUnit(parser, { source, kb, problems, cache: opts.cache });
+        if (unit) { units.push(unit); from.push(i); }
+      });
+      const merged = withFileGlobals(units);
+      const listing = listingOf(merged, from);
+      opts.listed?.(listing, [...problems]);
+      files = { memo: new FileMemo(job.file?.text ?? '', listing, [...problems]), listing, unit: (u) => merged[u]! };
     }
-    const threads = new Extractor(withFileGlobals(units), opts, problems).all(opts.only);
+    const threads = new Extractor(files, opts, problems).all(opts.only);
+    if (memoKey) cache!.keepFile(memoKey, files.memo);
     problems.sort((a, b) => a.line - b.line || a.col - b.col);
     return { value: threads, problems };
   } catch (err) {
@@ -121,6 +156,30 @@ function run(parser: CParser, job: { sources: readonly SourceText[]; opts: Extra
     problems.push({ severity: 'error', message: `internal error in extraction: ${err instanceof Error ? err.message : String(err)}`, line: 1, col: 1 });
     return { value: [], problems };
   }
+}
+
+/** What every thread of a run depends on besides its code: profile and knowledge base. */
+function runKeyOf(cache: ParseCache, kb: KnowledgeBase, profile: Profile): string {
+  return `${profile.os ?? ''}|${profile.arch ?? ''}|${cache.kbId(kb)}`;
+}
+
+/** The functions of each unit as extraction sees them without their trees (see file-memo.ts). */
+function listingOf(units: readonly Unit[], from: readonly number[]): FileListing {
+  return {
+    units: units.map((unit, i) => ({
+      group: unit.group, source: from[i]!, globals: unit.globals, globalsKey: unit.globalsKey,
+      functions: unit.functions.map((node): ListedFunction => {
+        const header = functionHeader(node);
+        const wrapped = isWrapped(node, unit);
+        const name = wrapped ? unit.wrapped!.name : header?.name;
+        return { ...(name !== undefined ? { name } : {}), extractable: !!(header && name && header.body), wrapped };
+      }),
+    })),
+  };
+}
+
+function isWrapped(node: SyntaxNode, unit: Unit): boolean {
+  return unit.wrapped !== undefined && node.startPosition.row === 0;
 }
 
 /** The chunks of one file see each other's file-scope names, as the whole file would. */
@@ -176,16 +235,17 @@ function parseText(parser: CParser, key: { text: string; fragment: boolean; sect
   return { prepared, root, functions, globals, globalsKey: [...globals].sort().join(',') };
 }
 
+/** A function by where it sits: its unit's index and its index among the unit's functions. */
 interface FnRef {
-  readonly node: SyntaxNode;
-  readonly unit: Unit;
+  readonly u: number;
+  readonly f: number;
 }
 
 /** Section attributes of code that runs only while the system boots (and is freed after). */
 const BOOT_ATTRS = /\b(?:__init|__initcall|__boot|__cpuinit|__init_or_module|__head)\b/;
 
 /** The function's header as written: attributes and storage class up to its body. */
-function headerText(ref: FnRef, body: SyntaxNode): string {
+function headerText(ref: { node: SyntaxNode; unit: Unit }, body: SyntaxNode): string {
   const { text, shift } = ref.unit.original;
   return text.slice(Math.max(0, ref.node.startIndex - shift), Math.max(0, body.startIndex - shift));
 }
@@ -194,7 +254,7 @@ function headerText(ref: FnRef, body: SyntaxNode): string {
  * What the header says of where the function runs: in a boot-only section (the attribute),
  * and `static` (every caller is in its own file).
  */
-function headerFacts(ref: FnRef, body: SyntaxNode): { boot?: true; static?: true } {
+function headerFacts(ref: { node: SyntaxNode; unit: Unit }, body: SyntaxNode): { boot?: true; static?: true } {
   const header = headerText(ref, body);
   return {
     ...(BOOT_ATTRS.test(header) ? { boot: true as const } : {}),
@@ -204,11 +264,10 @@ function headerFacts(ref: FnRef, body: SyntaxNode): { boot?: true; static?: true
 
 class Extractor {
   private readonly byGroup = new Map<string, Map<string, FnRef>>();
-  // Keyed by unit and node: two units with the same text (a context line shown in both images,
-  // a patch quoted twice) share one parse and so the same node ids, but not their threads.
+  // Keyed by unit and function index: two units with the same text (a context line shown in
+  // both images, a patch quoted twice) share one parse and so the same nodes, but not their threads.
   private readonly done = new Map<string, Thread>();
   private readonly inProgress = new Set<string>();
-  private readonly unitIds = new Map<Unit, number>();
   private readonly kb: KnowledgeBase;
   private readonly profile: Profile;
   private readonly external: ExtractOptions['summaries'];
@@ -216,38 +275,33 @@ class Extractor {
   /** What every thread key of this run shares: profile and knowledge base. */
   private readonly runKey: string;
 
-  constructor(private readonly units: readonly Unit[], opts: ExtractOptions, private readonly problems: Problem[]) {
+  constructor(private readonly file: { memo: FileMemo; listing: FileListing; unit: (u: number) => Unit }, opts: ExtractOptions, private readonly problems: Problem[]) {
     this.kb = opts.kb ?? DEFAULT_KB;
     this.profile = opts.profile ?? {};
     this.external = opts.summaries;
     // Summaries from outside cannot be checked on reuse, so a run that has them keeps nothing.
     this.cache = opts.summaries ? undefined : opts.cache;
-    this.runKey = this.cache ? `${this.profile.os ?? ''}|${this.profile.arch ?? ''}|${this.cache.kbId(this.kb)}` : '';
-    for (const unit of units) {
+    this.runKey = this.cache ? runKeyOf(this.cache, this.kb, this.profile) : '';
+    file.listing.units.forEach((unit, u) => {
       const index = this.byGroup.get(unit.group) ?? new Map<string, FnRef>();
       this.byGroup.set(unit.group, index);
-      for (const node of unit.functions) {
-        const name = this.nameOf(node, unit);
+      unit.functions.forEach((fn, f) => {
         // The first complete definition wins; a wrapped fragment never stands for a whole body.
-        if (name && !index.has(name) && !this.isWrapped(node, unit)) index.set(name, { node, unit });
-      }
-    }
+        if (fn.name && !index.has(fn.name) && !fn.wrapped) index.set(fn.name, { u, f });
+      });
+    });
   }
 
   all(only?: (name: string) => boolean): Thread[] {
     const out: Thread[] = [];
-    for (const unit of this.units) {
-      for (const node of unit.functions) {
-        if (only) { const name = this.nameOf(node, unit); if (!name || !only(name)) continue; }
-        const t = this.thread({ node, unit });
+    this.file.listing.units.forEach((unit, u) => {
+      unit.functions.forEach((fn, f) => {
+        if (only && (!fn.name || !only(fn.name))) return;
+        const t = this.thread({ u, f });
         if (t) out.push(t);
-      }
-    }
+      });
+    });
     return out;
-  }
-
-  private isWrapped(node: SyntaxNode, unit: Unit): boolean {
-    return unit.wrapped !== undefined && node.startPosition.row === 0;
   }
 
   private readonly headers = new Map<SyntaxNode['id'], ReturnType<typeof functionHeader>>();
@@ -257,42 +311,47 @@ class Extractor {
     return this.headers.get(node.id);
   }
 
-  private nameOf(node: SyntaxNode, unit: Unit): string | undefined {
-    if (this.isWrapped(node, unit)) return unit.wrapped!.name;
-    return this.header(node)?.name;
-  }
-
   private summary(group: string, name: string): Thread | undefined {
     const ref = this.byGroup.get(group)?.get(name);
     if (!ref) return this.external?.(name);
-    if (this.inProgress.has(this.refKey(ref))) return undefined;
+    if (this.inProgress.has(refKey(ref))) return undefined;
     return this.thread(ref);
   }
 
-  private refKey(ref: FnRef): string {
-    let id = this.unitIds.get(ref.unit);
-    if (id === undefined) this.unitIds.set(ref.unit, (id = this.unitIds.size));
-    return `${id}:${ref.node.id}`;
-  }
-
   private thread(ref: FnRef): Thread | undefined {
-    const key = this.refKey(ref);
+    const key = refKey(ref);
     const cached = this.done.get(key);
     if (cached) return cached;
-    const header = this.header(ref.node);
-    const name = this.nameOf(ref.node, ref.unit);
-    if (!header || !name || !header.body) return undefined;
+    const listed = this.file.listing.units[ref.u]!;
+    const fn = listed.functions[ref.f]!;
+    if (!fn.extractable) return undefined;
     this.inProgress.add(key);
-    // Where the function sits (its layout), read once: part of the cache key, and the base its
-    // positions are shifted from when it moved.
-    const placed = this.cache ? this.placed(ref, name) : undefined;
-    const thread = (placed ? this.reuse(ref, placed) : undefined) ?? this.walk(ref, { name, header, body: header.body, placed });
+    const kept = this.file.memo.threads.get(key);
+    let got: MemoThread;
+    if (kept?.thread && kept.callees.every(([n, t]) => this.summary(listed.group, n) === t)) {
+      this.report(kept.problems);
+      got = kept;
+    } else {
+      got = this.extract(ref, fn.name!);
+      this.file.memo.keep(key, got);
+    }
     this.inProgress.delete(key);
-    this.done.set(key, thread);
-    return thread;
+    this.done.set(key, got.thread!);
+    return got.thread;
   }
 
-  private walk(ref: FnRef, a: { name: string; header: NonNullable<ReturnType<typeof functionHeader>>; body: SyntaxNode; placed?: Placed }): Thread {
+  /** Walks a function (or reuses its thread from the thread cache): the file is parsed now if it was not. */
+  private extract(at: FnRef, name: string): MemoThread & { thread: Thread } {
+    const unit = this.file.unit(at.u);
+    const ref = { node: unit.functions[at.f]!, unit };
+    const header = this.header(ref.node)!;
+    // Where the function sits (its layout), read once: part of the cache key, and the base its
+    // positions are shifted from when it moved.
+    const placed = this.cache?.keepsThreads ? this.placed(ref, name) : undefined;
+    return (placed ? this.reuse(ref, placed) : undefined) ?? this.walk(ref, { name, header, body: header.body!, placed });
+  }
+
+  private walk(ref: { node: SyntaxNode; unit: Unit }, a: { name: string; header: NonNullable<ReturnType<typeof functionHeader>>; body: SyntaxNode; placed?: Placed }): MemoThread & { thread: Thread } {
     const { header } = a;
     const scope = new Scope(ref.unit.globals, this.kb.shared);
     for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array, paramOf: a.name, ...(p.outParam ? { outParam: true } : {}) });
@@ -312,17 +371,17 @@ class Extractor {
       name: a.name,
       ...ref.unit.meta,
       ...headerFacts(ref, a.body),
-      partial: this.isWrapped(ref.node, ref.unit),
+      partial: isWrapped(ref.node, ref.unit),
       span: spanOf(ref.node, ref.unit.map),
       params: header.params.map((p) => ({ name: p.name, type: p.pointer ? `${p.type} *` : p.type })),
     });
     this.report(own);
     if (a.placed) this.cache!.keepThread(a.placed.key, { thread, problems: own, callees, base: a.placed.base });
-    return thread;
+    return { thread, problems: own, callees };
   }
 
   /** Locks the knowledge base says every caller of this function holds (CallingContext). */
-  private contextHolds(name: string, ref: FnRef): CallerHeld[] {
+  private contextHolds(name: string, ref: { node: SyntaxNode; unit: Unit }): CallerHeld[] {
     const os = this.profile.os ?? 'linux';
     return (this.kb.contexts ?? []).filter((c) => c.os.includes(os) && c.functions.test(name)).map((c) => ({
       lock: c.lock, mode: c.mode, spins: false, span: spanOf(ref.node, ref.unit.map),
@@ -331,18 +390,18 @@ class Extractor {
   }
 
   /** A thread extracted in an earlier run from the same text in the same place, shifted to where it is now. */
-  private reuse(ref: FnRef, placed: Placed): Thread | undefined {
+  private reuse(ref: { node: SyntaxNode; unit: Unit }, placed: Placed): (MemoThread & { thread: Thread }) | undefined {
     const hit = this.cache!.thread(placed.key);
     if (!hit || !hit.callees.every(([n, t]) => this.summary(ref.unit.group, n) === t)) return undefined;
     const now = placed.base;
     const d = { line: now.line - hit.base.line, src: now.src - hit.base.src };
     const problems = hit.problems.map((p) => relocateProblem(p, d.line));
     this.report(problems);
-    if (d.line === 0 && d.src === 0) return hit.thread;
+    if (d.line === 0 && d.src === 0) return { thread: hit.thread, problems, callees: hit.callees };
     const thread = relocateThread(hit.thread, d);
     // Kept at its new place, so callers that summarized it see the same object next time.
     this.cache!.keepThread(placed.key, { ...hit, thread, problems, base: now });
-    return thread;
+    return { thread, problems, callees: hit.callees };
   }
 
   private report(own: readonly Problem[]): void {
@@ -350,15 +409,19 @@ class Extractor {
   }
 
   /** Everything a function's thread depends on except its callees (checked on reuse), and where it starts. */
-  private placed(ref: FnRef, name: string): Placed {
+  private placed(ref: { node: SyntaxNode; unit: Unit }, name: string): Placed {
     const { node, unit } = ref;
     const layout = unit.map.layout(node.startPosition.row, node.endPosition.row);
     const { text, shift } = unit.original;
     const written = text.slice(Math.max(0, node.startIndex - shift), Math.max(0, node.endIndex - shift));
     const meta = `${unit.meta.file ?? ''}|${unit.meta.side ?? ''}|${unit.meta.unit ?? ''}|${unit.group}`;
-    const key = [this.runKey, meta, unit.globalsKey, name, this.isWrapped(node, unit) ? 'partial' : '', layout.key, node.text, written].join('\0');
+    const key = [this.runKey, meta, unit.globalsKey, name, isWrapped(node, unit) ? 'partial' : '', layout.key, node.text, written].join('\0');
     return { key, base: { line: layout.line, src: layout.src } };
   }
+}
+
+function refKey(ref: FnRef): string {
+  return `${ref.u}:${ref.f}`;
 }
 
 /** A function's thread cache key and the input and source lines its first row lands on. */

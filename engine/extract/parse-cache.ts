@@ -12,6 +12,7 @@
 import type { SyntaxNode } from '../c/parser';
 import type { PreparedSource } from '../c/prepare';
 import type { Problem } from '../patch/types';
+import { FileMemo, memoFromSaved, type SavedListing } from './file-memo';
 import { Lru } from './lru';
 import type { Thread } from './types';
 
@@ -46,11 +47,54 @@ export interface CachedThread {
 export class ParseCache {
   private readonly units: Lru<ParsedUnit>;
   private readonly threads: Lru<CachedThread>;
+  private readonly files: Lru<FileMemo> | undefined;
+  /** What a file's memo needs before any thread: its listing, kept longer than the threads. */
+  private readonly skeletons: Lru<FileMemo> | undefined;
+  private readonly threadLimit: number;
+  /** Listings made elsewhere (whole-tree mode's index), by path. */
+  private readonly listings: ((path: string) => SavedListing | undefined) | undefined;
 
-  /** Bounds in characters of text held: the tree copies and threads grow with their text. */
-  constructor(limits: { unitChars?: number; threadChars?: number } = {}) {
+  /**
+   * Bounds in characters of text held: the tree copies and threads grow with their text.
+   * `fileEvents`: keep whole files' threads (see file-memo.ts) up to this many events, for
+   * callers that read the same unchanged files again and again (whole-tree mode); none without.
+   */
+  constructor(limits: { unitChars?: number; threadChars?: number; fileEvents?: number; listings?: (path: string) => SavedListing | undefined } = {}) {
+    this.listings = limits.listings;
     this.units = new Lru(limits.unitChars ?? 64 * 1024 * 1024);
-    this.threads = new Lru(limits.threadChars ?? 32 * 1024 * 1024);
+    this.threadLimit = limits.threadChars ?? 32 * 1024 * 1024;
+    this.threads = new Lru(this.threadLimit);
+    this.files = limits.fileEvents ? new Lru(limits.fileEvents) : undefined;
+    // Listings cost little next to the threads (names, and the file's text the caller reads
+    // anyway): one evicted from the memo still spares the next extraction a whole-file parse.
+    this.skeletons = limits.fileEvents ? new Lru(limits.fileEvents * 128) : undefined;
+  }
+
+  get fileHits(): number { return this.files?.hits ?? 0; }
+  get fileMisses(): number { return this.files?.misses ?? 0; }
+
+  /** Whether threads are kept by their text (a bound of 0 keeps none: whole-tree mode has the file memo). */
+  get keepsThreads(): boolean { return this.threadLimit > 0; }
+
+  /** Whether whole files are kept (see file-memo.ts). */
+  get keepsFiles(): boolean { return this.files !== undefined; }
+
+  /** The memo of a file extracted before under the same key with the same text. */
+  file(key: string, path: string, text: string): FileMemo | undefined {
+    const hit = this.files?.get(key);
+    if (hit && hit.text === text) return hit;
+    // Its threads were let go: a new memo from its listing walks what it is asked for again.
+    const skeleton = this.skeletons?.get(key);
+    if (skeleton && skeleton.text === text) return new FileMemo(text, skeleton.listing, skeleton.parseProblems);
+    const saved = this.files && this.listings?.(path);
+    return saved ? memoFromSaved(saved, text) : undefined;
+  }
+
+  /** Keeps (or re-weighs, after more of its functions were walked) a file's memo. */
+  keepFile(key: string, memo: FileMemo): void {
+    // The text is weighed too: a memo of a file none of whose functions was walked still holds it.
+    this.files?.set(key, memo, memo.events + Math.ceil(memo.text.length / 64));
+    if (this.skeletons?.get(key) === undefined) this.skeletons?.set(key, new FileMemo(memo.text, memo.listing, memo.parseProblems), memo.text.length);
   }
 
   get hits(): number { return this.units.hits; }

@@ -4,6 +4,7 @@
 import type { CParser } from '../c/parser';
 import { addressTaken, functionFacts, type FunctionFacts } from '../concurrency/facts';
 import { extractC } from '../extract/index';
+import { saveListing, type SavedListing } from '../extract/file-memo';
 import { lockOrders, memoryEvents } from '../extract/query';
 import type { KnowledgeBase } from '../kb/types';
 import type { Thread } from '../extract/types';
@@ -22,6 +23,8 @@ export interface FileSummary {
   readonly functions: readonly FunctionSummary[];
   /** What the file tells the tree's concurrency model (engine/concurrency), when asked for. */
   readonly concurrency?: { readonly functions: readonly FunctionFacts[]; readonly addressTaken: readonly string[] };
+  /** Whole-tree mode: where the file's functions are, so a peer is never parsed whole again (extract/file-memo.ts). */
+  readonly listing?: SavedListing;
 }
 
 export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] {
@@ -34,10 +37,11 @@ export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] 
 }
 
 export function summarizeFile(parser: CParser, a: { path: string; text: string; kb?: KnowledgeBase; concurrency?: boolean }): FileSummary {
-  const res = extractC(parser, { text: a.text, path: a.path, kb: a.kb });
+  let listing: SavedListing | undefined;
+  const res = extractC(parser, { text: a.text, path: a.path, kb: a.kb, ...(a.concurrency ? { listed: (l, problems) => { listing = saveListing(l, problems, a.text); } } : {}) });
   const lines = a.text.split('\n');
   const concurrency = a.concurrency ? { functions: res.value.map((t) => functionFacts(t, lines)), addressTaken: addressTaken(a.text) } : undefined;
-  return { path: a.path, lines: lines.length, functions: summarizeThreads(res.value), ...(concurrency ? { concurrency } : {}) };
+  return { path: a.path, lines: lines.length, functions: summarizeThreads(res.value), ...(concurrency ? { concurrency } : {}), ...(listing ? { listing } : {}) };
 }
 
 /** The files whose functions share a location or a lock with the document's threads. */
