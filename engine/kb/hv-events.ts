@@ -171,7 +171,7 @@ export const SLEEP_WRAPPERS: readonly { readonly name: string; readonly sleeps: 
   {
     name: 'kvm_vcpu_wfi', sleeps: 'kvm_vcpu_halt', os: ['linux'],
     prepares: 'syncs the vGIC CPU interface state back (the priority mask and group enables that kvm_arch_vcpu_runnable() reads) and asks GICv4 for doorbells',
-    source: 'linux: arch/arm64/kvm/arm.c kvm_vcpu_wfi() (since v5.17), the arm64 path for a vCPU that waits for an interrupt',
+    source: 'linux: arch/arm64/kvm/arm.c kvm_vcpu_wfi() (since v5.17; read in Debian linux-source-6.1, arm.c:678: vgic_v4_put() then kvm_vcpu_halt()), the arm64 path for a vCPU that waits for an interrupt',
   },
   {
     name: 'vcpu_block_enable_events', sleeps: 'vcpu_block', os: ['xen'],
