@@ -138,7 +138,11 @@ export const XEN: readonly Primitive[] = [
     name: 'sync_vcpu_execstate', os: ['xen'], kind: 'function', effects: [F('mb')], source: 'xen: xen/arch/arm/domain.c; xen/arch/x86/domain.c',
     note: 'after the call the paused vCPU\'s context is observed without further synchronization',
   },
-  { name: 'vcpu_unpause', os: ['xen'], kind: 'function', effects: [], tags: ['wake'], source: SCHED },
+  {
+    name: 'vcpu_unpause', os: ['xen'], kind: 'function', effects: [RMW(field(0, 'pause_count'), 'mb', 'dec')], tags: ['wake'],
+    source: 'xen: xen/common/domain.c vcpu_unpause(): atomic_dec_and_test(&v->pause_count), then vcpu_wake()',
+    note: 'atomic_dec_and_test() returns a value, so it is fully ordered on Arm (smp_mb() around it) and a locked instruction on x86 (hypervisor-primitives.md, atomics)',
+  },
   { name: 'vcpu_wake', os: ['xen'], kind: 'function', effects: [], tags: ['wake'], source: SCHED },
   {
     name: 'irq_set_affinity', os: ['xen'], kind: 'function', effects: [LOCK(field(0, 'lock')), UNLOCK(field(0, 'lock'))],

@@ -125,6 +125,12 @@ const CASES: readonly Case[] = [
     deps: ['addr e0>e2'],
   },
   {
+    name: "Xen's vcpu_unpause() is its fully ordered atomic_dec_and_test() of the pause count",
+    code: 'void f(struct vcpu *v) { v->pri = 1; vcpu_unpause(v); clear_bit(0, &v->flags); }',
+    events: ['W plain v->pri', 'CALL vcpu_unpause [kb]', 'RMW mb dec v->pause_count', 'RMW noreturn clear-bit v->flags'],
+    profile: { os: 'xen' },
+  },
+  {
     name: 'an unknown callee without a body is an opaque call; its pointer args are not reads',
     code: 'void f(struct vcpu *v) { mystery(v, &v->x, v->y); }',
     events: ['R plain v->y', 'CALL mystery [opaque]'],
