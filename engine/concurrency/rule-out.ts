@@ -67,14 +67,22 @@ function excludes(a: RuleOutAsk, key: string, ends: ReadonlyArray<{ t: Thread; e
   });
 }
 
-function lockedEdge(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
+/** One access of a side, where it meets the other side. */
+interface End { readonly t: Thread; readonly e: Event }
+
+/**
+ * The two places a two-CPU cycle communicates (see lockedEdge): each side's `second` with the
+ * other's `first`, as [from's end, to's end]; a side whose first access is assumed meets nothing.
+ */
+function meetings(sides: readonly SideView[]): Array<readonly [End, End]> {
   const [x, y] = sides as readonly [SideView, SideView];
-  for (const [from, to] of [[x, y], [y, x]] as const) {
-    if (!to.first) continue;
-    const here = a.lockset(from.thread, from.second);
-    const there = a.lockset(to.thread, to.first);
-    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }];
-    const lock = [...here].find((k) => namesALock(k) && !a.shared?.(k) && there.has(k) && excludes(a, k, ends));
+  return ([[x, y], [y, x]] as const).flatMap(([from, to]) => (to.first ? [[{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }] as const] : []));
+}
+
+function lockedEdge(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
+  for (const ends of meetings(sides)) {
+    const there = a.lockset(ends[1].t, ends[1].e);
+    const lock = [...a.lockset(ends[0].t, ends[0].e)].find((k) => namesALock(k) && !a.shared?.(k) && there.has(k) && excludes(a, k, ends));
     if (lock) return `both sides hold ${lock} where they meet`;
   }
   return undefined;
@@ -90,13 +98,10 @@ function lockedEdge(sides: readonly SideView[], a: RuleOutAsk): string | undefin
  * communicates: it is counted as not judged for lock identity, not reported.
  */
 export function lockIdentityUnknown(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
-  const [x, y] = sides as readonly [SideView, SideView];
-  for (const [from, to] of [[x, y], [y, x]] as const) {
-    if (!to.first) continue;
-    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }];
+  for (const ends of meetings(sides)) {
     const held = ends.map((end) => [...a.lockset(end.t, end.e)].filter((k) => !a.shared?.(k) && excludes(a, k, [end])));
     if (held.every((ks) => ks.length > 0) && held.flat().some((k) => !namesALock(k))) {
-      return `lock identity: ${from.thread.name}() holds ${held[0]!.join(', ')} and ${to.thread.name}() holds ${held[1]!.join(', ')} where they meet; whether one lock orders them is not known`;
+      return `lock identity: ${ends[0].t.name}() holds ${held[0]!.join(', ')} and ${ends[1].t.name}() holds ${held[1]!.join(', ')} where they meet; whether one lock orders them is not known`;
     }
   }
   return undefined;
@@ -110,12 +115,9 @@ export function lockIdentityUnknown(sides: readonly SideView[], a: RuleOutAsk): 
  */
 function distinctVcpus(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
   if (!a.running) return undefined;
-  const [x, y] = sides as readonly [SideView, SideView];
-  for (const [from, to] of [[x, y], [y, x]] as const) {
-    if (!to.first) continue;
-    const ends = [{ t: from.thread, e: from.second }, { t: to.thread, e: to.first }] as const;
+  for (const ends of meetings(sides)) {
     const runs = ends.map((s) => a.running!(s.t, s.e));
-    if (runs[0] && runs[1]) return `both sides touch the vCPU they run as (${from.thread.name}() and ${to.thread.name}()): two CPUs never run one vCPU`;
+    if (runs[0] && runs[1]) return `both sides touch the vCPU they run as (${ends[0].t.name}() and ${ends[1].t.name}()): two CPUs never run one vCPU`;
     for (const [i, j] of [[0, 1], [1, 0]] as const) {
       const paused = runs[j] ? a.local.paused(ends[i].t, ends[i].e) : undefined;
       if (paused) return `${paused} and ${ends[j].t.name}() touches the vCPU it runs as: a paused vCPU runs nowhere`;

@@ -45,7 +45,7 @@ export class CallContext {
       return out;
     }
     w.emit({ kind: 'CALL', callee: name, args: argTexts, resolution: 'body', tags: [] }, node);
-    inline(w, { callee, args, node, taint: out, argTaints });
+    inline(w, { callee, args, node, argTaints });
     return out;
   }
 
@@ -253,7 +253,7 @@ function extendLoc(base: Loc, part: string): Loc {
  * it depends on the reads the argument's value came from (`node = rcu_dereference(root->rnode)`):
  * the address dependency that orders the two loads on Arm and in LKMM, callee or not.
  */
-function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; taint: Set<number>; argTaints: readonly Set<number>[] }): void {
+function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; argTaints: readonly Set<number>[] }): void {
   const { callee, args, node, argTaints } = c;
   const paramIndex = new Map(callee.params.map((p, i) => [p.name, i]));
   // Every event of the callee rooted at a parameter needs that argument's place: computed once per call.

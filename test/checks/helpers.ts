@@ -25,6 +25,11 @@ export function codes(a: Analysis, min: 'warning' | 'any' = 'any'): CheckCode[] 
   return a.findings.filter((f) => min === 'any' || f.severity === 'warning' || f.severity === 'error').map((f) => f.code);
 }
 
+/** Every finding as `code: message`, for an assertion's failure message. */
+export function messages(a: Pick<Analysis, 'findings'>): string {
+  return JSON.stringify(a.findings.map((f) => `${f.code}: ${f.message}`));
+}
+
 export function only(a: Analysis, code: CheckCode): Finding[] {
   return a.findings.filter((f) => f.code === code);
 }

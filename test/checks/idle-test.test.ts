@@ -4,9 +4,7 @@
 // Fixtures written for these tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { check, lineText, onePatch, only } from './helpers';
-
-const messages = (a: { findings: readonly { code: string; message: string }[] }): string => JSON.stringify(a.findings.map((f) => `${f.code}: ${f.message}`));
+import { check, lineText, messages, onePatch, only } from './helpers';
 
 const macro = (first: string, drop: 'work' | 'active'): string[] => [
   ' /* Whether the CPU may doze until the next interrupt. */',

@@ -3,9 +3,7 @@
 // function did when a test found the event pending. Fixtures written for these tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { check, lineText, onePatch, only } from './helpers';
-
-const messages = (a: { findings: readonly { code: string; message: string }[] }): string => JSON.stringify(a.findings.map((f) => `${f.code}: ${f.message}`));
+import { check, lineText, messages, onePatch, only } from './helpers';
 
 test('removing `if ( pending ) inject()` is a lost event; removing a test of a parameter, or moving the delivery, is not', async () => {
   const leave = (test: string): string[] => [

@@ -3,9 +3,7 @@
 // wraps. Fixtures written for these tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { check, lineText, onePatch, only } from './helpers';
-
-const messages = (a: { findings: readonly { code: string; message: string }[] }): string => JSON.stringify(a.findings.map((f) => `${f.code}: ${f.message}`));
+import { check, lineText, messages, onePatch, only } from './helpers';
 
 const hookTree = (name: string): string => [
   'static void sync_wake_state(struct vcpu *v)',
