@@ -110,7 +110,7 @@ export function checkDocument(input: CheckInput): Analysis {
     }
     return view;
   };
-  const viewOracle = (): ViewConcurrency => (viewOf().oracle ??= new ViewConcurrency(everything, viewOf().usedAsValues));
+  const viewOracle = (): ViewConcurrency => (viewOf().oracle ??= new ViewConcurrency(everything, viewOf().usedAsValues, input.document.kind !== 'patch'));
   const collect = (c: { document: readonly Thread[]; all: readonly Thread[]; image?: 'pre' | 'post'; keep?: (s: Scenario) => boolean; keepKey: string; tooLarge?: (t: Thread, n: number) => void }): Scenario[] =>
     input.concurrency
       ? collectScenarios({ ...c, textOf, concurrency: input.concurrency })

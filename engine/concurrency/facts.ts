@@ -6,7 +6,7 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 8;
+export const FACTS_VERSION = 9;
 
 export interface CallSite {
   readonly callee: string;
@@ -49,9 +49,14 @@ export interface FunctionFacts {
   readonly readLocks?: readonly string[];
 }
 
-/** Written in the function itself, or by a knowledge-base primitive it calls directly. */
+/**
+ * Written in the function itself, or by a knowledge-base primitive it calls directly: also
+ * what that primitive is known to do through the primitives the knowledge base says it calls
+ * (`vcpu_pause()` → `vcpu_sleep_sync()` → `sync_vcpu_execstate()`'s smp_mb()), every frame a
+ * knowledge-base one. A callee with a body in view speaks for its own code, not the caller's.
+ */
 export function ownOrKb(e: Event): boolean {
-  return !e.via?.length || (e.via.length === 1 && e.via[0]!.resolution === 'kb');
+  return !e.via?.length || e.via.every((v) => v.resolution === 'kb');
 }
 
 /** READ_ONCE/WRITE_ONCE, acquire/release, or an atomic RMW. */

@@ -13,6 +13,7 @@ import { addressTaken, functionFacts } from './facts';
 import type { ConcurrencyOracle, SideView } from './index';
 import { LocalAccesses } from './local';
 import { ruledOut } from './rule-out';
+import { missingEvidence } from './evidence';
 import { ConcurrencyModel } from './model';
 
 /**
@@ -30,8 +31,12 @@ export class ViewConcurrency implements ConcurrencyOracle {
   /** Locks some code in view takes (or asserts) in read mode: holding one excludes nobody. */
   private readonly shared = new Set<string>();
 
-  /** `usedAsValues`: names the texts in view use as values (see viewAddressTaken). */
-  constructor(threads: readonly Thread[], usedAsValues: readonly string[]) {
+  /**
+   * `usedAsValues`: names the texts in view use as values (see viewAddressTaken). `evidence`:
+   * ask the whole-tree evidence rule too (a C file checked as it is, where every cycle is
+   * between unchanged functions).
+   */
+  constructor(threads: readonly Thread[], usedAsValues: readonly string[], private readonly evidence = false) {
     const facts = threads.map((t) => ({ ...functionFacts(t, []), init: t.boot === true }));
     // Callers outside the view: every function not declared static, and every name used as a value.
     const open = new Set<string>(usedAsValues);
@@ -51,10 +56,10 @@ export class ViewConcurrency implements ConcurrencyOracle {
     return new Set([...e.held, ...this.model.locksOnEntry(t.name)]);
   }
 
-  excludes(sides: readonly [SideView, SideView]): string | undefined {
+  excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     return ruledOut(sides, {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local,
       lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k), readMode: (k) => this.shared.has(k),
-    });
+    }) ?? (this.evidence ? missingEvidence(sides, shape) : undefined);
   }
 }

@@ -13,11 +13,8 @@
 // callee's own ordering, judged where its body is; it is not reported again at each call site.
 import type { Event, Thread } from '../extract/types';
 import type { Scenario, Side } from './scenario';
+import { ownOrKb as own } from '../concurrency/facts';
 
-/** Written in the function itself, or by a knowledge-base primitive it calls directly. */
-function own(e: Event): boolean {
-  return !e.via?.length || (e.via.length === 1 && e.via[0]!.resolution === 'kb');
-}
 
 function marked(e: Event | undefined): boolean {
   if (!e || !own(e)) return false;

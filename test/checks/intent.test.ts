@@ -1,7 +1,8 @@
-// Which code is judged for ordering at all (engine/pair/intent.ts): plain accesses on both sides
-// with no barrier or atomic of the functions' own are serialized by means extraction cannot see
-// in most real code, and are left to data-race tools; a marked access or an own barrier makes
-// the pair a barrier question. A callee's internal ordering is judged once, at the callee.
+// Which code is judged for ordering at all (engine/pair/intent.ts, and for a C file checked as
+// it is also engine/concurrency/evidence.ts): plain accesses on both sides with no barrier or
+// atomic of the functions' own are serialized by means extraction cannot see in most real code,
+// and are left to data-race tools; a marked flag or a barrier beside the flag makes the pair a
+// barrier question. A callee's internal ordering is judged once, at the callee.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, codes, only } from './helpers';
@@ -38,10 +39,16 @@ test('intent: the same handshake with a marked flag (WRITE_ONCE/READ_ONCE) is ju
   assert.ok(codes(a, 'warning').some((c) => ORDERING.includes(c)), codes(a).join(', '));
 });
 
-test('intent: a barrier elsewhere in the writer makes its plain handshake a barrier question', async () => {
-  const text = pair('x->flag = 1', 'x->flag').replace('    x->flag = 1;\n', '    x->flag = 1;\n    smp_mb();\n');
-  const a = await check({ file, text, arch: 'all' });
+test('intent: a C file asks for the evidence whole-tree mode asks for: a barrier beside the flag, not elsewhere', async () => {
+  // Before the flag store: the barrier is meant for it, and the reader's missing one is the question.
+  const before = pair('x->flag = 1', 'x->flag').replace('    x->flag = 1;\n', '    smp_mb();\n    x->flag = 1;\n');
+  const a = await check({ file, text: before, arch: 'all' });
   assert.ok(codes(a, 'warning').some((c) => ORDERING.includes(c)), codes(a).join(', '));
+  // After it, the barrier orders what follows: the plain flag shows no handshake of its own.
+  // (Seed 000's v1 patch has this shape; patch review judges it by what the patch changes.)
+  const after = pair('x->flag = 1', 'x->flag').replace('    x->flag = 1;\n', '    x->flag = 1;\n    smp_mb();\n');
+  const b = await check({ file, text: after, arch: 'all' });
+  assert.deepEqual(codes(b, 'warning').filter((c) => ORDERING.includes(c)), []);
 });
 
 test("intent: a callee's own ordering is reported at the callee, not again at each call site", async () => {

@@ -564,3 +564,34 @@ int gate_take(struct gate *g)
   // \`busy\` read right after the barrier: the owner's missing barrier is reported.
   assert.notDeepEqual((await checkFixtureTree({ 'a.c': waiter('int b = g->busy;\n    return b + g->count;'), 'b.c': owner })).warnings, []);
 });
+
+test("a barrier a knowledge-base primitive brings through the primitives it calls is the caller's own", async () => {
+  // vcpu_pause() reaches smp_mb() through vcpu_sleep_sync() and sync_vcpu_execstate(), every
+  // step a knowledge-base fact: the reader orders its flag before the registers it then reads.
+  const writer = `struct vcpu { int regs; int ready; };
+void vc_set(struct vcpu *v)
+{
+    v->regs = 1;
+    v->ready = 1;
+}
+`;
+  const reader = (between: string): string => `struct vcpu { int regs; int ready; };
+void my_pause(struct vcpu *v) { smp_mb(); }
+int vc_get(struct vcpu *v)
+{
+    if (!v->ready)
+        return 0;
+    ${between}
+    return v->regs;
+}
+`;
+  const kb = await checkFixtureTree({ 'a.c': writer, 'b.c': reader('vcpu_pause(v);') });
+  assert.ok(kb.warnings.some((w) => w.endsWith('@a.c:5')), JSON.stringify(kb));
+  // The same barrier in a callee with a body in view speaks for that callee, not the reader.
+  // (Neither function then shows lockless intent of its own, so the two are not even paired.)
+  const body = await checkFixtureTree({ 'a.c': writer, 'b.c': reader('my_pause(v);') });
+  assert.deepEqual(body.warnings, []);
+  // Control: the barrier written in the reader itself.
+  const own = await checkFixtureTree({ 'a.c': writer, 'b.c': reader('smp_mb();') });
+  assert.ok(own.warnings.some((w) => w.endsWith('@a.c:5')), JSON.stringify(own));
+});

@@ -12,7 +12,11 @@ import { repoRoot } from '../support/paths';
 import { seed000Workspace } from '../support/seed000';
 import { fileUri, startClient, type TestClient } from './client';
 
-const writer = readFileSync(join(repoRoot, 'fixtures', 'seeds', '000-set-info-smp_wmb.c'), 'utf8').replace(/smp_wmb\(\)/g, 'my_wmb()');
+// The flag is written with WRITE_ONCE(): a marked flag shows the handshake is meant to run
+// lockless whatever the macro is (see docs/whole-tree.md, "Evidence before reporting"), so only
+// the macro decides whether it is ordered.
+const writer = readFileSync(join(repoRoot, 'fixtures', 'seeds', '000-set-info-smp_wmb.c'), 'utf8')
+  .replace(/smp_wmb\(\)/g, 'my_wmb()').replace('v->is_initialised = 1;', 'WRITE_ONCE(v->is_initialised, 1);');
 const warns = (p: PublishDiagnosticsParams): boolean => p.diagnostics.some((d) => d.severity === 2);
 const clean = (p: PublishDiagnosticsParams): boolean => !p.diagnostics.some((d) => d.severity! <= 2);
 
