@@ -71,7 +71,8 @@ function header(section: string | undefined, name: string): string {
   return `void ${name}(void) `;
 }
 
-function balanced(s: string): boolean {
+/** Parentheses balance and never close before they open. */
+export function balanced(s: string): boolean {
   let d = 0;
   for (const c of s) {
     if (c === '(') d++;

@@ -7,7 +7,7 @@ import type { ModelName } from '../models/model';
 import type { Scenario, Side } from '../pair/scenario';
 import type { Budget } from '../sim/candidates';
 import type { Witness } from '../sim/witness';
-import { buildLitmus, litmusName, type BuiltSide, type SideEdit } from './litmus-build';
+import { buildLitmus, litmusName, orderingEvents, type BuiltSide, type SideEdit } from './litmus-build';
 import type { JudgementCache, Verdicts } from './judgement-cache';
 import { archFor, type Sources } from './sources';
 import type { ModelEvidence, WitnessStep } from './types';
@@ -113,7 +113,7 @@ function buildFor(a: { sources: Sources; scenario: Scenario; model: ModelName; e
     const second = thread && a.sources.counterpartEvent(s.thread, s.second, arch);
     const first = s.first && thread ? a.sources.counterpartEvent(s.thread, s.first, arch) : undefined;
     if (!thread || !second || (s.first && !first)) return { unsupported: `${s.thread.name}() reads differently under the ${arch} profile` };
-    sides.push({ model: a.model, thread, first, second, edits: edits.filter((e): e is SideEdit => e !== undefined) });
+    sides.push({ model: a.model, thread, first, second, edits: edits.filter((e): e is SideEdit => e !== undefined), ...(s.entryGuard ? { entryGuard: s.entryGuard } : {}) });
   }
   const name = `${a.scenario.shape}+${a.scenario.sides.map((s) => s.synthesized ? 'observer' : s.thread.name).join('+')}`;
   return { test: buildLitmus({ scenario: a.scenario, sides: sides as unknown as [BuiltSide, BuiltSide], name }) };
@@ -134,8 +134,10 @@ function witnessSteps(a: { scenario: Scenario; witness: Witness; fileOf: (t: Thr
   a.scenario.sides.forEach((side, cpu) => {
     const mine = events.filter((e) => e.thread === cpu && (e.kind === 'R' || e.kind === 'W'));
     let n = 0;
+    // The side's accesses in the test's order, so a revisit's step points at the revisit.
+    const pending = side.synthesized || !side.first ? [] : [...(side.entryGuard ? [side.entryGuard.read] : []), side.first, ...orderingEvents(side).revisits, side.second];
     for (const e of mine) {
-      const { text: what, event } = describeLoc(a.scenario, side, e.loc ?? '');
+      const { text: what, event } = describeLoc({ scenario: a.scenario, side, name: e.loc ?? '', pending });
       let text: string;
       if (e.kind === 'W') text = `stores \`${what}\``;
       else {
@@ -151,9 +153,12 @@ function witnessSteps(a: { scenario: Scenario; witness: Witness; fileOf: (t: Thr
 }
 
 /** Which scenario location (and which of the side's accesses) a litmus location name stands for. */
-function describeLoc(s: Scenario, side: Side, name: string): { text: string; event?: Event } {
-  const loc = s.locs.find((l) => name === litmusName(l.text) || name.startsWith(`${litmusName(l.text)}_`));
+function describeLoc(a: { scenario: Scenario; side: Side; name: string; pending: Event[] }): { text: string; event?: Event } {
+  const { side, name } = a;
+  const loc = a.scenario.locs.find((l) => name === litmusName(l.text) || name.startsWith(`${litmusName(l.text)}_`));
   if (!loc) return { text: name };
-  const event = [side.first, side.second].find((e) => e && 'loc' in e && e.loc.key === loc.key);
+  const at = (e: Event | undefined): boolean => !!e && 'loc' in e && e.loc.key === loc.key;
+  const next = a.pending.findIndex(at);
+  const event = next >= 0 ? a.pending.splice(next, 1)[0] : [side.first, side.second].find(at);
   return { text: loc.text, event };
 }

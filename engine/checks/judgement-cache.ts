@@ -44,7 +44,7 @@ export class JudgementCache {
     const sides = s.sides.map((side) => {
       const edits = a.edits?.get(side.thread);
       const code = side.synthesized ? 'observer' : `${this.idOf(side.thread)}:${side.first?.id ?? '-'}:${side.second.id}`;
-      return `${code}:${side.firstLoc.key}:${edits ? JSON.stringify(edits) : ''}`;
+      return `${code}:${side.firstLoc.key}:${edits ? JSON.stringify(edits) : ''}${side.entryGuard ? `:entry-${side.entryGuard.by}` : ''}`;
     });
     const locs = s.locs.map((l) => `${l.key}=${l.text}`).join(',');
     return `${a.models.join(',')}|${a.witness === false ? 'v' : 'w'}|${a.budget ? JSON.stringify(a.budget) : ''}|${s.shape}|${locs}|${sides.join('|')}`;

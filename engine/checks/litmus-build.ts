@@ -4,6 +4,7 @@
 import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
 import type { Event, Loc, Thread } from '../extract/types';
 import { orderingEvents } from '../pair/ordering-events';
+import type { EntryGuard } from '../pair/entry-guard';
 import type { Scenario } from '../pair/scenario';
 
 export { orderingEvents };
@@ -29,6 +30,8 @@ export interface BuiltSide {
   readonly second: Event;
   readonly synthesized?: string;
   readonly edits?: readonly SideEdit[];
+  /** The side is entered only past its callers' check of its first location (pair/entry-guard.ts). */
+  readonly entryGuard?: Pick<EntryGuard, 'by'>;
 }
 
 const P: Pos = { line: 0, col: 0 };
@@ -145,23 +148,45 @@ function buildSide(a: {
   if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
   else body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: 'once' }));
   const strip = edits.some((d) => d.kind === 'strip-implied');
-  const mid: Stmt[] = stmtsOf(strip ? ordering.between.filter((e) => !e.via?.length || e.kind === 'RMW') : ordering.between);
+  const between = strip ? ordering.between.filter((e) => !e.via?.length || e.kind === 'RMW') : ordering.between;
+  // The reads whose values later accesses may depend on: the first's (r0), then each revisit's.
+  const readFirst = side.first && a.roles[0] === 'read' ? side.first : undefined;
+  const secondUnderFirst = !!readFirst && dependency(side.thread, readFirst, side.second) === 'ctrl';
+  const reads = new Revisits({ thread: side.thread, first: readFirst, body, secondUnderFirst });
+  const locOf = (e: Event): string => ('loc' in e && side.first && 'loc' in side.first && e.loc.key === side.first.loc.key ? a.locs[0] : a.locs[1]);
+  const mid: Stmt[] = [
+    ...between.map((e) => ({ id: e.id, stmts: () => stmtsOf([e]) })),
+    ...ordering.revisits.map((e) => ({ id: e.id, stmts: () => reads.statement({ e, loc: locOf(e) }) })),
+  ].sort((x, y) => x.id - y.id).flatMap((item) => item.stmts());
   for (const ed of edits) if (ed.kind === 'insert-fence') mid.push(exprStmt(call(FENCE_PRIMS[ed.fence]!)));
   const secondAnnot = edits.some((e) => e.kind === 'release-second') ? 'release' : annotOf(side.second);
-  const dep = side.first ? dependency(side.thread, side.first, side.second) : undefined;
-  const second = access({
-    role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: secondAnnot, rmw: rmwOf(side.second),
-    dataFrom: dep === 'data' && a.roles[0] === 'read' ? 'r0' : undefined, addrFrom: dep === 'addr' && a.roles[0] === 'read' ? 'r0' : undefined,
-  });
-  if (dep === 'ctrl' && a.roles[0] === 'read') {
+  const deps = reads.depsOf(side.second);
+  const second = access({ role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: secondAnnot, rmw: rmwOf(side.second), ...deps });
+  if (deps.ctrlFirst) {
     // The second access runs on the path where the first read saw the new value.
-    body.push({ kind: 'if', cond: { kind: 'binary', op: '==', left: v('r0'), right: num(1), pos: P }, then: [...mid, second], pos: P });
+    body.push({ kind: 'if', cond: { kind: 'binary', op: '==', left: v('r0'), right: num(1), pos: P }, then: [...mid, ...reads.underCtrl(deps.ctrl, [second])], pos: P });
   } else {
-    body.push(...mid, second);
+    body.push(...mid, ...reads.underCtrl(deps.ctrl, [second]));
   }
   body.push(...stmtsOf(ordering.after));
   body.push(...[...callerLocks].reverse().map((h) => lockStmt(names, 'spin_unlock', h.lock)));
-  return { id: a.id, params: [], body, pos: P, origin: `${side.thread.name}()` };
+  return { id: a.id, params: [], body: side.entryGuard ? guarded({ body, by: side.entryGuard.by, flag: a.locs[0] }) : body, pos: P, origin: `${side.thread.name}()` };
+}
+
+/**
+ * The side as its callers run it: read the flag, order that read (smp_rmb()/smp_mb(), or an
+ * acquire read), and go on only when it was seen set, the writer's store in this test.
+ */
+function guarded(a: { body: readonly Stmt[]; by: EntryGuard['by']; flag: string }): Stmt[] {
+  const decls = a.body.filter((s) => s.kind === 'decl');
+  const reg = `r${2 + decls.length}`;
+  const ptr = v(a.flag);
+  const read = assign(reg, a.by === 'acquire' ? call('smp_load_acquire', ptr) : call('READ_ONCE', { kind: 'deref', ptr, pos: P }));
+  const fence = a.by === 'acquire' ? [] : [exprStmt(call(a.by === 'mb' ? 'smp_mb' : 'smp_rmb'))];
+  return [
+    ...decls, { kind: 'decl', name: reg, type: 'int', pos: P }, read, ...fence,
+    { kind: 'if', cond: { kind: 'binary', op: '==', left: v(reg), right: num(1), pos: P }, then: a.body.filter((s) => s.kind !== 'decl'), pos: P },
+  ];
 }
 
 /** One ordering event as litmus statements (fences, locks, atomics on other locations). */
@@ -235,9 +260,18 @@ function rmwStmt(a: { annot: string; loc: string; reg: string; decl: Stmt[] }): 
   return assign(a.reg, call(`atomic_fetch_or${RMW_SUFFIX[a.annot] ?? ''}`, num(1), v(a.loc)));
 }
 
-function access(a: { role: Role; loc: string; reg: string; annot: Annot; rmw?: string; dataFrom?: string; addrFrom?: string }): Stmt {
+/** `r0`, or `(r0 | r4)`: the registers a dependency comes from, as one expression. */
+function regsExpr(regs: readonly string[]): Expr {
+  return regs.map((r) => v(r)).reduce((x, y) => ({ kind: 'binary', op: '|', left: x, right: y, pos: P }));
+}
+
+function access(a: {
+  role: Role; loc: string; reg: string; annot: Annot; rmw?: string; dataFrom?: readonly string[]; addrFrom?: readonly string[];
+  /** The value a write stores when it has no data dependency from the first read (1 by default). */
+  value?: number;
+}): Stmt {
   const ptr: Expr = a.addrFrom
-    ? { kind: 'ternary', cond: { kind: 'binary', op: '&', left: v(a.addrFrom), right: num(0), pos: P }, then: v(a.loc), else: v(a.loc), pos: P }
+    ? { kind: 'ternary', cond: { kind: 'binary', op: '&', left: regsExpr(a.addrFrom), right: num(0), pos: P }, then: v(a.loc), else: v(a.loc), pos: P }
     : v(a.loc);
   const lv: Expr = { kind: 'deref', ptr, pos: P };
   if (a.role === 'read') {
@@ -246,7 +280,11 @@ function access(a: { role: Role; loc: string; reg: string; annot: Annot; rmw?: s
     if (a.annot === 'plain') return assign(a.reg, lv);
     return assign(a.reg, call('READ_ONCE', lv));
   }
-  const value = a.dataFrom ? v(a.dataFrom) : num(1);
+  // A data dependency from the first read alone stores what it read (1 in the bad outcome);
+  // from a revisit read, the value keeps its constant and only depends on the read.
+  const value: Expr = a.dataFrom?.length === 1 && a.dataFrom[0] === 'r0' && a.value === undefined ? v('r0')
+    : a.dataFrom ? { kind: 'binary', op: '+', left: num(a.value ?? 1), right: { kind: 'binary', op: '&', left: regsExpr(a.dataFrom), right: num(0), pos: P }, pos: P }
+      : num(a.value ?? 1);
   if (a.rmw) {
     if (a.rmw === 'noreturn') return exprStmt(call('atomic_or', value, ptr));
     return assign('r1', call(`xchg${RMW_SUFFIX[a.rmw] ?? ''}`, ptr, value));
@@ -254,6 +292,70 @@ function access(a: { role: Role; loc: string; reg: string; annot: Annot; rmw?: s
   if (a.annot === 'release') return exprStmt(call('smp_store_release', ptr, value));
   if (a.annot === 'plain') return { kind: 'assign', target: lv, value, pos: P };
   return exprStmt(call('WRITE_ONCE', lv, value));
+}
+
+/** What an access depends on among the side's earlier reads, as registers. */
+interface AccessDeps {
+  readonly addrFrom?: readonly string[];
+  readonly dataFrom?: readonly string[];
+  /** Registers of revisit reads the access is control-dependent on. */
+  readonly ctrl: readonly string[];
+  /** Control-dependent on the first read (the caller puts the rest of the side under it). */
+  readonly ctrlFirst: boolean;
+}
+
+/**
+ * The side's revisits (ordering-events.ts) as litmus statements, and the dependencies of later
+ * accesses on the first read and on revisit reads. A revisit write stores 2, so that where the
+ * test's condition asks for 1 it still names the cycle's own stores, and where another CPU's
+ * read is asked for 0 (missed this side's stores) seeing the revisit counts as seeing a store.
+ */
+class Revisits {
+  private readonly sources: Array<{ e: Event; reg: string }> = [];
+
+  constructor(private readonly a: { thread: Thread; first?: Event; body: Stmt[]; secondUnderFirst: boolean }) {
+    if (a.first) this.sources.push({ e: a.first, reg: 'r0' });
+  }
+
+  statement(a: { e: Extract<Event, { kind: 'R' | 'W' }>; loc: string }): Stmt[] {
+    const { e, loc } = a;
+    const deps = this.depsOf(e);
+    let stmt: Stmt;
+    if (e.kind === 'R') {
+      const reg = `r${2 + this.a.body.filter((s) => s.kind === 'decl').length}`;
+      this.a.body.push({ kind: 'decl', name: reg, type: 'int', pos: P });
+      stmt = access({ role: 'read', loc, reg, annot: annotOf(e), ...deps });
+      this.sources.push({ e, reg });
+    } else {
+      stmt = access({ role: 'write', loc, reg: 'r1', annot: annotOf(e), value: 2, ...deps });
+    }
+    // Under the first read's branch when the second is not (that one wraps the rest of the side).
+    const ctrl = deps.ctrlFirst && !this.a.secondUnderFirst ? ['r0', ...deps.ctrl] : deps.ctrl;
+    return this.underCtrl(ctrl, [stmt]);
+  }
+
+  depsOf(e: Event): AccessDeps {
+    const addr: string[] = [];
+    const data: string[] = [];
+    const ctrl: string[] = [];
+    let ctrlFirst = false;
+    for (const s of this.sources) {
+      const d = dependency(this.a.thread, s.e, e);
+      if (d === 'addr') addr.push(s.reg);
+      else if (d === 'data') data.push(s.reg);
+      else if (d === 'ctrl' && s.reg === 'r0') ctrlFirst = true;
+      else if (d === 'ctrl') ctrl.push(s.reg);
+    }
+    return { ...(addr.length ? { addrFrom: addr } : {}), ...(data.length ? { dataFrom: data } : {}), ctrl, ctrlFirst };
+  }
+
+  /** Statements under a branch on the given reads: taken whatever they saw, it only records the dependency. */
+  underCtrl(regs: readonly string[], stmts: Stmt[]): Stmt[] {
+    if (regs.length === 0) return stmts;
+    const cond = regs.map((r): Expr => ({ kind: 'binary', op: '>=', left: v(r), right: num(0), pos: P }))
+      .reduce((x, y) => ({ kind: 'binary', op: '&&', left: x, right: y, pos: P }));
+    return [{ kind: 'if', cond, then: stmts, pos: P }];
+  }
 }
 
 /** The strongest dependency from `first` to `second` (ctrl also counts when it passes through a guard). */

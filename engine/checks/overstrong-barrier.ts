@@ -28,8 +28,11 @@ export function overstrongBarrier(ctx: CheckContext): OverstrongFinding[] {
       const storeBefore = acc.some((e) => e.id < fence.id && writes(e));
       const loadAfter = acc.some((e) => e.id > fence.id && observes(e));
       if (storeBefore && loadAfter) continue;
-      const involved = ctx.analysis.scenariosOf(t).filter((j) => j.allowed.length === 0 && j.scenario.sides.some((s) => s.thread === t && !s.synthesized && orderingEvents(s).between.includes(fence)));
-      if (involved.length === 0) continue;
+      const around = ctx.analysis.scenariosOf(t).filter((j) => j.scenario.sides.some((s) => s.thread === t && !s.synthesized && orderingEvents(s).between.includes(fence)));
+      const involved = around.filter((j) => j.allowed.length === 0);
+      // A cycle through the barrier that is broken anyway (the other CPU lacks its half) cannot
+      // say what the barrier is for: its fix may need all of it.
+      if (involved.length === 0 || involved.length < around.length) continue;
       for (const weaker of ['wmb', 'rmb'] as const) {
         const { broke } = ctx.analysis.verify(t, [{ kind: 'replace-fence', event: fence.id, fence: weaker }]);
         if (broke.length > 0) continue;

@@ -5,7 +5,7 @@ import { parts, textOf, typeOf, type SyntaxNode } from '../c/parser';
 import { effectsFor, lookup } from '../kb/index';
 import type { Effect, KnowledgeBase, LocRef, Primitive, Profile } from '../kb/types';
 import { assertedCalls, assertHeld } from './lock-asserts';
-import { compact, oneLine } from './scope';
+import { compact, oneLine, splitTaint } from './scope';
 import type { Event, EventBody, Loc, Thread, ViaFrame } from './types';
 import type { Walker } from './walker';
 
@@ -45,7 +45,7 @@ export class CallContext {
       return out;
     }
     w.emit({ kind: 'CALL', callee: name, args: argTexts, resolution: 'body', tags: [] }, node);
-    inline(w, { callee, args, node, argTaints });
+    inline(w, { callee, args, node, argTaints }).forEach((x) => out.add(x));
     return out;
   }
 
@@ -252,8 +252,11 @@ function extendLoc(base: Loc, part: string): Loc {
  * parameter (`node->slots[i]` in `__lookup(node, ...)`) has its address from the argument, so
  * it depends on the reads the argument's value came from (`node = rcu_dereference(root->rnode)`):
  * the address dependency that orders the two loads on Arm and in LKMM, callee or not.
+ * Likewise a branch on a parameter (`if (prod & 3) tb_init_done = 0;` in `bogus(prod, cons)`)
+ * branches on the caller's reads: the control dependency that orders a read before a later
+ * store (Arm's ctrl into a write, LKMM's to-w).
  */
-function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; argTaints: readonly Set<number>[] }): void {
+function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; node: SyntaxNode; argTaints: readonly Set<number>[] }): Set<number> {
   const { callee, args, node, argTaints } = c;
   const paramIndex = new Map(callee.params.map((p, i) => [p.name, i]));
   // Every event of the callee rooted at a parameter needs that argument's place: computed once per call.
@@ -279,9 +282,18 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     const through = 'loc' in e ? paramIndex.get(e.loc.root) : undefined;
     if (through !== undefined && argTaints[through]) w.addDeps('addr', argTaints[through]!, id);
   }
+  // A parameter stands for the argument: the reads (and the caller's own parameters) its value came from.
+  const inCaller = (taint: { reads: readonly number[]; params?: readonly number[] }): Set<number> => new Set([
+    ...taint.reads.flatMap((r) => (idMap.has(r) ? [idMap.get(r)!] : [])),
+    ...(taint.params ?? []).flatMap((i) => [...(argTaints[i] ?? [])]),
+  ]);
   for (const cond of callee.conds) {
     const mapped = w.conds[condMap.get(cond.id)!]!;
-    w.conds[mapped.id] = { ...mapped, reads: cond.reads.flatMap((r) => (idMap.has(r) ? [idMap.get(r)!] : [])) };
+    // A condition on a parameter is a condition on the argument: what the callee does under it
+    // is control-dependent on the reads the caller's value came from.
+    const { reads, params } = splitTaint(inCaller(cond));
+    const { params: _p, ...rest } = mapped;
+    w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}) };
   }
   for (const d of callee.deps) {
     if (d.kind === 'ctrl') continue;
@@ -289,6 +301,7 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     const to = idMap.get(d.to);
     if (from !== undefined && to !== undefined) w.deps.push({ kind: d.kind, from, to });
   }
+  return callee.returns ? inCaller(callee.returns) : new Set();
 }
 
 function stripCommon(e: Event): EventBody {

@@ -13,7 +13,7 @@ import type { ParseCache, ParsedUnit } from './parse-cache';
 import { relocateProblem, relocateThread } from './relocate';
 import { CallContext } from './calls';
 import { functionHeader, topLevel } from './functions';
-import { Scope } from './scope';
+import { paramTaint, Scope } from './scope';
 import { fileMap, fragmentMap, spanOf, type SourceMap } from './spans';
 import type { CallerHeld, Result, Thread } from './types';
 import { Walker } from './walker';
@@ -354,7 +354,10 @@ class Extractor {
   private walk(ref: { node: SyntaxNode; unit: Unit }, a: { name: string; header: NonNullable<ReturnType<typeof functionHeader>>; body: SyntaxNode; placed?: Placed }): MemoThread & { thread: Thread } {
     const { header } = a;
     const scope = new Scope(ref.unit.globals, this.kb.shared);
-    for (const p of header.params) scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array, paramOf: a.name, ...(p.outParam ? { outParam: true } : {}) });
+    header.params.forEach((p, i) => {
+      const local = scope.declare(p.name, { type: p.type, pointer: p.pointer, array: p.array, paramOf: a.name, ...(p.outParam ? { outParam: true } : {}) });
+      local.taint.add(paramTaint(i));
+    });
     // Each callee looked up, and what it gave: a cached thread is valid only while they agree.
     const callees: Array<[string, Thread | undefined]> = [];
     const summary = (n: string): Thread | undefined => {

@@ -57,6 +57,25 @@ export class Scope {
   }
 }
 
+/**
+ * A parameter's value at entry, as a taint: a marker far above any event id, so it never becomes
+ * a dependency inside the function (deps only point from a lower event id to a higher one) and
+ * is told apart where a condition is recorded (Cond.params).
+ */
+const PARAM_TAINT = 1 << 30;
+
+export function paramTaint(index: number): number {
+  return PARAM_TAINT + index;
+}
+
+/** Splits a taint into the events it names and the parameter indices it carries. */
+export function splitTaint(taint: Iterable<number>): { reads: number[]; params: number[] } {
+  const reads: number[] = [];
+  const params: number[] = [];
+  for (const t of taint) (t >= PARAM_TAINT ? params : reads).push(t >= PARAM_TAINT ? t - PARAM_TAINT : t);
+  return { reads: reads.sort((a, b) => a - b), params: params.sort((a, b) => a - b) };
+}
+
 /** Text without whitespace or comments, for access paths and argument display. */
 export function compact(text: string): string {
   // Fast paths (most texts have no comment, and many no space): same result, no new strings.

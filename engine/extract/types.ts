@@ -42,6 +42,11 @@ export interface Cond {
   readonly span: Span;
   /** Read or RMW events whose values reach the condition (directly or through locals). */
   readonly reads: readonly number[];
+  /**
+   * Parameters (by index) whose values reach the condition: when the function is inlined, the
+   * reads its caller's arguments came from reach it too (a control dependency through the call).
+   */
+  readonly params?: readonly number[];
 }
 
 /** A callee whose summary produced the event: the call site is the event's span. */
@@ -147,6 +152,11 @@ export interface Thread {
   readonly deps: readonly Dep[];
   /** Locks held by the caller (present only when some are), in the order they are asserted. */
   readonly callerHolds?: readonly CallerHeld[];
+  /**
+   * What the returned value depends on (present only when something does): reads of this
+   * function, and parameters by index (their caller's arguments, once inlined).
+   */
+  readonly returns?: { readonly reads: readonly number[]; readonly params: readonly number[] };
 }
 
 export interface Result<T> {

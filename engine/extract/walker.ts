@@ -4,7 +4,7 @@
 import { kids, operatorBetween, parts, textOf, typeOf, type SyntaxNode } from '../c/parser';
 import type { Problem } from '../patch/types';
 import { spanOf, type SourceMap } from './spans';
-import { compact, oneLine, Scope } from './scope';
+import { compact, oneLine, paramTaint, Scope, splitTaint } from './scope';
 import type { CallerHeld, Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
 import type { CallContext } from './calls';
 import { applyCallerHolds } from './lock-asserts';
@@ -43,6 +43,8 @@ export class Walker {
   /** Locks the body asserts held (see lock-asserts.ts), applied to the events in finish(). */
   readonly heldAssertions: CallerHeld[] = [];
   private readonly guards: Guard[] = [];
+  /** What the values this function returns depend on (see returnsValue). */
+  private readonly returned = new Set<number>();
   private exitGuards: { guard: Guard; how: NonNullable<Exit> }[] = [];
   /** The lock state at each `goto label` walked so far: the state the label starts in. */
   private readonly gotoStates = new Map<string, LockState[]>();
@@ -127,8 +129,26 @@ export class Walker {
 
   newCond(kind: Cond['kind'], node: SyntaxNode, reads: Set<number>): number {
     const id = this.conds.length;
-    this.conds.push({ id, kind, text: oneLine(this.sourceText(node)), span: spanOf(node, this.env.map), reads: [...reads].sort((a, b) => a - b) });
+    const { reads: events, params } = splitTaint(reads);
+    this.conds.push({
+      id, kind, text: oneLine(this.sourceText(node)), span: spanOf(node, this.env.map), reads: events,
+      ...(params.length > 0 ? { params } : {}),
+    });
     return id;
+  }
+
+  /**
+   * A `return` with a value: the value, and which return ran, depend on what it computed and on
+   * every condition that led there (`if (!ready) return NULL;`), so the caller's branch on the
+   * result is a branch on those reads.
+   */
+  private returnsValue(taint: Set<number>): void {
+    taint.forEach((x) => this.returned.add(x));
+    for (const g of this.currentGuards()) {
+      const c = this.conds[g.cond];
+      c?.reads.forEach((x) => this.returned.add(x));
+      c?.params?.forEach((i) => this.returned.add(paramTaint(i)));
+    }
   }
 
   withGuard<T>(guard: Guard, fn: () => T): T {
@@ -221,7 +241,7 @@ export class Walker {
       }
       case 'return_statement': {
         const e = kids(node)[0];
-        if (e) this.eval(e);
+        if (e) this.returnsValue(this.eval(e));
         this.emit({ kind: 'EXIT', how: 'return' }, node);
         return 'return';
       }
@@ -576,7 +596,11 @@ export class Walker {
     }
     deps.sort((a, b) => a.to - b.to || a.from - b.from || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
     const { events, holds } = applyCallerHolds(this.events, this.heldAssertions);
-    return { ...meta, events, conds: this.conds, deps, ...(holds.length > 0 ? { callerHolds: holds } : {}) };
+    const returns = splitTaint(this.returned);
+    return {
+      ...meta, events, conds: this.conds, deps, ...(holds.length > 0 ? { callerHolds: holds } : {}),
+      ...(returns.reads.length + returns.params.length > 0 ? { returns } : {}),
+    };
   }
 }
 

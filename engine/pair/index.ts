@@ -9,6 +9,7 @@ import { synthesizedReaders } from './observer';
 import { isSharedAccess, peersOf, threadsByKey } from './peers';
 import type { Scenario, Side } from './scenario';
 import { freshRoots } from './fresh';
+import { EntryGuards, withEntryGuard } from './entry-guard';
 import { loadBuffering, messagePassing, storeBuffering, type Access, type SharedView } from './shapes';
 
 export * from './scenario';
@@ -29,10 +30,25 @@ export function sideSignature(s: Side): string {
   const mid = [
     ...o.callerHeld.map((h) => `HELD:${h.mode}:${h.lock.key}`),
     ...[...o.before, ...o.between, ...o.after].map((e) => (e.kind === 'F' ? `F:${e.fence}:${e.via?.length ?? 0}` : e.kind === 'RMW' ? `RMW:${e.annot}` : `${e.kind}:${e.kind === 'LOCK' || e.kind === 'UNLOCK' ? e.mode : ''}`)),
+    // Revisits are in the test too: which location, and what depends on what.
+    ...revisitSignature(s, o.revisits),
   ];
   const dep = s.first ? s.thread.deps.filter((d) => d.from === s.first!.id && d.to === s.second.id).map((d) => d.kind).sort().join('+') : '';
   const guarded = s.first && s.second.guards.some((g) => s.thread.conds.find((c) => c.id === g.cond)?.reads.includes(s.first!.id)) ? 'g' : '';
-  return `${ev(s.first)}|${mid.join(',')}|${ev(s.second)}|${dep}${guarded}`;
+  const entry = s.entryGuard ? `|entry:${s.entryGuard.by}` : '';
+  return `${ev(s.first)}|${mid.join(',')}|${ev(s.second)}|${dep}${guarded}${entry}`;
+}
+
+/** The revisits of a side as the test sees them: which cycle location, and the dependencies among them. */
+function revisitSignature(s: Side, revisits: readonly Event[]): string[] {
+  if (revisits.length === 0 || !s.first) return [];
+  const at = new Map([s.first, ...revisits, s.second].map((e, i) => [e.id, i]));
+  const firstKey = 'loc' in s.first ? s.first.loc.key : '';
+  const deps = s.thread.deps.filter((d) => at.has(d.from) && at.has(d.to) && at.get(d.to)! > 0 && (at.get(d.from)! > 0 || at.get(d.to)! <= revisits.length));
+  return [
+    ...revisits.map((e) => `${e.kind}:${'annot' in e ? e.annot : ''}:${'loc' in e && e.loc.key === firstKey ? 'x' : 'y'}`),
+    ...deps.map((d) => `${d.kind}:${at.get(d.from)}>${at.get(d.to)}`),
+  ];
 }
 
 function sideKey(s: Side): string {
@@ -105,8 +121,10 @@ export function collectScenarios(a: {
   // Many peers of one function often look alike (the same handshake in twenty callers): for
   // each side, keep one scenario per distinct shape of the other side.
   const seen = new Set<string>();
-  const add = (s: Scenario): void => {
-    if (out.has(s.id) || !keep(s)) return;
+  const guards = new EntryGuards({ all: a.all, textOf: a.textOf });
+  const add = (found: Scenario): void => {
+    if (out.has(found.id) || !keep(found)) return;
+    const s = withEntryGuard(found, guards);
     const why = a.concurrency?.oracle.excludes(s.sides, s.shape);
     if (why !== undefined) { a.concurrency!.excluded?.(s, why); return; }
     const keys = s.sides.map((side, i) => `${s.shape}|${i}|${sideKey(side)}|${sideSignature(s.sides[1 - i]!)}`);

@@ -2,6 +2,7 @@
 // shared locations, whose bad outcome the simulator decides. It is the unit the ordering checks
 // judge and the fixes repair.
 import type { Event, Loc, Thread } from '../extract/types';
+import type { EntryGuard } from './entry-guard';
 
 export type Shape = 'MP' | 'SB' | 'LB';
 
@@ -17,6 +18,8 @@ export interface Side {
   readonly assumed?: string;
   /** A synthesized side (no code in view): the canonical correctly ordered other CPU. */
   readonly synthesized?: string;
+  /** A message-passing reader its callers enter only after checking the flag (entry-guard.ts). */
+  readonly entryGuard?: EntryGuard;
 }
 
 export interface Scenario {
