@@ -75,14 +75,18 @@ function lostWakeupsFolded(findings: readonly Finding[]): Finding[] {
   });
 }
 
-/** The same finding on two copies of one patch (a page that quotes it twice): one, with the copy related. */
+/**
+ * The same finding twice: on two copies of one patch (a page that quotes it twice), or in one
+ * C function at two places that reach the same accesses (two calls of one callee). One, with
+ * the other place related; the related message says no more than that, since either may be so.
+ */
 function copiesMerged(findings: readonly Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const f of findings) {
     const key = `${f.code}|${f.place.function ?? ''}|${f.place.file ?? ''}|${f.message}`;
     const seen = byKey.get(key);
     if (!seen) { byKey.set(key, f); continue; }
-    byKey.set(key, { ...seen, related: [...seen.related, { place: f.place, message: 'the same finding on another copy of this patch' }] });
+    byKey.set(key, { ...seen, related: [...seen.related, { place: f.place, message: 'the same finding, again here' }] });
   }
   return [...byKey.values()];
 }
