@@ -76,7 +76,7 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const kb = treeKbConfig(texts, o.kbConfigText);
   lap('read');
   const workers = Math.max(1, o.workers ?? cpus().length);
-  const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true } });
+  const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true, ...(o.os ? { os: o.os } : {}) } });
   lap('index');
   const facts = treeFacts(summaries);
   const documents = files.filter((f) => f.endsWith('.c'));

@@ -14,7 +14,7 @@ void (async () => {
   for (const path of paths) {
     let text = '';
     try { text = readFileSync(path, 'utf8'); } catch { /* unreadable files index as empty */ }
-    out.push(summarizeFile(parser, { path, text, kb, concurrency: setup.concurrency }));
+    out.push(summarizeFile(parser, { path, text, kb, concurrency: setup.concurrency, os: setup.os }));
   }
   parentPort!.postMessage(out);
 })();

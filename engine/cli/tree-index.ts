@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FACTS_VERSION } from '../concurrency/facts';
+import type { Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
 
 const CACHE_VERSION = 3;
@@ -29,6 +30,11 @@ export interface IndexSetup {
   readonly kbConfigText?: string;
   /** Also record what each file tells the concurrency model (whole-tree mode). */
   readonly concurrency?: boolean;
+  /**
+   * Whose primitive definitions apply (`--os`), as the analysis reads them; unset, each file's
+   * own guess (its path and text), also as the analysis does.
+   */
+  readonly os?: Os;
 }
 
 export interface IndexStats {
@@ -52,7 +58,7 @@ function readCache(path: string, setup: string): CacheFile {
 export async function buildTreeIndex(a: { files: readonly string[]; cacheDir?: string; workers?: number; setup?: IndexSetup }): Promise<{ summaries: FileSummary[]; stats: IndexStats }> {
   const t0 = Date.now();
   const setup = a.setup ?? {};
-  const setupKey = setup.kbConfigText === undefined && !setup.concurrency ? '' : createHash('sha256').update(JSON.stringify({ ...setup, facts: setup.concurrency ? FACTS_VERSION : 0 })).digest('hex');
+  const setupKey = setup.kbConfigText === undefined && !setup.concurrency && setup.os === undefined ? '' : createHash('sha256').update(JSON.stringify({ ...setup, facts: setup.concurrency ? FACTS_VERSION : 0 })).digest('hex');
   // One cache file per setup: whole-tree mode and plain `--tree` do not evict each other.
   const cachePath = a.cacheDir ? join(a.cacheDir, setupKey ? `index-${setupKey.slice(0, 12)}.json` : 'index.json') : undefined;
   const cache = cachePath ? readCache(cachePath, setupKey) : { version: CACHE_VERSION, setup: setupKey, files: {} as Record<string, CacheEntry> };

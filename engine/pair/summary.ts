@@ -7,6 +7,7 @@ import { extractC } from '../extract/index';
 import { saveListing, type SavedListing } from '../extract/file-memo';
 import { lockOrders, memoryEvents } from '../extract/query';
 import type { KnowledgeBase } from '../kb/types';
+import { guessOs, type Os } from '../kb/index';
 import type { Thread } from '../extract/types';
 import { matchKeys } from './peers';
 
@@ -36,9 +37,14 @@ export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] 
   }));
 }
 
-export function summarizeFile(parser: CParser, a: { path: string; text: string; kb?: KnowledgeBase; concurrency?: boolean }): FileSummary {
+/**
+ * `os`: whose primitive definitions apply; unset, the file's own guess. The analysis reads the
+ * file the same way (checks/sources.ts), so what the index says a function does (its facts,
+ * its locks) is what the analysis will find there.
+ */
+export function summarizeFile(parser: CParser, a: { path: string; text: string; kb?: KnowledgeBase; concurrency?: boolean; os?: Os }): FileSummary {
   let listing: SavedListing | undefined;
-  const res = extractC(parser, { text: a.text, path: a.path, kb: a.kb, ...(a.concurrency ? { listed: (l, problems) => { listing = saveListing(l, problems, a.text); } } : {}) });
+  const res = extractC(parser, { text: a.text, path: a.path, kb: a.kb, profile: { os: a.os ?? guessOs(a.path, a.text) }, ...(a.concurrency ? { listed: (l, problems) => { listing = saveListing(l, problems, a.text); } } : {}) });
   const lines = a.text.split('\n');
   const concurrency = a.concurrency ? { functions: res.value.map((t) => functionFacts(t, lines)), addressTaken: addressTaken(a.text) } : undefined;
   return { path: a.path, lines: lines.length, functions: summarizeThreads(res.value), ...(concurrency ? { concurrency } : {}), ...(listing ? { listing } : {}) };
