@@ -19,6 +19,7 @@ import { archOf } from '../../concurrency/arch';
 import type { CallerHeld, Event, Guard, Thread } from '../../extract/types';
 import { guardsContradict, guardsWithin } from '../../extract/query';
 import { lockFact, type FactLock, type LockFact } from '../../kb/lock-facts';
+import { callerReleases } from './releases';
 import type { LockMode, Os } from '../../kb/types';
 
 export interface LockRef {
@@ -186,9 +187,13 @@ export class LockEdges {
     const lockAt = new Map<string, Holding>();
     for (const h of t.callerHolds ?? []) lockAt.set(h.lock.key, { lock: { key: h.lock.key, text: h.lock.text, mode: h.mode, recursive: false, classes: [] }, byCaller: h });
     const facts: FactHeld[] = [];
+    // Locks a callee of another file released for this function (releases.ts), until retaken.
+    const released: { key: string; at: Event; retaken: Event[] }[] = [];
+    const gone = (k: string, e: Event): boolean => released.some((r) => r.key === k && r.at.id < e.id && guardsWithin(r.at.guards, e.guards)
+      && !r.retaken.some((x) => x.id < e.id && guardsWithin(x.guards, e.guards)));
     const factNames = (e: Event): boolean => (e.via ?? []).some((v) => lockFact(v.callee, os) !== undefined);
     const heldAt = (e: Event): Holding[] => [
-      ...e.held.flatMap((k) => lockAt.get(k) ?? []),
+      ...e.held.flatMap((k) => (gone(k, e) ? [] : lockAt.get(k) ?? [])),
       ...facts.filter((f) => guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards))).map((f) => f.holding),
     ];
     const take = (e: Event, lock: LockRef, via: readonly string[], summary = false, arch = own): void => {
@@ -217,6 +222,7 @@ export class LockEdges {
       if (e.kind === 'LOCK') {
         const lock: LockRef = { key: e.lock.key, text: e.lock.text, mode: e.mode, recursive: false, classes: [] };
         take(e, lock, via);
+        for (const r of released) if (r.key === e.lock.key) r.retaken.push(e);
         if (!lockAt.has(e.lock.key) || lockAt.get(e.lock.key)!.byCaller) lockAt.set(e.lock.key, { lock, event: e });
         continue;
       }
@@ -241,7 +247,10 @@ export class LockEdges {
         continue;
       }
       if (e.resolution !== 'opaque') continue;
-      summarize(e, this.view.body(e.callee, t), via);
+      const callees = this.view.body(e.callee, t);
+      summarize(e, callees, via);
+      // Released by the callee, whichever definition runs.
+      for (const k of new Set(e.held)) if (callees.length > 0 && callees.every((c) => callerReleases(c).includes(k))) released.push({ key: k, at: e, retaken: [] });
     }
     this.busy.delete(t);
     this.edgesOf.set(t, edges);
