@@ -111,9 +111,8 @@ void pirq_eoi(struct pirq *pirq)
   assert.ok(r.warnings.includes('lock-order-inversion@xen/drivers/bind.c:24'), JSON.stringify(r));
 });
 
-/** Arm's vGIC: one path takes the descriptor's lock, then the vIRQ's; the other routes under the vIRQ's. */
-const VGIC = (route: string): string => `${TYPES}
-void sync_hw_irq(struct irq_desc *desc, struct vgic_irq *irq)
+/** Arm's vGIC order: the descriptor's lock, then the vIRQ's. */
+const SYNC_HW = `void sync_hw_irq(struct irq_desc *desc, struct vgic_irq *irq)
 {
     unsigned long flags;
 
@@ -123,7 +122,11 @@ void sync_hw_irq(struct irq_desc *desc, struct vgic_irq *irq)
     spin_unlock(&irq->irq_lock);
     spin_unlock_irqrestore(&desc->lock, flags);
 }
+`;
 
+/** One path takes the descriptor's lock, then the vIRQ's; the other routes under the vIRQ's. */
+const VGIC = (route: string): string => `${TYPES}
+${SYNC_HW}
 void move_irq(struct irq_desc *desc, struct vgic_irq *irq)
 {
     unsigned long flags;
@@ -275,17 +278,7 @@ void queue_irq_unlock(struct vcpu *v, struct vgic_irq *irq, unsigned long flags)
     spin_unlock_irqrestore(&v->ap_list_lock, flags);
 }
 
-void sync_hw_irq(struct irq_desc *desc, struct vgic_irq *irq)
-{
-    unsigned long flags;
-
-    spin_lock_irqsave(&desc->lock, flags);
-    spin_lock(&irq->irq_lock);
-    irq->hw = 1;
-    spin_unlock(&irq->irq_lock);
-    spin_unlock_irqrestore(&desc->lock, flags);
-}
-`;
+${SYNC_HW}`;
 
 const MMIO = `${TYPES}
 struct vcpu { spinlock_t ap_list_lock; int n; };
