@@ -196,8 +196,12 @@ export class LockEdges {
       ...e.held.flatMap((k) => (gone(k, e) ? [] : lockAt.get(k) ?? [])),
       ...facts.filter((f) => guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards))).map((f) => f.holding),
     ];
+    // One entry per lock, path and build: a caller's summary repeats nothing.
+    const seen = new Set<string>();
     const take = (e: Event, lock: LockRef, via: readonly string[], summary = false, arch = own): void => {
-      taken.push({ lock, via, event: e, ...(arch ? { arch } : {}) });
+      const id = `${lock.key}\0${lock.text}\0${lock.mode}\0${arch ?? ''}\0${via.join('\0')}`;
+      if (!seen.has(id)) taken.push({ lock, via, event: e, ...(arch ? { arch } : {}) });
+      seen.add(id);
       if (lock.mode === 'try') return; // a trylock fails instead of waiting
       const held = heldAt(e);
       const holding = [...new Set(held.map((h) => h.lock.key))];
@@ -209,7 +213,8 @@ export class LockEdges {
       if (depth >= MAX_SUMMARY_DEPTH) return;
       for (const callee of callees) {
         if (callee === t) continue;
-        for (const x of this.taken(callee, depth + 1)) take(e, x.lock, [...via, callee.name, ...x.via], true, x.arch ?? own);
+        // A path of one build only: Arm code never reaches x86's definitions through common code.
+        for (const x of this.taken(callee, depth + 1)) if (sameBuild(own, x.arch)) take(e, x.lock, [...via, callee.name, ...x.via], true, x.arch ?? own);
       }
     };
     const hidden = new Set<string>();
