@@ -306,7 +306,7 @@ export class Walker {
     const [c, then, elseClause] = parts(node);
     const cond = this.newCond('if', c ?? node, c ? this.eval(c) : new Set());
     // The arm where a locked result is NULL runs without that lock.
-    const isNull = c ? nullArm(textOf(c), this.ownerLocks) : undefined;
+    const isNull = c && this.ownerLocks.size > 0 ? nullArm(textOf(c), this.ownerLocks) : undefined;
     const scope = this.env.scope;
     const before = this.snapshot();
     const taint0 = scope.saveTaint();
