@@ -14,7 +14,7 @@
 // the same function does not, reported on the line that takes the second lock.
 import type { Thread } from '../extract/types';
 import type { CheckContext } from './context';
-import { LockEdges, type Edge } from './lock-order/edges';
+import { calleesByName, LockEdges, sameBuild, type Edge } from './lock-order/edges';
 import { breaksHierarchy, hierarchyIn, type LockHierarchy } from './lock-order/hierarchy';
 import type { Finding, Related } from './types';
 
@@ -27,24 +27,13 @@ export interface LockOrderPatch {
 const signature = (e: Edge): string => `${e.held.lock.key}\u2192${e.taken.key}`;
 const viaText = (e: Edge): string => (e.via.length ? ` (via ${e.via.map((v) => `${v}()`).join(' → ')})` : '');
 
-/** Threads by name, the ones from the patched file's same image first. */
-function bodies(threads: readonly Thread[]): (name: string, from: Thread) => Thread | undefined {
-  const byName = new Map<string, Thread[]>();
-  for (const t of threads) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
-  return (name, from) => {
-    const list = byName.get(name);
-    if (!list) return undefined;
-    return list.find((t) => t.file === from.file && t.side === from.side) ?? list.find((t) => t.side === from.side) ?? list.find((t) => t.side === undefined) ?? list[0];
-  };
-}
-
 export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): Finding[] {
   const os = (t: Thread) => ctx.sources.osOfThread(t);
-  const post = new LockEdges({ os, body: bodies(ctx.all) });
+  const post = new LockEdges({ os, body: calleesByName(ctx.all) });
   const allEdges = ctx.all.flatMap((t) => post.edges(t));
   const hierarchy = hierarchyIn(ctx.sources.sources.filter((s) => s.kind === 'c'));
   // In a patch, what the pre-image of the same function already did is not the patch's doing.
-  const preEdges = patch ? new LockEdges({ os, body: bodies([...patch.pre, ...ctx.all.filter((t) => t.side === undefined)]) }) : undefined;
+  const preEdges = patch ? new LockEdges({ os, body: calleesByName([...patch.pre, ...ctx.all.filter((t) => t.side === undefined)]) }) : undefined;
   const before = new Map<Thread, Set<string>>();
   const introduced = (e: Edge): boolean => {
     if (!patch || !preEdges) return true;
@@ -72,7 +61,7 @@ export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): F
     const first = <T>(f: (a: Edge) => T | undefined): T | undefined => edges.reduce<T | undefined>((hit, a) => hit ?? f(a), undefined);
     const finding = first((a) => selfDeadlock(ctx, a, id))
       ?? (hierarchy ? first((a) => hierarchyViolation(ctx, a, id, hierarchy)) : undefined)
-      ?? first((a) => inversion(ctx, a, id, abba, out));
+      ?? first((a) => inversion(ctx, a, id, abba, out, edges));
     if (finding) out.set(id, finding);
   }
   return [...out.values()];
@@ -126,16 +115,46 @@ function hierarchyViolation(ctx: CheckContext, a: Edge, id: string, h: LockHiera
   };
 }
 
+/**
+ * An ABBA one of whose paths takes a lock of a kind it already holds. No expression tells two
+ * instances of a type-keyed lock apart: if they are one lock, that CPU deadlocks alone (and the
+ * message must say so, not blame a second CPU); if not, the two orders are the ABBA.
+ */
+function reacquired(ctx: CheckContext, f: { a: Edge; id: string; b: Edge; retaker: Edge; again?: Edge }): Finding {
+  const { a, b, retaker: r } = f;
+  const { held, taken, thread } = a;
+  const who = r === a ? 'it' : `${b.thread.name}()`;
+  return {
+    id: f.id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(thread, a.event.stmt),
+    message: `${thread.name}() takes ${taken.text} while holding ${held.lock.key}${heldWord(a)}${viaText(a)}, and ${who} takes ${r.taken.key} while already holding one${viaText(r)}: `
+      + `if that is the same lock, the CPU deadlocks on its own lock; if not, ${b.thread.name}() takes the two in the opposite order${viaText(b)} and the two can deadlock.`,
+    explanation: `\`${r.taken.key}\` is taken on a path that already holds a lock of that kind, and the tool cannot tell two instances apart. `
+      + 'If they are the same lock, it spins forever on its own CPU (a self-deadlock, one CPU is enough); '
+      + `if they are two, \`${held.lock.key}\` and \`${taken.key}\` are taken in both orders (ABBA). `
+      + 'Either way, drop the first lock across the call, or take the locks in one order.'
+      + (r.taken.source ? ` (What the callee does: ${r.taken.source}.)` : ''),
+    related: [
+      ...(f.again ? heldRelated(ctx, f.again) : []), ...heldRelated(ctx, a),
+      { place: ctx.place(b.thread, b.event.stmt), message: `the opposite order: ${b.thread.name}() takes ${b.taken.text} while holding ${b.held.lock.text}` },
+    ],
+    models: [], fixes: [],
+  };
+}
+
 /** Two paths with the same two locks in opposite orders. */
-function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[], out: ReadonlyMap<string, Finding>): Finding | undefined {
+function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[], out: ReadonlyMap<string, Finding>, here: readonly Edge[]): Finding | undefined {
   const { held, taken } = a;
   if (held.lock.key === taken.key || !edges.includes(a)) return undefined;
   const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.includes(k));
   const bothRead = (b: Edge): boolean => (taken.mode === 'read' && b.held.lock.mode === 'read') || (held.lock.mode === 'read' && b.taken.mode === 'read');
-  const b = edges.find((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o));
+  const b = edges.find((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o) && sameBuild(a.arch, o.arch));
   if (!b) return undefined;
   // Both paths of one inversion are in the document: one finding, the other path related.
   if (out.has(`lock-order:${b.thread.name}:${b.event.stmt.line}:${b.event.stmt.col}`)) return undefined;
+  // One of the two paths takes a lock of a kind it already holds (`iommu->lock` held, then
+  // taken again through a callee under `desc->lock`): one CPU alone may deadlock there.
+  const retaker = [a, b].find((e) => e.holding.includes(e.taken.key));
+  if (retaker) return reacquired(ctx, { a, id, b, retaker, again: here.find((o) => o.held.lock.key === taken.key && o.taken === taken) });
   return {
     id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),
     message: `${a.thread.name}() takes ${taken.text} while holding ${held.lock.key}${heldWord(a)}${viaText(a)}, but ${b.thread.name}() takes them in the opposite order${viaText(b)}: the two can deadlock.`,

@@ -55,7 +55,7 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
   let wrappers = 0;
   for (const w of treeLockWrappers(texts.map((t) => t.text))) {
     if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
-    locks[w.name] = w.arg === undefined ? w.op : { op: w.op, arg: w.arg };
+    locks[w.name] = w.arg === undefined && w.result === undefined ? w.op : { op: w.op, ...(w.arg !== undefined ? { arg: w.arg } : {}), ...(w.result !== undefined ? { result: w.result } : {}) };
     wrappers++;
   }
   return { text: JSON.stringify({ ...user, locks }), wrappers };

@@ -1,11 +1,13 @@
 // Which code is never built into the same binary, by path.
 
+/** The `arch/` directory a path is under (`x86` for `xen/arch/x86/irq.c`), if any. */
+export const archOf = (p: string | undefined): string | undefined => (p === undefined ? undefined : /(?:^|\/)arch\/([^/]+)\//.exec(p)?.[1]);
+
 /**
  * Code under `arch/x86/` and code under `arch/arm/` are never built into one hypervisor or
  * kernel: they never run together, whatever they share by name.
  */
 export function otherArchitectures(a: string | undefined, b: string | undefined): string | undefined {
-  const archOf = (p: string | undefined): string | undefined => (p === undefined ? undefined : /(?:^|\/)arch\/([^/]+)\//.exec(p)?.[1]);
   const x = archOf(a);
   const y = archOf(b);
   return x !== undefined && y !== undefined && x !== y ? `arch/${x} and arch/${y} are never built together` : undefined;

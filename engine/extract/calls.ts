@@ -73,7 +73,7 @@ export class CallContext {
     const effects = effectsFor(prim, this.opts.profile);
     const locArgs = new Set<number>();
     for (const e of effects) {
-      if ('loc' in e) locArgs.add(argIndex(e.loc.arg, args.length));
+      if ('loc' in e && !e.loc.result) locArgs.add(argIndex(e.loc.arg, args.length));
       if (e.op === 'CALL') e.args.forEach((i) => locArgs.add(i));
     }
     // Location arguments contribute only their address computation; the others are values.
@@ -147,6 +147,11 @@ export class CallContext {
         return new Set();
       case 'LOCK':
       case 'UNLOCK': {
+        // On the object the call returns: the assignment that names it takes it (walker.ts).
+        if (e.loc.result && e.op === 'LOCK') {
+          w.pendingOwner = { field: e.loc.field ?? '', mode: e.mode, node, prim: prim.name, via };
+          return new Set();
+        }
         const l = at(e.loc);
         if (l) emit({ kind: e.op, lock: l.loc, mode: e.mode }, l.addr);
         return new Set();

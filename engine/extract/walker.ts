@@ -8,6 +8,7 @@ import { compact, oneLine, paramTaint, Scope, splitTaint } from './scope';
 import type { CallerHeld, Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
 import type { CallContext } from './calls';
 import { applyCallerHolds } from './lock-asserts';
+import { nullArm, type PendingOwner } from './owner-locks';
 
 /** How a statement leaves the straight-line flow: the function, or the enclosing loop/switch. */
 type Exit = undefined | 'return' | 'goto' | 'break' | 'continue';
@@ -58,6 +59,10 @@ export class Walker {
    */
   private readonly switchArms: Guard[][] = [];
   state: LockState = { held: [], irqsOff: false, irqStack: [] };
+  /** A lock a call took on the object it returns, until the statement assigns it (owner-locks.ts). */
+  pendingOwner: PendingOwner | undefined;
+  /** Locals that hold a locked result, with the lock's key: not held where tested NULL. */
+  private readonly ownerLocks = new Map<string, string>();
   /** The statement being walked, and its span once an event needed it. */
   private stmt: SyntaxNode | undefined;
   private stmtSpan: Span | undefined;
@@ -171,6 +176,7 @@ export class Walker {
       try {
         return this.statement(node, type);
       } finally {
+        if (this.pendingOwner) this.dropOwner(this.pendingOwner);
         [this.stmt, this.stmtSpan] = saved;
       }
     }
@@ -242,6 +248,8 @@ export class Walker {
       case 'return_statement': {
         const e = kids(node)[0];
         if (e) this.returnsValue(this.eval(e));
+        // A locked result returned is the caller's to hold (a wrapper of the wrapper).
+        this.pendingOwner = undefined;
         this.emit({ kind: 'EXIT', how: 'return' }, node);
         return 'return';
       }
@@ -309,15 +317,20 @@ export class Walker {
       const local = this.env.scope.declare(name, { type, pointer: hasPointer(declarator), array: hasArray(declarator) });
       local.taint = taint;
       if (value && compact(textOf(value)) === 'current') local.current = true;
+      this.ownerLocks.delete(name);
+      if (this.pendingOwner) this.lockOwner({ text: name, key: type || name, root: name, ...(type ? { rootType: type } : {}) }, name);
     }
   }
 
   private ifStatement(node: SyntaxNode): Exit {
     const [c, then, elseClause] = parts(node);
     const cond = this.newCond('if', c ?? node, c ? this.eval(c) : new Set());
+    // The arm where a locked result is NULL runs without that lock.
+    const isNull = c && this.ownerLocks.size > 0 ? nullArm(textOf(c), this.ownerLocks) : undefined;
     const scope = this.env.scope;
     const before = this.snapshot();
     const taint0 = scope.saveTaint();
+    if (isNull?.arm === 'then') this.release(isNull.key);
     const e1 = then ? this.withGuard({ cond, value: true }, () => this.walk(then)) : undefined;
     const afterThen = this.snapshot();
     const taint1 = scope.saveTaint();
@@ -325,6 +338,7 @@ export class Walker {
     scope.restoreTaint(taint0);
     let alt = elseClause ?? null;
     if ((alt ? typeOf(alt) : undefined) === 'else_clause') alt = parts(alt)[0] ?? null;
+    if (isNull?.arm === 'else') this.release(isNull.key);
     const e2 = alt ? this.withGuard({ cond, value: false }, () => this.walk(alt!)) : undefined;
     const afterElse = this.snapshot();
     scope.mergeTaint(taint1);
@@ -369,6 +383,27 @@ export class Walker {
       ...this.exitGuards.slice(0, mark),
       ...this.exitGuards.slice(mark).filter((g) => g.how !== 'break' && g.how !== 'continue'),
     ];
+  }
+
+  /** The pending locked result, named by what it is assigned to: held from here on. */
+  private lockOwner(owner: Loc, local: string | undefined): void {
+    const p = this.pendingOwner!;
+    this.pendingOwner = undefined;
+    const lock = extend(owner, `->${p.field}`, `->${p.field}`);
+    this.emit({ kind: 'LOCK', lock, mode: p.mode }, p.node, { prim: p.prim, via: p.via });
+    if (local) this.ownerLocks.set(local, lock.key);
+  }
+
+  /** A locked result nothing names: its lock cannot be tracked. */
+  private dropOwner(p: PendingOwner): void {
+    this.pendingOwner = undefined;
+    this.unsupported(`${p.prim} (the lock it takes on the object it returns: the result is not assigned, so the lock is not tracked)`, p.node);
+  }
+
+  /** The lock is not held from here on this path (no event: nothing was released). */
+  private release(key: string): void {
+    const at = this.state.held.lastIndexOf(key);
+    if (at >= 0) this.state.held = [...this.state.held.slice(0, at), ...this.state.held.slice(at + 1)];
   }
 
   private snapshot(): LockState {
@@ -462,6 +497,8 @@ export class Walker {
     if (asWrite) return value;
     if (op !== '=') return this.readModifyWrite(left, node, value);
     const place = this.place(left);
+    if (place.local) this.ownerLocks.delete(place.local);
+    if (this.pendingOwner) this.lockOwner(place.loc, place.local);
     if (place.local) {
       const local = this.env.scope.locals.get(place.local);
       if (local) {

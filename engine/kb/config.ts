@@ -7,7 +7,8 @@
 //                  "my_store_rel": { "access": "write", "order": "release", "pointer": true } },
 //   "locks":     { "my_lock": "lock", "my_unlock": { "op": "unlock", "irq": "restore" } },
 //                (the lock is the object the first argument points to; "arg": N names another,
-//                 -1 the last)
+//                 -1 the last; "result": "lock" names that field of the pointer the call
+//                 returns, NULL when it took nothing)
 //   "functions": { "my_sleepy_wait": { "tags": ["sleeps"] } },
 //   "shared":    ["^pcpu_", "->pending$"],                          // regexes on access paths
 //   "iterators": ["for_every_widget"]                                // loop macros
@@ -79,12 +80,15 @@ export function loadConfig(text: string): ConfigResult {
     const spec = typeof v === 'string' ? { op: v } : isObject(v) ? v : {};
     const mode = (['spin', 'read', 'write', 'mutex'] as const).find((m) => m === (spec.mode ?? 'spin'));
     const irq = spec.irq;
-    if ((spec.op !== 'lock' && spec.op !== 'unlock') || !mode || (irq !== undefined && irq !== 'off' && irq !== 'on' && irq !== 'restore')) {
-      at(`"${name}"`, `lock '${name}': expected "lock", "unlock" or {"op", "mode"?: spin|read|write|mutex, "irq"?: off|on|restore, "arg"?: N}`);
+    const result = spec.result;
+    if ((spec.op !== 'lock' && spec.op !== 'unlock') || !mode || (irq !== undefined && irq !== 'off' && irq !== 'on' && irq !== 'restore')
+      || (result !== undefined && (spec.op !== 'lock' || typeof result !== 'string' || !/^\w+(?:\.\w+)*$/.test(result)))) {
+      at(`"${name}"`, `lock '${name}': expected "lock", "unlock" or {"op", "mode"?: spin|read|write|mutex, "irq"?: off|on|restore, "arg"?: N, "result"?: FIELD (lock only)}`);
       return;
     }
     const arg = Number.isInteger(spec.arg) ? (spec.arg as number) : 0;
-    const effects: Effect[] = spec.op === 'lock' ? [LOCK(ptr(arg), mode as LockMode)] : [UNLOCK(ptr(arg), mode as LockMode)];
+    const loc = typeof result === 'string' ? { arg: 0, result: true, field: result } : ptr(arg);
+    const effects: Effect[] = spec.op === 'lock' ? [LOCK(loc, mode as LockMode)] : [UNLOCK(loc, mode as LockMode)];
     if (irq === 'off') effects.unshift(IRQ('off'));
     else if (irq === 'on' || irq === 'restore') effects.push(IRQ(irq));
     add(name, 'lock', effects, { tags: spec.sleeps === true ? ['sleeps'] : undefined });

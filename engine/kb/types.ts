@@ -25,6 +25,11 @@ export interface LocRef {
   readonly arg: number;
   readonly deref?: boolean;
   readonly field?: string;
+  /**
+   * Not an argument: the pointer the call returns (`arg` is ignored), with `field` under it. A
+   * lock so named is held by the variable the caller assigns the result to, where it is not NULL.
+   */
+  readonly result?: boolean;
 }
 
 export type RmwOp = 'set-bit' | 'clear-bit' | 'change-bit' | 'xchg' | 'cmpxchg' | 'add' | 'sub' | 'inc' | 'dec' | 'or' | 'and' | 'andnot';

@@ -8,9 +8,18 @@
 // Locks from facts are tracked along the events by their guards: a lock counts as held at a
 // later event only when every branch that took it encloses that event too, and no release of
 // it can have run on that event's path.
+// Not acquisitions: a lock a function asserts its caller holds (the caller's lock, held from
+// entry), and the stand-in lock of a knowledge-base function tagged `hidden-lock`
+// (irq_set_affinity() takes the GIC driver's own lock on Arm, none on x86; the knowledge base
+// models it for its barrier, not for which lock it is).
+// A callee is one of the same architecture: code under arch/A/ never calls a definition under
+// arch/B/, and common code calls each architecture's definition, one build at a time, so every
+// edge records the architecture its path went through (ABBA pairs only edges of one build).
+import { archOf } from '../../concurrency/arch';
 import type { CallerHeld, Event, Guard, Thread } from '../../extract/types';
 import { guardsContradict, guardsWithin } from '../../extract/query';
 import { lockFact, type FactLock, type LockFact } from '../../kb/lock-facts';
+import { callerReleases } from './releases';
 import type { LockMode, Os } from '../../kb/types';
 
 export interface LockRef {
@@ -52,6 +61,8 @@ export interface Edge {
    * only on locks the code in view takes itself.
    */
   readonly derived: boolean;
+  /** The `arch/` directory of the code the path runs through, if any (common code has none). */
+  readonly arch?: string;
 }
 
 /** A lock a function takes somewhere, with the call chain to it (for summaries). */
@@ -60,7 +71,11 @@ interface Taken {
   readonly via: readonly string[];
   /** Where in the function: the event of the function itself. */
   readonly event: Event;
+  readonly arch?: string;
 }
+
+/** Two paths can run in one build: neither is tied to an architecture, or both to the same. */
+export const sameBuild = (a: string | undefined, b: string | undefined): boolean => a === undefined || b === undefined || a === b;
 
 interface FactHeld {
   readonly holding: Holding;
@@ -108,10 +123,39 @@ export function factLockRef(t: Thread, fact: FactLock, args: readonly string[], 
   return { ...base, key: type ? `${type}${tail}` : `?${text}`, text };
 }
 
+/**
+ * The definitions a call may reach, by name: the one in the caller's own file (and image) if
+ * there is one; else, among those of the caller's image, the caller's architecture's (or a
+ * common one) for code under arch/, and one per architecture for common code.
+ */
+export function calleesByName(threads: readonly Thread[]): (name: string, from: Thread) => Thread[] {
+  const byName = new Map<string, Thread[]>();
+  for (const t of threads) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  return (name, from) => {
+    const list = byName.get(name);
+    if (!list) return [];
+    const here = list.find((t) => t.file === from.file && t.side === from.side);
+    if (here) return [here];
+    const image = [list.filter((t) => t.side === from.side), list.filter((t) => t.side === undefined), list].find((l) => l.length > 0)!;
+    const arch = archOf(from.file);
+    const fits = image.filter((t) => sameBuild(arch, archOf(t.file)));
+    if (arch !== undefined) {
+      const one = fits.find((t) => archOf(t.file) === arch) ?? fits[0];
+      return one ? [one] : [];
+    }
+    const perArch = new Map<string | undefined, Thread>();
+    for (const t of fits) if (!perArch.has(archOf(t.file))) perArch.set(archOf(t.file), t);
+    return [...perArch.values()];
+  };
+}
+
 export interface EdgeView {
   readonly os: (t: Thread) => Os;
-  /** The function of this name in view, for summaries (same image as the caller). */
-  readonly body: (name: string, from: Thread) => Thread | undefined;
+  /**
+   * The functions of this name in view that a call from `from` may reach, for summaries (same
+   * image as the caller; one per architecture it can be built for).
+   */
+  readonly body: (name: string, from: Thread) => readonly Thread[];
 }
 
 /** Lock-order edges and acquisitions of every function, memoized per thread. */
@@ -139,42 +183,58 @@ export class LockEdges {
     const edges: Edge[] = [];
     const taken: Taken[] = [];
     const os = this.view.os(t);
+    const own = archOf(t.file);
     const lockAt = new Map<string, Holding>();
     for (const h of t.callerHolds ?? []) lockAt.set(h.lock.key, { lock: { key: h.lock.key, text: h.lock.text, mode: h.mode, recursive: false, classes: [] }, byCaller: h });
     const facts: FactHeld[] = [];
+    // Locks a callee of another file released for this function (releases.ts), until retaken.
+    const released: { key: string; at: Event; retaken: Event[] }[] = [];
+    const gone = (k: string, e: Event): boolean => released.some((r) => r.key === k && r.at.id < e.id && guardsWithin(r.at.guards, e.guards)
+      && !r.retaken.some((x) => x.id < e.id && guardsWithin(x.guards, e.guards)));
     const factNames = (e: Event): boolean => (e.via ?? []).some((v) => lockFact(v.callee, os) !== undefined);
     const heldAt = (e: Event): Holding[] => [
-      ...e.held.flatMap((k) => lockAt.get(k) ?? []),
+      ...e.held.flatMap((k) => (gone(k, e) ? [] : lockAt.get(k) ?? [])),
       ...facts.filter((f) => guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards))).map((f) => f.holding),
     ];
-    const take = (e: Event, lock: LockRef, via: readonly string[], summary = false): void => {
-      taken.push({ lock, via, event: e });
+    // One entry per lock, path and build: a caller's summary repeats nothing.
+    const seen = new Set<string>();
+    const take = (e: Event, lock: LockRef, via: readonly string[], summary = false, arch = own): void => {
+      const id = `${lock.key}\0${lock.text}\0${lock.mode}\0${arch ?? ''}\0${via.join('\0')}`;
+      if (!seen.has(id)) taken.push({ lock, via, event: e, ...(arch ? { arch } : {}) });
+      seen.add(id);
       if (lock.mode === 'try') return; // a trylock fails instead of waiting
       const held = heldAt(e);
       const holding = [...new Set(held.map((h) => h.lock.key))];
       // Taking a recursive lock this CPU already holds neither waits nor orders anything.
       if (lock.recursive && holding.includes(lock.key)) return;
-      for (const h of held) edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, derived: summary || !!lock.derived || !!h.lock.derived });
+      for (const h of held) edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, derived: summary || !!lock.derived || !!h.lock.derived, ...(arch ? { arch } : {}) });
     };
-    const summarize = (e: Event, callee: Thread, via: readonly string[]): void => {
+    const summarize = (e: Event, callees: readonly Thread[], via: readonly string[]): void => {
       if (depth >= MAX_SUMMARY_DEPTH) return;
-      for (const x of this.taken(callee, depth + 1)) take(e, x.lock, [...via, callee.name, ...x.via], true);
+      for (const callee of callees) {
+        if (callee === t) continue;
+        // A path of one build only: Arm code never reaches x86's definitions through common code.
+        for (const x of this.taken(callee, depth + 1)) if (sameBuild(own, x.arch)) take(e, x.lock, [...via, callee.name, ...x.via], true, x.arch ?? own);
+      }
     };
+    const hidden = new Set<string>();
     for (const e of t.events) {
       // What a fact describes is its own business: not the events of its inlined body.
       if (factNames(e)) continue;
       const via = (e.via ?? []).map((v) => v.callee);
+      if (e.kind === 'CALL' && e.tags.includes('hidden-lock')) hidden.add(e.callee);
+      if (e.kind === 'LOCK' && (e.via ?? []).some((v) => v.resolution === 'kb' && hidden.has(v.callee))) continue;
       if (e.kind === 'LOCK') {
         const lock: LockRef = { key: e.lock.key, text: e.lock.text, mode: e.mode, recursive: false, classes: [] };
         take(e, lock, via);
+        for (const r of released) if (r.key === e.lock.key) r.retaken.push(e);
         if (!lockAt.has(e.lock.key) || lockAt.get(e.lock.key)!.byCaller) lockAt.set(e.lock.key, { lock, event: e });
         continue;
       }
       if (e.kind !== 'CALL') continue;
       const fact: LockFact | undefined = lockFact(e.callee, os);
       if (fact?.effect === 'calls') {
-        const target = this.view.body(fact.callee, t);
-        if (target) summarize(e, target, [...via, e.callee]);
+        summarize(e, this.view.body(fact.callee, t), [...via, e.callee]);
         continue;
       }
       if (fact) {
@@ -192,8 +252,10 @@ export class LockEdges {
         continue;
       }
       if (e.resolution !== 'opaque') continue;
-      const callee = this.view.body(e.callee, t);
-      if (callee && callee !== t) summarize(e, callee, via);
+      const callees = this.view.body(e.callee, t);
+      summarize(e, callees, via);
+      // Released by the callee, whichever definition runs.
+      for (const k of new Set(e.held)) if (callees.length > 0 && callees.every((c) => callerReleases(c).includes(k))) released.push({ key: k, at: e, retaken: [] });
     }
     this.busy.delete(t);
     this.edgesOf.set(t, edges);
