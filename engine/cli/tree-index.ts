@@ -9,7 +9,9 @@ import { FACTS_VERSION } from '../concurrency/facts';
 import type { Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
 
-const CACHE_VERSION = 3;
+// 4: summaries read each file's primitives for its code base (--os, else its own guess), not
+// always the Linux way.
+const CACHE_VERSION = 4;
 
 interface CacheEntry {
   readonly size: number;

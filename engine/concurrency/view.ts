@@ -5,9 +5,11 @@
 // known about the locks it is entered with, and it is never "called only from" one function.
 // Only what rules a cycle out is asked here (boot-only code, a function and its only caller,
 // per-CPU data, a lock both sides hold, also on entry, unless some code in view takes it in
-// read mode); the whole-tree evidence rule stays with whole-tree mode, and the caller's own
-// intent rule decides the rest. A paused vCPU alone rules nothing out (see local.ts), and no
-// parameter is known to be the running vCPU here (that needs every caller and its text).
+// read mode). A C file checked as it is also asks the whole-tree evidence rule (evidence.ts):
+// its cycles are all between unchanged functions. A patch does not: its own intent rules
+// (engine/pair/intent.ts) and differential judgement decide. A paused vCPU alone rules
+// nothing out (see local.ts), and no parameter is known to be the running vCPU here (that
+// needs every caller and its text).
 import type { Event, Thread } from '../extract/types';
 import { addressTaken, functionFacts } from './facts';
 import type { ConcurrencyOracle, SideView } from './index';

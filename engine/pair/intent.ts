@@ -15,7 +15,6 @@ import type { Event, Thread } from '../extract/types';
 import type { Scenario, Side } from './scenario';
 import { ownOrKb as own } from '../concurrency/facts';
 
-
 function marked(e: Event | undefined): boolean {
   if (!e || !own(e)) return false;
   return e.kind === 'RMW' || ((e.kind === 'R' || e.kind === 'W') && e.annot !== 'plain');
