@@ -126,6 +126,37 @@ function distinctVcpus(sides: readonly SideView[], a: RuleOutAsk): string | unde
   return undefined;
 }
 
+/**
+ * A bit number written as a constant: a number, or a name in the style of one (`_VPF_blocked`,
+ * `CSCHED_FLAG_UNIT_PARKED`, `KVM_REQ_VCPU_RESET`). A variable index (`v->vcpu_id`, `i`) may
+ * name any bit, so two different texts of it may be the same bit.
+ */
+const CONSTANT_BIT = /^(?:\d+|0x[0-9a-fA-F]+|_*[A-Z][A-Z0-9]*_\w+|[A-Z][A-Z0-9_]*)$/;
+
+function bitOf(e: Event): string | undefined {
+  const bit = (e.kind === 'R' || e.kind === 'RMW') ? e.bit : undefined;
+  return bit !== undefined && CONSTANT_BIT.test(bit) ? bit : undefined;
+}
+
+/**
+ * Where the two sides meet, one tests or changes one bit of a word and the other another,
+ * both named by constants (`test_bit(_VPF_migrating, &v->pause_flags)` against
+ * `clear_bit(_VPF_blocked, &v->pause_flags)`). The word is one location, so the hardware may
+ * close the cycle, but the program cannot tell: a bit test reads the same whether or not the
+ * other bit's write is seen, and a bit operation leaves the other bits as they are. No message
+ * passes there, and no stale value is used.
+ */
+function differentBits(sides: readonly SideView[]): string | undefined {
+  for (const [from, to] of meetings(sides)) {
+    const x = bitOf(from.e);
+    const y = bitOf(to.e);
+    if (x !== undefined && y !== undefined && x !== y) {
+      return `different bits: ${from.t.name}() touches bit ${x} and ${to.t.name}() bit ${y} of one word where they meet`;
+    }
+  }
+  return undefined;
+}
+
 export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
   const real = sides.filter((s) => !s.synthesized);
   if (real.length === 2) {
@@ -138,5 +169,5 @@ export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | un
       if (why) return why;
     }
   }
-  return real.length === 2 ? lockedEdge(real, a) ?? distinctVcpus(real, a) : undefined;
+  return real.length === 2 ? differentBits(real) ?? lockedEdge(real, a) ?? distinctVcpus(real, a) : undefined;
 }

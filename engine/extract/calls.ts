@@ -120,7 +120,8 @@ export class CallContext {
     switch (e.op) {
       case 'R': {
         const l = at(e.loc);
-        return l ? new Set([emit({ kind: 'R', loc: l.loc, annot: e.annot }, l.addr)]) : new Set();
+        const bit = e.bitArg !== undefined ? args[e.bitArg] : undefined;
+        return l ? new Set([emit({ kind: 'R', loc: l.loc, annot: e.annot, ...(bit ? { bit: oneLine(bit.text, 60) } : {}) }, l.addr)]) : new Set();
       }
       case 'W': {
         const l = at(e.loc);

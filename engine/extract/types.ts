@@ -83,7 +83,7 @@ export interface EventCommon {
 }
 
 export type EventBody =
-  | { readonly kind: 'R'; readonly loc: Loc; readonly annot: ReadAnnot }
+  | { readonly kind: 'R'; readonly loc: Loc; readonly annot: ReadAnnot; /** The bit a bit test reads (`test_bit(_VPF_blocked, ...)`). */ readonly bit?: string }
   | { readonly kind: 'W'; readonly loc: Loc; readonly annot: WriteAnnot; readonly value?: string }
   | {
     readonly kind: 'RMW'; readonly loc: Loc; readonly annot: RmwAnnot; readonly rmw: RmwOp;

@@ -8,7 +8,7 @@ export const lval = (arg: number): LocRef => ({ arg });
 /** A field of the struct a pointer argument points to. */
 export const field = (arg: number, name: string): LocRef => ({ arg, field: name });
 
-export const R = (loc: LocRef, annot: ReadAnnot): Effect => ({ op: 'R', loc, annot });
+export const R = (loc: LocRef, annot: ReadAnnot, more: { bitArg?: number } = {}): Effect => ({ op: 'R', loc, annot, ...more });
 export const W = (loc: LocRef, annot: WriteAnnot, valueArg?: number): Effect => ({ op: 'W', loc, annot, valueArg });
 export const F = (fence: FenceKind): Effect => ({ op: 'F', fence });
 export const LOCK = (loc: LocRef, mode: LockMode = 'spin'): Effect => ({ op: 'LOCK', loc, mode });

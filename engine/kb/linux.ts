@@ -78,7 +78,7 @@ export const LINUX: readonly Primitive[] = [
   { name: 'set_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [bitRmw('noreturn', 'set-bit')], source: BITOPS },
   { name: 'clear_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [bitRmw('noreturn', 'clear-bit')], source: BITOPS },
   { name: 'change_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [bitRmw('noreturn', 'change-bit')], source: BITOPS },
-  { name: 'test_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [R(ptr(1), 'once')], source: BITOPS },
+  { name: 'test_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [R(ptr(1), 'once', { bitArg: 0 })], source: BITOPS },
   { name: 'test_and_set_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [bitRmw('mb', 'set-bit', 'ordered')], source: BITOPS },
   { name: 'test_and_clear_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [bitRmw('mb', 'clear-bit', 'ordered')], source: BITOPS },
   { name: 'test_and_change_bit', os: ['linux', 'xen'], kind: 'bitop', effects: [bitRmw('mb', 'change-bit', 'ordered')], source: BITOPS },

@@ -35,7 +35,7 @@ export interface LocRef {
 export type RmwOp = 'set-bit' | 'clear-bit' | 'change-bit' | 'xchg' | 'cmpxchg' | 'add' | 'sub' | 'inc' | 'dec' | 'or' | 'and' | 'andnot';
 
 export type Effect =
-  | { readonly op: 'R'; readonly loc: LocRef; readonly annot: ReadAnnot }
+  | { readonly op: 'R'; readonly loc: LocRef; readonly annot: ReadAnnot; /** Argument index of the bit a bit test reads. */ readonly bitArg?: number }
   | { readonly op: 'W'; readonly loc: LocRef; readonly annot: WriteAnnot; readonly valueArg?: number }
   | {
     readonly op: 'RMW'; readonly loc: LocRef; readonly annot: RmwAnnot; readonly rmw: RmwOp;

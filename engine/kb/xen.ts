@@ -94,7 +94,7 @@ export const XEN: readonly Primitive[] = [
       source: 'xen: xen/arch/arm/arm64/lib/bitops.c; xen/arch/arm/arm32/lib/bitops.c; xen/arch/x86/include/asm/bitops.h',
     },
   ]),
-  { name: 'test_bit', os: ['xen'], kind: 'bitop', effects: [R(ptr(1), 'once')], source: 'xen: xen/include/xen/bitops.h' },
+  { name: 'test_bit', os: ['xen'], kind: 'bitop', effects: [R(ptr(1), 'once', { bitArg: 0 })], source: 'xen: xen/include/xen/bitops.h' },
   {
     name: 'cmpxchg', os: ['xen'], kind: 'rmw', effects: [RMW(ptr(0), 'mb', 'cmpxchg', { valueArg: 2, failure: 'unordered' })],
     arch: {

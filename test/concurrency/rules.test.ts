@@ -595,3 +595,33 @@ int vc_get(struct vcpu *v)
   const own = await checkFixtureTree({ 'a.c': writer, 'b.c': reader('smp_mb();') });
   assert.ok(own.warnings.some((w) => w.endsWith('@a.c:5')), JSON.stringify(own));
 });
+
+test('two different constant bits of one word carry no message where the sides meet', async () => {
+  // The word is the data of the handshake: the writer clears one bit, then raises `ready`.
+  const writer = `struct vc { unsigned long flags; int ready; };
+void vc_set(struct vc *v)
+{
+    clear_bit(_VC_blocked, &v->flags);
+    WRITE_ONCE(v->ready, 1);
+}
+`;
+  const reader = (bit: string): string => `struct vc { unsigned long flags; int ready; };
+int vc_get(struct vc *v)
+{
+    if (READ_ONCE(v->ready))
+        return test_bit(${bit}, &v->flags);
+    return 0;
+}
+`;
+  // The reader tests a bit the writer never touches: its test reads the same either way.
+  const other = await checkFixtureTree({ 'a.c': writer, 'b.c': reader('_VC_migrating') });
+  assert.deepEqual(other.warnings, []);
+  assert.ok((other.excluded['different-bits'] ?? 0) > 0, JSON.stringify(other));
+  // The bit the writer clears: a stale read of it is reported.
+  const same = await checkFixtureTree({ 'a.c': writer, 'b.c': reader('_VC_blocked') });
+  assert.notDeepEqual(same.warnings, [], JSON.stringify(same));
+  // A variable bit number may be any bit, the writer's too: not ruled out.
+  const variable = await checkFixtureTree({ 'a.c': writer, 'b.c': reader('v->ready') });
+  assert.equal(variable.excluded['different-bits'] ?? 0, 0, JSON.stringify(variable));
+  assert.notDeepEqual(variable.warnings, [], JSON.stringify(variable));
+});

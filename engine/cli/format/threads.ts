@@ -5,7 +5,7 @@ import type { CallerHeld, Cond, Event, Thread } from '../../extract/types';
 function detail(e: Event): string {
   switch (e.kind) {
     case 'R':
-      return `${e.annot} ${e.loc.text}${e.loc.cpuLocal ? ' (cpu-local)' : ''}`;
+      return `${e.annot} ${e.loc.text}${e.bit ? ` bit ${e.bit}` : ''}${e.loc.cpuLocal ? ' (cpu-local)' : ''}`;
     case 'W':
       return `${e.annot} ${e.loc.text}${e.value !== undefined ? ` = ${e.value}` : ''}${e.loc.cpuLocal ? ' (cpu-local)' : ''}`;
     case 'RMW':
