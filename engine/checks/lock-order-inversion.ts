@@ -14,7 +14,8 @@
 // the same function does not, reported on the line that takes the second lock.
 import type { Thread } from '../extract/types';
 import type { CheckContext } from './context';
-import { calleesByName, LockEdges, sameBuild, type Edge } from './lock-order/edges';
+import { sameBuild } from '../concurrency/arch';
+import { calleesByName, LockEdges, type Edge } from './lock-order/edges';
 import { breaksHierarchy, hierarchyIn, type LockHierarchy } from './lock-order/hierarchy';
 import type { Finding, Related } from './types';
 

@@ -10,5 +10,8 @@ export const archOf = (p: string | undefined): string | undefined => (p === unde
 export function otherArchitectures(a: string | undefined, b: string | undefined): string | undefined {
   const x = archOf(a);
   const y = archOf(b);
-  return x !== undefined && y !== undefined && x !== y ? `arch/${x} and arch/${y} are never built together` : undefined;
+  return sameBuild(x, y) ? undefined : `arch/${x} and arch/${y} are never built together`;
 }
+
+/** Two `arch/` directories (undefined: common code) can be in one build: either is common, or both are one. */
+export const sameBuild = (x: string | undefined, y: string | undefined): boolean => x === undefined || y === undefined || x === y;

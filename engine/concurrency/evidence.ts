@@ -1,7 +1,7 @@
 // Whether the code shows a two-CPU cycle is meant to run lockless, at the place where its two
-// sides communicate: the evidence whole-tree mode asks before it reports a cycle (see
-// docs/whole-tree.md, "Evidence before reporting"). File and patch mode keep their own intent
-// rules (engine/pair/intent.ts).
+// sides communicate: the evidence whole-tree mode, and a C file checked as it is (view.ts), ask
+// before they report a cycle (see docs/whole-tree.md, "Evidence before reporting"). Patch mode
+// keeps its own intent rules (engine/pair/intent.ts) and differential judgement.
 import type { Event } from '../extract/types';
 import { isMarked as marked, ordersMemory, ownOrKb as own } from './facts';
 import { isSharedAccess } from '../pair/peers';

@@ -9,7 +9,7 @@
 // any other condition the lock stays held in both arms, as before (more orders, never fewer).
 import type { SyntaxNode } from '../c/parser';
 import type { LockMode } from '../kb/types';
-import { compact } from './scope';
+import { compact, unwrapCondition } from './scope';
 import type { ViaFrame } from './types';
 
 /** A lock a call took on its result, until an assignment or declaration names the result. */
@@ -24,11 +24,7 @@ export interface PendingOwner {
 /** Which arm of `if (cond)` runs with the result NULL, for a local that holds a locked result. */
 export function nullArm(cond: string, owners: ReadonlyMap<string, string>): { key: string; arm: 'then' | 'else' } | undefined {
   if (owners.size === 0) return undefined;
-  let c = compact(cond);
-  for (let prev = ''; prev !== c;) {
-    prev = c;
-    c = c.replace(/^\((.*)\)$/, '$1').replace(/^(?:un)?likely\((.*)\)$/, '$1');
-  }
+  const c = unwrapCondition(compact(cond));
   const m = /^!(\w+)$|^(\w+)==(?:NULL|0)$|^(?:NULL|0)==(\w+)$/.exec(c);
   const isNull = m?.[1] ?? m?.[2] ?? m?.[3];
   if (isNull !== undefined) return owners.has(isNull) ? { key: owners.get(isNull)!, arm: 'then' } : undefined;

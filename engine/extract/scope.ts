@@ -1,5 +1,6 @@
 // What the walker knows about names: locals and by-value parameters are private to the thread;
 // globals declared at file scope (or matched by the user's `shared` patterns) are shared.
+import { balanced } from '../c/prepare';
 export interface LocalVar {
   /** The declared type without the declarator: `struct vcpu`, `unsigned long`. */
   readonly type: string;
@@ -74,6 +75,19 @@ export function splitTaint(taint: Iterable<number>): { reads: number[]; params: 
   const params: number[] = [];
   for (const t of taint) (t >= PARAM_TAINT ? params : reads).push(t >= PARAM_TAINT ? t - PARAM_TAINT : t);
   return { reads: reads.sort((a, b) => a - b), params: params.sort((a, b) => a - b) };
+}
+
+/**
+ * A condition's text without its enclosing parentheses and likely()/unlikely(), as compact()
+ * gives it: `(unlikely(!desc))` is `!desc`. Only parentheses that enclose the whole text.
+ */
+export function unwrapCondition(text: string): string {
+  let s = text;
+  for (;;) {
+    const m = /^(?:likely|unlikely)?\((.*)\)$/.exec(s);
+    if (!m || !balanced(m[1]!)) return s;
+    s = m[1]!;
+  }
 }
 
 /** Text without whitespace or comments, for access paths and argument display. */

@@ -6,10 +6,9 @@
 // litmus-build.ts). Only when every caller is in view: the function is `static`, its file never
 // uses its name as a value, and every call site in the file is guarded, directly or because
 // its caller is entered the same way.
-import { balanced } from '../c/prepare';
 import { addressTaken } from '../concurrency/facts';
 import type { Event, Thread } from '../extract/types';
-import { compact } from '../extract/scope';
+import { compact, unwrapCondition } from '../extract/scope';
 import { hasGuard } from './ordering-events';
 import type { Scenario } from './scenario';
 
@@ -100,24 +99,14 @@ function guardAt(c: Thread, call: Event, key: string): EntryGuard | null {
  * `if (!flag) return;` not taken. Conditions that test anything else say nothing.
  */
 export function goesOnWhenSet(condText: string, readText: string, value: boolean): boolean {
-  const read = unwrap(compact(readText));
-  let cond = unwrap(compact(condText));
+  const read = unwrapCondition(compact(readText));
+  let cond = unwrapCondition(compact(condText));
   let negated = false;
   if (cond.startsWith('!')) {
     negated = true;
-    cond = unwrap(cond.slice(1));
+    cond = unwrapCondition(cond.slice(1));
   }
   return cond === read && value !== negated;
-}
-
-/** Drops enclosing parentheses and likely()/unlikely(). */
-function unwrap(text: string): string {
-  let s = text;
-  for (;;) {
-    const m = /^(?:likely|unlikely)?\((.*)\)$/.exec(s);
-    if (!m || !balanced(m[1]!)) return s;
-    s = m[1]!;
-  }
 }
 
 /** A store of a non-zero constant: what a guard that goes on when the flag is set can have seen. */

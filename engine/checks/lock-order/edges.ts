@@ -15,7 +15,7 @@
 // A callee is one of the same architecture: code under arch/A/ never calls a definition under
 // arch/B/, and common code calls each architecture's definition, one build at a time, so every
 // edge records the architecture its path went through (ABBA pairs only edges of one build).
-import { archOf } from '../../concurrency/arch';
+import { archOf, sameBuild } from '../../concurrency/arch';
 import type { CallerHeld, Event, Guard, Thread } from '../../extract/types';
 import { guardsContradict, guardsWithin } from '../../extract/query';
 import { lockFact, type FactLock, type LockFact } from '../../kb/lock-facts';
@@ -74,8 +74,6 @@ interface Taken {
   readonly arch?: string;
 }
 
-/** Two paths can run in one build: neither is tied to an architecture, or both to the same. */
-export const sameBuild = (a: string | undefined, b: string | undefined): boolean => a === undefined || b === undefined || a === b;
 
 interface FactHeld {
   readonly holding: Holding;
