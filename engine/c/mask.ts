@@ -1,6 +1,7 @@
 // Same-length rewrites of kernel and Xen idioms that the C grammar cannot read, so that every
 // byte offset in the masked text is the offset in the original and no access is lost.
 import { blankNonCode, matchParen, type BlankOptions } from './lexical';
+import { disabledRanges } from './disabled';
 
 /** Annotations that only matter to the compiler or sparse: replaced by spaces. */
 const ATTRIBUTE_WORDS = [
@@ -47,6 +48,11 @@ export function maskIdioms(text: string, opts: MaskOptions = {}): string {
     out ??= codeUnits(text);
     for (let k = 0; k < s.length; k++) out[at + k] = s.charCodeAt(k);
   };
+  // `#if 0` bodies are not code: blanked before anything reads them (see disabled.ts).
+  for (const r of disabledRanges(code)) {
+    out ??= codeUnits(text);
+    for (let k = r.start; k < r.end; k++) if (out[k] !== 10) out[k] = 32;
+  }
   for (const m of code.matchAll(WORD_RE)) put(m.index, spaces(m[0].length));
   for (const m of code.matchAll(HINT_RE)) put(m.index, spaces(m[0].length));
   for (const m of code.matchAll(TYPE_MACRO)) {

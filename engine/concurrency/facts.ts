@@ -4,9 +4,11 @@
 // Small and serializable: it is kept in the workspace index beside the function's summary.
 import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
+import { blankNonCode } from '../c/lexical';
+import { blankDisabled } from '../c/disabled';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 9;
+export const FACTS_VERSION = 10;
 
 export interface CallSite {
   readonly callee: string;
@@ -166,8 +168,10 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
  */
 export function addressTaken(text: string): string[] {
   const out = new Set<string>();
+  // Comments, strings and `#if 0` bodies take no address (an ops table kept under `#if 0`).
+  const code = blankDisabled(blankNonCode(text));
   const re = /(?:[=,(?:]|\breturn)\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;)}])/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.add(m[1]!);
+  for (let m = re.exec(code); m; m = re.exec(code)) out.add(m[1]!);
   return [...out].sort();
 }
 
