@@ -23,6 +23,11 @@ export interface AnalyzeConfig {
   readonly kbConfigPath?: string;
   /** Force the code base whose primitive definitions apply (default: guessed from paths and text). */
   readonly os?: Os;
+  /**
+   * Files the tree's own Kbuild and Kconfig build for fewer architectures than all: path →
+   * `arch/` directory names (see engine/concurrency/kbuild.ts). Their code is judged only for those.
+   */
+  readonly builtFor?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface AnalyzeInput {
@@ -80,7 +85,7 @@ export async function analyzeDocument(input: AnalyzeInput): Promise<Analysis> {
   const config = input.config.kbConfigText !== undefined ? configFor(input.config.kbConfigText) : { kb: DEFAULT_KB, problems: [] };
   const document = { path: input.path, text: input.text, kind: input.kind, role: 'document' as const };
   const res = checkDocument({
-    parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document,
+    parser, kb: config.kb, arch: input.config.arch, os: input.config.os, budget: input.config.budget, document, builtFor: input.config.builtFor,
     tree: (input.tree ?? []).map((t) => ({ path: t.path, text: t.text, kind: /\.(c|h)$/.test(t.path) ? 'c' : 'patch', role: 'tree' })),
     workspace: input.workspace, cache: input.cache, concurrency: input.concurrency, withoutFixes: input.withoutFixes,
   });

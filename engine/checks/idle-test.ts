@@ -18,11 +18,12 @@ import type { Fragment, ParsedInput } from '../patch/types';
 import type { CheckContext } from './context';
 import { imagePairs, type imageCounterparts } from './differential';
 import { placeKey, type Finding, type Place } from './types';
+import { matchParen } from '../c/lexical';
 
 /** The top-level conjuncts of an expression (outer parentheses dropped), or one term. */
 export function conjuncts(expr: string): string[] {
   let e = expr.trim();
-  while (e.startsWith('(') && closing(e, 0) === e.length - 1) e = e.slice(1, -1).trim();
+  while (e.startsWith('(') && matchParen(e, 0) === e.length - 1) e = e.slice(1, -1).trim();
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -35,15 +36,6 @@ export function conjuncts(expr: string): string[] {
   }
   out.push(e.slice(start).trim());
   return out.filter((c) => c !== '');
-}
-
-function closing(e: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < e.length; i++) {
-    if (e[i] === '(') depth++;
-    else if (e[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 /** `!name(...)`: the negation of a call (or function-like macro). */

@@ -58,6 +58,8 @@ export interface CheckInput {
   };
   readonly arch: Arch;
   readonly os?: Os;
+  /** Files built for fewer architectures than all (AnalyzeConfig.builtFor). */
+  readonly builtFor?: Readonly<Record<string, readonly string[]>>;
   readonly budget?: Partial<Budget>;
   /** Parses and simulation results kept from earlier analyses (see engine/analysis-cache.ts). */
   readonly cache?: AnalysisCache;
@@ -86,7 +88,7 @@ export function checkDocument(input: CheckInput): Analysis {
   if (input.workspace) sources.add(workspaceSources(input.workspace, { document: input.document, docThreads: docAll, have: sources.sources, skip: images?.replaced }));
   const everything = sources.threads('generic');
   const all = everything.filter((t) => t.side !== 'pre');
-  const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch });
+  const targetsOf = (t: Thread) => targetsFor({ thread: t, os: sources.osOfThread(t), arch: input.arch, built: t.file === undefined ? undefined : input.builtFor?.[t.file] });
   const tooLarge: Problem[] = [];
   const textOf = (t: Thread) => sources.sourceOf(t)?.text;
   const onTooLarge = (t: Thread, n: number): void => {

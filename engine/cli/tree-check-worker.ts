@@ -47,7 +47,7 @@ void (async () => {
     const excluded: Record<string, number> = {};
     const analysis = await analyzeDocument({
       path: file, text, kind: 'c', parser, cache,
-      config: { arch: job.arch, os: job.os, kbConfigText: job.kbConfigText },
+      config: { arch: job.arch, os: job.os, kbConfigText: job.kbConfigText, builtFor: job.builtFor },
       workspace: { index: job.summaries, read, relevant: (threads) => { const r = peers.relevantPeers(threads, summarizeThreads(threads)).filter((p) => p.path !== file); peerCount = r.length; return r; } },
       concurrency: { oracle, excluded: (_s, why) => { const k = reasonKind(why); excluded[k] = (excluded[k] ?? 0) + 1; } },
       withoutFixes: true,

@@ -16,6 +16,7 @@ import type { FileSummary } from '../pair/summary';
 import { listTree } from './tree';
 import { TreeSchedule } from './tree-schedule';
 import { buildTreeIndex } from './tree-index';
+import { builtForFiles } from './kbuild-files';
 
 export interface TreeCheckOptions {
   readonly dirs: readonly string[];
@@ -82,7 +83,8 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const documents = files.filter((f) => f.endsWith('.c'));
   const model = new ConcurrencyModel(facts);
   const { triaged, todo } = triage(documents, summaries, model);
-  const analysed = await analyseInWorkers({ documents: todo, summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, workers });
+  const builtFor = builtForFiles(o.dirs, documents);
+  const analysed = await analyseInWorkers({ documents: todo, summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor, workers });
   const reports = [...triaged, ...analysed].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
   lap('analyse');
   return {
@@ -122,6 +124,8 @@ export interface TreeWorkerJob {
   readonly kbConfigText: string;
   readonly arch: Arch;
   readonly os?: Os;
+  /** Files the tree's Kbuild builds for fewer architectures than all (cli/kbuild-files.ts). */
+  readonly builtFor: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Old-generation bound of each analysis worker (see analyseInWorkers). */
