@@ -37,6 +37,7 @@ import { functionCoverage } from './coverage';
 import { oneFindingPerFault } from './one-fault';
 import { demoteOutsideThePatch } from './patch-scope';
 import { ViewConcurrency, viewAddressTaken } from '../concurrency/view';
+import { launchedOnly, mergedLaunches } from '../concurrency/launch';
 import { removedWakeChecks } from './wake-checks';
 import { removedIpiFences } from './ipi-fence';
 import { widenedIdleTests } from './idle-test';
@@ -102,17 +103,18 @@ export function checkDocument(input: CheckInput): Analysis {
   const keepKey = keep ? `patch:${[...added].sort((x, y) => x - y).join(',')}` : 'intent';
   // What can run with what among the functions in view (engine/concurrency/view.ts); whole-tree
   // mode brings its own model of the tree.
-  let view: { key: string; oracle?: ViewConcurrency; usedAsValues: string[] } | undefined;
+  let view: { key: string; oracle?: ViewConcurrency; usedAsValues: string[]; launched: Record<string, string> } | undefined;
   const viewOf = () => {
     if (!view) {
       // A mail's headers and message are not code: a subject edit must not re-pair the patch.
       const code = (x: SourceText): string => (x.kind === 'patch' ? x.text.slice(Math.max(0, x.text.search(/^(?:diff --git |--- )/m))) : x.text);
       const usedAsValues = viewAddressTaken(sources.sources.map(code));
-      view = { key: `${cache.scenarios.key(everything)}|${usedAsValues.join(',')}`, usedAsValues };
+      const launched = mergedLaunches(sources.sources.map((x) => launchedOnly(everything.filter((t) => t.file === x.path), code(x))));
+      view = { key: `${cache.scenarios.key(everything)}|${usedAsValues.join(',')}|${JSON.stringify(launched)}`, usedAsValues, launched };
     }
     return view;
   };
-  const viewOracle = (): ViewConcurrency => (viewOf().oracle ??= new ViewConcurrency(everything, viewOf().usedAsValues, input.document.kind !== 'patch'));
+  const viewOracle = (): ViewConcurrency => (viewOf().oracle ??= new ViewConcurrency(everything, viewOf().usedAsValues, input.document.kind !== 'patch', viewOf().launched));
   const collect = (c: { document: readonly Thread[]; all: readonly Thread[]; image?: 'pre' | 'post'; keep?: (s: Scenario) => boolean; keepKey: string; tooLarge?: (t: Thread, n: number) => void }): Scenario[] =>
     input.concurrency
       ? collectScenarios({ ...c, textOf, concurrency: input.concurrency })

@@ -99,6 +99,7 @@ function reasonKind(why: string): string {
   if (why.startsWith('both sides hold')) return 'common-lock';
   if (why.startsWith('lock identity')) return 'lock-identity';
   if (why.startsWith('different bits')) return 'different-bits';
+  if (why.startsWith('launched by IPI')) return 'ipi-launched';
   if (why.includes('own stack')) return 'own-stack';
   if (why.includes('never built together')) return 'other-arch';
   if (why.startsWith('not judged: budget')) return 'budget';

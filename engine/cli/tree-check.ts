@@ -17,6 +17,7 @@ import { listTree } from './tree';
 import { TreeSchedule } from './tree-schedule';
 import { buildTreeIndex } from './tree-index';
 import { builtForFiles } from './kbuild-files';
+import { mergedLaunches } from '../concurrency/launch';
 
 export interface TreeCheckOptions {
   readonly dirs: readonly string[];
@@ -65,7 +66,7 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
 export function treeFacts(index: readonly FileSummary[]): TreeFacts {
   const functions = index.flatMap((f) => f.concurrency?.functions ?? []);
   const addressTaken = [...new Set(index.flatMap((f) => f.concurrency?.addressTaken ?? []))].sort();
-  return { functions, addressTaken };
+  return { functions, addressTaken, launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})) };
 }
 
 export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {

@@ -8,7 +8,7 @@ import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 10;
+export const FACTS_VERSION = 11;
 
 export interface CallSite {
   readonly callee: string;
@@ -167,12 +167,17 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
  * `&foo`): such a function has callers the call graph cannot see.
  */
 export function addressTaken(text: string): string[] {
-  const out = new Set<string>();
+  return [...valueUses(text).keys()].sort();
+}
+
+/** How many times the text uses each name as a value (see addressTaken). */
+export function valueUses(text: string): Map<string, number> {
+  const out = new Map<string, number>();
   // Comments, strings and `#if 0` bodies take no address (an ops table kept under `#if 0`).
   const code = blankDisabled(blankNonCode(text));
   const re = /(?:[=,(?:]|\breturn)\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;)}])/g;
-  for (let m = re.exec(code); m; m = re.exec(code)) out.add(m[1]!);
-  return [...out].sort();
+  for (let m = re.exec(code); m; m = re.exec(code)) out.set(m[1]!, (out.get(m[1]!) ?? 0) + 1);
+  return out;
 }
 
 export { lockWrappers } from './lock-wrappers';

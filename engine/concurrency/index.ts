@@ -139,6 +139,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
     const ask: RuleOutAsk = {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
       running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)), readMode: (k) => this.model.takenForReading(k),
+      launcherOf: (n) => this.model.launcherOf(n),
     };
     const out = ruledOut(real, ask) ?? (real.length === 2 ? lockIdentityUnknown(real, ask) : undefined);
     if (out) return out;

@@ -19,6 +19,8 @@ export interface TreeFacts {
   readonly functions: readonly FunctionFacts[];
   /** Names used as values somewhere in the tree (function pointers): their callers are unknown. */
   readonly addressTaken: readonly string[];
+  /** Functions that only start by IPI launches from one function: callback → launcher (launch.ts). */
+  readonly launched?: Readonly<Record<string, string>>;
 }
 
 interface Caller {
@@ -42,7 +44,10 @@ export class ConcurrencyModel {
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
   private readonly fixed = new Map<string, Set<number>>();
 
+  private readonly launched: ReadonlyMap<string, string>;
+
   constructor(facts: TreeFacts) {
+    this.launched = new Map(Object.entries(facts.launched ?? {}));
     this.escaped = new Set(facts.addressTaken);
     for (const f of facts.functions) {
       this.defined.add(f.name);
@@ -172,6 +177,11 @@ export class ConcurrencyModel {
   }
 
   /** Why two functions never run as two concurrent threads, or undefined when they may. */
+  /** The one function whose IPI launches start `callback`, if it starts no other way (launch.ts). */
+  launcherOf(callback: string): string | undefined {
+    return this.launched.get(callback);
+  }
+
   neverConcurrent(a: string, b: string): string | undefined {
     if (this.bootOnly(a)) return `${a}() runs only at boot`;
     if (this.bootOnly(b)) return `${b}() runs only at boot`;

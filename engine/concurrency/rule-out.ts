@@ -4,6 +4,7 @@
 import type { Event, Thread } from '../extract/types';
 import type { SideView } from './index';
 import type { LocalAccesses } from './local';
+import { launchedAfter } from './launch';
 
 export interface RuleOutAsk {
   neverConcurrent(x: Thread, y: Thread): string | undefined;
@@ -19,6 +20,8 @@ export interface RuleOutAsk {
   readMode?(key: string): boolean;
   /** The access is to the vCPU running the function (a running-vCPU parameter, see model.ts). */
   running?(t: Thread, e: Event): boolean;
+  /** The one function whose IPI launches start this one, if it starts no other way (launch.ts). */
+  launcherOf?(callback: string): string | undefined;
 }
 
 /**
@@ -169,5 +172,6 @@ export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | un
       if (why) return why;
     }
   }
-  return real.length === 2 ? differentBits(real) ?? lockedEdge(real, a) ?? distinctVcpus(real, a) : undefined;
+  if (real.length !== 2) return undefined;
+  return differentBits(real) ?? lockedEdge(real, a) ?? distinctVcpus(real, a) ?? (a.launcherOf ? launchedAfter(real, a.launcherOf) : undefined);
 }

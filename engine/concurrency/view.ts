@@ -38,12 +38,12 @@ export class ViewConcurrency implements ConcurrencyOracle {
    * ask the whole-tree evidence rule too (a C file checked as it is, where every cycle is
    * between unchanged functions).
    */
-  constructor(threads: readonly Thread[], usedAsValues: readonly string[], private readonly evidence = false) {
+  constructor(threads: readonly Thread[], usedAsValues: readonly string[], private readonly evidence = false, launched: Readonly<Record<string, string>> = {}) {
     const facts = threads.map((t) => ({ ...functionFacts(t, []), init: t.boot === true }));
     // Callers outside the view: every function not declared static, and every name used as a value.
     const open = new Set<string>(usedAsValues);
     for (const t of threads) if (!t.static) open.add(t.name);
-    this.model = new ConcurrencyModel({ functions: facts, addressTaken: [...open].sort() });
+    this.model = new ConcurrencyModel({ functions: facts, addressTaken: [...open].sort(), launched });
     for (const t of threads) {
       for (const e of t.events) if (e.kind === 'LOCK' && e.mode === 'read') this.shared.add(e.lock.key);
       for (const h of t.callerHolds ?? []) if (h.mode === 'read') this.shared.add(h.lock.key);
@@ -62,6 +62,7 @@ export class ViewConcurrency implements ConcurrencyOracle {
     return ruledOut(sides, {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local,
       lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k), readMode: (k) => this.shared.has(k),
+      launcherOf: (n) => this.model.launcherOf(n),
     }) ?? (this.evidence ? missingEvidence(sides, shape) : undefined);
   }
 }

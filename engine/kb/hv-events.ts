@@ -64,6 +64,25 @@ export const IPI_SENDERS: readonly IpiSender[] = [
   { name: 'gic_send_sgi', targetArg: 0, source: 'linux: drivers/irqchip/irq-gic-v3.c; xen: xen/arch/arm/gic.c send_SGI_mask()' },
 ];
 
+/**
+ * Calls that run a function on other CPUs by IPI: the callback starts there only after the IPI
+ * arrives, so every store the caller made before the call is visible to it (IPI_ORDERING: every
+ * model orders at least earlier stores before the send, and the handler reads with acquire).
+ */
+export interface IpiCallbackLauncher extends Pick<IpiSender, 'name' | 'source'> {
+  /** The argument that names the function to run. */
+  readonly callbackArg: number;
+}
+
+export const IPI_CALLBACK_LAUNCHERS: readonly IpiCallbackLauncher[] = [
+  { name: 'smp_call_function', callbackArg: 0, source: 'xen: xen/common/smp.c smp_call_function() → on_selected_cpus(); linux: kernel/smp.c' },
+  { name: 'on_selected_cpus', callbackArg: 1, source: 'xen: xen/common/smp.c (call_data set under call_lock, then send_IPI_mask(CALL_FUNCTION_VECTOR))' },
+  { name: 'smp_call_function_single', callbackArg: 1, source: 'linux: kernel/smp.c (csd queued with llist_add, then the IPI)' },
+  { name: 'smp_call_function_many', callbackArg: 1, source: 'linux: kernel/smp.c' },
+  { name: 'on_each_cpu', callbackArg: 0, source: 'linux: include/linux/smp.h on_each_cpu() → on_each_cpu_cond_mask()' },
+  { name: 'on_each_cpu_mask', callbackArg: 1, source: 'linux: include/linux/smp.h' },
+];
+
 /** Calls that enter or leave the guest: the CPU runs the guest until an interrupt forces an exit. */
 // Linux 5.x calls guest_enter_irqoff() right before the world switch, 6.x
 // guest_timing_enter_irqoff() (include/linux/kvm_host.h), both with interrupts disabled.

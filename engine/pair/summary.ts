@@ -3,6 +3,7 @@
 // can pair with the document. Pure: the CLI and the server own reading, caching and workers.
 import type { CParser } from '../c/parser';
 import { addressTaken, functionFacts, type FunctionFacts } from '../concurrency/facts';
+import { launchedOnly } from '../concurrency/launch';
 import { extractC } from '../extract/index';
 import { saveListing, type SavedListing } from '../extract/file-memo';
 import { lockOrders, memoryEvents } from '../extract/query';
@@ -23,7 +24,7 @@ export interface FileSummary {
   readonly lines: number;
   readonly functions: readonly FunctionSummary[];
   /** What the file tells the tree's concurrency model (engine/concurrency), when asked for. */
-  readonly concurrency?: { readonly functions: readonly FunctionFacts[]; readonly addressTaken: readonly string[] };
+  readonly concurrency?: { readonly functions: readonly FunctionFacts[]; readonly addressTaken: readonly string[]; readonly launched?: Readonly<Record<string, string>> };
   /** Whole-tree mode: where the file's functions are, so a peer is never parsed whole again (extract/file-memo.ts). */
   readonly listing?: SavedListing;
 }
@@ -46,7 +47,8 @@ export function summarizeFile(parser: CParser, a: { path: string; text: string; 
   let listing: SavedListing | undefined;
   const res = extractC(parser, { text: a.text, path: a.path, kb: a.kb, profile: { os: a.os ?? guessOs(a.path, a.text) }, ...(a.concurrency ? { listed: (l, problems) => { listing = saveListing(l, problems, a.text); } } : {}) });
   const lines = a.text.split('\n');
-  const concurrency = a.concurrency ? { functions: res.value.map((t) => functionFacts(t, lines)), addressTaken: addressTaken(a.text) } : undefined;
+  const launched = a.concurrency ? launchedOnly(res.value, a.text) : {};
+  const concurrency = a.concurrency ? { functions: res.value.map((t) => functionFacts(t, lines)), addressTaken: addressTaken(a.text), ...(Object.keys(launched).length ? { launched } : {}) } : undefined;
   return { path: a.path, lines: lines.length, functions: summarizeThreads(res.value), ...(concurrency ? { concurrency } : {}), ...(listing ? { listing } : {}) };
 }
 

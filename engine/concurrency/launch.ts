@@ -1,0 +1,83 @@
+// Functions that only ever start on another CPU by an IPI their launcher sends
+// (`smp_call_function(gdb_pause_this_cpu, NULL, 0)`): the callback runs after the IPI arrives,
+// so it sees every store its launcher made before the call (kb/hv-events.ts
+// IPI_CALLBACK_LAUNCHERS, IPI_ORDERING). A cycle between the two whose launcher side makes its
+// first access, a store, before every launch cannot close: the callback cannot miss that store.
+import type { Event, Thread } from '../extract/types';
+import { IPI_CALLBACK_LAUNCHERS } from '../kb/hv-events';
+import { valueUses } from './facts';
+
+const LAUNCHERS = new Map(IPI_CALLBACK_LAUNCHERS.map((l) => [l.name, l]));
+
+/** The function a call event launches by IPI, if it is one: the callback argument, a plain name. */
+export function launchedBy(e: Event): string | undefined {
+  if (e.kind !== 'CALL') return undefined;
+  const l = LAUNCHERS.get(e.callee);
+  const arg = l && e.args[l.callbackArg]?.replace(/^\s*&\s*/, '').trim();
+  return arg && /^[A-Za-z_]\w*$/.test(arg) ? arg : undefined;
+}
+
+/**
+ * Static functions of one file that start only by IPI launches written in one function of it:
+ * callback → launcher. Every use of the name as a value in the file is the callback argument of
+ * a launch written directly in that launcher, and nothing calls it: no other CPU runs it for
+ * another reason.
+ */
+export function launchedOnly(threads: readonly Thread[], text: string): Record<string, string> {
+  const launches = new Map<string, { launcher: Set<string>; count: number }>();
+  const called = new Set<string>();
+  for (const t of threads) {
+    for (const e of t.events) {
+      if (e.kind !== 'CALL' || e.via?.length) continue;
+      called.add(e.callee);
+      const cb = launchedBy(e);
+      if (!cb) continue;
+      const l = launches.get(cb) ?? launches.set(cb, { launcher: new Set(), count: 0 }).get(cb)!;
+      l.launcher.add(t.name);
+      l.count++;
+    }
+  }
+  const statics = new Set(threads.filter((t) => t.static).map((t) => t.name));
+  const uses = launches.size > 0 ? valueUses(text) : new Map<string, number>();
+  const out: Record<string, string> = {};
+  for (const [cb, l] of launches) {
+    if (!statics.has(cb) || called.has(cb) || l.launcher.size !== 1 || uses.get(cb) !== l.count) continue;
+    out[cb] = [...l.launcher][0]!;
+  }
+  return out;
+}
+
+/**
+ * The side that launches the other (see launchedOnly) made its first access, a store, before
+ * every launch of it: the callback cannot miss that store, and the cycle cannot close.
+ */
+export function launchedAfter(sides: ReadonlyArray<{ thread: Thread; first?: Event }>, launcherOf: (callback: string) => string | undefined): string | undefined {
+  for (const [a, b] of [[sides[0]!, sides[1]!], [sides[1]!, sides[0]!]] as const) {
+    // A static callback lives in its launcher's file: a namesake elsewhere is another function.
+    if (launcherOf(b.thread.name) !== a.thread.name || !a.first || a.thread.file !== b.thread.file) continue;
+    const first = a.first;
+    if (first.kind !== 'W' && first.kind !== 'RMW') continue;
+    const launches = a.thread.events.filter((e) => launchedBy(e) === b.thread.name);
+    // A store in a loop that also launches is written again after a launch.
+    const loops = new Set(first.guards.filter((g) => a.thread.conds[g.cond]?.kind === 'loop').map((g) => g.cond));
+    if (launches.some((e) => e.guards.some((g) => loops.has(g.cond)))) continue;
+    if (launches.length > 0 && launches.every((e) => e.id > first.id)) {
+      return `launched by IPI: ${b.thread.name}() runs only after ${a.thread.name}() sends it by ${(launches[0] as { callee: string }).callee}(), after its store to \`${first.loc.text}\``;
+    }
+  }
+  return undefined;
+}
+
+/** Launch records of several files as one; a callback two files launch differently is left out. */
+export function mergedLaunches(records: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const clash = new Set<string>();
+  for (const r of records) {
+    for (const [cb, l] of Object.entries(r)) {
+      if (out[cb] !== undefined && out[cb] !== l) clash.add(cb);
+      out[cb] = l;
+    }
+  }
+  for (const cb of clash) delete out[cb];
+  return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : 1)));
+}
