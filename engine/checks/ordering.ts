@@ -67,9 +67,17 @@ export class OrderingAnalysis {
     return judgeScenario({ ...j, sources: this.a.sources, cache: this.a.judgements, budget: this.a.budget, clock: this.clock });
   }
 
+  /**
+   * The models a scenario must be correct under: the document side's, narrowed to the
+   * hardware every real side is built for. A cycle with a peer under arch/x86 runs only on
+   * x86, whatever the common side could run on.
+   */
   targetsOfScenario(s: Scenario): ModelName[] {
     const docSide = s.sides.find((x) => !x.synthesized && this.a.isDocument(x.thread)) ?? s.sides[0];
-    return this.a.targetsOf(docSide.thread);
+    const own = this.a.targetsOf(docSide.thread);
+    const peers = s.sides.filter((x) => !x.synthesized && x !== docSide).map((x) => new Set(this.a.targetsOf(x.thread)));
+    const both = own.filter((m) => peers.every((p) => p.has(m)));
+    return both.length > 0 ? both : own;
   }
 
   private readonly rejudged = new Map<string, ModelName[]>();

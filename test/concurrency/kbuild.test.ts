@@ -53,3 +53,13 @@ test('a common file built only for x86 is judged only under x86-TSO; unmodelled 
   assert.deepEqual(targetsFor({ thread, os: 'xen', arch: 'all', built: ['arm', 'riscv'] }), ['armv8']);
   assert.deepEqual(targetsFor({ thread, os: 'xen', arch: 'all', built: ['arm', 'x86'] }), ['x86-tso', 'armv8']);
 });
+
+test('a cycle with a peer under arch/x86 is judged only for x86: an Arm-only reordering in the common side is no finding', async () => {
+  const { checkFixtureTree } = await import('./helpers');
+  const writer = 'struct ring { int data; int ready; };\nvoid ring_publish(struct ring *r)\n{\n    r->data = 1;\n    WRITE_ONCE(r->ready, 1);\n}\n';
+  const reader = 'struct ring { int data; int ready; };\nint ring_consume(struct ring *r)\n{\n    if (!READ_ONCE(r->ready))\n        return 0;\n    smp_rmb();\n    return r->data;\n}\n';
+  const x86 = await checkFixtureTree({ 'common/a.c': writer, 'arch/x86/b.c': reader });
+  assert.deepEqual(x86.warnings, []);
+  const arm = await checkFixtureTree({ 'common/a.c': writer, 'arch/arm/b.c': reader });
+  assert.ok(arm.warnings.some((w) => w.includes('common/a.c')), `the same reader under arch/arm keeps the writer's warning: ${JSON.stringify(arm)}`);
+});
