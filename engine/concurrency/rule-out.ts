@@ -160,6 +160,31 @@ function differentBits(sides: readonly SideView[]): string | undefined {
   return undefined;
 }
 
+/** Stores that publish a pointer to RCU readers. */
+const RCU_PUBLISH = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER']);
+
+/**
+ * Where the two sides meet, both update a pointer that is published to RCU readers with
+ * rcu_assign_pointer() (radix_tree_insert() against radix_tree_delete()'s shrink of
+ * `root->rnode`). RCU orders an updater against its readers only; updaters must exclude one
+ * another by a lock of their own (Documentation/RCU/whatisRCU.rst: "it is the caller's
+ * responsibility to provide any needed synchronization among updaters"), which their callers
+ * hold where the code in view does not show it. Two updaters are not a barrier question.
+ */
+function rcuUpdaters(sides: readonly SideView[]): string | undefined {
+  for (const [from, to] of meetings(sides)) {
+    const at = from.e;
+    if (at.kind !== 'R' && at.kind !== 'W' && at.kind !== 'RMW') continue;
+    const key = at.loc.key;
+    const writes = (t: Thread): Event[] => t.events.filter((e) => (e.kind === 'W' || e.kind === 'RMW') && e.loc.key === key);
+    const both = [writes(from.t), writes(to.t)];
+    if (both.every((w) => w.length > 0) && both.flat().some((e) => e.prim !== undefined && RCU_PUBLISH.has(e.prim))) {
+      return `RCU updaters: ${from.t.name}() and ${to.t.name}() both update \`${at.loc.text}\`, published with rcu_assign_pointer(); updaters exclude one another by their own lock`;
+    }
+  }
+  return undefined;
+}
+
 export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
   const real = sides.filter((s) => !s.synthesized);
   if (real.length === 2) {
@@ -173,5 +198,5 @@ export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | un
     }
   }
   if (real.length !== 2) return undefined;
-  return differentBits(real) ?? lockedEdge(real, a) ?? distinctVcpus(real, a) ?? (a.launcherOf ? launchedAfter(real, a.launcherOf) : undefined);
+  return differentBits(real) ?? lockedEdge(real, a) ?? distinctVcpus(real, a) ?? rcuUpdaters(real) ?? (a.launcherOf ? launchedAfter(real, a.launcherOf) : undefined);
 }
