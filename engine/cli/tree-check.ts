@@ -13,6 +13,7 @@ import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/inde
 import { treeDefinitions, wrappersOf } from '../concurrency/lock-wrappers';
 import { lockTestsOf, type LockTestKnowledge } from '../concurrency/lock-predicates';
 import { XEN_LOCK_OWNERS } from '../kb/xen';
+import { structPointerFields } from '../concurrency/pointer-fields';
 import type { Analysis, Arch } from '../checks/types';
 import { DEFAULT_KB, lookup, type Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
@@ -51,8 +52,9 @@ export interface TreeCheckResult {
 }
 
 /**
- * The knowledge-base extension of the tree: its lock wrappers and lock tests, under the user's
- * own entries. `os` says which knowledge base's lock tests and lock owners apply (both: unset).
+ * The knowledge-base extension of the tree: its lock wrappers and lock tests, and its structs'
+ * pointer fields (for lock identity), under the user's own entries. `os` says which knowledge
+ * base's lock tests and lock owners apply (both: unset).
  */
 export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined, os?: Os): { text: string; wrappers: number } {
   let user: Record<string, unknown> = {};
@@ -72,7 +74,8 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
     locks[t.name] = { op: 'held', mode: t.mode, ...(t.at.arg !== 0 ? { arg: t.at.arg } : {}), ...(t.at.field !== '' ? { field: t.at.field } : {}) };
     wrappers++;
   }
-  return { text: JSON.stringify({ ...user, locks }), wrappers };
+  const pointers = { ...Object.fromEntries(structPointerFields(texts.map((t) => t.text))), ...(user.pointers as Record<string, unknown> | undefined ?? {}) };
+  return { text: JSON.stringify({ ...user, locks, ...(Object.keys(pointers).length > 0 ? { pointers } : {}) }), wrappers };
 }
 
 /** The knowledge base's lock tests (`spin_is_locked`) and lock owner fields, for the tests a tree defines. */

@@ -13,7 +13,9 @@
 //                 the lock is held where an assertion states it true)
 //   "functions": { "my_sleepy_wait": { "tags": ["sleeps"] } },
 //   "shared":    ["^pcpu_", "->pending$"],                          // regexes on access paths
-//   "iterators": ["for_every_widget"]                                // loop macros
+//   "iterators": ["for_every_widget"],                               // loop macros
+//   "pointers":  { "struct vcpu->domain": "struct domain" }          // pointer fields: a lock
+//                (reached through one is the lock of the struct it points to)
 // }
 import type { Problem } from '../patch/types';
 import { makeKnowledgeBase } from './base';
@@ -30,7 +32,7 @@ const FENCES: readonly FenceKind[] = [
   'after-srcu-read-unlock', 'rcu-lock', 'rcu-unlock', 'sync-rcu',
 ];
 const TAGS: readonly Tag[] = ['sleeps', 'softirq', 'must-not-hold-lock', 'kick', 'wake', 'reinject', 'pause', 'hidden-lock', 'transparent'];
-const KEYS = ['barriers', 'accessors', 'locks', 'functions', 'shared', 'iterators'];
+const KEYS = ['barriers', 'accessors', 'locks', 'functions', 'shared', 'iterators', 'pointers'];
 /** The file name the CLI and the server look for, from a directory upwards. */
 export const CONFIG_FILE_NAME = '.hvbarrier.json';
 const SOURCE = `config: ${CONFIG_FILE_NAME}`;
@@ -122,7 +124,12 @@ export function loadConfig(text: string): ConfigResult {
     if (/^[A-Za-z_]\w*$/.test(s)) iterators.push(s);
     else at(JSON.stringify(s), `iterator ${JSON.stringify(s)} is not a macro name`);
   });
-  return { kb: makeKnowledgeBase({ primitives, iterators, shared }), problems };
+  const pointers = new Map<string, string>();
+  forEntries(root.pointers, 'pointers', at, (name, v) => {
+    if (/^struct \w+->\w+$/.test(name) && typeof v === 'string' && /^struct \w+$/.test(v)) pointers.set(name, v);
+    else at(`"${name}"`, `pointer '${name}': expected "struct NAME->field": "struct TYPE"`);
+  });
+  return { kb: makeKnowledgeBase({ primitives, iterators, shared, pointers }), problems };
 }
 
 type At = (needle: string, message: string) => void;

@@ -109,3 +109,22 @@ void ring_check(struct ring *r)
   const branch = await checkFixtureTree({ 'include/ring.h': HEADER, 'a.c': writer('if (r->big.level) ring_check(r);'), 'b.c': READER, 'c.c': check('') });
   assert.notDeepEqual(branch.warnings, []);
 });
+
+test('a lock asserted through a pointer field is the lock of the struct the field points to', async () => {
+  const waiter = (field: string): string => `#include "ring.h"
+struct waiter { int id; ${field}; };
+void ring_publish(struct waiter *w)
+{
+    struct ring *r = w->ring;
+    ASSERT(ring_locked_by_me(w->ring));
+    r->data = 1;
+    smp_wmb();
+    r->ready = 1;
+}
+`;
+  const typed = await checkFixtureTree({ 'include/ring.h': HEADER, 'a.c': waiter('struct ring *ring'), 'b.c': READER });
+  assert.deepEqual(typed.warnings, []);
+  assert.ok((typed.excluded['common-lock'] ?? 0) > 0, JSON.stringify(typed));
+  // What the field points to is not declared: the asserted lock is keyed by the waiter, another lock.
+  assert.notDeepEqual((await checkFixtureTree({ 'include/ring.h': HEADER, 'a.c': waiter('void *ring'), 'b.c': READER })).warnings, []);
+});
