@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
 import { treeDefinitions, wrappersOf } from '../concurrency/lock-wrappers';
-import { lockTestsOf, type LockTestKnowledge } from '../concurrency/lock-predicates';
+import { lockTestsOf, unreadLockTests, type LockTestKnowledge } from '../concurrency/lock-predicates';
 import { XEN_LOCK_OWNERS } from '../kb/xen';
 import { structPointerFields } from '../concurrency/pointer-fields';
 import type { Analysis, Arch } from '../checks/types';
@@ -69,11 +69,15 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
     locks[w.name] = Object.keys(more).length === 0 ? w.op : { op: w.op, ...more };
     wrappers++;
   }
-  for (const t of lockTestsOf(defs, lockTestKnowledge(os))) {
+  const knowledge = lockTestKnowledge(os);
+  const tests = lockTestsOf(defs, knowledge);
+  for (const t of tests) {
     if (t.name in locks || inKb(t.name)) continue;
     locks[t.name] = { op: 'held', mode: t.mode, ...(t.at.arg !== 0 ? { arg: t.at.arg } : {}), ...(t.at.field !== '' ? { field: t.at.field } : {}) };
     wrappers++;
   }
+  // Tests not read: an assertion of one says so (extract/calls.ts).
+  for (const u of unreadLockTests(defs, knowledge, tests)) if (!(u.name in locks) && !inKb(u.name)) locks[u.name] = { op: 'held', unread: u.why };
   const pointers = { ...Object.fromEntries(structPointerFields(texts.map((t) => t.text))), ...(user.pointers as Record<string, unknown> | undefined ?? {}) };
   return { text: JSON.stringify({ ...user, locks, ...(Object.keys(pointers).length > 0 ? { pointers } : {}) }), wrappers };
 }

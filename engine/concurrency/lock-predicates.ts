@@ -9,7 +9,10 @@
 //   to a fixpoint.
 // The lock is a path under one parameter (lock-paths.ts), the same path a wrapper of the same
 // lock names, so the two are one lock. Anything else (a second condition, a lock reached
-// through a call) is no test: an assertion of it says nothing, as before.
+// through a call) is no test: an assertion of it says nothing, as before. Where a definition
+// is plainly about a lock test and still not read (a known test of a lock that is no path, a
+// field that is no known owner compared with the running CPU, a test of such a test), it is
+// listed as unread, so that an assertion of it says it was not understood (unreadLockTests).
 import type { LockMode } from '../kb/types';
 import { callArgs, closingParen, lockAt, throughCall, type LockAt } from './lock-paths';
 import type { Definition } from './lock-wrappers';
@@ -47,6 +50,47 @@ export function lockTestsOf(defs: readonly Definition[], kb: LockTestKnowledge):
     }
   }
   return [...learned.values()];
+}
+
+/**
+ * Definitions that test a lock in a way not read (see above), each with why: what an assertion
+ * of one reports. `tests` are the tests lockTestsOf learned from the same definitions.
+ */
+export function unreadLockTests(defs: readonly Definition[], kb: LockTestKnowledge, tests: readonly LockTest[]): Array<{ name: string; why: string }> {
+  const learned = new Set(tests.map((t) => t.name));
+  const unread = new Map<string, string>();
+  const candidates = defs.flatMap((d) => {
+    const e = testedExpression(d.body);
+    return e !== undefined && kb.test(d.name) === undefined && !learned.has(d.name) ? [{ d, e }] : [];
+  });
+  for (let changed = true, round = 0; changed && round < 8; round++) {
+    changed = false;
+    for (const { d, e } of candidates) {
+      if (unread.has(d.name)) continue;
+      const call = /^([A-Za-z_]\w*)\(/.exec(e);
+      const callee = call && closingParen(e, call[0].length - 1) === e.length - 1 ? call[1]! : undefined;
+      let why: string | undefined;
+      if (callee !== undefined && unread.has(callee)) why = `${callee}() is not understood`;
+      else if (callee !== undefined && (kb.test(callee) || learned.has(callee))) why = `its lock \`${e.slice(callee.length + 1, -1)}\` is no path under a parameter`;
+      else why = unknownOwner(e, kb.owners);
+      if (why) { unread.set(d.name, why); changed = true; }
+    }
+  }
+  return [...unread].map(([name, why]) => ({ name, why }));
+}
+
+/** `l->locker == get_processor_id()`: a field compared with the running CPU that the knowledge base does not know records an owner. */
+function unknownOwner(e: string, owners: LockTestKnowledge['owners']): string | undefined {
+  const sides = splitEquality(e);
+  if (!sides) return undefined;
+  for (const [field, cpu] of [sides, [sides[1], sides[0]]] as const) {
+    const f = unwrap(field);
+    // A lock's own field (`l->locker`), not any CPU number (`v->processor`).
+    if (owners.some((o) => o.cpus.includes(unwrap(cpu))) && /(?:\.|->)[A-Za-z_]\w*$/.test(f) && /lock/i.test(f)) {
+      return `it compares \`${f}\` with the running CPU, and the knowledge base knows no lock owner recorded there`;
+    }
+  }
+  return undefined;
 }
 
 /** The expression a body returns as a whole: a macro's body, or a function's only `return`. */

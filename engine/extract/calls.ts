@@ -195,7 +195,10 @@ export class CallContext {
       const args = argList ? parts(argList) : [];
       const prim = this.prim(textOf(fn), args);
       if (!prim?.tags?.includes('predicate')) continue;
-      for (const e of effectsFor(prim, this.opts.profile)) {
+      const effects = effectsFor(prim, this.opts.profile);
+      // A lock test the tree defines in a way not read (concurrency/lock-predicates.ts).
+      if (!effects.some((e) => e.op === 'HELD') && prim.note && !w.inBranch) w.unsupported(`${prim.name} (lock test ${prim.note}: not counted as held by the caller)`, call);
+      for (const e of effects) {
         if (e.op !== 'HELD') continue;
         // The argument was evaluated with the ASSERT; here it is only named.
         const a = args[e.loc.arg];

@@ -10,7 +10,8 @@
 //                 -1 the last; "field": "arch.lock" names that field under what it points to;
 //                 "result": "lock" names that field of the pointer the call returns, NULL when
 //                 it took nothing; "op": "held" is a lock test, `my_is_locked(l)`, that says
-//                 the lock is held where an assertion states it true)
+//                 the lock is held where an assertion states it true; with "unread": WHY, one
+//                 not understood, which an assertion reports as such)
 //   "functions": { "my_sleepy_wait": { "tags": ["sleeps"] } },
 //   "shared":    ["^pcpu_", "->pending$"],                          // regexes on access paths
 //   "iterators": ["for_every_widget"],                               // loop macros
@@ -95,7 +96,8 @@ export function loadConfig(text: string): ConfigResult {
     const arg = Number.isInteger(spec.arg) ? (spec.arg as number) : 0;
     const loc = typeof result === 'string' ? { arg: 0, result: true, field: result } : typeof path === 'string' ? field(arg, path) : ptr(arg);
     if (spec.op === 'held') {
-      add(name, 'lock', [HELD(loc, mode as LockMode)], { tags: ['predicate'] });
+      if (typeof spec.unread === 'string') add(name, 'lock', [], { tags: ['predicate'], note: `not understood: ${spec.unread}` });
+      else add(name, 'lock', [HELD(loc, mode as LockMode)], { tags: ['predicate'] });
       return;
     }
     const effects: Effect[] = spec.op === 'lock' ? [LOCK(loc, mode as LockMode)] : [UNLOCK(loc, mode as LockMode)];

@@ -5,7 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkFixtureTree } from './helpers';
 import { treeDefinitions, wrappersOf } from '../../engine/concurrency/lock-wrappers';
-import { lockTestsOf } from '../../engine/concurrency/lock-predicates';
+import { lockTestsOf, unreadLockTests } from '../../engine/concurrency/lock-predicates';
+import { checkTree } from '../../engine/cli/tree-check';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A recursive lock kept in a struct of its own, taken through a token-pasting macro and a
@@ -127,4 +131,34 @@ void ring_publish(struct waiter *w)
   assert.ok((typed.excluded['common-lock'] ?? 0) > 0, JSON.stringify(typed));
   // What the field points to is not declared: the asserted lock is keyed by the waiter, another lock.
   assert.notDeepEqual((await checkFixtureTree({ 'include/ring.h': HEADER, 'a.c': waiter('void *ring'), 'b.c': READER })).warnings, []);
+});
+
+test('a lock test not understood is said so where an assertion uses it, and counts nothing', async () => {
+  const header = `${HEADER}
+static inline int big_write_locked_by_me(big_lock_t *l)
+{
+    return (l->locker == smp_processor_id());
+}
+#define ring_write_locked(r) big_write_locked_by_me(&(r)->big)
+#define ring_is_local(r) ((r)->cpu == smp_processor_id())
+`;
+  const knowledge = { test: () => undefined, owners: [{ field: 'recurse_cpu', cpus: ['smp_processor_id()', 'current->processor'] }] };
+  const defs = treeDefinitions([header]);
+  const unread = unreadLockTests(defs, knowledge, lockTestsOf(defs, knowledge));
+  // A CPU number compared with the running CPU is no lock test: not listed.
+  assert.deepEqual(unread.map((u) => u.name).sort(), ['big_write_locked_by_me', 'ring_write_locked']);
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-unread-'));
+  try {
+    mkdirSync(join(dir, 'include'));
+    writeFileSync(join(dir, 'include/ring.h'), header);
+    writeFileSync(join(dir, 'a.c'), writer('ASSERT(ring_write_locked(r));'));
+    writeFileSync(join(dir, 'b.c'), READER);
+    const res = await checkTree({ dirs: [dir], arch: 'all', os: 'xen', workers: 1 });
+    const a = res.reports.find((r) => r.file.endsWith('a.c'))!;
+    assert.ok(a.analysis.problems.some((p) => /^unsupported: ring_write_locked at 4:12 \(lock test not understood: big_write_locked_by_me\(\) is not understood/.test(p.message)), JSON.stringify(a.analysis.problems));
+    // Nothing is held: the reader's lock orders nothing against the writer.
+    assert.ok(res.reports.some((r) => r.analysis.findings.some((f) => f.severity === 'warning')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
