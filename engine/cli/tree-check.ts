@@ -9,7 +9,11 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ConcurrencyModel, treeLockWrappers, TreePeers, type TreeFacts } from '../concurrency/index';
+import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
+import { treeDefinitions, wrappersOf } from '../concurrency/lock-wrappers';
+import { lockTestsOf, unreadLockTests, type LockTestKnowledge } from '../concurrency/lock-predicates';
+import { XEN_LOCK_OWNERS } from '../kb/xen';
+import { structPointerFields } from '../concurrency/pointer-fields';
 import type { Analysis, Arch } from '../checks/types';
 import { DEFAULT_KB, lookup, type Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
@@ -49,18 +53,51 @@ export interface TreeCheckResult {
   readonly timings: Record<string, number>;
 }
 
-/** The knowledge-base extension of the tree: its lock wrappers, under the user's own entries. */
-export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined): { text: string; wrappers: number } {
+/**
+ * The knowledge-base extension of the tree: its lock wrappers and lock tests, and its structs'
+ * pointer fields (for lock identity), under the user's own entries. `os` says which knowledge
+ * base's lock tests and lock owners apply (both: unset).
+ */
+export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined, os?: Os): { text: string; wrappers: number } {
   let user: Record<string, unknown> = {};
   try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0 }; }
   const locks: Record<string, unknown> = { ...(user.locks as Record<string, unknown> | undefined ?? {}) };
+  const inKb = (name: string): boolean => (os ? [os] : (['xen', 'linux'] as const)).some((o) => lookup(DEFAULT_KB, name, { os: o })?.os.includes(o) ?? false);
   let wrappers = 0;
-  for (const w of treeLockWrappers(texts.map((t) => t.text))) {
+  const defs = treeDefinitions(texts.map((t) => t.text));
+  for (const w of wrappersOf(defs)) {
     if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
-    locks[w.name] = w.arg === undefined && w.result === undefined ? w.op : { op: w.op, ...(w.arg !== undefined ? { arg: w.arg } : {}), ...(w.result !== undefined ? { result: w.result } : {}) };
+    const more = { ...(w.arg !== undefined ? { arg: w.arg } : {}), ...(w.field !== undefined ? { field: w.field } : {}), ...(w.result !== undefined ? { result: w.result } : {}) };
+    locks[w.name] = Object.keys(more).length === 0 ? w.op : { op: w.op, ...more };
     wrappers++;
   }
-  return { text: JSON.stringify({ ...user, locks }), wrappers };
+  const knowledge = lockTestKnowledge(os);
+  const tests = lockTestsOf(defs, knowledge);
+  for (const t of tests) {
+    if (t.name in locks || inKb(t.name)) continue;
+    locks[t.name] = { op: 'held', mode: t.mode, ...(t.at.arg !== 0 ? { arg: t.at.arg } : {}), ...(t.at.field !== '' ? { field: t.at.field } : {}) };
+    wrappers++;
+  }
+  // Tests not read: an assertion of one says so (extract/calls.ts).
+  for (const u of unreadLockTests(defs, knowledge, tests)) if (!(u.name in locks) && !inKb(u.name)) locks[u.name] = { op: 'held', unread: u.why };
+  const pointers = { ...Object.fromEntries(structPointerFields(texts.map((t) => t.text))), ...(user.pointers as Record<string, unknown> | undefined ?? {}) };
+  return { text: JSON.stringify({ ...user, locks, ...(Object.keys(pointers).length > 0 ? { pointers } : {}) }), wrappers };
+}
+
+/** The knowledge base's lock tests (`spin_is_locked`) and lock owner fields, for the tests a tree defines. */
+function lockTestKnowledge(os: Os | undefined): LockTestKnowledge {
+  const oses = os ? [os] : (['xen', 'linux'] as const);
+  return {
+    test: (name) => {
+      for (const o of oses) {
+        const p = lookup(DEFAULT_KB, name, { os: o });
+        const held = p?.os.includes(o) && p.tags?.includes('predicate') ? p.effects.find((e) => e.op === 'HELD') : undefined;
+        if (held?.op === 'HELD' && !held.loc.result) return { at: { arg: held.loc.arg, field: held.loc.field ?? '' }, mode: held.mode };
+      }
+      return undefined;
+    },
+    owners: oses.includes('xen') ? XEN_LOCK_OWNERS : [],
+  };
 }
 
 export function treeFacts(index: readonly FileSummary[]): TreeFacts {
@@ -75,7 +112,7 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const lap = (name: string): void => { const now = Date.now(); timings[name] = now - t; t = now; };
   const files = [...new Set(o.dirs.flatMap((d) => listTree(d)))].sort();
   const texts = files.map((path) => { try { return { path, text: readFileSync(path, 'utf8') }; } catch { return { path, text: '' }; } });
-  const kb = treeKbConfig(texts, o.kbConfigText);
+  const kb = treeKbConfig(texts, o.kbConfigText, o.os);
   lap('read');
   const workers = Math.max(1, o.workers ?? cpus().length);
   const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true, ...(o.os ? { os: o.os } : {}) } });

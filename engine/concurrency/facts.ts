@@ -8,7 +8,7 @@ import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 11;
+export const FACTS_VERSION = 12;
 
 export interface CallSite {
   readonly callee: string;
@@ -21,6 +21,8 @@ export interface CallSite {
   readonly running?: readonly number[];
   /** Arguments that pass one of the caller's own parameters on unchanged: [argument, parameter]. */
   readonly passes?: ReadonlyArray<readonly [number, number]>;
+  /** The call is on every path through the caller (no branch, no earlier exit guards it). */
+  readonly always?: true;
 }
 
 export interface FunctionFacts {
@@ -49,6 +51,10 @@ export interface FunctionFacts {
   readonly fixedParams?: readonly number[];
   /** Keys of locks it takes (or asserts held) in read mode: holding one excludes no reader. */
   readonly readLocks?: readonly string[];
+  /** Keys of the locks it asserts its caller holds (`ASSERT(spin_is_locked(&d->lock))`, extract/lock-asserts.ts). */
+  readonly asserts?: readonly string[];
+  /** Keys of the locks it takes or releases itself, callees in view inlined. */
+  readonly locks?: readonly string[];
 }
 
 /**
@@ -133,10 +139,11 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
       const args = e.args.map((a) => a.replace(/\s+/g, ''));
       const self = args.flatMap((a, i) => (a === 'current' || running.has(a) ? [i] : []));
       const passes = args.flatMap((a, i) => (params.has(a) ? [[i, params.get(a)!] as const] : []));
-      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}`;
+      const always = e.guards.length === 0;
+      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}|${always}`;
       if (!seen.has(key)) {
         seen.add(key);
-        calls.push({ callee: e.callee, held: [...e.held], ...(self.length ? { running: self } : {}), ...(passes.length ? { passes } : {}) });
+        calls.push({ callee: e.callee, held: [...e.held], ...(self.length ? { running: self } : {}), ...(passes.length ? { passes } : {}), ...(always ? { always } : {}) });
       }
     } else if (e.kind === 'LOCK') locked.add(e.lock.key);
     else if (e.kind === 'UNLOCK') unlocked.add(e.lock.key);
@@ -155,10 +162,12 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     ...t.events.flatMap((e) => (e.kind === 'LOCK' && e.mode === 'read' ? [e.lock.key] : [])),
     ...(t.callerHolds ?? []).filter((h) => h.mode === 'read').map((h) => h.lock.key),
   ])].sort();
+  const asserts = [...new Set((t.callerHolds ?? []).map((h) => h.lock.key))].sort();
+  const locks = [...new Set(t.events.flatMap((e) => (e.kind === 'LOCK' || e.kind === 'UNLOCK' ? [e.lock.key] : [])))].sort();
   return {
     name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
     ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
-    ...(readLocks.length ? { readLocks } : {}),
+    ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks } : {}),
   };
 }
 

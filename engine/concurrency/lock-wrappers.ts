@@ -16,8 +16,16 @@
 //   variable the caller assigns the result to, and held only where that is not NULL
 //   (`"result"` of the configuration's `locks` entries; extract/walker.ts); wrappers that return
 //   what such a wrapper returns (`return info ? pirq_spin_lock_irq_desc(info, f) : NULL`) too.
-// Only wrappers whose lock is named through, or computed from, their first parameter are
-// learned; a wrapper of some other global lock is not (its key would wrongly follow the argument).
+// - wrappers whose lock is a plain access path under any of their parameters (`_mm_lock(d, l,
+//   ...)` taking `&l->lock`, `#define paging_lock(d) mm_lock(paging, d, &(d)->arch.paging.lock)`):
+//   the lock is that path under the argument (lock-paths.ts), so a wrapper and the lock taken
+//   by name, or asserted held (lock-predicates.ts), are one lock. Calls of token-pasting macros
+//   in a body (`mm_lock(paging, ...)` → `mm_lock_paging(...)`) are expanded first.
+// Otherwise only wrappers whose lock is computed from their first parameter are learned, as a
+// lock on what that argument points to; a wrapper of some other global lock is not (its key
+// would wrongly follow the argument).
+
+import { callArgs, closingParen, lockAt, sameLockAt, throughCall, type LockAt } from './lock-paths';
 
 export type WrapperOp = 'lock' | 'unlock';
 
@@ -36,6 +44,8 @@ export interface LockWrapper {
    * nothing): the lock is this field of the returned object, not anything of its arguments.
    */
   readonly result?: string;
+  /** The lock is this field path under the object the argument points to (lock-paths.ts). */
+  readonly field?: string;
 }
 
 const SUFFIX = String.raw`(?:_irq|_irqsave|_irqrestore|_bh|_recursive|_nested)?`;
@@ -44,7 +54,7 @@ const LOCK_CALL = new RegExp(String.raw`\b_{0,2}(?:spin|read|write|mutex|rw)_loc
 const UNLOCK_CALL = new RegExp(String.raw`\b_{0,2}(?:spin|read|write|mutex|rw)_unlock${SUFFIX}\s*\(([^;]*)`, 'g');
 const FOREVER = /\bfor\s*\(\s*;\s*;\s*\)|\bwhile\s*\(\s*(?:1|true)\s*\)|\bdo\s*\{/;
 
-interface Definition {
+export interface Definition {
   readonly name: string;
   readonly param: string | undefined;
   /** Every parameter's name (functions; macros too), in order. */
@@ -54,21 +64,44 @@ interface Definition {
 
 /** Every lock wrapper of a set of files (each text read once; wrappers of wrappers to a fixpoint). */
 export function treeLockWrappers(texts: readonly string[]): LockWrapper[] {
-  // A text that never says `lock` defines no wrapper (most of a tree): not scanned.
-  const defs = texts.filter((t) => /lock/i.test(t)).flatMap(definitions);
+  return wrappersOf(treeDefinitions(texts));
+}
+
+/** Macro and function definitions of the texts that say `lock` (the others define no wrapper nor lock test). */
+export function treeDefinitions(texts: readonly string[]): Definition[] {
+  return texts.filter((t) => /lock/i.test(t)).flatMap(definitions);
+}
+
+/** The lock wrappers among a tree's definitions (wrappers of wrappers to a fixpoint). */
+export function wrappersOf(defs: readonly Definition[]): LockWrapper[] {
   const known = new Map<string, WrapperOp>();
   const owners = new Map<string, string>();
+  const where = new Map<string, LockAt>();
+  const byFirstParam = new Set<string>();
   for (let changed = true, round = 0; changed && round < 8; round++) {
     changed = false;
     for (const d of defs) {
       if (known.has(d.name)) continue;
-      const op = wrapperOp(d, known, owners);
+      const found = wrapperOp(d, known, owners, where);
+      const op = found?.op;
       const owned = op === 'lock' ? ownerField(d) : returnedOwner(d, owners);
       if (owned !== undefined) owners.set(d.name, owned);
+      if (found?.at && owned === undefined) where.set(d.name, found.at);
+      if (found?.firstParamRule) byFirstParam.add(d.name);
       if (op || owned !== undefined) { known.set(d.name, op ?? 'lock'); changed = true; }
     }
   }
-  return pairReleases(defs, known).map((w) => (owners.has(w.name) ? { name: w.name, op: w.op, result: owners.get(w.name)! } : w));
+  // A located lock is held until a release of the same lock: one no wrapper releases is
+  // learned only as the first-parameter rule learns it, if it does (else it would stay held
+  // past its real release).
+  const released = (at: LockAt): boolean => [...where].some(([n, a]) => known.get(n) === 'unlock' && sameLockAt(a, at));
+  return pairReleases(defs, known).flatMap((w): LockWrapper[] => {
+    if (owners.has(w.name)) return [{ name: w.name, op: w.op, result: owners.get(w.name)! }];
+    const at = where.get(w.name);
+    if (!at || w.arg !== undefined || (at.arg === 0 && at.field === '')) return [w];
+    if (w.op === 'lock' && !released(at)) return byFirstParam.has(w.name) ? [w] : [];
+    return [{ name: w.name, op: w.op, ...(at.arg !== 0 ? { arg: at.arg } : {}), ...(at.field !== '' ? { field: at.field } : {}) }];
+  });
 }
 
 /**
@@ -141,21 +174,55 @@ export function lockWrappers(text: string): LockWrapper[] {
 /** Macro and function definitions of a text, and the functions its generator macros define. */
 function definitions(text: string): Definition[] {
   const out: Definition[] = [];
-  const generators = new Map<string, { params: string[]; body: string }>();
+  const generators = new Map<string, Macro>();
+  const pasting = new Map<string, Macro>();
+  const macros: Array<{ name: string; params: string; body: string }> = [];
   const macro = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
   for (let m = macro.exec(text); m; m = macro.exec(text)) {
     const body = m[3]!.replace(/\\\n/g, '\n');
+    const params = m[2]!.split(',').map((p) => p.trim());
     // A macro that pastes tokens into a function definition generates functions.
     if (body.includes('##') && /\{/.test(body) && /^\s*(?:static\b|[A-Za-z_])/.test(body)) {
-      generators.set(m[1]!, { params: m[2]!.split(',').map((p) => p.trim()), body });
+      generators.set(m[1]!, { params, body });
       continue;
     }
-    out.push({ name: m[1]!, param: firstParam(m[2]!), params: paramNames(m[2]!), body: pasted(body) });
+    // One that pastes tokens into a name it calls is expanded where it is used.
+    if (body.includes('##')) pasting.set(m[1]!, { params, body });
+    macros.push({ name: m[1]!, params: m[2]!, body });
   }
-  out.push(...functions(text));
+  for (const m of macros) out.push({ name: m.name, param: firstParam(m.params), params: paramNames(m.params), body: pasted(expandUses(m.body, pasting)) });
+  out.push(...functions(text).map((d) => ({ ...d, body: expandUses(d.body, pasting) })));
   for (const [name, g] of generators) {
     const use = new RegExp(String.raw`^${name}[ \t]*\(([^;{}\n]*)\)[ \t]*$`, 'gm');
-    for (let u = use.exec(text); u; u = use.exec(text)) out.push(...functions(expand(g, splitArgs(u[1]!))));
+    for (let u = use.exec(text); u; u = use.exec(text)) out.push(...functions(expand(g, callArgs(u[1]!))));
+  }
+  return out;
+}
+
+interface Macro {
+  readonly params: readonly string[];
+  readonly body: string;
+}
+
+/** Every call of a token-pasting macro in `body` replaced by its expansion (`mm_lock(paging, d, l)` → `mm_lock_paging(d, l, ...)`). */
+function expandUses(body: string, pasting: ReadonlyMap<string, Macro>): string {
+  if (pasting.size === 0) return body;
+  const call = new RegExp(String.raw`\b(${[...pasting.keys()].join('|')})\s*\(`, 'g');
+  let out = body;
+  for (let round = 0; round < 4 && call.test(out); round++) {
+    call.lastIndex = 0;
+    let next = '';
+    let from = 0;
+    for (let m = call.exec(out); m; m = call.exec(out)) {
+      const open = m.index + m[0].length - 1;
+      const close = closingParen(out, open);
+      if (close < 0) break;
+      next += out.slice(from, m.index) + substituted(pasting.get(m[1]!)!, callArgs(out.slice(open + 1)));
+      from = close + 1;
+      call.lastIndex = from;
+    }
+    out = next + out.slice(from);
+    call.lastIndex = 0;
   }
   return out;
 }
@@ -171,8 +238,8 @@ function functions(text: string): Definition[] {
   return out;
 }
 
-/** A generator macro's body with its parameters replaced by one use's arguments. */
-function expand(g: { params: string[]; body: string }, args: string[]): string {
+/** A macro's body with its parameters replaced by one use's arguments, and its `##` pasted. */
+function substituted(g: Macro, args: readonly string[]): string {
   const values = new Map<string, string>();
   let body = g.body;
   g.params.forEach((p, i) => {
@@ -185,32 +252,25 @@ function expand(g: { params: string[]; body: string }, args: string[]): string {
   });
   // All parameters at once: an argument that names another parameter is not replaced again.
   if (values.size > 0) body = body.replace(new RegExp(String.raw`\b(?:${[...values.keys()].join('|')})\b`, 'g'), (n) => values.get(n)!);
-  body = body.replace(/\s*##\s*/g, '').replace(/[ \t]+$/gm, '');
+  return body.replace(/\s*##\s*/g, '').replace(/[ \t]+$/gm, '');
+}
+
+/** A generator macro's use, as the text of the function it defines. */
+function expand(g: Macro, args: string[]): string {
+  const body = substituted(g, args);
   // The header on one line at column 0, without macro calls in its parameter list
-  // (`EXTRA_TYPE(arg)`), as the function reader expects.
-  const open = body.search(/\n\{/);
-  if (open < 0) return '';
+  // (`EXTRA_TYPE(arg)`), as the function reader expects; the body between braces on lines of
+  // their own (`{ _mm_lock(d, l, ...); }` is written on one line).
+  const open = body.indexOf('{');
+  const close = body.lastIndexOf('}');
+  if (open < 0 || close < open) return '';
   const header = body.slice(0, open).replace(/\s+/g, ' ').replace(/\b[A-Z_][A-Z0-9_]*\([^()]*\)/g, '').trim();
-  return `${header}\n${body.slice(open + 1)}\n`;
+  return `${header}\n{\n${body.slice(open + 1, close).replace(/^\n+|\s+$/g, '')}\n}\n`;
 }
 
 /** `_spin_lock##irq(lock)`: the pasted suffix dropped, so the call is seen. */
 function pasted(body: string): string {
   return body.replace(/(\w)\s*##\s*\w+/g, '$1');
-}
-
-function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === ',' && depth === 0) { out.push(cur.trim()); cur = ''; continue; }
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    cur += ch;
-  }
-  out.push(cur.trim());
-  return out;
 }
 
 /** The names of all parameters of a macro or function. */
@@ -239,9 +299,24 @@ function firstArg(args: string): string {
 
 /** Calls that take something lock-like, and calls that release one (by name). */
 const TAKES = /\b(\w*lock\w*)\s*\(/gi;
-const NOT_TAKING = /unlock|is_locked|_locked|lockdep|lock_speculation|trylock/i;
+// Bookkeeping of a lock hierarchy's levels (`_set_lock_level()` beside the release in Xen's
+// `mm_unlock()`) takes no lock either.
+const NOT_TAKING = /unlock|is_locked|_locked|lockdep|lock_speculation|trylock|lock_level/i;
 
-function wrapperOp(d: Definition, known: ReadonlyMap<string, WrapperOp>, owners: ReadonlyMap<string, string>): WrapperOp | undefined {
+/** A wrapper found: its direction, where its lock is, and whether the first-parameter rule alone learns it. */
+interface Found {
+  readonly op: WrapperOp;
+  readonly at?: LockAt;
+  readonly firstParamRule: boolean;
+}
+
+/**
+ * Whether a definition takes or releases a lock it leaves to its caller, and, where every lock
+ * it names is one access path under one parameter, which (lock-paths.ts).
+ */
+function wrapperOp(
+  d: Definition, known: ReadonlyMap<string, WrapperOp>, owners: ReadonlyMap<string, string>, where: ReadonlyMap<string, LockAt>,
+): Found | undefined {
   const { param } = d;
   if (!/lock/i.test(d.body) && ![...known.keys()].some((k) => d.body.includes(k))) return undefined;
   const body = d.body.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
@@ -260,8 +335,11 @@ function wrapperOp(d: Definition, known: ReadonlyMap<string, WrapperOp>, owners:
   const args = (re: RegExp): string[] => [...body.matchAll(re)].map((m) => m[1]!);
   const locks = args(LOCK_CALL);
   const unlocks = args(UNLOCK_CALL);
+  // Where each lock taken or released lives, under which parameter (undefined: not a plain path).
+  const sites = { lock: locks.map((a) => lockAt(firstArg(a), d.params)), unlock: unlocks.map((a) => lockAt(firstArg(a), d.params)) };
   // Calls of wrappers learned so far: with the parameter as their first argument they make
-  // this a wrapper too; with anything else they still take or release something.
+  // this a wrapper too; with anything else they still take or release something. A located
+  // one names its lock through the argument it locates it under.
   let knownTakes = false;
   let knownReleases = false;
   for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*\((?=([^;]*))/g)) {
@@ -270,16 +348,27 @@ function wrapperOp(d: Definition, known: ReadonlyMap<string, WrapperOp>, owners:
     // What an owner-returning wrapper locks is reached through its result, not its argument.
     if (owners.has(m[1]!)) return undefined;
     if (op === 'lock') knownTakes = true; else knownReleases = true;
+    const at = where.get(m[1]!);
+    if (at) sites[op].push(throughCall(at, callArgs(m[2]!), d.params));
+    else if (firstArg(m[2]!) === param) sites[op].push({ arg: 0, field: '' });
     if (firstArg(m[2]!) === param) (op === 'lock' ? locks : unlocks).push(m[2]!);
   }
-  if (retryLoop(body, unlocks)) return unlocks.every(follows) ? 'lock' : undefined;
+  const one = (list: ReadonlyArray<LockAt | undefined>): LockAt | undefined =>
+    (list.length > 0 && list.every((x) => x !== undefined && sameLockAt(x, list[0]!)) ? list[0] : undefined);
+  // The lock where every site names one path, and whether the first-parameter rule learns it.
+  const decide = (op: WrapperOp, list: readonly string[]): Found | undefined => {
+    const at = one(sites[op]);
+    const firstParamRule = list.length > 0 && list.every(follows);
+    return at || firstParamRule ? { op, ...(at ? { at } : {}), firstParamRule } : undefined;
+  };
+  if (retryLoop(body, unlocks)) return unlocks.every(follows) ? { op: 'lock', firstParamRule: true } : undefined;
   // One direction only, and no call of the other kind under a name this pass does not know
   // (`kill_timer()` takes its lock through a macro and releases it through a wrapper).
   const names = [...body.matchAll(TAKES)].map((m) => m[1]!);
   const takesSomething = knownTakes || names.some((n) => !NOT_TAKING.test(n));
   const releasesSomething = knownReleases || names.some((n) => /unlock/i.test(n));
-  if (locks.length > 0 && !releasesSomething) return locks.every(follows) ? 'lock' : undefined;
-  if (unlocks.length > 0 && !takesSomething) return unlocks.every(follows) ? 'unlock' : undefined;
+  if (sites.lock.length > 0 && !releasesSomething) return decide('lock', locks);
+  if (sites.unlock.length > 0 && !takesSomething) return decide('unlock', unlocks);
   return undefined;
 }
 

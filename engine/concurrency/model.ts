@@ -6,6 +6,11 @@
 //   its call sites of (locks held at the call ∪ locks held on the caller's entry), solved as a
 //   greatest fixpoint (RELAY's relative locksets, by name). A function whose address is taken,
 //   or that nobody in view calls, holds nothing on entry: its callers are unknown.
+// - Locks asserted on entry: a function asserts that its caller holds a lock
+//   (`ASSERT(spin_is_locked(...))`), or calls, on every path through it, a function that does
+//   while it neither takes nor releases that lock itself: the lock was held when it was
+//   entered. Solved as a least fixpoint over the call graph, by name (every definition of a
+//   name must assert it), and part of the locks on entry, which its callees then inherit.
 // - Boot-only functions: declared `__init`, or called only from boot-only functions.
 // - Exclusive callers: a function called only from one other function (directly or through a
 //   chain of such functions) runs inside that caller; the two are never two concurrent threads.
@@ -36,6 +41,8 @@ export class ConcurrencyModel {
   private readonly defined = new Set<string>();
   private readonly escaped: ReadonlySet<string>;
   private readonly entry = new Map<string, ReadonlySet<string>>();
+  private readonly asserted = new Map<string, ReadonlySet<string>>();
+  private readonly byName = new Map<string, FunctionFacts[]>();
   private readonly boot = new Set<string>();
   private readonly owner = new Map<string, string>();
   private readonly running = new Map<string, ReadonlySet<number>>();
@@ -51,6 +58,7 @@ export class ConcurrencyModel {
     this.escaped = new Set(facts.addressTaken);
     for (const f of facts.functions) {
       this.defined.add(f.name);
+      (this.byName.get(f.name) ?? this.byName.set(f.name, []).get(f.name)!).push(f);
       if (f.init) this.init.add(f.name);
       for (const k of f.readLocks ?? []) this.readLocks.add(k);
       const fixed = new Set(f.fixedParams ?? []);
@@ -63,6 +71,7 @@ export class ConcurrencyModel {
           .push({ name: f.name, held: c.held, running: c.running ?? [], passes: c.passes ?? [] });
       }
     }
+    this.solveAssertedLocks();
     this.solveEntryLocks();
     this.solveBootOnly();
     this.solveOwners();
@@ -101,6 +110,31 @@ export class ConcurrencyModel {
     return this.defined.has(name) && !this.escaped.has(name) && (this.callers.get(name)?.length ?? 0) > 0;
   }
 
+  /**
+   * Least fixpoint: a definition asserts its own assertions and those of the callees it calls
+   * on every path, less the locks it takes or releases itself and those it holds at the call;
+   * a name asserts what all its definitions do.
+   */
+  private solveAssertedLocks(): void {
+    const of = (name: string): ReadonlySet<string> => this.asserted.get(name) ?? EMPTY;
+    const once = (f: FunctionFacts): Set<string> => {
+      const own = new Set(f.locks ?? []);
+      const out = new Set(f.asserts ?? []);
+      for (const c of f.calls) {
+        if (!c.always || c.callee === f.name) continue;
+        for (const k of of(c.callee)) if (!own.has(k) && !c.held.includes(k)) out.add(k);
+      }
+      return out;
+    };
+    for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
+      changed = false;
+      for (const [name, defs] of this.byName) {
+        const acc = defs.map(once).reduce((x, y) => new Set([...x].filter((k) => y.has(k))));
+        if (acc.size > of(name).size) { this.asserted.set(name, acc); changed = true; }
+      }
+    }
+  }
+
   /** Greatest fixpoint: start from "every lock" (unknown) for closed functions, shrink by call sites. */
   private solveEntryLocks(): void {
     // null: not yet constrained by any call site (the top of the lattice, "every lock").
@@ -113,7 +147,7 @@ export class ConcurrencyModel {
         const sites: Array<Set<string>> = [];
         for (const c of this.callers.get(name)!) {
           const callerEntry = cur.get(c.name) ?? new Set<string>();
-          if (callerEntry !== null) sites.push(new Set([...c.held, ...callerEntry]));
+          if (callerEntry !== null) sites.push(new Set([...c.held, ...callerEntry, ...(this.asserted.get(c.name) ?? EMPTY)]));
         }
         const acc = sites.length === 0 ? null : sites.reduce((x, y) => new Set([...x].filter((k) => y.has(k))));
         const prev = cur.get(name);
@@ -123,8 +157,12 @@ export class ConcurrencyModel {
         }
       }
     }
-    // What stays unknown sits on a cycle no outside caller enters: nothing is known on entry.
-    for (const [name, s] of cur) if (s && s.size > 0) this.entry.set(name, s);
+    // What stays unknown sits on a cycle no outside caller enters: nothing is known on entry
+    // but what the function asserts.
+    for (const [name, s] of cur) {
+      const all = new Set([...(s ?? []), ...(this.asserted.get(name) ?? EMPTY)]);
+      if (all.size > 0) this.entry.set(name, all);
+    }
   }
 
   /** Least fixpoint: `__init`, or closed with every caller boot-only. */

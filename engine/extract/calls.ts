@@ -154,14 +154,14 @@ export class CallContext {
           return new Set();
         }
         const l = at(e.loc);
-        if (l) emit({ kind: e.op, lock: l.loc, mode: e.mode }, l.addr);
+        if (l) emit({ kind: e.op, lock: lockLoc(l.loc, this.opts.kb), mode: e.mode }, l.addr);
         return new Set();
       }
       case 'HELD':
         // A test (spin_is_locked) states nothing by itself; the ASSERT() around it does.
         if (!prim.tags?.includes('predicate')) {
           const ap = c.places[e.loc.arg];
-          assertHeld(w, { name: prim.name, arg: args[e.loc.arg], loc: ap && resolveLoc(e.loc, ap), mode: e.mode, spins: e.spins, call: node, assertion: node });
+          assertHeld(w, { name: prim.name, arg: args[e.loc.arg], loc: ap && lockLoc(resolveLoc(e.loc, ap), this.opts.kb), mode: e.mode, spins: e.spins, call: node, assertion: node });
         }
         return new Set();
       case 'IRQ':
@@ -195,11 +195,14 @@ export class CallContext {
       const args = argList ? parts(argList) : [];
       const prim = this.prim(textOf(fn), args);
       if (!prim?.tags?.includes('predicate')) continue;
-      for (const e of effectsFor(prim, this.opts.profile)) {
+      const effects = effectsFor(prim, this.opts.profile);
+      // A lock test the tree defines in a way not read (concurrency/lock-predicates.ts).
+      if (!effects.some((e) => e.op === 'HELD') && prim.note && !w.inBranch) w.unsupported(`${prim.name} (lock test ${prim.note}: not counted as held by the caller)`, call);
+      for (const e of effects) {
         if (e.op !== 'HELD') continue;
         // The argument was evaluated with the ASSERT; here it is only named.
         const a = args[e.loc.arg];
-        const loc = a ? resolveLoc(e.loc, argPlace(w, a, true)) : undefined;
+        const loc = a ? lockLoc(resolveLoc(e.loc, argPlace(w, a, true)), this.opts.kb) : undefined;
         assertHeld(w, { name: prim.name, arg: a, loc, mode: e.mode, spins: e.spins, call, assertion: node });
       }
     }
@@ -246,6 +249,22 @@ function resolveLoc(ref: LocRef, ap: ArgPlace): Loc {
   if (ref.field) return extendLoc(ap.loc, `${ap.isAddr ? '.' : '->'}${ref.field}`);
   if (ref.deref && !ap.isAddr) return { ...ap.loc, text: `*${ap.loc.text}`, key: `*${ap.loc.key}` };
   return ap.loc;
+}
+
+/**
+ * A lock keyed by the struct it lives in: `struct vcpu->domain->arch.lock` is `struct
+ * domain->arch.lock` where the knowledge base says a vcpu's `domain` points to a struct domain,
+ * so the lock taken through `d` and the one asserted through `v->domain` are one lock.
+ */
+function lockLoc(loc: Loc, kb: KnowledgeBase): Loc {
+  const pointers = kb.pointers;
+  if (!pointers) return loc;
+  let key = loc.key;
+  // Each step drops one `->field` of the key: it ends.
+  for (let m = /^(struct \w+->\w+)->/.exec(key); m && pointers.has(m[1]!); m = /^(struct \w+->\w+)->/.exec(key)) {
+    key = `${pointers.get(m[1]!)!}${key.slice(m[1]!.length)}`;
+  }
+  return key === loc.key ? loc : { ...loc, key };
 }
 
 function extendLoc(base: Loc, part: string): Loc {

@@ -5,7 +5,7 @@ import { MMIO } from './mmio';
 import { XEN } from './xen';
 import type { KnowledgeBase, Primitive } from './types';
 
-export function makeKnowledgeBase(extra: { primitives?: readonly Primitive[]; iterators?: readonly string[]; shared?: readonly RegExp[] } = {}): KnowledgeBase {
+export function makeKnowledgeBase(extra: { primitives?: readonly Primitive[]; iterators?: readonly string[]; shared?: readonly RegExp[]; pointers?: ReadonlyMap<string, string> } = {}): KnowledgeBase {
   const primitives = new Map<string, Primitive[]>();
   for (const p of [...LINUX, ...MMIO, ...XEN, ...KVM, ...(extra.primitives ?? [])]) {
     const list = primitives.get(p.name) ?? [];
@@ -14,5 +14,8 @@ export function makeKnowledgeBase(extra: { primitives?: readonly Primitive[]; it
     list.push(p);
     primitives.set(p.name, list);
   }
-  return { primitives, contexts: KVM_CONTEXTS, iterators: extra.iterators ?? [], shared: extra.shared ?? [] };
+  return {
+    primitives, contexts: KVM_CONTEXTS, iterators: extra.iterators ?? [], shared: extra.shared ?? [],
+    ...(extra.pointers && extra.pointers.size > 0 ? { pointers: extra.pointers } : {}),
+  };
 }

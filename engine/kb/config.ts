@@ -7,15 +7,20 @@
 //                  "my_store_rel": { "access": "write", "order": "release", "pointer": true } },
 //   "locks":     { "my_lock": "lock", "my_unlock": { "op": "unlock", "irq": "restore" } },
 //                (the lock is the object the first argument points to; "arg": N names another,
-//                 -1 the last; "result": "lock" names that field of the pointer the call
-//                 returns, NULL when it took nothing)
+//                 -1 the last; "field": "arch.lock" names that field under what it points to;
+//                 "result": "lock" names that field of the pointer the call returns, NULL when
+//                 it took nothing; "op": "held" is a lock test, `my_is_locked(l)`, that says
+//                 the lock is held where an assertion states it true; with "unread": WHY, one
+//                 not understood, which an assertion reports as such)
 //   "functions": { "my_sleepy_wait": { "tags": ["sleeps"] } },
 //   "shared":    ["^pcpu_", "->pending$"],                          // regexes on access paths
-//   "iterators": ["for_every_widget"]                                // loop macros
+//   "iterators": ["for_every_widget"],                               // loop macros
+//   "pointers":  { "struct vcpu->domain": "struct domain" }          // pointer fields: a lock
+//                (reached through one is the lock of the struct it points to)
 // }
 import type { Problem } from '../patch/types';
 import { makeKnowledgeBase } from './base';
-import { F, IRQ, LOCK, R, UNLOCK, W, lval, ptr } from './build';
+import { F, HELD, IRQ, LOCK, R, UNLOCK, W, field, lval, ptr } from './build';
 import type { Effect, FenceKind, KnowledgeBase, LockMode, Primitive, Tag } from './types';
 
 export interface ConfigResult {
@@ -28,7 +33,7 @@ const FENCES: readonly FenceKind[] = [
   'after-srcu-read-unlock', 'rcu-lock', 'rcu-unlock', 'sync-rcu',
 ];
 const TAGS: readonly Tag[] = ['sleeps', 'softirq', 'must-not-hold-lock', 'kick', 'wake', 'reinject', 'pause', 'hidden-lock', 'transparent'];
-const KEYS = ['barriers', 'accessors', 'locks', 'functions', 'shared', 'iterators'];
+const KEYS = ['barriers', 'accessors', 'locks', 'functions', 'shared', 'iterators', 'pointers'];
 /** The file name the CLI and the server look for, from a directory upwards. */
 export const CONFIG_FILE_NAME = '.hvbarrier.json';
 const SOURCE = `config: ${CONFIG_FILE_NAME}`;
@@ -81,13 +86,20 @@ export function loadConfig(text: string): ConfigResult {
     const mode = (['spin', 'read', 'write', 'mutex'] as const).find((m) => m === (spec.mode ?? 'spin'));
     const irq = spec.irq;
     const result = spec.result;
-    if ((spec.op !== 'lock' && spec.op !== 'unlock') || !mode || (irq !== undefined && irq !== 'off' && irq !== 'on' && irq !== 'restore')
-      || (result !== undefined && (spec.op !== 'lock' || typeof result !== 'string' || !/^\w+(?:\.\w+)*$/.test(result)))) {
-      at(`"${name}"`, `lock '${name}': expected "lock", "unlock" or {"op", "mode"?: spin|read|write|mutex, "irq"?: off|on|restore, "arg"?: N, "result"?: FIELD (lock only)}`);
+    const path = spec.field;
+    if ((spec.op !== 'lock' && spec.op !== 'unlock' && spec.op !== 'held') || !mode || (irq !== undefined && irq !== 'off' && irq !== 'on' && irq !== 'restore')
+      || (result !== undefined && (spec.op !== 'lock' || typeof result !== 'string' || !/^\w+(?:\.\w+)*$/.test(result)))
+      || (path !== undefined && (typeof path !== 'string' || !/^\w+(?:(?:\.|->)\w+)*$/.test(path)))) {
+      at(`"${name}"`, `lock '${name}': expected "lock", "unlock" or {"op": lock|unlock|held, "mode"?: spin|read|write|mutex, "irq"?: off|on|restore, "arg"?: N, "field"?: PATH, "result"?: FIELD (lock only)}`);
       return;
     }
     const arg = Number.isInteger(spec.arg) ? (spec.arg as number) : 0;
-    const loc = typeof result === 'string' ? { arg: 0, result: true, field: result } : ptr(arg);
+    const loc = typeof result === 'string' ? { arg: 0, result: true, field: result } : typeof path === 'string' ? field(arg, path) : ptr(arg);
+    if (spec.op === 'held') {
+      if (typeof spec.unread === 'string') add(name, 'lock', [], { tags: ['predicate'], note: `not understood: ${spec.unread}` });
+      else add(name, 'lock', [HELD(loc, mode as LockMode)], { tags: ['predicate'] });
+      return;
+    }
     const effects: Effect[] = spec.op === 'lock' ? [LOCK(loc, mode as LockMode)] : [UNLOCK(loc, mode as LockMode)];
     if (irq === 'off') effects.unshift(IRQ('off'));
     else if (irq === 'on' || irq === 'restore') effects.push(IRQ(irq));
@@ -114,7 +126,12 @@ export function loadConfig(text: string): ConfigResult {
     if (/^[A-Za-z_]\w*$/.test(s)) iterators.push(s);
     else at(JSON.stringify(s), `iterator ${JSON.stringify(s)} is not a macro name`);
   });
-  return { kb: makeKnowledgeBase({ primitives, iterators, shared }), problems };
+  const pointers = new Map<string, string>();
+  forEntries(root.pointers, 'pointers', at, (name, v) => {
+    if (/^struct \w+->\w+$/.test(name) && typeof v === 'string' && /^struct \w+$/.test(v)) pointers.set(name, v);
+    else at(`"${name}"`, `pointer '${name}': expected "struct NAME->field": "struct TYPE"`);
+  });
+  return { kb: makeKnowledgeBase({ primitives, iterators, shared, pointers }), problems };
 }
 
 type At = (needle: string, message: string) => void;

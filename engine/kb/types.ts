@@ -119,4 +119,9 @@ export interface KnowledgeBase {
   readonly iterators: readonly string[];
   /** Identifiers or access paths the user declared shared (globals, per-CPU data). */
   readonly shared: readonly RegExp[];
+  /**
+   * Pointer fields of structs, `struct vcpu->domain` → `struct domain`: a lock reached through
+   * one (`v->domain->lock`) is the lock of the struct it points to (`d->lock`), one lock.
+   */
+  readonly pointers?: ReadonlyMap<string, string>;
 }

@@ -155,3 +155,14 @@ export const XEN: readonly Primitive[] = [
   { name: 'process_pending_softirqs', os: ['xen'], kind: 'function', effects: [], tags: ['softirq', 'must-not-hold-lock'], source: 'xen: xen/common/softirq.c' },
   { name: 'raise_softirq', os: ['xen'], kind: 'function', effects: [], source: 'xen: xen/common/softirq.c' },
 ];
+
+/**
+ * How a lock records the CPU holding it, for lock tests a tree writes by hand
+ * (`return l->lock.recurse_cpu == current->processor;`): Xen's recursive spinlock keeps its
+ * owner in `recurse_cpu`, set to smp_processor_id() by _spin_lock_recursive() and reset when
+ * the last recursive unlock drops it. smp_processor_id() is get_processor_id()
+ * (xen/arch/{x86,arm}/include/asm/smp.h), and `current->processor` the CPU the running vCPU is on.
+ */
+export const XEN_LOCK_OWNERS: ReadonlyArray<{ readonly field: string; readonly cpus: readonly string[]; readonly source: string }> = [
+  { field: 'recurse_cpu', cpus: ['smp_processor_id()', 'get_processor_id()', 'current->processor'], source: 'xen: xen/include/xen/spinlock.h; xen/common/spinlock.c (_spin_lock_recursive)' },
+];
