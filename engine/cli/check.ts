@@ -56,6 +56,12 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   const { config, suppress } = setup;
 
   const inputs = readInputs(positionals, () => readFileSync(0));
+  // `--tree A B C` reads as B and C given as inputs: every C file of them is then checked on its
+  // own against the whole tree, which takes hours and gigabytes; say what was probably meant.
+  const cInputs = inputs.documents.filter((d) => d.kind === 'c').length;
+  if (values.tree?.length && inputs.dirs.length > 0 && cInputs > MAX_C_INPUTS_WITH_TREE) {
+    return usage(`${inputs.dirs.join(', ')} ${inputs.dirs.length > 1 ? 'hold' : 'holds'} ${cInputs} C files given as inputs, each to be checked on its own against --tree; to check whole trees, give every directory with --tree (--tree A --tree B), or name fewer files`);
+  }
   if (values.fix && (inputs.documents.length !== 1 || positionals.length !== 1)) return usage('--fix takes exactly one input file');
   const trees = [...(values.tree ?? []), ...inputs.dirs];
   const index = await treeIndex(trees, values);
@@ -239,6 +245,9 @@ function readOrUndefined(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** More C files than this from input directories, with --tree, is taken for a mistyped whole-tree run. */
+const MAX_C_INPUTS_WITH_TREE = 50;
 
 function usage(msg: string): number {
   process.stderr.write(`hvbarrier check: ${msg}\n${CHECK_USAGE}\n(hvbarrier check --help lists every option)\n`);

@@ -77,3 +77,15 @@ test('a malformed .hvbarrier.json is an error in its own file (exit 2), never a 
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`^${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: error: .hvbarrier.json is not valid JSON`, 'm'));
 });
+
+test('--tree A B C: a directory of many C files given as inputs with --tree is refused with the form meant', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-many-'));
+  for (let i = 0; i < 51; i++) writeFileSync(join(dir, `f${i}.c`), `int f${i}(void) { return ${i}; }\n`);
+  const r = runCli(['check', '--tree', READER, dir]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /51 C files given as inputs.*--tree A --tree B/);
+  // Fewer files are checked one by one, as asked.
+  const few = mkdtempSync(join(tmpdir(), 'hvb-few-'));
+  writeFileSync(join(few, 'a.c'), 'int a(void) { return 0; }\n');
+  assert.equal(runCli(['check', '--tree', READER, few]).code, 0);
+});
