@@ -90,9 +90,12 @@ export class Sources {
       }
     }
     const profile: Profile = { os: this.osOf(i), ...(arch === 'generic' ? {} : { arch }) };
+    // Under an architecture profile, a generic thread that uses no primitive it defines
+    // otherwise reads the same (the same test as above, per function): kept file memos lend it.
+    const sameAs = arch === 'generic' ? undefined : { profile: { os: this.osOf(i) }, same: (t: Thread) => !t.events.some((e) => this.archSpecific(e, i, arch)) };
     const res = s.kind === 'patch'
       ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile, cache: this.parses })
-      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses, ...(s.only ? { only: (n: string) => s.only!.has(n) } : {}) });
+      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses, ...(s.only ? { only: (n: string) => s.only!.has(n) } : {}), ...(sameAs ? { sameAs } : {}) });
     const out = { threads: res.value, problems: res.problems.map((p) => ({ ...p })) };
     out.threads.forEach((t, index) => this.owner.set(t, { source: i, index }));
     this.cache.set(key, out);

@@ -74,7 +74,7 @@ export async function buildTreeIndex(a: { files: readonly string[]; cacheDir?: s
     else todo.push({ path, size: st.size, mtimeMs: st.mtimeMs });
   }
   const workers = Math.max(1, Math.min(a.workers ?? cpus().length, todo.length));
-  const built = todo.length ? await summarizeInWorkers(todo.map((t) => t.path), workers, setup) : [];
+  const built = todo.length ? await summarizeInWorkers(todo, workers, setup) : [];
   built.forEach((summary, i) => { fresh[todo[i]!.path] = { size: todo[i]!.size, mtimeMs: todo[i]!.mtimeMs, summary }; });
   if (cachePath && todo.length) {
     mkdirSync(a.cacheDir!, { recursive: true });
@@ -87,16 +87,27 @@ export async function buildTreeIndex(a: { files: readonly string[]; cacheDir?: s
   };
 }
 
-/** Splits the files over worker threads; each loads the C parser once. */
-function summarizeInWorkers(paths: readonly string[], n: number, setup: IndexSetup): Promise<FileSummary[]> {
-  const chunks: string[][] = Array.from({ length: n }, () => []);
-  paths.forEach((p, i) => chunks[i % n]!.push(p));
-  return Promise.all(chunks.map((chunk) => new Promise<FileSummary[]>((resolve, reject) => {
-    const w = new Worker(join(__dirname, 'tree-index-worker.js'), { workerData: { paths: chunk, setup } });
-    w.once('message', (m: FileSummary[]) => { resolve(m); void w.terminate(); });
+/** What the index workers and the main thread say to each other: a file to summarize, or none left. */
+export type IndexRequest = { readonly path: string } | { readonly done: true };
+export type IndexReply = { readonly ready: true } | { readonly summary: FileSummary };
+
+/**
+ * Hands the files to worker threads one at a time, the largest first, each to the first worker
+ * free: a file's summary depends on nothing but the file, so who took what never changes the
+ * index, and the workers finish together whatever the files cost (a fixed share left one
+ * worker a quarter of the phase behind the other). Each worker loads the C parser once.
+ */
+function summarizeInWorkers(files: ReadonlyArray<{ path: string; size: number }>, n: number, setup: IndexSetup): Promise<FileSummary[]> {
+  const queue = [...files].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1)).map((f) => f.path);
+  const byPath = new Map<string, FileSummary>();
+  return Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(join(__dirname, 'tree-index-worker.js'), { workerData: { setup } });
+    w.on('message', (m: IndexReply) => {
+      if ('summary' in m) byPath.set(m.summary.path, m.summary);
+      const path = queue.shift();
+      w.postMessage((path === undefined ? { done: true } : { path }) satisfies IndexRequest);
+    });
+    w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`index worker stopped with exit code ${code}`))));
     w.once('error', reject);
-  }))).then((parts) => {
-    const byPath = new Map(parts.flat().map((s) => [s.path, s]));
-    return paths.map((p) => byPath.get(p)!);
-  });
+  }))).then(() => files.map((f) => byPath.get(f.path)!));
 }

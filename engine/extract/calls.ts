@@ -294,6 +294,13 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     w.conds.push({ ...cond, id, reads: [] });
   }
   const outerGuards = w.currentGuards();
+  // The callee's held-lock keys repeat event after event: each is rewritten once per call.
+  const heldKeys = new Map<string, string>();
+  const heldKey = (k: string): string => {
+    let r = heldKeys.get(k);
+    if (r === undefined) heldKeys.set(k, (r = rewriteKey(k, w, callee, args, argMemo)));
+    return r;
+  };
   for (const e of callee.events) {
     if (e.kind === 'EXIT') continue;
     const body = rewrite(e, (loc) => substitute(w, loc, callee, args, argMemo));
@@ -301,7 +308,7 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     const id = w.emit(stripCommon(body), node, { ...(e.prim ? { prim: e.prim } : {}), via: [frame, ...(e.via ?? [])] });
     const ev = w.events[id] as { guards: unknown; held: unknown; irqsOff: unknown };
     ev.guards = [...outerGuards, ...e.guards.flatMap((g) => (condMap.has(g.cond) ? [{ cond: condMap.get(g.cond)!, value: g.value }] : []))];
-    ev.held = [...new Set([...(w.events[id]!.held), ...e.held.map((k) => rewriteKey(k, w, callee, args))])];
+    ev.held = [...new Set([...(w.events[id]!.held), ...e.held.map(heldKey)])];
     ev.irqsOff = w.events[id]!.irqsOff || e.irqsOff;
     idMap.set(e.id, id);
     const through = 'loc' in e ? paramIndex.get(e.loc.root) : undefined;
@@ -340,12 +347,12 @@ function rewrite(e: Event, f: (loc: Loc) => Loc): Event {
   return e;
 }
 
-function rewriteKey(key: string, w: Walker, callee: Thread, args: readonly SyntaxNode[]): string {
+function rewriteKey(key: string, w: Walker, callee: Thread, args: readonly SyntaxNode[], memo: ArgMemo): string {
   // Keys are rooted at types when known, which survive the call unchanged; only keys rooted at
   // a parameter's name need rewriting.
   const p = callee.params.find((q) => key === q.name || key.startsWith(q.name + '-') || key.startsWith(q.name + '.'));
   if (!p) return key;
-  return substitute(w, { text: key, key, root: p.name }, callee, args).key;
+  return substitute(w, { text: key, key, root: p.name }, callee, args, memo).key;
 }
 
 /** What a call's argument is, per parameter index: the same for every event of the callee. */

@@ -59,6 +59,27 @@ export class FileMemo {
     this.threads.set(key, entry);
     this.events += entry.thread?.events.length ?? 0;
   }
+
+  /**
+   * Takes the threads of the same file under another profile that read the same under this one
+   * (`same`), where this memo has none: they are reused as any kept thread is, while their
+   * callees resolve to the very threads they summarized, so a function whose callee reads
+   * differently here is walked again. Not weighed: the other memo holds them already.
+   */
+  adopt(other: FileMemo, same: (t: Thread) => boolean): void {
+    if (other === this || !sameListing(this.listing, other.listing)) return;
+    for (const [key, entry] of other.threads) {
+      if (entry.thread && !this.threads.has(key) && same(entry.thread)) this.threads.set(key, entry);
+    }
+  }
+}
+
+/** Two listings of one text name the same functions at the same places (memo keys agree). */
+function sameListing(a: FileListing, b: FileListing): boolean {
+  return a === b || (a.units.length === b.units.length && a.units.every((u, i) => {
+    const v = b.units[i]!;
+    return u.source === v.source && u.group === v.group && u.functions.length === v.functions.length && u.functions.every((f, j) => f.name === v.functions[j]!.name && f.extractable === v.functions[j]!.extractable && f.wrapped === v.functions[j]!.wrapped);
+  }));
 }
 
 /**

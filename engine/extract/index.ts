@@ -40,6 +40,12 @@ export interface ExtractOptions {
   readonly only?: (name: string) => boolean;
   /** Told the file's listing and parse problems when it was parsed whole (whole-tree mode's index keeps them). */
   readonly listed?: (listing: FileListing, problems: readonly Problem[]) => void;
+  /**
+   * The file as extracted under another profile, kept in the file memo: its threads that
+   * `same` says read the same under this profile are reused instead of walked again (an
+   * architecture profile reads the generic threads that use no primitive it defines otherwise).
+   */
+  readonly sameAs?: { readonly profile: Profile; readonly same: (t: Thread) => boolean };
 }
 
 /** One parsed source: a whole file, or one fragment of a patch. */
@@ -146,6 +152,10 @@ function run(parser: CParser, job: { sources: () => readonly SourceText[]; opts:
       const listing = listingOf(merged, from);
       opts.listed?.(listing, [...problems]);
       files = { memo: new FileMemo(job.file?.text ?? '', listing, [...problems]), listing, unit: (u) => merged[u]! };
+    }
+    if (memoKey && opts.sameAs) {
+      const other = cache!.keptFile(`${runKeyOf(cache!, kb, opts.sameAs.profile)}\0${job.file!.path}`, job.file!.text);
+      if (other) files.memo.adopt(other, opts.sameAs.same);
     }
     const threads = new Extractor(files, opts, problems).all(opts.only);
     if (memoKey) cache!.keepFile(memoKey, files.memo);

@@ -17,6 +17,11 @@ export class Lru<V> {
     return e.value;
   }
 
+  /** The value without counting a hit or refreshing its place. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   set(key: string, value: V, weight = 1): void {
     if (weight > this.maxWeight) return;
     const old = this.entries.get(key);

@@ -90,6 +90,12 @@ export class ParseCache {
     return saved ? memoFromSaved(saved, text) : undefined;
   }
 
+  /** The memo kept under a key, if any, without counting a hit or refreshing it. */
+  keptFile(key: string, text: string): FileMemo | undefined {
+    const hit = this.files?.peek(key);
+    return hit && hit.text === text ? hit : undefined;
+  }
+
   /** Keeps (or re-weighs, after more of its functions were walked) a file's memo. */
   keepFile(key: string, memo: FileMemo): void {
     // The text is weighed too: a memo of a file none of whose functions was walked still holds it.

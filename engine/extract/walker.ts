@@ -67,18 +67,23 @@ export class Walker {
   private stmt: SyntaxNode | undefined;
   private stmtSpan: Span | undefined;
 
+  /** The node the last event was emitted at, and what was read of it. */
+  private emitted: { node: SyntaxNode; span: Span; srcLine: number; text: string } | undefined;
+
   constructor(readonly env: WalkerEnv) {}
 
   // ---- events ----------------------------------------------------------------------------
 
   emit(body: EventBody, node: SyntaxNode, extra: { prim?: string; via?: readonly ViaFrame[] } = {}): number {
     const id = this.events.length;
+    // An inlined callee's events all sit at its call: where and what they are is read once.
+    if (this.emitted?.node !== node) this.emitted = { node, span: spanOf(node, this.env.map), srcLine: this.env.map.srcLine(node.startPosition.row), text: oneLine(this.sourceText(node)) };
     const event = {
       id,
-      span: spanOf(node, this.env.map),
+      span: this.emitted.span,
       stmt: this.stmtSpan ??= spanOf(this.stmt ?? node, this.env.map),
-      srcLine: this.env.map.srcLine(node.startPosition.row),
-      text: oneLine(this.sourceText(node)),
+      srcLine: this.emitted.srcLine,
+      text: this.emitted.text,
       guards: this.currentGuards(),
       held: [...this.state.held],
       irqsOff: this.state.irqsOff,
@@ -618,14 +623,16 @@ export class Walker {
 
   finish(meta: Omit<Thread, 'events' | 'conds' | 'deps' | 'callerHolds'>): Thread {
     const deps = [...this.deps];
-    const seen = new Set(deps.map((d) => `${d.kind}:${d.from}:${d.to}`));
+    // Control dependencies are made only here, one per (read, access): an access's guards often
+    // name the same reads many times over (inlined callees nest deep), so each access marks the
+    // reads it already depends on (marked[from] === its id) instead of keying strings.
+    const marked = new Int32Array(this.events.length).fill(-1);
     for (const e of this.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
       for (const g of e.guards) {
         for (const from of this.conds[g.cond]?.reads ?? []) {
-          const key = `ctrl:${from}:${e.id}`;
-          if (from < e.id && !seen.has(key)) {
-            seen.add(key);
+          if (from < e.id && marked[from] !== e.id) {
+            marked[from] = e.id;
             deps.push({ kind: 'ctrl', from, to: e.id });
           }
         }

@@ -70,14 +70,44 @@ function threadShape(t: Thread): string {
   return s;
 }
 
+const outlineCache = new WeakMap<Thread, string>();
+
+/**
+ * A little of a function's shape, cheap to read: two functions of the same shape have the same
+ * outline, so the whole shape (a long string for a function with its callees inlined) is
+ * built only for functions whose outlines meet.
+ */
+function outline(t: Thread): string {
+  let s = outlineCache.get(t);
+  if (s === undefined) {
+    const ends = [...t.events.slice(0, 3), ...t.events.slice(-3)].map((e) => `${e.kind}:${'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : ''}`);
+    s = `${t.events.length}|${t.deps.length}|${t.conds.length}|${t.callerHolds?.length ?? 0}|${ends.join('|')}`;
+    outlineCache.set(t, s);
+  }
+  return s;
+}
+
 /** One peer per distinct shape: twenty copies of the same caller pair like one. */
 function representatives(peers: readonly Thread[]): Thread[] {
-  const seen = new Set<string>();
-  return peers.filter((p) => (seen.has(threadShape(p)) ? false : (seen.add(threadShape(p)), true)));
+  const kept = new Map<string, Thread[]>();
+  return peers.filter((p) => {
+    const same = kept.get(outline(p));
+    if (!same) { kept.set(outline(p), [p]); return true; }
+    if (same.some((q) => threadShape(q) === threadShape(p))) return false;
+    same.push(p);
+    return true;
+  });
 }
 
 /** Shared accesses per function beyond which it is not paired (with callees inlined). */
 export const MAX_PAIRED_ACCESSES = 300;
+
+/**
+ * A function's shared accesses as of its file's text, kept with the thread: whole-tree mode
+ * pairs a kept peer thread with document after document, and the pairs a function's accesses
+ * make (shapes.ts) are kept with the very array they came from, so they are found once.
+ */
+const sharedOf = new WeakMap<Thread, { readonly text: string | undefined; readonly shared: readonly Access[]; readonly count: number }>();
 
 /** Each function's shared accesses without those through the objects it allocates itself. */
 function sharedView(all: readonly Thread[], textOf: ((t: Thread) => string | undefined) | undefined, tooLarge?: (t: Thread, n: number) => void): SharedView {
@@ -88,16 +118,22 @@ function sharedView(all: readonly Thread[], textOf: ((t: Thread) => string | und
     if (!l) lines.set(text, (l = text.split('\n')));
     return l;
   };
-  const accesses = new Map<Thread, Access[]>();
+  const accesses = new Map<Thread, readonly Access[]>();
   for (const t of all) {
-    const mine = freshRoots(t, linesOf(textOf?.(t)));
-    const shared = t.events.filter(isSharedAccess).filter((e) => !mine.has(e.loc.root));
-    // Pairing is quadratic in a function's accesses (and more with its peers'): past the
-    // limit the function is not paired, and the caller says so.
-    if (shared.length > MAX_PAIRED_ACCESSES) { tooLarge?.(t, shared.length); accesses.set(t, []); continue; }
-    accesses.set(t, shared);
+    const text = textOf?.(t);
+    let kept = sharedOf.get(t);
+    if (!kept || kept.text !== text) {
+      const mine = freshRoots(t, linesOf(text));
+      const shared = t.events.filter(isSharedAccess).filter((e) => !mine.has(e.loc.root));
+      // Pairing is quadratic in a function's accesses (and more with its peers'): past the
+      // limit the function is not paired, and the caller says so.
+      kept = { text, shared: shared.length > MAX_PAIRED_ACCESSES ? [] : shared, count: shared.length };
+      sharedOf.set(t, kept);
+    }
+    if (kept.count > MAX_PAIRED_ACCESSES) tooLarge?.(t, kept.count);
+    accesses.set(t, kept.shared);
   }
-  return { accesses: (t) => accesses.get(t) ?? t.events.filter(isSharedAccess), memo: new Map(), index: new Map() };
+  return { accesses: (t) => accesses.get(t) ?? accesses.set(t, t.events.filter(isSharedAccess)).get(t)! };
 }
 
 export function collectScenarios(a: {

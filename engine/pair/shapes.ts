@@ -14,20 +14,25 @@ export type Access = Extract<Event, { kind: 'R' | 'W' | 'RMW' }>;
  * roots it keeps private (objects it allocated itself, see fresh.ts). Built by collectScenarios.
  */
 export interface SharedView {
+  /** The same array for the same function and view (what is derived from it is kept with it). */
   accesses(t: Thread): readonly Access[];
-  /** Per-function results of one pairing run (a function meets many peers: compute once). */
-  readonly memo: Map<string, Map<Thread, Array<[Access, Access]>>>;
-  readonly index: Map<string, Map<Thread, Map<string, number[]>>>;
 }
 
 type PairKind = 'mp-reader' | 'mp-writer' | 'sb' | 'lb';
 
-/** A per-function value of one pairing run, computed the first time it is asked for. */
-function once<V>(store: Map<string, Map<Thread, V>>, kind: string, t: Thread, make: () => V): V {
-  let byThread = store.get(kind);
-  if (!byThread) store.set(kind, (byThread = new Map()));
-  let v = byThread.get(t);
-  if (v === undefined) byThread.set(t, (v = make()));
+/**
+ * What is derived from a function's shared accesses (its pairs per role, their index), kept
+ * with the accesses array: a function meets many peers, and in whole-tree mode many documents.
+ */
+const derived = new WeakMap<readonly Access[], Map<string, unknown>>();
+
+/** A value derived from a function's shared accesses, computed the first time it is asked for. */
+function once<V>(view: SharedView, kind: string, t: Thread, make: () => V): V {
+  const acc = view.accesses(t);
+  let byKind = derived.get(acc);
+  if (!byKind) derived.set(acc, (byKind = new Map()));
+  let v = byKind.get(kind) as V | undefined;
+  if (v === undefined) byKind.set(kind, (v = make()));
   return v;
 }
 
@@ -37,7 +42,7 @@ function once<V>(store: Map<string, Map<Thread, V>>, kind: string, t: Thread, ma
  * two locations share a match key, so the index is by match key; callers still check sameLoc.
  */
 function candidates(view: SharedView, t: Thread, kind: PairKind, end: 0 | 1, l: Loc): number[] {
-  const ix = once(view.index, `${kind}#${end}`, t, () => {
+  const ix = once(view, `${kind}#${end}`, t, () => {
     const m = new Map<string, number[]>();
     rolePairs(view, t, kind).forEach((pair, i) => {
       for (const k of matchKeys(pair[end].loc)) (m.get(k) ?? m.set(k, []).get(k)!).push(i);
@@ -51,7 +56,7 @@ function candidates(view: SharedView, t: Thread, kind: PairKind, end: 0 | 1, l: 
 
 /** The tightest access pairs of one function for one shape role, computed once per run. */
 function rolePairs(view: SharedView, t: Thread, kind: PairKind): Array<[Access, Access]> {
-  return once(view.memo, kind, t, () => (kind === 'mp-reader' ? tightest(pairs(view, t, observes, observes), 'first-second')
+  return once(view, kind, t, () => (kind === 'mp-reader' ? tightest(pairs(view, t, observes, observes), 'first-second')
     : kind === 'mp-writer' ? tightest(pairs(view, t, writes, writes), 'last-first')
       : kind === 'sb' ? tightest(pairs(view, t, writes, observes), 'last-first')
         : tightest(pairs(view, t, observes, writes), 'first-second')));

@@ -51,18 +51,26 @@ export class Deadline {
   }
 }
 
-/** How many coherence orders a location's writes have: the interleavings of each thread's. */
-function orderCount(ws: readonly SimEvent[]): number {
-  const perThread = new Map<number, number>();
-  for (const w of ws) perThread.set(w.thread, (perThread.get(w.thread) ?? 0) + 1);
+/**
+ * How many coherence orders a location's writes have: the interleavings of each thread's
+ * (`perThread`: each thread's write count, in thread order; a thread without any adds nothing).
+ */
+function orderCount(perThread: readonly number[]): number {
   // Multinomial coefficient, built up thread by thread: C(n1+n2, n2) * C(n1+n2+n3, n3) ...
   let total = 1;
   let placed = 0;
-  for (const k of perThread.values()) {
+  for (const k of perThread) {
     for (let i = 1; i <= k; i++) total = (total * (placed + i)) / i;
     placed += k;
   }
   return total;
+}
+
+/** A location's writes per thread (the init write aside), in the order the threads' writes first appear. */
+function writesPerThread(combo: TraceCombination, loc: string): number[] {
+  const perThread = new Map<number, number>();
+  for (const e of combo.events) if (e.loc === loc && e.kind === 'W' && e.thread >= 0) perThread.set(e.thread, (perThread.get(e.thread) ?? 0) + 1);
+  return [...perThread.values()];
 }
 
 /** A choice of one trace per thread, with its events laid out (init writes first). */
@@ -78,6 +86,20 @@ export interface TraceCombination {
   /** Reads some thread's control flow was decided on. */
   readonly decided: ReadonlySet<number>;
   readonly locations: readonly string[];
+  /**
+   * What candidatesOf reads per location, from the parts the combination was laid out from
+   * (see LocationPart): the init write's, then each trace's in order.
+   */
+  readonly parts?: ReadonlyArray<ReadonlyMap<string, LocationPart>>;
+}
+
+/**
+ * One part's accesses to one location (kind F aside), as candidatesOf reads them: their memo
+ * key text (the same text whichever combination they are part of) and how many are writes.
+ */
+export interface LocationPart {
+  readonly key: string;
+  readonly writes: number;
 }
 
 export interface Candidate {
@@ -148,26 +170,48 @@ export function threadTraces(test: LitmusTest, maxTraces: number, deadline?: Dea
 }
 
 /** Lays out one trace per thread as events with global ids; init writes come first. */
-export function combine(traces: readonly Trace[], initValues: ReadonlyMap<string, Value>): TraceCombination {
-  const locations = [...initValues.keys()].sort();
-  const events: SimEvent[] = [];
-  const deps: Array<TraceCombination['deps'][number]> = [];
-  for (const loc of locations) {
-    events.push({ id: events.length, thread: -1, poIndex: 0, kind: 'W', loc, value: initValues.get(loc)!, mode: 'once', instr: 'init' });
-    deps.push(NO_DEPS);
-  }
+export function combine(traces: readonly Trace[], initValues: ReadonlyMap<string, Value>, layouts: Layouts = new Map()): TraceCombination {
+  const init = layouts.init ??= initLayout(initValues);
+  const events: SimEvent[] = [...init.events];
+  const deps: Array<TraceCombination['deps'][number]> = init.events.map(() => NO_DEPS);
   const rmw: Array<readonly [number, number]> = [];
   const copies = new Map<number, number>();
   const decided = new Set<number>();
-  for (const tr of traces) {
-    const laid = layOut(tr, events.length);
+  const parts: Array<ReadonlyMap<string, LocationPart>> = [init.parts];
+  for (const [t, tr] of traces.entries()) {
+    const laid = t === 0 ? firstLayout(tr, events.length, layouts) : layOut(tr, events.length, layouts);
     events.push(...laid.events);
     deps.push(...laid.deps);
     rmw.push(...laid.rmw);
     for (const [w, r] of laid.copies) copies.set(w, r);
     for (const k of laid.decided) decided.add(k);
+    parts.push(laid.parts);
   }
-  return { traces, events, deps, rmw, copies, decided, locations };
+  return { traces, events, deps, rmw, copies, decided, locations: init.locations, parts };
+}
+
+/** The init writes, one per location in name order, first in every combination. */
+function initLayout(initValues: ReadonlyMap<string, Value>): { locations: string[]; events: SimEvent[]; parts: ReadonlyMap<string, LocationPart> } {
+  const locations = [...initValues.keys()].sort();
+  const events = locations.map((loc, id): SimEvent => ({ id, thread: -1, poIndex: 0, kind: 'W', loc, value: initValues.get(loc)!, mode: 'once', instr: 'init' }));
+  return { locations, events, parts: locationParts(events, new Map()) };
+}
+
+/** Per location, the accesses' memo key text and write count (`rmwOf`: write id → its read id). */
+function locationParts(events: readonly SimEvent[], rmwOf: ReadonlyMap<number, number>): Map<string, LocationPart> {
+  const keys = new Map<string, string[]>();
+  const writes = new Map<string, number>();
+  for (const e of events) {
+    if (e.loc === undefined || e.kind === 'F') continue;
+    (keys.get(e.loc) ?? keys.set(e.loc, []).get(e.loc)!).push(accessKey(e, rmwOf));
+    if (e.kind === 'W') writes.set(e.loc, (writes.get(e.loc) ?? 0) + 1);
+  }
+  return new Map([...keys].map(([loc, k]) => [loc, { key: k.join(' '), writes: writes.get(loc) ?? 0 }]));
+}
+
+/** One access in a location's memo key. */
+function accessKey(e: SimEvent, rmwOf: ReadonlyMap<number, number>): string {
+  return `${e.id}${e.kind}${e.thread}.${e.poIndex}=${valueKey(e.value!)}${rmwOf.has(e.id) ? `<${rmwOf.get(e.id)}` : ''}`;
 }
 
 const NO_DEPS = { addr: [], data: [], ctrl: [] } as const;
@@ -178,30 +222,58 @@ interface LaidOut {
   readonly rmw: ReadonlyArray<readonly [number, number]>;
   readonly copies: ReadonlyArray<readonly [number, number]>;
   readonly decided: readonly number[];
+  readonly parts: ReadonlyMap<string, LocationPart>;
 }
 
 /**
- * One trace's events with global ids from `base` on. A trace meets the same base in many
- * combinations (every choice of the other threads' traces), so the layout is kept per base.
+ * One trace's events with global ids from `base` on. A trace of a later thread meets the same
+ * base in many combinations (every choice of the earlier threads' traces), so its layout is
+ * kept per base for one enumeration. The first thread's traces always start at the same base
+ * and each is used in one run of combinations (the last thread's choice varies fastest), so
+ * theirs are not kept: thousands of kept layouts (a thread with a dozen reads) were copied by
+ * every young-generation collection, most of such a simulation's time.
  */
-const layouts = new WeakMap<Trace, Map<number, LaidOut>>();
+/** The trace event as a candidate's event: its fields but the trace's own, then its id and thread. */
+function simEvent(ev: Trace['events'][number], id: number, thread: number): SimEvent {
+  // Copied field by field in their order (what `{ ...rest, id, thread }` gives): an object
+  // rest of events of many shapes took V8's slow path, most of laying out a large test.
+  const out: Record<string, unknown> = {};
+  for (const k in ev) if (!TRACE_ONLY.has(k)) out[k] = ev[k as keyof typeof ev];
+  out.id = id;
+  out.thread = thread;
+  return out as unknown as SimEvent;
+}
 
-function layOut(tr: Trace, base: number): LaidOut {
-  let byBase = layouts.get(tr);
-  if (!byBase) { byBase = new Map(); layouts.set(tr, byBase); }
-  const known = byBase.get(base);
+const TRACE_ONLY = new Set(['addr', 'data', 'ctrl', 'rmwRead', 'copyOf']);
+
+type Layouts = Map<Trace, Map<number, LaidOut>> & { first?: { tr: Trace; base: number; out: LaidOut }; init?: ReturnType<typeof initLayout> };
+
+/** The first thread's layout, kept only while its trace is the one combined. */
+function firstLayout(tr: Trace, base: number, layouts: Layouts): LaidOut {
+  const f = layouts.first;
+  if (f && f.tr === tr && f.base === base) return f.out;
+  const out = layOut(tr, base, undefined);
+  layouts.first = { tr, base, out };
+  return out;
+}
+
+function layOut(tr: Trace, base: number, layouts: Layouts | undefined): LaidOut {
+  let byBase = layouts?.get(tr);
+  if (layouts && !byBase) { byBase = new Map(); layouts.set(tr, byBase); }
+  const known = byBase?.get(base);
   if (known) return known;
   const isRead = (k: number): boolean => tr.events[k]?.kind === 'R';
   const ids = (ks: readonly number[]): number[] => ks.filter(isRead).map((k) => base + k);
-  const out = { events: [] as SimEvent[], deps: [] as Array<TraceCombination['deps'][number]>, rmw: [] as Array<readonly [number, number]>, copies: [] as Array<readonly [number, number]>, decided: tr.decided.map((k) => base + k) };
+  const out = { events: [] as SimEvent[], deps: [] as Array<TraceCombination['deps'][number]>, rmw: [] as Array<readonly [number, number]>, copies: [] as Array<readonly [number, number]>, decided: tr.decided.map((k) => base + k), parts: new Map<string, LocationPart>() };
   for (const ev of tr.events) {
-    const { addr, data, ctrl, rmwRead, copyOf, ...rest } = ev;
-    out.events.push({ ...rest, id: base + ev.poIndex, thread: tr.thread });
+    const { addr, data, ctrl, rmwRead, copyOf } = ev;
+    out.events.push(simEvent(ev, base + ev.poIndex, tr.thread));
     out.deps.push({ addr: ids(addr), data: ids(data), ctrl: ids(ctrl) });
     if (rmwRead !== undefined) out.rmw.push([base + rmwRead, base + ev.poIndex]);
     if (copyOf !== undefined) out.copies.push([base + ev.poIndex, base + copyOf]);
   }
-  byBase.set(base, out);
+  out.parts = locationParts(out.events, new Map(out.rmw.map(([r, w]) => [w, r])));
+  byBase?.set(base, out);
   return out;
 }
 
@@ -215,10 +287,11 @@ export function* traceCombinations(perThread: readonly Trace[][], initValues: Re
   const summaries = perThread.map((ts) => ts.map(summarize));
   const initKeys = new Set([...initValues].map(([loc, v]) => `${loc}=${valueKey(v)}`));
   const idx = perThread.map(() => 0);
+  const layouts: Layouts = new Map();
   for (;;) {
     const chosen = summaries.map((s, t) => s[idx[t]!]!);
     const feasible = chosen.every((c) => c.reads.every((k) => initKeys.has(k) || chosen.some((d) => d.writes.has(k))));
-    if (feasible) yield combine(perThread.map((ts, t) => ts[idx[t]!]!), initValues);
+    if (feasible) yield combine(perThread.map((ts, t) => ts[idx[t]!]!), initValues, layouts);
     let t = perThread.length - 1;
     while (t >= 0 && idx[t]! + 1 >= perThread[t]!.length) { idx[t] = 0; t--; }
     if (t < 0) return;
@@ -364,19 +437,20 @@ function atomic(rank: ReadonlyMap<number, number>, rf: ReadonlyArray<readonly [n
 
 /** All candidates of a trace combination (product of the per-location choices). */
 export function* candidatesOf(combo: TraceCombination, deadline?: Deadline, memo?: LocationMemo): Generator<Candidate> {
-  const byLoc = new Map<string, SimEvent[]>(combo.locations.map((l) => [l, []]));
-  for (const e of combo.events) if (e.loc !== undefined && e.kind !== 'F') byLoc.get(e.loc)?.push(e);
+  // Per location: its accesses' memo key and each thread's write count, from the parts the
+  // combination was laid out from (the same text and counts as reading its events one by one).
+  const parts = combo.parts ?? [locationParts(combo.events, new Map(combo.rmw.map(([r, w]) => [w, r])))];
+  const ofLoc = (loc: string): LocationPart[] => parts.flatMap((p) => p.get(loc) ?? []);
   if (deadline && Number.isFinite(deadline.maxOrders)) {
     // Refuse at once what cannot finish: enumerating would spin without yielding a candidate.
     let orders = 1;
-    for (const es of byLoc.values()) orders *= orderCount(es.filter((e) => e.kind === 'W' && e.thread >= 0));
+    for (const loc of combo.locations) orders *= orderCount(combo.parts ? ofLoc(loc).slice(1).map((p) => p.writes) : writesPerThread(combo, loc));
     if (orders > deadline.maxOrders) throw new BudgetExceeded(`more than ${deadline.maxOrders} coherence orders`);
   }
-  const rmwOf = new Map<number, number>(combo.rmw.map(([r, w]) => [w, r]));
   const perLoc: Array<{ loc: string; choices: LocationChoice[] }> = [];
   for (const loc of combo.locations) {
     // A location's choices depend only on its own accesses: combinations that differ elsewhere share them.
-    const key = memo && `${loc}|${byLoc.get(loc)!.map((e) => `${e.id}${e.kind}${e.thread}.${e.poIndex}=${valueKey(e.value!)}${rmwOf.has(e.id) ? `<${rmwOf.get(e.id)}` : ''}`).join(' ')}`;
+    const key = memo && `${loc}|${ofLoc(loc).map((p) => p.key).join(' ')}`;
     let choices = key ? memo!.get(key) : undefined;
     if (!choices) {
       choices = locationChoices(combo, loc, deadline);

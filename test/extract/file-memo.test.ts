@@ -85,3 +85,43 @@ test('a listing saved by another extraction (the index) spares the whole parse a
   const edited = text.replace(/\n}\n/, '\n\tsmp_mb();\n}\n');
   assert.deepEqual(extractC(p, { text: edited, path: 'gen.c', cache: new ParseCache({ fileEvents: 1000, listings: () => shipped }) }), extractC(p, { text: edited, path: 'gen.c' }));
 });
+
+test('an architecture profile reuses the generic threads that use no primitive it defines otherwise, and extracts as a fresh one', async () => {
+  const p = await parser();
+  // Xen's spin_lock() is a full barrier on Arm: lock() reads differently under arm64, and so
+  // does caller(), which inlines it; plain() uses nothing Arm defines otherwise.
+  const text = [
+    'spinlock_t l;',
+    'int x, y;',
+    'static void lock(void)',
+    '{',
+    '\tspin_lock(&l);',
+    '\tx = 1;',
+    '\tspin_unlock(&l);',
+    '}',
+    'void plain(void)',
+    '{',
+    '\tWRITE_ONCE(y, 1);',
+    '\tsmp_mb();',
+    '}',
+    'void caller(void)',
+    '{',
+    '\tlock();',
+    '\ty = 2;',
+    '}',
+    '',
+  ].join('\n');
+  const path = 'xen/common/arch-profile.c';
+  const generic = { os: 'xen' as const };
+  const arm = { os: 'xen' as const, arch: 'arm64' as const };
+  const cache = new ParseCache({ fileEvents: 1_000_000 });
+  const first = extractC(p, { text, path, cache, profile: generic });
+  const usesLock = (t: { events: ReadonlyArray<{ prim?: string }> }): boolean => t.events.some((e) => e.prim === 'spin_lock' || e.prim === 'spin_unlock');
+  const adopted = extractC(p, { text, path, cache, profile: arm, sameAs: { profile: generic, same: (t) => !usesLock(t) } });
+  const fresh = extractC(p, { text, path, profile: arm });
+  assert.deepEqual(adopted, fresh);
+  const byName = (r: typeof first, n: string) => r.value.find((t) => t.name === n)!;
+  assert.equal(byName(adopted, 'plain'), byName(first, 'plain'), 'plain() is the generic thread itself');
+  assert.notEqual(byName(adopted, 'caller'), byName(first, 'caller'), 'caller() is walked again');
+  assert.ok(byName(adopted, 'caller').events.some((e) => e.kind === 'F'), 'and has spin_lock()\'s Arm barrier');
+});
