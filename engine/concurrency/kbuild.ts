@@ -24,13 +24,13 @@ interface Definition {
   canBeOn: boolean;
 }
 
-interface Symbol {
+interface KconfigSymbol {
   readonly definitions: Definition[];
   readonly selectedBy: string[];
 }
 
 export class Kbuild {
-  private readonly symbols = new Map<string, Symbol>();
+  private readonly symbols = new Map<string, KconfigSymbol>();
   private readonly memo = new Map<string, ReadonlySet<string>>();
   private readonly all: ReadonlySet<string>;
   private readonly rules = new Map<string, Map<string, string>>();
@@ -133,7 +133,7 @@ export class Kbuild {
     }
   }
 
-  private symbol(name: string): Symbol {
+  private symbol(name: string): KconfigSymbol {
     let s = this.symbols.get(name);
     if (!s) this.symbols.set(name, (s = { definitions: [], selectedBy: [] }));
     return s;

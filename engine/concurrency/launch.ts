@@ -57,12 +57,12 @@ export function launchedAfter(sides: ReadonlyArray<{ thread: Thread; first?: Eve
     if (launcherOf(b.thread.name) !== a.thread.name || !a.first || a.thread.file !== b.thread.file) continue;
     const first = a.first;
     if (first.kind !== 'W' && first.kind !== 'RMW') continue;
-    const launches = a.thread.events.filter((e) => launchedBy(e) === b.thread.name);
+    const launches = a.thread.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => launchedBy(e) === b.thread.name);
     // A store in a loop that also launches is written again after a launch.
     const loops = new Set(first.guards.filter((g) => a.thread.conds[g.cond]?.kind === 'loop').map((g) => g.cond));
     if (launches.some((e) => e.guards.some((g) => loops.has(g.cond)))) continue;
     if (launches.length > 0 && launches.every((e) => e.id > first.id)) {
-      return `launched by IPI: ${b.thread.name}() runs only after ${a.thread.name}() sends it by ${(launches[0] as { callee: string }).callee}(), after its store to \`${first.loc.text}\``;
+      return `launched by IPI: ${b.thread.name}() runs only after ${a.thread.name}() sends it by ${launches[0]!.callee}(), after its store to \`${first.loc.text}\``;
     }
   }
   return undefined;

@@ -166,10 +166,9 @@ const RCU_PUBLISH = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER']);
 /**
  * Where the two sides meet, both update a pointer that is published to RCU readers with
  * rcu_assign_pointer() (radix_tree_insert() against radix_tree_delete()'s shrink of
- * `root->rnode`). RCU orders an updater against its readers only; updaters must exclude one
- * another by a lock of their own (Documentation/RCU/whatisRCU.rst: "it is the caller's
- * responsibility to provide any needed synchronization among updaters"), which their callers
- * hold where the code in view does not show it. Two updaters are not a barrier question.
+ * `root->rnode`). RCU orders an updater against its readers only; updaters coordinate among
+ * themselves, normally with a lock of their own (Documentation/RCU/whatisRCU.rst), which their
+ * callers hold where the code in view does not show it. Two updaters are not a barrier question.
  */
 function rcuUpdaters(sides: readonly SideView[]): string | undefined {
   for (const [from, to] of meetings(sides)) {
