@@ -71,6 +71,13 @@ export function matchParen(code: string, open: number): number {
   return -1;
 }
 
+/** The text without parentheses that enclose all of it (`((a) && b)` → `(a) && b`), trimmed. */
+export function stripOuterParens(text: string): string {
+  let t = text.trim();
+  while (t.startsWith('(') && matchParen(t, 0) === t.length - 1) t = t.slice(1, -1).trim();
+  return t;
+}
+
 export interface BraceProfile {
   /** Lowest running depth reached (0 when no `}` closes something opened before the text). */
   readonly minDepth: number;

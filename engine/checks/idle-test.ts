@@ -18,12 +18,11 @@ import type { Fragment, ParsedInput } from '../patch/types';
 import type { CheckContext } from './context';
 import { imagePairs, type imageCounterparts } from './differential';
 import { placeKey, type Finding, type Place } from './types';
-import { matchParen } from '../c/lexical';
+import { stripOuterParens } from '../c/lexical';
 
 /** The top-level conjuncts of an expression (outer parentheses dropped), or one term. */
 export function conjuncts(expr: string): string[] {
-  let e = expr.trim();
-  while (e.startsWith('(') && matchParen(e, 0) === e.length - 1) e = e.slice(1, -1).trim();
+  const e = stripOuterParens(expr);
   const out: string[] = [];
   let depth = 0;
   let start = 0;

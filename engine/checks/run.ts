@@ -109,7 +109,9 @@ export function checkDocument(input: CheckInput): Analysis {
       // A mail's headers and message are not code: a subject edit must not re-pair the patch.
       const code = (x: SourceText): string => (x.kind === 'patch' ? x.text.slice(Math.max(0, x.text.search(/^(?:diff --git |--- )/m))) : x.text);
       const usedAsValues = viewAddressTaken(sources.sources.map(code));
-      const launched = mergedLaunches(sources.sources.map((x) => launchedOnly(everything.filter((t) => t.file === x.path), code(x))));
+      const byFile = new Map<string | undefined, Thread[]>();
+      for (const t of everything) (byFile.get(t.file) ?? byFile.set(t.file, []).get(t.file)!).push(t);
+      const launched = mergedLaunches(sources.sources.map((x) => launchedOnly(byFile.get(x.path) ?? [], code(x))));
       view = { key: `${cache.scenarios.key(everything)}|${usedAsValues.join(',')}|${JSON.stringify(launched)}`, usedAsValues, launched };
     }
     return view;

@@ -4,7 +4,7 @@
 // code, which no Arm hypervisor contains. Only what the files state for certain narrows the set:
 // a negation, an `if` menu, a symbol nobody defines, or a file no Makefile line names leaves every
 // architecture in. Pure text in, answers out: the caller reads the files.
-import { matchParen } from '../c/lexical';
+import { stripOuterParens } from '../c/lexical';
 
 export interface KbuildTree {
   /** Every `Kconfig*` file of the tree, with its path relative to the tree root. */
@@ -105,7 +105,7 @@ export class Kbuild {
   private archesOfExpr(expr: string, seen: Set<string>): ReadonlySet<string> {
     let set: ReadonlySet<string> = this.all;
     for (const conj of splitTop(expr, '&&')) {
-      const parts = splitTop(stripParens(conj), '||').map((p) => stripParens(p));
+      const parts = splitTop(stripOuterParens(conj), '||').map((p) => stripOuterParens(p));
       if (parts.some((p) => !/^\w+$/.test(p))) continue;
       set = intersect(set, union(parts.map((p) => this.archesOfSymbol(p, seen))));
     }
@@ -146,12 +146,6 @@ function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<
 
 function union(sets: ReadonlyArray<ReadonlySet<string>>): ReadonlySet<string> {
   return new Set(sets.flatMap((s) => [...s]));
-}
-
-function stripParens(s: string): string {
-  let t = s.trim();
-  while (t.startsWith('(') && matchParen(t, 0) === t.length - 1) t = t.slice(1, -1).trim();
-  return t;
 }
 
 /** Splits on `op` outside parentheses. */

@@ -5,6 +5,7 @@
 // `&(d)->arch.paging.lock` to a wrapper taking `lock` under that argument takes
 // `arch.paging.lock.lock` under `d`. Only plain access paths are read this way; a lock reached
 // through a call, an index or arithmetic has no place under a parameter.
+import { stripOuterParens } from '../c/lexical';
 
 /** The lock is `field` under the object parameter `arg` points to (the object itself when `field` is empty). */
 export interface LockAt {
@@ -14,33 +15,16 @@ export interface LockAt {
 
 const PATH = /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/;
 
-/** `(x)` → `x`, as long as the parentheses enclose the whole text. */
-function unwrap(text: string): string {
-  let t = text;
-  while (t.startsWith('(') && t.endsWith(')') && closingParen(t, 0) === t.length - 1) t = t.slice(1, -1);
-  return t;
-}
-
-/** The index of the parenthesis closing the one at `open`, or -1. */
-export function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
-
 /**
  * The lock a lock pointer names, under a parameter: `l` → the object `l` points to,
  * `&l->lock` and `&(d)->arch.paging.lock` → that field under the parameter.
  */
 export function lockAt(pointer: string, params: readonly string[]): LockAt | undefined {
-  const text = unwrap(pointer.replace(/\s+/g, ''));
+  const text = stripOuterParens(pointer.replace(/\s+/g, ''));
   const param = (name: string): number => params.indexOf(name);
   if (/^[A-Za-z_]\w*$/.test(text)) return param(text) >= 0 ? { arg: param(text), field: '' } : undefined;
   if (!text.startsWith('&')) return undefined;
-  const m = /^\(?([A-Za-z_]\w*)\)?->(.+)$/.exec(unwrap(text.slice(1)));
+  const m = /^\(?([A-Za-z_]\w*)\)?->(.+)$/.exec(stripOuterParens(text.slice(1)));
   if (!m || !PATH.test(m[2]!) || param(m[1]!) < 0) return undefined;
   return { arg: param(m[1]!), field: m[2]! };
 }

@@ -14,7 +14,8 @@
 // field that is no known owner compared with the running CPU, a test of such a test), it is
 // listed as unread, so that an assertion of it says it was not understood (unreadLockTests).
 import type { LockMode } from '../kb/types';
-import { callArgs, closingParen, lockAt, throughCall, type LockAt } from './lock-paths';
+import { matchParen, stripOuterParens } from '../c/lexical';
+import { callArgs, lockAt, throughCall, type LockAt } from './lock-paths';
 import type { Definition } from './lock-wrappers';
 
 export interface LockTest {
@@ -68,7 +69,7 @@ export function unreadLockTests(defs: readonly Definition[], kb: LockTestKnowled
     for (const { d, e } of candidates) {
       if (unread.has(d.name)) continue;
       const call = /^([A-Za-z_]\w*)\(/.exec(e);
-      const callee = call && closingParen(e, call[0].length - 1) === e.length - 1 ? call[1]! : undefined;
+      const callee = call && matchParen(e, call[0].length - 1) === e.length - 1 ? call[1]! : undefined;
       let why: string | undefined;
       if (callee !== undefined && unread.has(callee)) why = `${callee}() is not understood`;
       else if (callee !== undefined && (kb.test(callee) || learned.has(callee))) why = `its lock \`${e.slice(callee.length + 1, -1)}\` is no path under a parameter`;
@@ -84,9 +85,9 @@ function unknownOwner(e: string, owners: LockTestKnowledge['owners']): string | 
   const sides = splitEquality(e);
   if (!sides) return undefined;
   for (const [field, cpu] of [sides, [sides[1], sides[0]]] as const) {
-    const f = unwrap(field);
+    const f = stripOuterParens(field);
     // A lock's own field (`l->locker`), not any CPU number (`v->processor`).
-    if (owners.some((o) => o.cpus.includes(unwrap(cpu))) && /(?:\.|->)[A-Za-z_]\w*$/.test(f) && /lock/i.test(f)) {
+    if (owners.some((o) => o.cpus.includes(stripOuterParens(cpu))) && /(?:\.|->)[A-Za-z_]\w*$/.test(f) && /lock/i.test(f)) {
       return `it compares \`${f}\` with the running CPU, and the knowledge base knows no lock owner recorded there`;
     }
   }
@@ -98,19 +99,13 @@ function testedExpression(body: string): string | undefined {
   const text = body.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/\s+/g, '').replace(/^\{(.*)\}$/, '$1');
   const ret = /^return(.*);$/.exec(text)?.[1];
   const e = ret ?? (/[;{}]/.test(text) ? undefined : text);
-  return e === undefined || e === '' || /[;{}]/.test(e) ? undefined : unwrap(e);
-}
-
-function unwrap(text: string): string {
-  let t = text;
-  while (t.startsWith('(') && closingParen(t, 0) === t.length - 1) t = t.slice(1, -1);
-  return t;
+  return e === undefined || e === '' || /[;{}]/.test(e) ? undefined : stripOuterParens(e);
 }
 
 /** `mm_locked_by_me(&(d)->arch.paging.lock)`: a known test of a path under a parameter. */
 function called(e: string, params: readonly string[], known: (name: string) => Omit<LockTest, 'name'> | undefined): Omit<LockTest, 'name'> | undefined {
   const m = /^([A-Za-z_]\w*)\(/.exec(e);
-  if (!m || closingParen(e, m[0].length - 1) !== e.length - 1) return undefined;
+  if (!m || matchParen(e, m[0].length - 1) !== e.length - 1) return undefined;
   const test = known(m[1]!);
   const at = test && throughCall(test.at, callArgs(e.slice(m[0].length)), params);
   return at && test ? { at, mode: test.mode } : undefined;
@@ -121,8 +116,8 @@ function ownerTest(e: string, params: readonly string[], owners: LockTestKnowled
   const sides = splitEquality(e);
   if (!sides) return undefined;
   for (const [lock, cpu] of [sides, [sides[1], sides[0]]] as const) {
-    const m = /^(.+?)(\.|->)([A-Za-z_]\w*)$/.exec(unwrap(lock));
-    const owner = m && owners.find((o) => o.field === m[3] && o.cpus.includes(unwrap(cpu)));
+    const m = /^(.+?)(\.|->)([A-Za-z_]\w*)$/.exec(stripOuterParens(lock));
+    const owner = m && owners.find((o) => o.field === m[3] && o.cpus.includes(stripOuterParens(cpu)));
     if (!m || !owner) continue;
     // `p->recurse_cpu`: the lock is what p points to; `p->lock.recurse_cpu`: p->lock.
     const at = m[2] === '->' ? lockAt(m[1]!, params) : lockAt(`&${m[1]!}`, params);

@@ -25,7 +25,8 @@
 // lock on what that argument points to; a wrapper of some other global lock is not (its key
 // would wrongly follow the argument).
 
-import { callArgs, closingParen, lockAt, sameLockAt, throughCall, type LockAt } from './lock-paths';
+import { matchParen } from '../c/lexical';
+import { callArgs, lockAt, sameLockAt, throughCall, type LockAt } from './lock-paths';
 
 export type WrapperOp = 'lock' | 'unlock';
 
@@ -215,7 +216,7 @@ function expandUses(body: string, pasting: ReadonlyMap<string, Macro>): string {
     let from = 0;
     for (let m = call.exec(out); m; m = call.exec(out)) {
       const open = m.index + m[0].length - 1;
-      const close = closingParen(out, open);
+      const close = matchParen(out, open);
       if (close < 0) break;
       next += out.slice(from, m.index) + substituted(pasting.get(m[1]!)!, callArgs(out.slice(open + 1)));
       from = close + 1;
