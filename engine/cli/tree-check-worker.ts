@@ -102,6 +102,8 @@ function reasonKind(why: string): string {
   if (why.startsWith('launched by IPI')) return 'ipi-launched';
   if (why.startsWith('RCU updaters')) return 'rcu-updaters';
   if (why.includes('own stack')) return 'own-stack';
+  if (why.includes('on the stack of')) return 'caller-stack';
+  if (why.startsWith('plain updates on both sides')) return 'plain-updates';
   if (why.includes('never built together')) return 'other-arch';
   if (why.startsWith('not judged: budget')) return 'budget';
   if (why.startsWith('load buffering')) return 'load-buffering-unordered';

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
 import { treeDefinitions, wrappersOf } from '../concurrency/lock-wrappers';
+import { wrappedPrimitives } from '../concurrency/wrapper-primitives';
 import { lockTestsOf, unreadLockTests, type LockTestKnowledge } from '../concurrency/lock-predicates';
 import { XEN_LOCK_OWNERS } from '../kb/xen';
 import { structPointerFields } from '../concurrency/pointer-fields';
@@ -65,9 +66,17 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
   const inKb = (name: string): boolean => (os ? [os] : (['xen', 'linux'] as const)).some((o) => lookup(DEFAULT_KB, name, { os: o })?.os.includes(o) ?? false);
   let wrappers = 0;
   const defs = treeDefinitions(texts.map((t) => t.text));
-  for (const w of wrappersOf(defs)) {
+  const learned = wrappersOf(defs);
+  // What each wrapper ends in gives it the primitive's mode and per-architecture barriers.
+  const likes = wrappedPrimitives(defs, learned);
+  for (const w of learned) {
     if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
-    const more = { ...(w.arg !== undefined ? { arg: w.arg } : {}), ...(w.field !== undefined ? { field: w.field } : {}), ...(w.result !== undefined ? { result: w.result } : {}) };
+    const like = likes.get(w.name);
+    const known = like !== undefined && ['linux', 'xen'].some((o) => lookup(DEFAULT_KB, like, { os: o as Os })?.os.includes(o as Os));
+    const more = {
+      ...(w.arg !== undefined ? { arg: w.arg } : {}), ...(w.field !== undefined ? { field: w.field } : {}), ...(w.result !== undefined ? { result: w.result } : {}),
+      ...(known ? { like } : {}),
+    };
     locks[w.name] = Object.keys(more).length === 0 ? w.op : { op: w.op, ...more };
     wrappers++;
   }
@@ -102,8 +111,26 @@ function lockTestKnowledge(os: Os | undefined): LockTestKnowledge {
 
 export function treeFacts(index: readonly FileSummary[]): TreeFacts {
   const functions = index.flatMap((f) => f.concurrency?.functions ?? []);
-  const addressTaken = [...new Set(index.flatMap((f) => f.concurrency?.addressTaken ?? []))].sort();
-  return { functions, addressTaken, launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})) };
+  // A name every definition of which is `static` in a .c file is used as a value only by a
+  // file that defines it: elsewhere the same word is something else (`CASE(unmap_grant_ref)`
+  // in a macro's arguments, a field, another file's variable). A header's static inline is
+  // in every file that includes it.
+  const staticIn = new Map<string, Set<string> | null>();
+  for (const f of index) {
+    for (const fn of f.concurrency?.functions ?? []) {
+      const files = staticIn.get(fn.name);
+      if (!fn.static || files === null || !f.path.endsWith('.c')) staticIn.set(fn.name, null);
+      else staticIn.set(fn.name, (files ?? new Set<string>()).add(f.path));
+    }
+  }
+  const taken = new Set<string>();
+  for (const f of index) {
+    for (const name of f.concurrency?.addressTaken ?? []) {
+      const files = staticIn.get(name);
+      if (files === undefined || files === null || files.has(f.path)) taken.add(name);
+    }
+  }
+  return { functions, addressTaken: [...taken].sort(), launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})) };
 }
 
 export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {

@@ -6,9 +6,10 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
+import { stackObjects } from './local';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 12;
+export const FACTS_VERSION = 13;
 
 export interface CallSite {
   readonly callee: string;
@@ -19,6 +20,11 @@ export interface CallSite {
    * `current` and never reassigns (by position).
    */
   readonly running?: readonly number[];
+  /**
+   * Arguments that are the address of an object on the caller's own stack (`&op`,
+   * `&common[i]`, an array `buf`), by position.
+   */
+  readonly stack?: readonly number[];
   /** Arguments that pass one of the caller's own parameters on unchanged: [argument, parameter]. */
   readonly passes?: ReadonlyArray<readonly [number, number]>;
   /** The call is on every path through the caller (no branch, no earlier exit guards it). */
@@ -29,6 +35,8 @@ export interface FunctionFacts {
   readonly name: string;
   /** Declared `__init` (or another boot-only section attribute). */
   readonly init: boolean;
+  /** Declared `static`: a use of its name as a value in another file is not this function. */
+  readonly static?: true;
   /** Calls of functions that are not knowledge-base primitives, in program order, deduplicated. */
   readonly calls: readonly CallSite[];
   /**
@@ -124,6 +132,13 @@ function fixedParams(t: Thread, body: string): number[] {
   return t.params.flatMap((p, i) => (p.name && assignments(body, p.name) === 0 && !new RegExp(String.raw`&\s*${p.name}\b(?!\s*->)`).test(body) ? [i] : []));
 }
 
+/** `&x`, `&x[i]`, `&x.f`, or an array `x` itself, where `x` is an object on the caller's stack. */
+function stackAddress(arg: string, onStack: ReadonlyMap<string, { readonly array: boolean }>): boolean {
+  const addr = /^&\(?([A-Za-z_]\w*)(?:\.\w+|\[[^\]]*\])*\)?$/.exec(arg);
+  if (addr) return onStack.has(addr[1]!);
+  return onStack.get(arg)?.array ?? false;
+}
+
 export function functionFacts(t: Thread, lines: readonly string[]): FunctionFacts {
   const seen = new Set<string>();
   const calls: CallSite[] = [];
@@ -132,6 +147,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const body = bodyText(t, lines);
   const running = body === '' ? new Set<string>() : runningLocals(body);
   const params = new Map(t.params.map((p, i) => [p.name, i] as const));
+  const onStack = body === '' ? new Map<string, { readonly array: boolean }>() : stackObjects(body);
   for (const e of t.events) {
     // Only the function's own events: a callee's inlined body speaks for the callee.
     if (e.via?.length) continue;
@@ -139,11 +155,15 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
       const args = e.args.map((a) => a.replace(/\s+/g, ''));
       const self = args.flatMap((a, i) => (a === 'current' || running.has(a) ? [i] : []));
       const passes = args.flatMap((a, i) => (params.has(a) ? [[i, params.get(a)!] as const] : []));
+      const stack = args.flatMap((a, i) => (stackAddress(a, onStack) ? [i] : []));
       const always = e.guards.length === 0;
-      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}|${always}`;
+      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}|${stack.join(',')}|${always}`;
       if (!seen.has(key)) {
         seen.add(key);
-        calls.push({ callee: e.callee, held: [...e.held], ...(self.length ? { running: self } : {}), ...(passes.length ? { passes } : {}), ...(always ? { always } : {}) });
+        calls.push({
+          callee: e.callee, held: [...e.held], ...(self.length ? { running: self } : {}), ...(passes.length ? { passes } : {}),
+          ...(stack.length ? { stack } : {}), ...(always ? { always } : {}),
+        });
       }
     } else if (e.kind === 'LOCK') locked.add(e.lock.key);
     else if (e.kind === 'UNLOCK') unlocked.add(e.lock.key);
@@ -165,7 +185,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const asserts = [...new Set((t.callerHolds ?? []).map((h) => h.lock.key))].sort();
   const locks = [...new Set(t.events.flatMap((e) => (e.kind === 'LOCK' || e.kind === 'UNLOCK' ? [e.lock.key] : [])))].sort();
   return {
-    name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
+    name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), ...(t.static ? { static: true as const } : {}), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
     ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
     ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks } : {}),
   };

@@ -8,7 +8,7 @@ import { functionFacts, ownOrKb as own, type FunctionFacts } from './facts';
 import { isSharedAccess } from '../pair/peers';
 import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
-import { lockIdentityUnknown, ruledOut, type RuleOutAsk } from './rule-out';
+import { lockIdentityUnknown, plainUpdatesOnBothSides, ruledOut, type RuleOutAsk } from './rule-out';
 import { ConcurrencyModel, type TreeFacts } from './model';
 import { missingEvidence } from './evidence';
 
@@ -76,7 +76,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
   /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
   constructor(facts: TreeFacts, text?: (file: string) => string | undefined, caps?: { perFunction?: number; perDocument?: number }) {
     this.model = new ConcurrencyModel(facts);
-    this.local = new LocalAccesses({ text });
+    this.local = new LocalAccesses({ text, stackParams: (name) => this.model.stackParams(name) });
     this.caps = { perFunction: caps?.perFunction ?? MAX_CYCLES_PER_FUNCTION, perDocument: caps?.perDocument ?? MAX_CYCLES_PER_DOCUMENT };
   }
 
@@ -141,7 +141,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
       running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)), readMode: (k) => this.model.takenForReading(k),
       launcherOf: (n) => this.model.launcherOf(n),
     };
-    const out = ruledOut(real, ask) ?? (real.length === 2 ? lockIdentityUnknown(real, ask) : undefined);
+    const out = ruledOut(real, ask) ?? (real.length === 2 ? lockIdentityUnknown(real, ask) ?? plainUpdatesOnBothSides(real) : undefined);
     if (out) return out;
     const missing = missingEvidence(sides, shape);
     return missing ?? this.withinBudget(real);

@@ -28,6 +28,9 @@ function rootOf(arg: string): string {
   return /^[&*(\s]*([A-Za-z_]\w*)/.exec(arg)?.[1] ?? arg;
 }
 
+/** `op->handle`, `op->regs[2].x`: a member of what the variable points to, no further pointer. */
+const MEMBER_OF = /^([A-Za-z_]\w*)->\w+(?:\.\w+|\[[^\]]*\])*$/;
+
 /** `seg.attr`, `regs[2].x`: a path from a variable through members and elements only. */
 const DIRECT_PATH = /^([A-Za-z_]\w*)(?:\.\w+|\[[^\]]*\])+$/;
 
@@ -38,24 +41,17 @@ export class LocalAccesses {
   /**
    * `text`: a file's text by path, to read a function's own declarations (whole-tree mode).
    */
-  constructor(private readonly opts: { text?: (file: string) => string | undefined } = {}) {}
+  constructor(private readonly opts: {
+    text?: (file: string) => string | undefined;
+    /** Parameters (by position) that point to an object on a caller's stack in every calling context. */
+    stackParams?: (name: string) => ReadonlySet<number>;
+  } = {}) {}
 
   /** Names the function declares in its body as objects (not pointers, not static). */
   private stackObjects(t: Thread): ReadonlySet<string> {
     const text = t.file !== undefined ? this.opts.text?.(t.file) : undefined;
     if (text === undefined) return new Set();
-    const body = text.split('\n').slice(t.span.line, t.span.endLine).join('\n');
-    const out = new Set<string>();
-    // A declaration statement: a type (`struct x`, `unsigned long`, `foo_t`), then declarators.
-    const decl = /^[ \t]*(?:const\s+|volatile\s+)*(?:(?:struct|union)\s+\w+|\w+(?:\s+(?:int|long|char|short))*)\s+([^;(){}=]+(?:=[^;]*)?);/gm;
-    for (let m = decl.exec(body); m; m = decl.exec(body)) {
-      if (/^\s*(?:return|static|extern|goto|case|else|typedef)\b/.test(m[0])) continue;
-      for (const d of m[1]!.split(',')) {
-        const v = /^\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?:=.*)?$/s.exec(d);
-        if (v) out.add(v[1]!);
-      }
-    }
-    return out;
+    return new Set(stackObjects(text.split('\n').slice(t.span.line, t.span.endLine).join('\n')).keys());
   }
 
   /** Why event `e` of `t` cannot race with another CPU, or undefined. */
@@ -77,10 +73,18 @@ export class LocalAccesses {
     const own = ownCalls(t);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     let stack: ReadonlySet<string> | undefined;
+    const stackParams = new Set([...(this.opts.stackParams?.(t.name) ?? [])].map((i) => t.params[i]?.name));
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
       const direct = DIRECT_PATH.exec(e.loc.text);
       if (direct && (stack ??= this.stackObjects(t)).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
+      // A member of what a caller-stack parameter points to, touched by the function itself
+      // (a callee's names are its own); not what a pointer member of it points to.
+      const member = MEMBER_OF.exec(e.loc.text.replace(/\s+/g, ''))?.[1];
+      if (member !== undefined && stackParams.has(member) && (!e.via?.length || e.via.every((v) => v.resolution === 'kb'))) {
+        out.set(e.id, `\`${member}\` points to an object on the stack of ${t.name}()'s callers, whose address no other CPU is given`);
+        continue;
+      }
       // Inside the accessor's arguments (the per-CPU variable's name), or through its result.
       const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
       if (cpu) out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`);
@@ -107,6 +111,24 @@ function pausedAccesses(t: Thread): Map<number, string> {
     if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
     const p = pauses.find((x) => e.id > x.from && e.id < x.to && e.loc.root === x.root);
     if (p) out.set(e.id, `\`${p.root}\` is paused by ${p.callee}()`);
+  }
+  return out;
+}
+
+/**
+ * Names a function body declares as objects on its stack (not pointers, not static), each
+ * with whether it is an array (`struct x common[8];`): a declaration statement is a type
+ * (`struct x`, `unsigned long`, `foo_t`), then declarators.
+ */
+export function stackObjects(body: string): Map<string, { readonly array: boolean }> {
+  const out = new Map<string, { array: boolean }>();
+  const decl = /^[ \t]*(?:const\s+|volatile\s+)*(?:(?:struct|union)\s+\w+|\w+(?:\s+(?:int|long|char|short))*)\s+([^;(){}=]+(?:=[^;]*)?);/gm;
+  for (let m = decl.exec(body); m; m = decl.exec(body)) {
+    if (/^\s*(?:return|static|extern|goto|case|else|typedef)\b/.test(m[0])) continue;
+    for (const d of m[1]!.split(',')) {
+      const v = /^\s*([A-Za-z_]\w*)\s*((?:\[[^\]]*\]\s*)*)(?:=.*)?$/s.exec(d);
+      if (v) out.set(v[1]!, { array: v[2]!.trim() !== '' });
+    }
   }
   return out;
 }

@@ -18,7 +18,7 @@
 //   local set to it, or by passing on a parameter of its own that is one), and the function
 //   never reassigns. Two CPUs never run one vCPU (or task) at once, and a paused one not at all.
 // Pure data in, answers out: no I/O.
-import type { FunctionFacts } from './facts';
+import type { CallSite, FunctionFacts } from './facts';
 
 export interface TreeFacts {
   readonly functions: readonly FunctionFacts[];
@@ -32,7 +32,12 @@ interface Caller {
   readonly name: string;
   readonly held: readonly string[];
   readonly running: readonly number[];
+  readonly stack: readonly number[];
   readonly passes: ReadonlyArray<readonly [number, number]>;
+}
+
+function callerOf(f: FunctionFacts, c: CallSite): Caller {
+  return { name: f.name, held: c.held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [] };
 }
 
 export class ConcurrencyModel {
@@ -46,6 +51,7 @@ export class ConcurrencyModel {
   private readonly boot = new Set<string>();
   private readonly owner = new Map<string, string>();
   private readonly running = new Map<string, ReadonlySet<number>>();
+  private readonly onStack = new Map<string, ReadonlySet<number>>();
   private readonly selfCalls: Caller[] = [];
   private readonly readLocks = new Set<string>();
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
@@ -66,9 +72,9 @@ export class ConcurrencyModel {
       this.fixed.set(f.name, prev ? new Set([...prev].filter((i) => fixed.has(i))) : fixed);
       for (const c of f.calls) {
         // A recursive call is no outside caller; for running-vCPU parameters it must pass them on.
-        if (c.callee === f.name) { this.selfCalls.push({ name: f.name, held: c.held, running: c.running ?? [], passes: c.passes ?? [] }); continue; }
+        if (c.callee === f.name) { this.selfCalls.push(callerOf(f, c)); continue; }
         (this.callers.get(c.callee) ?? this.callers.set(c.callee, []).get(c.callee)!)
-          .push({ name: f.name, held: c.held, running: c.running ?? [], passes: c.passes ?? [] });
+          .push(callerOf(f, c));
       }
     }
     this.solveAssertedLocks();
@@ -78,12 +84,19 @@ export class ConcurrencyModel {
     this.solveRunning();
   }
 
-  /**
-   * Greatest fixpoint: start from every fixed parameter of a closed function, drop a parameter
-   * at a call site that passes neither the caller's running vCPU nor a running-vCPU parameter
-   * of the caller's own. A recursive call passing the parameter on keeps it.
-   */
   private solveRunning(): void {
+    for (const [name, ps] of this.solveParams((c) => c.running)) this.running.set(name, ps);
+    for (const [name, ps] of this.solveParams((c) => c.stack)) this.onStack.set(name, ps);
+  }
+
+  /**
+   * Parameters that, in every calling context, hold what `direct` says a call site passes
+   * itself (the running vCPU, an object on the caller's stack). Greatest fixpoint: start from
+   * every fixed parameter of a closed function, drop a parameter at a call site that passes
+   * neither such a value nor such a parameter of the caller's own. A recursive call passing
+   * the parameter on keeps it.
+   */
+  private solveParams(direct: (c: Caller) => readonly number[]): Map<string, Set<number>> {
     const cur = new Map<string, Set<number>>();
     for (const name of this.defined) if (this.closed(name) && this.fixed.get(name)!.size > 0) cur.set(name, new Set(this.fixed.get(name)));
     for (let changed = true; changed;) {
@@ -91,13 +104,23 @@ export class ConcurrencyModel {
       for (const [name, ps] of cur) {
         for (const p of [...ps]) {
           const sites = [...this.callers.get(name)!, ...this.selfCalls.filter((c) => c.name === name)];
-          const ok = sites.every((c) => c.running.includes(p)
+          const ok = sites.every((c) => direct(c).includes(p)
             || c.passes.some(([arg, param]) => arg === p && (cur.get(c.name)?.has(param) ?? false)));
           if (!ok) { ps.delete(p); changed = true; }
         }
       }
     }
-    for (const [name, ps] of cur) if (ps.size > 0) this.running.set(name, ps);
+    for (const [name, ps] of cur) if (ps.size === 0) cur.delete(name);
+    return cur;
+  }
+
+  /**
+   * Parameter positions that point to an object on a caller's stack in every calling context
+   * (`unmap_common(&common[i])` from a function that declares `common[]`): no other CPU
+   * knows its address.
+   */
+  stackParams(name: string): ReadonlySet<number> {
+    return this.onStack.get(name) ?? NONE;
   }
 
   /** Parameter positions that are the vCPU running the function, in every calling context. */
@@ -229,8 +252,8 @@ export class ConcurrencyModel {
   }
 
   /** Counts for reports and benchmarks. */
-  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number; runningParams: number } {
-    return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size, runningParams: this.running.size };
+  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number; runningParams: number; stackParams: number } {
+    return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size, runningParams: this.running.size, stackParams: this.onStack.size };
   }
 }
 

@@ -164,24 +164,34 @@ function differentBits(sides: readonly SideView[]): string | undefined {
 const RCU_PUBLISH = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER']);
 
 /**
- * Where the two sides meet, both update a pointer that is published to RCU readers with
- * rcu_assign_pointer() (radix_tree_insert() against radix_tree_delete()'s shrink of
- * `root->rnode`). RCU orders an updater against its readers only; updaters coordinate among
- * themselves, normally with a lock of their own (Documentation/RCU/whatisRCU.rst), which their
- * callers hold where the code in view does not show it. Two updaters are not a barrier question.
+ * Both sides update a pointer that is published to RCU readers with rcu_assign_pointer()
+ * (radix_tree_insert() against radix_tree_delete(), whose shrink moves `root->rnode` with a
+ * plain store), wherever in the two functions that happens: they are updaters of one RCU
+ * structure, whatever location the cycle meets at. RCU orders an updater against its readers
+ * only; updaters coordinate among themselves, normally with a lock of their own
+ * (Documentation/RCU/whatisRCU.rst), which their callers hold where the code in view does not
+ * show it. Two updaters are not a barrier question. A side that only reads the pointer is a
+ * reader and stays judged.
  */
 function rcuUpdaters(sides: readonly SideView[]): string | undefined {
-  for (const [from, to] of meetings(sides)) {
-    const at = from.e;
-    if (at.kind !== 'R' && at.kind !== 'W' && at.kind !== 'RMW') continue;
-    const key = at.loc.key;
-    const writes = (t: Thread): Event[] => t.events.filter((e) => (e.kind === 'W' || e.kind === 'RMW') && e.loc.key === key);
-    const both = [writes(from.t), writes(to.t)];
-    if (both.every((w) => w.length > 0) && both.flat().some((e) => e.prim !== undefined && RCU_PUBLISH.has(e.prim))) {
-      return `RCU updaters: ${from.t.name}() and ${to.t.name}() both update \`${at.loc.text}\`, published with rcu_assign_pointer(); updaters exclude one another by their own lock`;
-    }
+  const [x, y] = sides.map((s) => s.thread) as [Thread, Thread];
+  const writes = (t: Thread): Map<string, Event> => {
+    const out = new Map<string, Event>();
+    for (const e of t.events) if ((e.kind === 'W' || e.kind === 'RMW') && (!out.has(e.loc.key) || isPublish(e))) out.set(e.loc.key, e);
+    return out;
+  };
+  const [wx, wy] = [writes(x), writes(y)];
+  for (const [key, e] of wx) {
+    const other = wy.get(key);
+    if (!other || !(isPublish(e) || isPublish(other))) continue;
+    const at = isPublish(e) ? e : other;
+    return `RCU updaters: ${x.name}() and ${y.name}() both update \`${'loc' in at ? at.loc.text : key}\`, published with rcu_assign_pointer(); updaters exclude one another by their own lock`;
   }
   return undefined;
+}
+
+function isPublish(e: Event): boolean {
+  return e.prim !== undefined && RCU_PUBLISH.has(e.prim);
 }
 
 export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
@@ -198,4 +208,37 @@ export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | un
   }
   if (real.length !== 2) return undefined;
   return differentBits(real) ?? lockedEdge(real, a) ?? distinctVcpus(real, a) ?? rcuUpdaters(real) ?? (a.launcherOf ? launchedAfter(real, a.launcherOf) : undefined);
+}
+
+/**
+ * Both sides update one location of the cycle with a plain read-modify-write (`x++`,
+ * `write_atomic(&d->n, d->n - 1)`): a load and then a store of what it read, not one atomic
+ * instruction. Two such updates at the same time lose one of them, whatever the barriers
+ * around them, so the code relies on something else to keep the two functions apart (a lock
+ * their callers hold, a state the code in view does not show), or it has an atomicity bug a
+ * barrier does not fix. Either way the cycle is no barrier question. Whole-tree mode only:
+ * a patch keeps its own rules.
+ */
+export function plainUpdatesOnBothSides(sides: readonly SideView[]): string | undefined {
+  if (sides.length !== 2) return undefined;
+  const locs = new Set(sides.flatMap((s) => [s.first, s.second]).flatMap((e) => (e && 'loc' in e ? [e.loc.key] : [])));
+  for (const key of locs) {
+    const at = sides.map((s) => plainUpdateOf(s.thread, key));
+    if (at[0] && at[1]) {
+      return `plain updates on both sides: ${sides[0]!.thread.name}() and ${sides[1]!.thread.name}() both read and then write \`${at[0].text}\` with no atomic instruction; run at the same time one update is lost, so the code keeps them apart some other way`;
+    }
+  }
+  return undefined;
+}
+
+/** A store to `key` whose value comes from a plain (not atomic) load of the same location. */
+function plainUpdateOf(t: Thread, key: string): Event | undefined {
+  const byId = new Map(t.events.map((e) => [e.id, e] as const));
+  for (const d of t.deps) {
+    if (d.kind !== 'data') continue;
+    const r = byId.get(d.from);
+    const w = byId.get(d.to);
+    if (r?.kind === 'R' && w?.kind === 'W' && r.loc.key === key && w.loc.key === key) return w;
+  }
+  return undefined;
 }

@@ -9,10 +9,11 @@ export function makeKnowledgeBase(extra: { primitives?: readonly Primitive[]; it
   const primitives = new Map<string, Primitive[]>();
   for (const p of [...LINUX, ...MMIO, ...XEN, ...KVM, ...(extra.primitives ?? [])]) {
     const list = primitives.get(p.name) ?? [];
-    // A user entry replaces the built-in ones of the same name.
-    if (extra.primitives?.includes(p)) list.length = 0;
-    list.push(p);
-    primitives.set(p.name, list);
+    // A user entry replaces the built-in ones of the same name (one per code base may come).
+    const user = (q: Primitive): boolean => extra.primitives?.includes(q) ?? false;
+    const kept = user(p) ? list.filter(user) : list;
+    kept.push(p);
+    primitives.set(p.name, kept);
   }
   return {
     primitives, contexts: KVM_CONTEXTS, iterators: extra.iterators ?? [], shared: extra.shared ?? [],

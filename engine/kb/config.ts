@@ -11,7 +11,10 @@
 //                 "result": "lock" names that field of the pointer the call returns, NULL when
 //                 it took nothing; "op": "held" is a lock test, `my_is_locked(l)`, that says
 //                 the lock is held where an assertion states it true; with "unread": WHY, one
-//                 not understood, which an assertion reports as such)
+//                 not understood, which an assertion reports as such; "like": "write_lock"
+//                 says which primitive it ends in: its mode, unless "mode" is given, and what
+//                 it implies per architecture, per code base (Xen's locks are full barriers on
+//                 Arm))
 //   "functions": { "my_sleepy_wait": { "tags": ["sleeps"] } },
 //   "shared":    ["^pcpu_", "->pending$"],                          // regexes on access paths
 //   "iterators": ["for_every_widget"],                               // loop macros
@@ -100,10 +103,33 @@ export function loadConfig(text: string): ConfigResult {
       else add(name, 'lock', [HELD(loc, mode as LockMode)], { tags: ['predicate'] });
       return;
     }
-    const effects: Effect[] = spec.op === 'lock' ? [LOCK(loc, mode as LockMode)] : [UNLOCK(loc, mode as LockMode)];
-    if (irq === 'off') effects.unshift(IRQ('off'));
-    else if (irq === 'on' || irq === 'restore') effects.push(IRQ(irq));
-    add(name, 'lock', effects, { tags: spec.sleeps === true ? ['sleeps'] : undefined });
+    const like = spec.like;
+    if (like !== undefined && (typeof like !== 'string' || !likeLock(like, spec.op))) {
+      at(`"${name}"`, `lock '${name}': "like" must name a knowledge-base ${spec.op} primitive (spin_lock, write_unlock, ...)`);
+      return;
+    }
+    const shape = (m: LockMode): Effect[] => {
+      const effects: Effect[] = spec.op === 'lock' ? [LOCK(loc, m)] : [UNLOCK(loc, m)];
+      if (irq === 'off') effects.unshift(IRQ('off'));
+      else if (irq === 'on' || irq === 'restore') effects.push(IRQ(irq));
+      return effects;
+    };
+    const tags: Tag[] | undefined = spec.sleeps === true ? ['sleeps'] : undefined;
+    if (typeof like !== 'string') {
+      add(name, 'lock', shape(mode as LockMode), { tags });
+      return;
+    }
+    // One entry per code base: the primitive may mean different things in each.
+    for (const os of ['linux', 'xen'] as const) {
+      const base = builtIn(like, os);
+      if (!base) continue;
+      const m = spec.mode === undefined ? lockEffectOf(base.effects)?.mode ?? 'spin' : (mode as LockMode);
+      const arch = Object.fromEntries(Object.entries(base.arch ?? {}).map(([a, list]) => [a, alongside(list, shape(m))]));
+      primitives.push({
+        name, os: [os], kind: 'lock', effects: shape(m), source: `${SOURCE} (like ${like}: ${base.source})`,
+        ...(Object.keys(arch).length > 0 ? { arch } : {}), ...(tags ? { tags } : {}),
+      });
+    }
   });
   forEntries(root.functions, 'functions', at, (name, v) => {
     const tags = isObject(v) && Array.isArray(v.tags) ? v.tags : undefined;
@@ -135,6 +161,39 @@ export function loadConfig(text: string): ConfigResult {
 }
 
 type At = (needle: string, message: string) => void;
+
+let builtIns: KnowledgeBase | undefined;
+
+/** The built-in entry of a primitive for one code base. */
+function builtIn(name: string, os: 'linux' | 'xen'): Primitive | undefined {
+  const list = (builtIns ??= makeKnowledgeBase()).primitives.get(name) ?? [];
+  return [...list].reverse().find((p) => p.os.includes(os));
+}
+
+/** A built-in lock primitive taking (op lock) or releasing (op unlock) a lock, in some code base. */
+function likeLock(name: string, op: 'lock' | 'unlock'): boolean {
+  return (['linux', 'xen'] as const).some((os) => {
+    const e = builtIn(name, os) && lockEffectOf(builtIn(name, os)!.effects);
+    return e !== undefined && e.op === (op === 'lock' ? 'LOCK' : 'UNLOCK');
+  });
+}
+
+function lockEffectOf(effects: readonly Effect[]): Extract<Effect, { op: 'LOCK' | 'UNLOCK' }> | undefined {
+  return effects.find((e): e is Extract<Effect, { op: 'LOCK' | 'UNLOCK' }> => e.op === 'LOCK' || e.op === 'UNLOCK');
+}
+
+/**
+ * What a primitive does on one architecture, around our own effects instead of its own: the
+ * fences it adds before and after its lock operation stay where they are (`LOCK; F(mb)` for
+ * a Xen lock on Arm), its lock operation and interrupt changes become ours.
+ */
+function alongside(list: readonly Effect[], own: readonly Effect[]): Effect[] {
+  const at = list.findIndex((e) => e.op === 'LOCK' || e.op === 'UNLOCK');
+  const keep = (e: Effect): boolean => e.op !== 'IRQ' && e.op !== 'LOCK' && e.op !== 'UNLOCK';
+  if (at < 0) return [...own];
+  const lockAt = own.findIndex((e) => e.op === 'LOCK' || e.op === 'UNLOCK');
+  return [...own.slice(0, lockAt), ...list.slice(0, at).filter(keep), own[lockAt]!, ...list.slice(at + 1).filter(keep), ...own.slice(lockAt + 1)];
+}
 
 function forEntries(v: Json | undefined, key: string, at: At, fn: (name: string, v: Json) => void): void {
   if (v === undefined) return;

@@ -7,14 +7,15 @@ const ARM_SYS = 'xen: xen/arch/arm/include/asm/system.h';
 const X86_SYS = 'xen: xen/arch/x86/include/asm/system.h';
 const SYS = `${ARM_SYS}; ${X86_SYS}`;
 const SPIN = 'xen: xen/common/spinlock.c; xen/arch/arm/include/asm/spinlock.h';
+const RWLOCK = 'xen: xen/include/xen/rwlock.h; xen/arch/arm/include/asm/spinlock.h (arch_lock_release_barrier)';
 const SCHED = 'xen: xen/common/sched/core.c';
 
 /** On Arm, arch_lock_acquire_barrier()/arch_lock_release_barrier() are smp_mb(). */
-function xenLock(name: string, effects: readonly Effect[]): Primitive {
+function xenLock(name: string, effects: readonly Effect[], source = SPIN): Primitive {
   const lock = effects.find((e) => e.op === 'LOCK' || e.op === 'UNLOCK');
   const armFull = lock?.op === 'LOCK' ? [...effects, F('mb')] : [F('mb'), ...effects];
   return {
-    name, os: ['xen'], kind: 'lock', effects, arch: { arm64: armFull, arm32: armFull }, source: SPIN,
+    name, os: ['xen'], kind: 'lock', effects, arch: { arm64: armFull, arm32: armFull }, source,
     note: 'Xen on Arm: lock entry and exit are full barriers (smp_mb)',
   };
 }
@@ -115,6 +116,21 @@ export const XEN: readonly Primitive[] = [
   xenLock('spin_lock_irqsave', [IRQ('off'), LOCK(ptr(0))]),
   xenLock('spin_unlock_irqrestore', [UNLOCK(ptr(0)), IRQ('restore')]),
   xenLock('spin_trylock', [LOCK(ptr(0), 'try')]),
+  // spin_lock() is spin_lock_cb() without a callback: the callback runs while waiting, before the
+  // lock is taken.
+  xenLock('spin_lock_cb', [LOCK(ptr(0))], `${SPIN}; xen/include/xen/spinlock.h`),
+  // Rwlocks order like the spinlock on Arm: _read_lock()'s atomic_add_return() and
+  // _write_lock()'s atomic_cmpxchg() are full barriers (the slow paths take a spinlock), and
+  // both unlocks begin with arch_lock_release_barrier(), smp_mb() on Arm.
+  ...(['read', 'write'] as const).flatMap((mode) => [
+    xenLock(`${mode}_lock`, [LOCK(ptr(0), mode)], RWLOCK),
+    xenLock(`${mode}_unlock`, [UNLOCK(ptr(0), mode)], RWLOCK),
+    xenLock(`${mode}_lock_irq`, [IRQ('off'), LOCK(ptr(0), mode)], RWLOCK),
+    xenLock(`${mode}_unlock_irq`, [UNLOCK(ptr(0), mode), IRQ('on')], RWLOCK),
+    xenLock(`${mode}_lock_irqsave`, [IRQ('off'), LOCK(ptr(0), mode)], RWLOCK),
+    xenLock(`${mode}_unlock_irqrestore`, [UNLOCK(ptr(0), mode), IRQ('restore')], RWLOCK),
+    xenLock(`${mode}_trylock`, [LOCK(ptr(0), 'try')], RWLOCK),
+  ]),
   xenLock('vgic_lock_rank', [IRQ('off'), LOCK(field(1, 'lock'))]),
   xenLock('vgic_unlock_rank', [UNLOCK(field(1, 'lock')), IRQ('restore')]),
   xenLock('domain_lock', [LOCK(field(0, 'domain_lock'))]),

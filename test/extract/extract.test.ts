@@ -75,6 +75,18 @@ const CASES: readonly Case[] = [
     profile: { os: 'xen', arch: 'arm64' },
   },
   {
+    name: 'Xen on Arm: rwlocks are full barriers too, and spin_lock_cb is a spin_lock',
+    code: 'void f(struct domain *d) { write_lock(&d->rw); d->x = 1; write_unlock(&d->rw); read_lock_irq(&d->rw); d->y = 2; read_unlock_irq(&d->rw); spin_lock_cb(&d->l, NULL, NULL); spin_unlock(&d->l); }',
+    events: ['LOCK d->rw', 'F mb', 'W plain d->x', 'F mb', 'UNLOCK d->rw', 'IRQ off', 'LOCK d->rw', 'F mb', 'W plain d->y', 'F mb', 'UNLOCK d->rw', 'IRQ on', 'LOCK d->l', 'F mb', 'F mb', 'UNLOCK d->l'],
+    profile: { os: 'xen', arch: 'arm64' },
+  },
+  {
+    name: 'on Xen x86 rwlocks add no fence of their own (their RMW is a locked instruction)',
+    code: 'void f(struct domain *d) { write_lock(&d->rw); d->x = 1; write_unlock(&d->rw); }',
+    events: ['LOCK d->rw', 'W plain d->x', 'UNLOCK d->rw'],
+    profile: { os: 'xen', arch: 'x86' },
+  },
+  {
     name: 'lock forms: _irqsave disables interrupts, rw locks and mutexes',
     code: 'void f(struct s *s, unsigned long fl) { spin_lock_irqsave(&s->l, fl); read_lock(&s->rw); read_unlock(&s->rw); spin_unlock_irqrestore(&s->l, fl); mutex_lock(&s->m); mutex_unlock(&s->m); }',
     events: ['IRQ off', 'LOCK s->l', 'LOCK s->rw', 'UNLOCK s->rw', 'UNLOCK s->l', 'IRQ restore', 'LOCK s->m', 'UNLOCK s->m'],
