@@ -13,6 +13,8 @@ export interface CheckContext {
   readonly all: readonly Thread[];
   readonly arch: Arch;
   isDocument(t: Thread): boolean;
+  /** Whole-tree mode: the function runs only while the system boots (engine/concurrency/model.ts). */
+  runsOnlyAtBoot?(t: Thread): boolean;
   /** Where an event of a thread is, as a place (with `file` when it is not in the document). */
   place(t: Thread, at: Event | Span): Place;
 }

@@ -148,7 +148,13 @@ function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[
   if (held.lock.key === taken.key || !edges.includes(a)) return undefined;
   const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.includes(k));
   const bothRead = (b: Edge): boolean => (taken.mode === 'read' && b.held.lock.mode === 'read') || (held.lock.mode === 'read' && b.taken.mode === 'read');
-  const b = edges.find((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o) && sameBuild(a.arch, o.arch));
+  const opposite = edges.filter((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o) && sameBuild(a.arch, o.arch));
+  // Whole-tree mode knows which functions run only while the system boots, before other CPUs
+  // run anything else: two paths one of which is boot code never wait for each other. A path
+  // that retakes a lock it holds deadlocks its own CPU all the same, at boot too.
+  const boot = (t: Thread): boolean => ctx.runsOnlyAtBoot?.(t) ?? false;
+  const retakes = a.holding.includes(taken.key);
+  const b = opposite.find((o) => !boot(a.thread) && !boot(o.thread)) ?? (retakes ? opposite[0] : undefined);
   if (!b) return undefined;
   // Both paths of one inversion are in the document: one finding, the other path related.
   if (out.has(`lock-order:${b.thread.name}:${b.event.stmt.line}:${b.event.stmt.col}`)) return undefined;

@@ -129,7 +129,11 @@ export function checkDocument(input: CheckInput): Analysis {
     if (sources.sourceOf(t)?.role === 'document') return images ? images.place(range, t.name) : { range, function: t.name };
     return { file: sources.sourceOf(t)?.path, range, function: t.name };
   };
-  const ctx: CheckContext = { sources, analysis, document: docAll, all, arch: input.arch, isDocument, place };
+  const oracle = input.concurrency?.oracle;
+  const ctx: CheckContext = {
+    sources, analysis, document: docAll, all, arch: input.arch, isDocument, place,
+    ...(oracle?.runsOnlyAtBoot ? { runsOnlyAtBoot: (t: Thread) => oracle.runsOnlyAtBoot!(t.name) } : {}),
+  };
 
   // What the patch changes: scenarios of the pre-image judged again on the post-image, and
   // the post-image's own scenarios judged on the pre-image.

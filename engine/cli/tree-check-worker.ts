@@ -100,6 +100,7 @@ function reasonKind(why: string): string {
   if (why.startsWith('lock identity')) return 'lock-identity';
   if (why.startsWith('different bits')) return 'different-bits';
   if (why.startsWith('launched by IPI')) return 'ipi-launched';
+  if (why.startsWith('launched as an interrupt handler')) return 'irq-handler';
   if (why.startsWith('RCU updaters')) return 'rcu-updaters';
   if (why.includes('own stack')) return 'own-stack';
   if (why.includes('on the stack of')) return 'caller-stack';

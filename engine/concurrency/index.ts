@@ -29,6 +29,8 @@ export interface SideView {
 export interface ConcurrencyOracle {
   /** Why two functions never run as two concurrent threads (pairing skips them), or undefined. */
   neverConcurrent(a: Thread, b: Thread): string | undefined;
+  /** The function runs only while the system boots, before other CPUs run anything else (whole-tree mode). */
+  runsOnlyAtBoot?(name: string): boolean;
   /** Why a two-CPU cycle (message passing, store or load buffering) is not reported, or undefined when it stands. */
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined;
 }
@@ -127,6 +129,10 @@ export class TreeConcurrency implements ConcurrencyOracle {
     const fa = this.factsOf(a);
     const fb = this.factsOf(b);
     return fa.orders || fb.orders || fa.marked.length > 0 || fb.marked.length > 0 ? undefined : 'neither orders memory nor marks an access of its own';
+  }
+
+  runsOnlyAtBoot(name: string): boolean {
+    return this.model.bootOnly(name);
   }
 
   /** Locks held at an access: taken in the function, or held by every caller on entry. */

@@ -4,10 +4,15 @@
 // IPI_CALLBACK_LAUNCHERS, IPI_ORDERING). A cycle between the two whose launcher side makes its
 // first access, a store, before every launch cannot close: the callback cannot miss that store.
 import type { Event, Thread } from '../extract/types';
-import { IPI_CALLBACK_LAUNCHERS } from '../kb/hv-events';
+import { IPI_CALLBACK_LAUNCHERS, IRQ_HANDLER_INSTALLERS, type IpiCallbackLauncher } from '../kb/hv-events';
 import { valueUses } from './facts';
 
-const LAUNCHERS = new Map(IPI_CALLBACK_LAUNCHERS.map((l) => [l.name, l]));
+// An interrupt handler installed by one function starts the same way: only after the call, on
+// whichever CPU takes the interrupt, ordered after the installer's earlier stores.
+const LAUNCHERS = new Map<string, IpiCallbackLauncher & { readonly how: string }>([
+  ...IPI_CALLBACK_LAUNCHERS.map((l) => [l.name, { ...l, how: 'by IPI' }] as const),
+  ...IRQ_HANDLER_INSTALLERS.map((l) => [l.name, { ...l, how: 'as an interrupt handler' }] as const),
+]);
 
 /** The function a call event launches by IPI, if it is one: the callback argument, a plain name. */
 export function launchedBy(e: Event): string | undefined {
@@ -62,7 +67,8 @@ export function launchedAfter(sides: ReadonlyArray<{ thread: Thread; first?: Eve
     const loops = new Set(first.guards.filter((g) => a.thread.conds[g.cond]?.kind === 'loop').map((g) => g.cond));
     if (launches.some((e) => e.guards.some((g) => loops.has(g.cond)))) continue;
     if (launches.length > 0 && launches.every((e) => e.id > first.id)) {
-      return `launched by IPI: ${b.thread.name}() runs only after ${a.thread.name}() sends it by ${launches[0]!.callee}(), after its store to \`${first.loc.text}\``;
+      const how = LAUNCHERS.get(launches[0]!.callee)!.how;
+      return `launched ${how}: ${b.thread.name}() runs only after ${a.thread.name}() starts it with ${launches[0]!.callee}(), after its store to \`${first.loc.text}\``;
     }
   }
   return undefined;

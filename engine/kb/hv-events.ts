@@ -83,6 +83,20 @@ export const IPI_CALLBACK_LAUNCHERS: readonly IpiCallbackLauncher[] = [
   { name: 'on_each_cpu_mask', callbackArg: 1, source: 'linux: include/linux/smp.h' },
 ];
 
+/**
+ * Calls that install an interrupt handler: the handler first runs when the interrupt is taken,
+ * and the interrupt path takes the descriptor lock under which the handler was installed
+ * before it reads the action and calls it, so every store the installer made before the call
+ * is visible to the handler. Xen's signature (the handler is the third argument; Linux's
+ * request_irq() takes it second and is not listed).
+ */
+export const IRQ_HANDLER_INSTALLERS: readonly IpiCallbackLauncher[] = [
+  {
+    name: 'request_irq', callbackArg: 2,
+    source: 'xen: xen/arch/arm/irq.c and xen/arch/x86/irq.c request_irq() → setup_irq() installs desc->action under desc->lock; do_IRQ() takes desc->lock before it reads desc->action and calls the handler',
+  },
+];
+
 /** Calls that enter or leave the guest: the CPU runs the guest until an interrupt forces an exit. */
 // Linux 5.x calls guest_enter_irqoff() right before the world switch, 6.x
 // guest_timing_enter_irqoff() (include/linux/kvm_host.h), both with interrupts disabled.
