@@ -56,19 +56,24 @@ export function launchedOnly(threads: readonly Thread[], text: string): Record<s
  * The side that launches the other (see launchedOnly) made its first access, a store, before
  * every launch of it: the callback cannot miss that store, and the cycle cannot close.
  */
-export function launchedAfter(sides: ReadonlyArray<{ thread: Thread; first?: Event }>, launcherOf: (callback: string) => string | undefined): string | undefined {
+export function launchedAfter(
+  sides: ReadonlyArray<{ thread: Thread; first?: Event }>, launcherOf: (name: string) => { readonly launcher: string; readonly callback: string } | undefined,
+): string | undefined {
   for (const [a, b] of [[sides[0]!, sides[1]!], [sides[1]!, sides[0]!]] as const) {
     // A static callback lives in its launcher's file: a namesake elsewhere is another function.
-    if (launcherOf(b.thread.name) !== a.thread.name || !a.first || a.thread.file !== b.thread.file) continue;
+    // The side may be the callback or run only inside it (see model.ts launcherOf).
+    const launch = launcherOf(b.thread.name);
+    if (launch?.launcher !== a.thread.name || !a.first || a.thread.file !== b.thread.file) continue;
     const first = a.first;
     if (first.kind !== 'W' && first.kind !== 'RMW') continue;
-    const launches = a.thread.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => launchedBy(e) === b.thread.name);
+    const launches = a.thread.events.filter((e): e is Extract<Event, { kind: 'CALL' }> => launchedBy(e) === launch.callback);
     // A store in a loop that also launches is written again after a launch.
     const loops = new Set(first.guards.filter((g) => a.thread.conds[g.cond]?.kind === 'loop').map((g) => g.cond));
     if (launches.some((e) => e.guards.some((g) => loops.has(g.cond)))) continue;
     if (launches.length > 0 && launches.every((e) => e.id > first.id)) {
       const how = LAUNCHERS.get(launches[0]!.callee)!.how;
-      return `launched ${how}: ${b.thread.name}() runs only after ${a.thread.name}() starts it with ${launches[0]!.callee}(), after its store to \`${first.loc.text}\``;
+      const inside = launch.callback === b.thread.name ? '' : ` (inside ${launch.callback}())`;
+      return `launched ${how}: ${b.thread.name}()${inside} runs only after ${a.thread.name}() starts it with ${launches[0]!.callee}(), after its store to \`${first.loc.text}\``;
     }
   }
   return undefined;

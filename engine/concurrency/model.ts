@@ -237,11 +237,22 @@ export class ConcurrencyModel {
     return false;
   }
 
-  /** Why two functions never run as two concurrent threads, or undefined when they may. */
-  /** The one function whose IPI launches start `callback`, if it starts no other way (launch.ts). */
-  launcherOf(callback: string): string | undefined {
-    return this.launched.get(callback);
+  /**
+   * The one function whose launches (IPI, interrupt handler) start `name`, if it starts no other
+   * way (launch.ts), and the callback those launches name: `name` itself, or the function it
+   * runs inside (`control_thread_fn()`, called only from the callback `do_microcode_update()`).
+   */
+  launcherOf(name: string): { readonly launcher: string; readonly callback: string } | undefined {
+    const seen = new Set<string>();
+    for (let n: string | undefined = name; n !== undefined && !seen.has(n); n = this.owner.get(n)) {
+      const launcher = this.launched.get(n);
+      if (launcher !== undefined) return { launcher, callback: n };
+      seen.add(n);
+    }
+    return undefined;
   }
+
+  /** Why two functions never run as two concurrent threads, or undefined when they may. */
 
   neverConcurrent(a: string, b: string): string | undefined {
     if (this.bootOnly(a)) return `${a}() runs only at boot`;

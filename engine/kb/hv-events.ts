@@ -81,6 +81,10 @@ export const IPI_CALLBACK_LAUNCHERS: readonly IpiCallbackLauncher[] = [
   { name: 'smp_call_function_many', callbackArg: 1, source: 'linux: kernel/smp.c' },
   { name: 'on_each_cpu', callbackArg: 0, source: 'linux: include/linux/smp.h on_each_cpu() → on_each_cpu_cond_mask()' },
   { name: 'on_each_cpu_mask', callbackArg: 1, source: 'linux: include/linux/smp.h' },
+  {
+    name: 'stop_machine_run', callbackArg: 0,
+    source: 'xen: xen/common/stop_machine.c stop_machine_run() (stopmachine_data.fn set after spin_trylock(&stopmachine_lock), then tasklet_schedule_on_cpu() on every CPU, whose stopmachine_action() calls fn)',
+  },
 ];
 
 /**

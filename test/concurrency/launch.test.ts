@@ -68,3 +68,38 @@ test('control: a handler installed before the stores may run between them, and t
   assert.equal(r.excluded['irq-handler'] ?? 0, 0, JSON.stringify(r));
   assert.notDeepEqual(r.warnings, [], JSON.stringify(r));
 });
+
+// stop_machine_run() starts its callback on every CPU after the caller's earlier stores; a
+// helper called only from that callback runs inside it and is started the same way.
+const update = (helperCalledElsewhere: boolean): string => `static atomic_t cpu_out;
+static atomic_t cpu_updated;
+static int control_thread(void *patch)
+{
+    atomic_inc(&cpu_updated);
+    smp_mb();
+    while ( atomic_read(&cpu_out) )
+        cpu_relax();
+    return 0;
+}
+static int do_update(void *patch)
+{
+    return control_thread(patch);
+}
+int update_helper(void *patch)
+{
+    atomic_set(&cpu_out, 0);
+    stop_machine_run(do_update, patch, NR_CPUS);
+    return atomic_read(&cpu_updated);
+}
+${helperCalledElsewhere ? 'int poke(void) { return control_thread(NULL); }\n' : ''}`;
+
+test('a helper that runs only inside a stop_machine_run() callback sees the stores made before the call', async () => {
+  const r = await checkFixtureTree({ 'update.c': update(false) });
+  assert.deepEqual(r.warnings, [], JSON.stringify(r));
+  assert.ok((r.excluded['ipi-launched'] ?? 0) > 0, JSON.stringify(r));
+});
+
+test('control: the same helper also called directly from elsewhere is judged, and the store buffering is reported', async () => {
+  const r = await checkFixtureTree({ 'update.c': update(true) });
+  assert.notDeepEqual(r.warnings, [], JSON.stringify(r));
+});
