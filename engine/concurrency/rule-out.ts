@@ -211,34 +211,38 @@ export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | un
 }
 
 /**
- * Both sides update one location of the cycle with a plain read-modify-write (`x++`,
- * `write_atomic(&d->n, d->n - 1)`): a load and then a store of what it read, not one atomic
- * instruction. Two such updates at the same time lose one of them, whatever the barriers
- * around them, so the code relies on something else to keep the two functions apart (a lock
- * their callers hold, a state the code in view does not show), or it has an atomicity bug a
- * barrier does not fix. Either way the cycle is no barrier question. Whole-tree mode only:
- * a patch keeps its own rules.
+ * Both sides update one location with a load and then a store of what it read, not one atomic
+ * instruction (`x++`, `write_atomic(&d->n, d->n - 1)`): where the cycle meets, or anywhere in
+ * the two functions with plain accesses (`s->nel++` in both). Two such updates at the same time
+ * lose one of them, whatever the barriers around them, and plain ones are a data race the
+ * kernel memory model leaves undefined; so the code relies on something else to keep the two
+ * functions apart (a lock their callers hold, a state the code in view does not show), or it
+ * has an atomicity bug a barrier does not fix. Either way the cycle is no barrier question.
+ * Whole-tree mode only: a patch keeps its own rules.
  */
 export function plainUpdatesOnBothSides(sides: readonly SideView[]): string | undefined {
   if (sides.length !== 2) return undefined;
-  const locs = new Set(sides.flatMap((s) => [s.first, s.second]).flatMap((e) => (e && 'loc' in e ? [e.loc.key] : [])));
-  for (const key of locs) {
-    const at = sides.map((s) => plainUpdateOf(s.thread, key));
-    if (at[0] && at[1]) {
-      return `plain updates on both sides: ${sides[0]!.thread.name}() and ${sides[1]!.thread.name}() both read and then write \`${at[0].text}\` with no atomic instruction; run at the same time one update is lost, so the code keeps them apart some other way`;
-    }
+  const [x, y] = [updatesOf(sides[0]!.thread), updatesOf(sides[1]!.thread)];
+  const cycle = new Set(sides.flatMap((s) => [s.first, s.second]).flatMap((e) => (e && 'loc' in e ? [e.loc.key] : [])));
+  for (const [key, ux] of x) {
+    const uy = y.get(key);
+    if (!uy || !(cycle.has(key) || (ux.plain && uy.plain))) continue;
+    return `plain updates on both sides: ${sides[0]!.thread.name}() and ${sides[1]!.thread.name}() both read and then write \`${ux.at.text}\` with no atomic instruction; run at the same time one update is lost, so the code keeps them apart some other way`;
   }
   return undefined;
 }
 
-/** A store to `key` whose value comes from a plain (not atomic) load of the same location. */
-function plainUpdateOf(t: Thread, key: string): Event | undefined {
+/** Stores whose value comes from a load of the same location, by location; `plain` when both are plain. */
+function updatesOf(t: Thread): Map<string, { readonly at: Event; readonly plain: boolean }> {
   const byId = new Map(t.events.map((e) => [e.id, e] as const));
+  const out = new Map<string, { at: Event; plain: boolean }>();
   for (const d of t.deps) {
     if (d.kind !== 'data') continue;
     const r = byId.get(d.from);
     const w = byId.get(d.to);
-    if (r?.kind === 'R' && w?.kind === 'W' && r.loc.key === key && w.loc.key === key) return w;
+    if (r?.kind !== 'R' || w?.kind !== 'W' || r.loc.key !== w.loc.key || r.loc.cpuLocal) continue;
+    const plain = r.annot === 'plain' && w.annot === 'plain';
+    if (!out.get(r.loc.key)?.plain) out.set(r.loc.key, { at: w, plain });
   }
-  return undefined;
+  return out;
 }
