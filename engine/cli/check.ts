@@ -2,7 +2,7 @@
 // Exit 0 when no finding is at warning or above, 1 when there are findings, 2 on usage or input
 // errors: an input that could not be read is never reported as clean.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
 import { initCParser } from '../c/init';
@@ -160,6 +160,17 @@ function writePictures(dir: string, doc: InputDocument, r: FileReport): void {
   }
 }
 
+/**
+ * A file of a whole tree as its fingerprints name it: under the tree's own directory name
+ * (`xen/common/domain.c` for `--tree ~/src/xen/xen`), whatever the current directory, so a
+ * baseline written on one machine matches a run from anywhere on another.
+ */
+function inTree(trees: readonly string[], file: string): string {
+  const abs = resolve(file);
+  const root = trees.map((t) => resolve(t)).filter((t) => abs.startsWith(t + sep)).sort((x, y) => y.length - x.length)[0];
+  return root === undefined ? relative(process.cwd(), abs) : [basename(root), ...relative(root, abs).split(sep)].join('/');
+}
+
 /** Whole-tree mode (engine/cli/tree-check.ts): findings in every file, in the same report formats. */
 async function wholeTree(values: CheckValues, format: Format): Promise<number> {
   const workers = values.workers !== undefined ? Number(values.workers) : undefined;
@@ -176,7 +187,7 @@ async function wholeTree(values: CheckValues, format: Format): Promise<number> {
   const files = res.reports.map((r) => {
     const lines = (readOrUndefined(r.file) ?? '').split('\n');
     const map = { functions: [], hunks: [], lines, patch: false, inputProblems: [] };
-    return reportFile({ file: r.file, sourcePath: relative(process.cwd(), resolve(r.file)), kind: 'c', analysis: r.analysis, map, suppress });
+    return reportFile({ file: r.file, sourcePath: inTree(values.tree!, r.file), kind: 'c', analysis: r.analysis, map, suppress });
   });
   const report: Report = { files, errors: [], notices: [] };
   if (values['write-baseline']) writeBaseline(values['write-baseline'], report);

@@ -1,7 +1,7 @@
 // `hvbarrier check` as a process: gcc-style text, JSON, SARIF 2.1.0, stdin, exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli';
@@ -88,4 +88,28 @@ test('--tree A B C: a directory of many C files given as inputs with --tree is r
   const few = mkdtempSync(join(tmpdir(), 'hvb-few-'));
   writeFileSync(join(few, 'a.c'), 'int a(void) { return 0; }\n');
   assert.equal(runCli(['check', '--tree', READER, few]).code, 0);
+});
+
+test('whole tree: fingerprints name a file under its tree\'s directory, the same from any current directory', () => {
+  const root = mkdtempSync(join(tmpdir(), 'hvb-fp-'));
+  mkdirSync(join(root, 'proj', 'ring'), { recursive: true });
+  writeFileSync(join(root, 'proj', 'ring', 'ring.c'), `struct ring { int data; int ready; };
+void ring_publish(struct ring *r)
+{
+    r->data = 1;
+    smp_wmb();
+    WRITE_ONCE(r->ready, 1);
+}
+int ring_consume(struct ring *r)
+{
+    if (READ_ONCE(r->ready))
+        return r->data;
+    return 0;
+}
+`);
+  const run = (cwd: string, tree: string) => JSON.parse(runCli(['check', '--no-cache', '--format', 'json', '--tree', tree], undefined, { cwd }).stdout) as { diagnostics: Array<{ fingerprint: string }> };
+  const outside = run(root, join('proj', 'ring'));
+  const inside = run(join(root, 'proj', 'ring'), '.');
+  assert.ok(outside.diagnostics.length > 0, 'the missing read barrier is reported');
+  assert.deepEqual(inside.diagnostics.map((d) => d.fingerprint), outside.diagnostics.map((d) => d.fingerprint));
 });
