@@ -11,6 +11,7 @@
 //   callee fills it through `&seg`): no other CPU knows its address.
 // The running vCPU (`current`) is already marked CPU-local by extraction (Loc.cpuLocal).
 import type { Event, Span, Thread } from '../extract/types';
+import { IPI_CALLBACK_LAUNCHERS, IRQ_HANDLER_INSTALLERS } from '../kb/hv-events';
 
 /** Accessors of the running CPU's copy of a per-CPU variable. */
 const THIS_CPU = /^(?:this_cpu|this_cpu_ptr|raw_cpu_ptr|get_cpu_var|get_cpu_ptr|__get_cpu_var|__this_cpu_\w+|this_cpu_\w+|raw_cpu_\w+)$/;
@@ -130,5 +131,21 @@ export function stackObjects(body: string): Map<string, { readonly array: boolea
       if (v) out.set(v[1]!, { array: v[2]!.trim() !== '' });
     }
   }
+  for (const name of [...out.keys()]) if (handedToOtherCpus(body, name)) out.delete(name);
   return out;
+}
+
+/** Calls that hand their arguments to code on other CPUs (kb/hv-events.ts), by name. */
+const HANDS_OVER = new RegExp(String.raw`\b(?:${[...IPI_CALLBACK_LAUNCHERS, ...IRQ_HANDLER_INSTALLERS].map((l) => l.name).join('|')}|stop_machine\w*|\w*(?:tasklet|timer|work|completion)_init\w*|queue_\w*work\w*)\s*\(([^;]*)`, 'g');
+
+/**
+ * A stack object whose address leaves the function other than as a plain call argument: stored
+ * somewhere (`req->done = &done`), or handed to code that runs on other CPUs
+ * (`on_selected_cpus(mask, rendezvous_fn, &r, 1)`). Other CPUs know it then.
+ */
+function handedToOtherCpus(body: string, name: string): boolean {
+  const addr = String.raw`&\s*\(?\s*${name}\b`;
+  if (new RegExp(String.raw`(?<![=!<>])=\s*${addr}`).test(body)) return true;
+  for (const m of body.matchAll(HANDS_OVER)) if (new RegExp(addr).test(m[1]!)) return true;
+  return false;
 }

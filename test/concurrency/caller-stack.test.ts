@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkFixtureTree, WRITER } from './helpers';
+import { stackObjects } from '../../engine/concurrency/local';
 
 const requests = (a: { batch: string; extra?: string }): string => `struct ring { int data; int ready; spinlock_t lock; };
 struct ring shared_rings[4];
@@ -57,4 +58,16 @@ int pick(int k)
 test('control: the helper used as a value in its own file may be called from anywhere, and the cycle is judged', async () => {
   const r = await checkFixtureTree({ 'a.c': WRITER(), 'b.c': requests({ batch: '&batch[i]', extra: 'int (*ring_hook)(struct ring *) = ring_fill;\n' }) });
   assert.notDeepEqual(r.warnings, [], JSON.stringify(r));
+});
+
+// A stack object whose address is handed to code on other CPUs is shared with them: the
+// rendezvous a function runs with its own stack data (on_selected_cpus(..., &r, ...)), or an
+// address stored where others find it. Passed to an ordinary callee, it stays this CPU's.
+test('stack objects: not those handed to other CPUs or stored away', () => {
+  const body = (use: string): string => `    struct ring snap;\n    int i, out[4];\n    ${use}\n    WRITE_ONCE(snap.ready, 1);\n`;
+  assert.deepEqual([...stackObjects(body('ring_fill(&snap, out);')).keys()].sort(), ['i', 'out', 'snap']);
+  assert.deepEqual([...stackObjects(body('on_selected_cpus(mask, ring_remote, &snap, 0);')).keys()].sort(), ['i', 'out']);
+  assert.deepEqual([...stackObjects(body('stop_machine_run(ring_update, &snap, NR_CPUS);')).keys()].sort(), ['i', 'out']);
+  assert.deepEqual([...stackObjects(body('req->ring = &snap;')).keys()].sort(), ['i', 'out']);
+  assert.equal(stackObjects(body('ring_fill(&snap, out);')).get('out')?.array, true);
 });
