@@ -84,7 +84,8 @@ export function compoundBitWrite(op: string, operand: SyntaxNode): BitWrite | un
 
 /**
  * What a condition tests, when it is exactly one bit of one read: `x & M` (either order) with
- * `x` the read, or a bit test call such as `test_bit(B, p)`, under any number of `!`, `== 0`,
+ * `x` the read, or a bit test call such as `test_bit(B, p)` or `test_and_clear_bit(B, p)`
+ * (which returns the bit as it found it), under any number of `!`, `== 0`,
  * `!= 0` and parentheses (likely()/unlikely() are parentheses by then: c/mask.ts). `readAt`
  * gives the read event a node produced by itself, with the bit a bit test reads.
  */

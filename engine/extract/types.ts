@@ -64,8 +64,9 @@ export interface Cond {
   readonly params?: readonly number[];
   /**
    * The condition is exactly one bit of one read, nothing else: true when bit `bit` of read
-   * event `read` is set (`set`) or clear (`v->pause_flags & VPF_blocked`, `!test_bit(B, p)`,
-   * under `!`, `== 0`, parentheses and likely()/unlikely()). Absent for any other condition.
+   * event `read` (an R, or a test_and_*_bit() RMW, which returns the bit it found) is set
+   * (`set`) or clear (`v->pause_flags & VPF_blocked`, `!test_bit(B, p)`, under `!`, `== 0`,
+   * parentheses and likely()/unlikely()). Absent for any other condition.
    */
   readonly bitTest?: { readonly read: number; readonly bit: BitRef; readonly set: boolean };
 }

@@ -69,8 +69,9 @@ export class Walker {
   private stmtSpan: Span | undefined;
 
   /**
-   * Reads by the node that made them, for telling what a condition tests (bits.ts): the
-   * function's own reads only (an inlined callee's sit at its call), -1 where a node made two.
+   * Reads (and bit operations that return the old bit) by the node that made them, for telling
+   * what a condition tests (bits.ts): the function's own only (an inlined callee's sit at its
+   * call), -1 where a node made two.
    */
   private readonly readAt = new Map<SyntaxNode, number>();
 
@@ -100,7 +101,9 @@ export class Walker {
     } as Event;
     this.events.push(event);
     this.applyLockEffect(body);
-    if (body.kind === 'R' && !event.via) this.readAt.set(node, this.readAt.has(node) ? -1 : id);
+    // A read, or a bit operation that returns the bit it found (test_and_clear_bit()).
+    const reads = body.kind === 'R' || (body.kind === 'RMW' && body.bit !== undefined && body.annot !== 'noreturn');
+    if (reads && !event.via) this.readAt.set(node, this.readAt.has(node) ? -1 : id);
     return id;
   }
 
@@ -161,7 +164,7 @@ export class Walker {
   private ownRead(node: SyntaxNode, reads: readonly number[]): { id: number; bit?: string } | undefined {
     const id = this.readAt.get(node);
     const e = id !== undefined && id >= 0 && reads.includes(id) ? this.events[id] : undefined;
-    return e?.kind === 'R' ? { id: e.id, ...(e.bit !== undefined ? { bit: e.bit } : {}) } : undefined;
+    return e?.kind === 'R' || e?.kind === 'RMW' ? { id: e.id, ...(e.bit !== undefined ? { bit: e.bit } : {}) } : undefined;
   }
 
   /**

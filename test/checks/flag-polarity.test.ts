@@ -157,3 +157,35 @@ void ${name}(struct vcpu *v)
   assert.ok(against.some((m) => m.includes('block_b()')), JSON.stringify(against));
   assert.ok(!against.some((m) => m.includes('unblock_a()')), JSON.stringify(against));
 });
+
+// vcpu_reset() against vcpu_unblock(): the reader goes on to `poll_evtchn` only when its
+// test_and_clear_bit() found VPF_blocked still set, the value before vcpu_reset() clears it.
+// The writer orders nothing (Xen's is under domain_lock, which the reader does not take), and
+// the reader's test_and_clear_bit() is fully ordered: only the writer can break the handshake.
+const reset = (cond: string) => `${head}
+void reset(struct vcpu *v)
+{
+    WRITE_ONCE(v->poll_evtchn, 0);
+    clear_bit(_VPF_blocked, &v->pause_flags);
+}
+
+int unblock(struct vcpu *v)
+{
+    if ( ${cond} )
+        return 0;
+    return READ_ONCE(v->poll_evtchn);
+}
+`;
+
+const againstUnblock = (a: Awaited<ReturnType<typeof check>>): string[] =>
+  a.findings.filter((f) => f.message.includes('unblock()')).map((f) => `${f.code}: ${f.message}`);
+
+test('flag polarity: a read past `!test_and_clear_bit()` runs only with the bit found set: no stale read', async () => {
+  const a = await check({ file, text: reset('!test_and_clear_bit(_VPF_blocked, &v->pause_flags)'), os: 'xen' });
+  assert.deepEqual(againstUnblock(a), []);
+});
+
+test('flag polarity (control): a read past `test_and_clear_bit()` found clear, the new value, is reported', async () => {
+  const a = await check({ file, text: reset('test_and_clear_bit(_VPF_blocked, &v->pause_flags)'), os: 'xen' });
+  assert.equal(againstUnblock(a).length, 1);
+});

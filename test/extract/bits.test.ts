@@ -31,8 +31,7 @@ async function guardTest(cond: string): Promise<string | undefined> {
   const c = t.conds[w.guards[0]!.cond]!;
   if (!c.bitTest) return undefined;
   const r = t.events[c.bitTest.read]!;
-  assert.equal(r.kind, 'R');
-  return `${r.kind === 'R' ? r.loc.text : '?'} ${c.bitTest.bit.form} ${c.bitTest.bit.text} ${c.bitTest.set ? 'set' : 'clear'}`;
+  return `${r.kind === 'R' || r.kind === 'RMW' ? r.loc.text : '?'} ${c.bitTest.bit.form} ${c.bitTest.bit.text} ${c.bitTest.set ? 'set' : 'clear'}`;
 }
 
 test('bits: a mask test, a bit test call, and their negations name the read, the bit and the polarity', async () => {
@@ -44,6 +43,17 @@ test('bits: a mask test, a bit test call, and their negations name the read, the
   assert.equal(await guardTest('!!(v->pause_flags & (1UL << _VPF_blocked))'), 'v->pause_flags number _VPF_blocked set');
   assert.equal(await guardTest('test_bit(_VPF_blocked, &v->pause_flags)'), 'v->pause_flags number _VPF_blocked set');
   assert.equal(await guardTest('!test_bit(_VPF_blocked, &v->pause_flags)'), 'v->pause_flags number _VPF_blocked clear');
+  assert.equal(await guardTest('test_and_clear_bit(_VPF_blocked, &v->pause_flags)'), 'v->pause_flags number _VPF_blocked set');
+});
+
+test('bits: an early return on `!test_and_clear_bit()` guards the rest with the bit found set', async () => {
+  const t = await thread('    if ( !test_and_clear_bit(_VPF_blocked, &v->pause_flags) )\n        return;\n    v->data = 1;');
+  const w = t.events.find((e) => e.kind === 'W' && e.loc.text === 'v->data')!;
+  const g = w.guards[0]!;
+  const c = t.conds[g.cond]!;
+  assert.equal(t.events[c.bitTest!.read]!.kind, 'RMW');
+  // The condition "bit clear" is false on the path that goes on.
+  assert.deepEqual({ set: c.bitTest!.set, value: g.value }, { set: false, value: false });
 });
 
 test('bits: a condition that is more than one bit of one read has no bit test', async () => {
