@@ -5,7 +5,7 @@ import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast
 import type { Event, Loc, Thread } from '../extract/types';
 import { orderingEvents } from '../pair/ordering-events';
 import type { EntryGuard } from '../pair/entry-guard';
-import { SET_VALUES, locValues, neededValue, writesTo, type LocValues } from '../pair/flag-values';
+import { SET_VALUES, locValues, needsOld, writesTo, type LocValues } from '../pair/flag-values';
 import type { Scenario } from '../pair/scenario';
 
 export { orderingEvents };
@@ -214,9 +214,9 @@ function buildSide(a: {
     role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: secondAnnot, rmw: rmwOf(side.second), values: valuesOf(a.locs[1]), firstFresh: valuesOf(a.locs[0]).fresh, ...deps,
   });
   if (deps.ctrlFirst) {
-    // The second access runs on the path where the first read saw the value its branches need:
-    // the new one, unless they test the bit the other CPU changes and need it as it was.
-    const needed = deps.firstNeeds ?? valuesOf(a.locs[0]).fresh;
+    // The second access runs on the path where the first read saw the new value, unless its
+    // branches test the bit the other CPU changes and need it as it was.
+    const needed = deps.firstNeedsOld ? valuesOf(a.locs[0]).stale : valuesOf(a.locs[0]).fresh;
     body.push({ kind: 'if', cond: { kind: 'binary', op: '==', left: v('r0'), right: num(needed), pos: P }, then: [...mid, ...reads.underCtrl(deps.ctrl, [second])], pos: P });
   } else {
     body.push(...mid, ...reads.underCtrl(deps.ctrl, [second]));
@@ -362,7 +362,7 @@ function access(a: {
   return exprStmt(call('WRITE_ONCE', lv, value));
 }
 
-/** A branch on a read: `needs` is the value it must have seen, when its branches say (flag-values.ts). */
+/** A branch on a read: `needs` is the old value it must have seen, when its branches say so (flag-values.ts). */
 interface CtrlOn {
   readonly reg: string;
   readonly needs?: number;
@@ -376,8 +376,8 @@ interface AccessDeps {
   readonly ctrl: readonly CtrlOn[];
   /** Control-dependent on the first read (the caller puts the rest of the side under it). */
   readonly ctrlFirst: boolean;
-  /** The value of the first read its branches need, when they say. */
-  readonly firstNeeds?: number;
+  /** Its branches need the first read to have seen the old value. */
+  readonly firstNeedsOld?: boolean;
 }
 
 /**
@@ -406,7 +406,7 @@ class Revisits {
       stmt = access({ role: 'write', loc, reg: 'r1', annot: annotOf(e), value: 2, ...deps });
     }
     // Under the first read's branch when the second is not (that one wraps the rest of the side).
-    const ctrl = deps.ctrlFirst && !this.a.secondUnderFirst ? [{ reg: 'r0', ...(deps.firstNeeds !== undefined ? { needs: deps.firstNeeds } : {}) }, ...deps.ctrl] : deps.ctrl;
+    const ctrl = deps.ctrlFirst && !this.a.secondUnderFirst ? [{ reg: 'r0', ...(deps.firstNeedsOld ? { needs: this.a.valuesOf(this.a.first!).stale } : {}) }, ...deps.ctrl] : deps.ctrl;
     return this.underCtrl(ctrl, [stmt]);
   }
 
@@ -415,27 +415,28 @@ class Revisits {
     const data: string[] = [];
     const ctrl: CtrlOn[] = [];
     let ctrlFirst = false;
-    let firstNeeds: number | undefined;
+    let firstNeedsOld = false;
     for (const s of this.sources) {
       const d = dependency(this.a.thread, s.e, e);
       if (d === 'addr') addr.push(s.reg);
       else if (d === 'data') data.push(s.reg);
       else if (d === 'ctrl') {
-        const needs = neededValue({ thread: this.a.thread, read: s.e, target: e, values: this.a.valuesOf(s.e) });
-        if (s.reg === 'r0') { ctrlFirst = true; firstNeeds = needs; }
-        else ctrl.push({ reg: s.reg, ...(needs !== undefined ? { needs } : {}) });
+        const values = this.a.valuesOf(s.e);
+        const old = needsOld({ thread: this.a.thread, read: s.e, target: e, values });
+        if (s.reg === 'r0') { ctrlFirst = true; firstNeedsOld = old; }
+        else ctrl.push({ reg: s.reg, ...(old ? { needs: values.stale } : {}) });
       }
     }
     return {
       ...(addr.length ? { addrFrom: addr } : {}), ...(data.length ? { dataFrom: data } : {}), ctrl, ctrlFirst,
-      ...(firstNeeds !== undefined ? { firstNeeds } : {}),
+      ...(firstNeedsOld ? { firstNeedsOld } : {}),
     };
   }
 
   /**
-   * Statements under a branch on the given reads: one whose branches test the bit the other CPU
-   * changes is taken only with the value they need; any other is taken whatever the read saw,
-   * and only records the dependency.
+   * Statements under a branch on the given reads: one whose branches need the old value of the
+   * bit the other CPU changes is taken only with that value; any other is taken whatever the
+   * read saw, and only records the dependency.
    */
   underCtrl(on: readonly CtrlOn[], stmts: Stmt[]): Stmt[] {
     if (on.length === 0) return stmts;

@@ -89,7 +89,7 @@ export function compoundBitWrite(op: string, operand: SyntaxNode): BitWrite | un
  * `!= 0` and parentheses (likely()/unlikely() are parentheses by then: c/mask.ts). `readAt`
  * gives the read event a node produced by itself, with the bit a bit test reads.
  */
-export function bitTestOf(node: SyntaxNode, readAt: (n: SyntaxNode) => { id: number; bit?: string } | undefined): Cond['bitTest'] {
+export function bitTestOf(node: SyntaxNode, readAt: (n: SyntaxNode) => { id: number; bit?: string } | undefined): FlagTest | undefined {
   let set = true;
   let n: SyntaxNode | undefined = node;
   for (;;) {
@@ -107,19 +107,35 @@ export function bitTestOf(node: SyntaxNode, readAt: (n: SyntaxNode) => { id: num
       n = z.other;
     } else break;
   }
-  if (typeOf(n) === 'call_expression') {
-    const r = readAt(n);
-    return r?.bit !== undefined ? { read: r.id, bit: bitRef(r.bit, 'number'), set } : undefined;
-  }
+  const whole = readAt(n);
+  // The read itself: a test of the whole value for zero (a bit test call returns one bit).
+  if (whole) return whole.bit !== undefined ? { bitTest: { read: whole.id, bit: bitRef(whole.bit, 'number'), set } } : { zeroTest: { read: whole.id, nonzero: set } };
   if (typeOf(n) !== 'binary_expression') return undefined;
   const [left, right] = parts(n);
   if (!left || !right || operatorBetween(n, left, right) !== '&') return undefined;
   for (const [word, mask] of [[left, right], [right, left]] as const) {
     const r = readAt(word);
     const bit = bitRef(textOf(mask), 'mask');
-    if (r && r.bit === undefined && CONSTANT.test(bit.text)) return { read: r.id, bit, set };
+    if (r && r.bit === undefined && CONSTANT.test(bit.text)) return { bitTest: { read: r.id, bit, set } };
   }
   return undefined;
+}
+
+/** What a two-way condition tests of one read: one bit of it, or whether it is zero. */
+export type FlagTest = { readonly bitTest: NonNullable<Cond['bitTest']> } | { readonly zeroTest: NonNullable<Cond['zeroTest']> };
+
+/**
+ * Whether a write stores a constant that is zero or not (`x = 0`, `WRITE_ONCE(x, 1)`,
+ * `atomic_set(&v, 0)`, `xchg(&x, 0)`), which is all a test of the whole value for zero sees.
+ */
+export function storedZero(e: Event): 'zero' | 'nonzero' | undefined {
+  const text = e.kind === 'W' && e.bits === undefined ? e.value : e.kind === 'RMW' && e.rmw === 'xchg' ? e.value : undefined;
+  if (text === undefined) return undefined;
+  const t = bare(text);
+  if (t === 'false' || t === 'NULL') return 'zero';
+  if (t === 'true') return 'nonzero';
+  const n = literal(t);
+  return n === undefined ? undefined : n === 0 ? 'zero' : 'nonzero';
 }
 
 /** `e == 0`, `0 != e` and the like: the comparison and the operand that is not the zero. */

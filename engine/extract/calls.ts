@@ -291,7 +291,7 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   for (const cond of callee.conds) {
     const id = w.conds.length;
     condMap.set(cond.id, id);
-    const { bitTest: _b, ...rest } = cond;
+    const { bitTest: _b, zeroTest: _z, ...rest } = cond;
     w.conds.push({ ...rest, id, reads: [] });
   }
   const outerGuards = w.currentGuards();
@@ -328,9 +328,11 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     const { params: _p, ...rest } = mapped;
     // A bit test of the callee's own read tests the read inlined here; one of a parameter's
     // value is not a read in view.
-    const read = cond.bitTest && idMap.get(cond.bitTest.read);
-    const bitTest = cond.bitTest && read !== undefined ? { ...cond.bitTest, read } : undefined;
-    w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}), ...(bitTest ? { bitTest } : {}) };
+    const bitRead = cond.bitTest && idMap.get(cond.bitTest.read);
+    const bitTest = cond.bitTest && bitRead !== undefined ? { ...cond.bitTest, read: bitRead } : undefined;
+    const zeroRead = cond.zeroTest && idMap.get(cond.zeroTest.read);
+    const zeroTest = cond.zeroTest && zeroRead !== undefined ? { ...cond.zeroTest, read: zeroRead } : undefined;
+    w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}), ...(bitTest ? { bitTest } : {}), ...(zeroTest ? { zeroTest } : {}) };
   }
   for (const d of callee.deps) {
     if (d.kind === 'ctrl') continue;

@@ -69,6 +69,11 @@ export interface Cond {
    * parentheses and likely()/unlikely()). Absent for any other condition.
    */
   readonly bitTest?: { readonly read: number; readonly bit: BitRef; readonly set: boolean };
+  /**
+   * The condition is exactly whether one read returned non-zero (`READ_ONCE(x)`, `!x`,
+   * `x == 0`, under the same wrappers): true when read `read` is non-zero (`nonzero`) or zero.
+   */
+  readonly zeroTest?: { readonly read: number; readonly nonzero: boolean };
 }
 
 /** A callee whose summary produced the event: the call site is the event's span. */

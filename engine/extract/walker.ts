@@ -152,10 +152,10 @@ export class Walker {
     const id = this.conds.length;
     const { reads: events, params } = splitTaint(reads);
     // Loops and switches test again or test many values: only a two-way branch is read for a bit.
-    const bitTest = kind === 'if' || kind === 'logical' || kind === 'ternary' ? bitTestOf(node, (n) => this.ownRead(n, events)) : undefined;
+    const test = kind === 'if' || kind === 'logical' || kind === 'ternary' ? bitTestOf(node, (n) => this.ownRead(n, events)) : undefined;
     this.conds.push({
       id, kind, text: oneLine(this.sourceText(node)), span: spanOf(node, this.env.map), reads: events,
-      ...(params.length > 0 ? { params } : {}), ...(bitTest ? { bitTest } : {}),
+      ...(params.length > 0 ? { params } : {}), ...test,
     });
     return id;
   }

@@ -189,3 +189,34 @@ test('flag polarity (control): a read past `test_and_clear_bit()` found clear, t
   const a = await check({ file, text: reset('test_and_clear_bit(_VPF_blocked, &v->pause_flags)'), os: 'xen' });
   assert.equal(againstUnblock(a).length, 1);
 });
+
+// A flag written as a value: the writer clears `busy` with a store of 0 and orders nothing;
+// the reader reads the data only while `busy` is still non-zero, the value before the store.
+const store = (cond: string) => `struct job { int busy; int result; };
+
+void complete(struct job *j)
+{
+    WRITE_ONCE(j->result, 1);
+    WRITE_ONCE(j->busy, 0);
+}
+
+int poll(struct job *j)
+{
+    if ( ${cond} )
+        return READ_ONCE(j->result);
+    return -1;
+}
+`;
+
+const againstPoll = (a: Awaited<ReturnType<typeof check>>): string[] =>
+  a.findings.filter((f) => f.message.includes('poll()') || f.place.function === 'poll').map((f) => `${f.code}: ${f.message}`);
+
+test('flag polarity: data read only while the flag is still non-zero, against a store of 0, is never stale', async () => {
+  const a = await check({ file: 'xen/common/job_example.c', text: store('READ_ONCE(j->busy)'), os: 'xen' });
+  assert.deepEqual(againstPoll(a), []);
+});
+
+test('flag polarity (control): data read once the flag is seen zero, the new value, is reported', async () => {
+  const a = await check({ file: 'xen/common/job_example.c', text: store('!READ_ONCE(j->busy)'), os: 'xen' });
+  assert.ok(againstPoll(a).length > 0);
+});

@@ -3,8 +3,8 @@
 // that is read must be read exactly, and every other form must be left alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bitRef, bitWrite, sameBit } from '../../engine/extract/bits';
-import type { Thread } from '../../engine/extract/types';
+import { bitRef, bitWrite, sameBit, storedZero } from '../../engine/extract/bits';
+import type { Cond, Thread } from '../../engine/extract/types';
 import { extractText, parser } from './helpers';
 
 const file = 'xen/common/bits_example.c';
@@ -24,11 +24,16 @@ ${body}
   return t;
 }
 
-/** The bit test of the branch guarding the write to `v->data`, as `<read text> bit <bit> set|clear`. */
-async function guardTest(cond: string): Promise<string | undefined> {
+/** The condition of the branch guarding a write to `v->data`, and its thread. */
+async function guardOf(cond: string): Promise<{ t: Thread; c: Cond }> {
   const t = await thread(`    if ( ${cond} )\n        v->data = 1;`);
   const w = t.events.find((e) => e.kind === 'W' && e.loc.text === 'v->data')!;
-  const c = t.conds[w.guards[0]!.cond]!;
+  return { t, c: t.conds[w.guards[0]!.cond]! };
+}
+
+/** The bit test of the branch guarding the write to `v->data`, as `<read text> bit <bit> set|clear`. */
+async function guardTest(cond: string): Promise<string | undefined> {
+  const { t, c } = await guardOf(cond);
   if (!c.bitTest) return undefined;
   const r = t.events[c.bitTest.read]!;
   return `${r.kind === 'R' || r.kind === 'RMW' ? r.loc.text : '?'} ${c.bitTest.bit.form} ${c.bitTest.bit.text} ${c.bitTest.set ? 'set' : 'clear'}`;
@@ -115,4 +120,33 @@ test('bits: a mask and a bit number are the same bit by Xen\'s `_NAME` conventio
   assert.ok(!sameBit(bitRef('PGC_need_scrub', 'mask'), bitRef('_PGC_allocated', 'number')));
   // A variable index may be a different bit on each CPU.
   assert.ok(!sameBit(bitRef('v->vcpu_id', 'number'), bitRef('v->vcpu_id', 'number')));
+});
+
+/** The zero test of the branch guarding the write to `v->data`, as `<read text> nonzero|zero`. */
+async function zeroTest(cond: string): Promise<string | undefined> {
+  const { t, c } = await guardOf(cond);
+  if (!c.zeroTest) return undefined;
+  const r = t.events[c.zeroTest.read]!;
+  return `${r.kind === 'R' ? r.loc.text : '?'} ${c.zeroTest.nonzero ? 'nonzero' : 'zero'}`;
+}
+
+test('bits: a branch on whether one read is zero names the read and the way', async () => {
+  assert.equal(await zeroTest('READ_ONCE(v->mask)'), 'v->mask nonzero');
+  assert.equal(await zeroTest('!v->mask'), 'v->mask zero');
+  assert.equal(await zeroTest('likely(v->mask != 0)'), 'v->mask nonzero');
+  assert.equal(await zeroTest('v->mask == 0'), 'v->mask zero');
+  assert.equal(await zeroTest('v->mask == 1'), undefined);
+  assert.equal(await zeroTest('v->mask > 0'), undefined);
+  assert.equal(await zeroTest('v->mask & VPF_blocked'), undefined);
+});
+
+test('bits: a store of a zero or non-zero constant is told apart; any other value is not', async () => {
+  const t = await thread(`    v->mask = 0;
+    WRITE_ONCE(v->mask, 1);
+    v->mask = NULL;
+    v->data = true;
+    v->mask = v->data;
+    xchg(&v->mask, 0);`);
+  const writes = t.events.filter((e) => e.kind === 'W' || e.kind === 'RMW').map((e) => storedZero(e) ?? '-');
+  assert.deepEqual(writes, ['zero', 'nonzero', 'zero', 'nonzero', '-', 'zero']);
 });
