@@ -103,7 +103,8 @@ export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSi
     : scenario.shape === 'SB' ? [[0, 'r1', vy.stale], [1, 'r1', vx.stale]]
       : [[0, 'r0', vx.fresh], [1, 'r0', vy.fresh]];
   const prop = and(eq(...outcome[0]!), eq(...outcome[1]!));
-  const init = [[x, vx], [y, vy]].flatMap(([n, v]) => ((v as LocValues).stale !== 0 ? [{ target: { kind: 'loc' as const, name: n as string }, value: (v as LocValues).stale, pos: P }] : []));
+  // A location whose write clears a bit (or stores 0) starts at 1.
+  const init = ([[x, vx], [y, vy]] as const).flatMap(([name, vals]) => (vals.stale !== 0 ? [{ target: { kind: 'loc' as const, name }, value: vals.stale, pos: P }] : []));
   return {
     name: args.name,
     init,
@@ -215,7 +216,7 @@ function buildSide(a: {
   });
   if (deps.ctrlFirst) {
     // The second access runs on the path where the first read saw the new value, unless its
-    // branches test the bit the other CPU changes and need it as it was.
+    // branches need the value from before the other CPU's write (pair/flag-values.ts).
     const needed = deps.firstNeedsOld ? valuesOf(a.locs[0]).stale : valuesOf(a.locs[0]).fresh;
     body.push({ kind: 'if', cond: { kind: 'binary', op: '==', left: v('r0'), right: num(needed), pos: P }, then: [...mid, ...reads.underCtrl(deps.ctrl, [second])], pos: P });
   } else {
