@@ -5,6 +5,7 @@ import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast
 import type { Event, Loc, Thread } from '../extract/types';
 import { orderingEvents } from '../pair/ordering-events';
 import type { EntryGuard } from '../pair/entry-guard';
+import { SET_VALUES, locValues, needsOld, writesTo, type LocValues } from '../pair/flag-values';
 import type { Scenario } from '../pair/scenario';
 
 export { orderingEvents };
@@ -89,18 +90,25 @@ export function buildLitmus(args: { scenario: Scenario; sides: readonly [BuiltSi
   // What orders each side, worked out once: both the lock roles and the sides' bodies need it.
   const orderings = args.sides.map((s) => (s.synthesized ? undefined : orderingEvents(s)));
   const exclusive = writerLocks(orderings);
+  const values = cycleValues({ scenario, sides: args.sides, orderings, roles: r, locs: l, names: [x, y] });
   const threads = args.sides.map((s, i) => buildSide({
-    id: i, side: s, ordering: orderings[i], names, exclusive, roles: [r[i * 2]!, r[i * 2 + 1]!], locs: [l[i * 2]!, l[i * 2 + 1]!],
+    id: i, side: s, ordering: orderings[i], names, exclusive, roles: [r[i * 2]!, r[i * 2 + 1]!], locs: [l[i * 2]!, l[i * 2 + 1]!], values,
   }));
   const eq = (thread: number, reg: string, value: number): Prop => ({ kind: 'eq', lhs: { kind: 'reg', thread, name: reg }, value, pos: P });
   const and = (a: Prop, b: Prop): Prop => ({ kind: 'and', left: a, right: b });
-  const prop = scenario.shape === 'MP' ? and(eq(1, 'r0', 1), eq(1, 'r1', 0))
-    : scenario.shape === 'SB' ? and(eq(0, 'r1', 0), eq(1, 'r1', 0))
-      : and(eq(0, 'r0', 1), eq(1, 'r0', 1));
+  const [vx, vy] = [values.get(x)!, values.get(y)!];
+  // MP: the flag seen new, the data old; SB: each side misses the other's store; LB: each reads
+  // the other's later store.
+  const outcome: Array<[number, string, number]> = scenario.shape === 'MP' ? [[1, 'r0', vy.fresh], [1, 'r1', vx.stale]]
+    : scenario.shape === 'SB' ? [[0, 'r1', vy.stale], [1, 'r1', vx.stale]]
+      : [[0, 'r0', vx.fresh], [1, 'r0', vy.fresh]];
+  const prop = and(eq(...outcome[0]!), eq(...outcome[1]!));
+  // A location whose write clears a bit (or stores 0) starts at 1.
+  const init = ([[x, vx], [y, vy]] as const).flatMap(([name, vals]) => (vals.stale !== 0 ? [{ target: { kind: 'loc' as const, name }, value: vals.stale, pos: P }] : []));
   return {
     name: args.name,
-    init: [],
-    threads: threads.map((t) => ({ ...t, params: names.all().map((n) => ({ name: n, type: 'int *' })) })),
+    init,
+    threads: threads.map((t, i) => ({ ...t, body: unreadIsDistinct(t.body, outcome.filter((o) => o[0] === i)), params: names.all().map((n) => ({ name: n, type: 'int *' })) })),
     locations: [],
     condition: { quantifier: 'exists', prop, pos: P },
   };
@@ -121,9 +129,50 @@ function writerLocks(orderings: ReadonlyArray<ReturnType<typeof orderingEvents> 
   return out;
 }
 
+/**
+ * Each location's values (pair/flag-values.ts): from the one access of the cycle that writes
+ * it, and whether the test writes it anywhere else (a revisit write, an atomic between a side's
+ * accesses).
+ */
+function cycleValues(a: {
+  scenario: Scenario; sides: readonly BuiltSide[]; orderings: ReadonlyArray<ReturnType<typeof orderingEvents> | undefined>;
+  roles: readonly Role[]; locs: readonly string[]; names: readonly [string, string];
+}): Map<string, LocValues> {
+  const out = new Map<string, LocValues>();
+  a.names.forEach((name, k) => {
+    const loc = a.scenario.locs[k]!;
+    const at = a.roles.findIndex((role, i) => role === 'write' && a.locs[i] === name);
+    const side = a.sides[Math.floor(at / 2)];
+    const write = side && !side.synthesized ? (at % 2 === 0 ? side.first : side.second) : undefined;
+    const others = a.orderings.some((o) => !!o && writesTo([...o.between, ...o.revisits], loc));
+    out.set(name, at < 0 ? SET_VALUES : locValues({ write, others }));
+  });
+  return out;
+}
+
+/**
+ * A register the outcome asks about that a branch may skip keeps its initial value. Where that
+ * is the value asked for (0), the register starts at -1 instead: a read that did not run must
+ * not count as one that returned the old value.
+ */
+function unreadIsDistinct(body: readonly Stmt[], asked: ReadonlyArray<[number, string, number]>): Stmt[] {
+  const skippable = new Set<string>();
+  const visit = (stmts: readonly Stmt[], nested: boolean): void => {
+    for (const st of stmts) {
+      if (st.kind === 'if') { visit(st.then, true); visit(st.else ?? [], true); }
+      else if (st.kind === 'block') visit(st.body, nested);
+      else if (nested && st.kind === 'assign' && st.target.kind === 'var') skippable.add(st.target.name);
+    }
+  };
+  visit(body, false);
+  const reset = new Set(asked.filter(([, reg, value]) => value === 0 && skippable.has(reg)).map(([, reg]) => reg));
+  if (reset.size === 0) return [...body];
+  return body.map((st) => (st.kind === 'decl' && reset.has(st.name) && !st.init ? { ...st, init: num(-1) } : st));
+}
+
 function buildSide(a: {
   id: number; side: BuiltSide; ordering: ReturnType<typeof orderingEvents> | undefined; names: Names; exclusive: ReadonlySet<string>;
-  roles: [Role, Role]; locs: [string, string];
+  roles: [Role, Role]; locs: [string, string]; values: ReadonlyMap<string, LocValues>;
 }): ThreadDef {
   const { side, names } = a;
   const body: Stmt[] = [{ kind: 'decl', name: 'r0', type: 'int', pos: P }, { kind: 'decl', name: 'r1', type: 'int', pos: P }];
@@ -145,15 +194,16 @@ function buildSide(a: {
   body.push(...callerLocks.map((h) => lockStmt(names, 'spin_lock', h.lock)));
   body.push(...stmtsOf(ordering.before));
   const firstAnnot = edits.some((e) => e.kind === 'acquire-first') ? 'acquire' : annotOf(side.first);
-  if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first) }));
+  const valuesOf = (loc: string): LocValues => a.values.get(loc) ?? SET_VALUES;
+  if (side.first) body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: firstAnnot, rmw: rmwOf(side.first), values: valuesOf(a.locs[0]) }));
   else body.push(access({ role: a.roles[0], loc: a.locs[0], reg: 'r0', annot: 'once' }));
   const strip = edits.some((d) => d.kind === 'strip-implied');
   const between = strip ? ordering.between.filter((e) => !e.via?.length || e.kind === 'RMW') : ordering.between;
   // The reads whose values later accesses may depend on: the first's (r0), then each revisit's.
   const readFirst = side.first && a.roles[0] === 'read' ? side.first : undefined;
   const secondUnderFirst = !!readFirst && dependency(side.thread, readFirst, side.second) === 'ctrl';
-  const reads = new Revisits({ thread: side.thread, first: readFirst, body, secondUnderFirst });
   const locOf = (e: Event): string => ('loc' in e && side.first && 'loc' in side.first && e.loc.key === side.first.loc.key ? a.locs[0] : a.locs[1]);
+  const reads = new Revisits({ thread: side.thread, first: readFirst, body, secondUnderFirst, valuesOf: (e) => valuesOf(locOf(e)) });
   const mid: Stmt[] = [
     ...between.map((e) => ({ id: e.id, stmts: () => stmtsOf([e]) })),
     ...ordering.revisits.map((e) => ({ id: e.id, stmts: () => reads.statement({ e, loc: locOf(e) }) })),
@@ -161,23 +211,28 @@ function buildSide(a: {
   for (const ed of edits) if (ed.kind === 'insert-fence') mid.push(exprStmt(call(FENCE_PRIMS[ed.fence]!)));
   const secondAnnot = edits.some((e) => e.kind === 'release-second') ? 'release' : annotOf(side.second);
   const deps = reads.depsOf(side.second);
-  const second = access({ role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: secondAnnot, rmw: rmwOf(side.second), ...deps });
+  const second = access({
+    role: a.roles[1], loc: a.locs[1], reg: 'r1', annot: secondAnnot, rmw: rmwOf(side.second), values: valuesOf(a.locs[1]), firstFresh: valuesOf(a.locs[0]).fresh, ...deps,
+  });
   if (deps.ctrlFirst) {
-    // The second access runs on the path where the first read saw the new value.
-    body.push({ kind: 'if', cond: { kind: 'binary', op: '==', left: v('r0'), right: num(1), pos: P }, then: [...mid, ...reads.underCtrl(deps.ctrl, [second])], pos: P });
+    // The second access runs on the path where the first read saw the new value, unless its
+    // branches need the value from before the other CPU's write (pair/flag-values.ts).
+    const needed = deps.firstNeedsOld ? valuesOf(a.locs[0]).stale : valuesOf(a.locs[0]).fresh;
+    body.push({ kind: 'if', cond: { kind: 'binary', op: '==', left: v('r0'), right: num(needed), pos: P }, then: [...mid, ...reads.underCtrl(deps.ctrl, [second])], pos: P });
   } else {
     body.push(...mid, ...reads.underCtrl(deps.ctrl, [second]));
   }
   body.push(...stmtsOf(ordering.after));
   body.push(...[...callerLocks].reverse().map((h) => lockStmt(names, 'spin_unlock', h.lock)));
-  return { id: a.id, params: [], body: side.entryGuard ? guarded({ body, by: side.entryGuard.by, flag: a.locs[0] }) : body, pos: P, origin: `${side.thread.name}()` };
+  const entry = side.entryGuard ? guarded({ body, by: side.entryGuard.by, flag: a.locs[0], fresh: valuesOf(a.locs[0]).fresh }) : body;
+  return { id: a.id, params: [], body: entry, pos: P, origin: `${side.thread.name}()` };
 }
 
 /**
  * The side as its callers run it: read the flag, order that read (smp_rmb()/smp_mb(), or an
- * acquire read), and go on only when it was seen set, the writer's store in this test.
+ * acquire read), and go on only when it was seen as the writer's store in this test left it.
  */
-function guarded(a: { body: readonly Stmt[]; by: EntryGuard['by']; flag: string }): Stmt[] {
+function guarded(a: { body: readonly Stmt[]; by: EntryGuard['by']; flag: string; fresh: number }): Stmt[] {
   const decls = a.body.filter((s) => s.kind === 'decl');
   const reg = `r${2 + decls.length}`;
   const ptr = v(a.flag);
@@ -185,7 +240,7 @@ function guarded(a: { body: readonly Stmt[]; by: EntryGuard['by']; flag: string 
   const fence = a.by === 'acquire' ? [] : [exprStmt(call(a.by === 'mb' ? 'smp_mb' : 'smp_rmb'))];
   return [
     ...decls, { kind: 'decl', name: reg, type: 'int', pos: P }, read, ...fence,
-    { kind: 'if', cond: { kind: 'binary', op: '==', left: v(reg), right: num(1), pos: P }, then: a.body.filter((s) => s.kind !== 'decl'), pos: P },
+    { kind: 'if', cond: { kind: 'binary', op: '==', left: v(reg), right: num(a.fresh), pos: P }, then: a.body.filter((s) => s.kind !== 'decl'), pos: P },
   ];
 }
 
@@ -267,8 +322,12 @@ function regsExpr(regs: readonly string[]): Expr {
 
 function access(a: {
   role: Role; loc: string; reg: string; annot: Annot; rmw?: string; dataFrom?: readonly string[]; addrFrom?: readonly string[];
-  /** The value a write stores when it has no data dependency from the first read (1 by default). */
+  /** The value a write stores when it has no data dependency from the first read (the location's new value by default). */
   value?: number;
+  /** The location's values in the test; a write that clears a bit is written as the clear. */
+  values?: LocValues;
+  /** The new value of the first read's location (1 unless its write clears a bit). */
+  firstFresh?: number;
 }): Stmt {
   const ptr: Expr = a.addrFrom
     ? { kind: 'ternary', cond: { kind: 'binary', op: '&', left: regsExpr(a.addrFrom), right: num(0), pos: P }, then: v(a.loc), else: v(a.loc), pos: P }
@@ -280,11 +339,21 @@ function access(a: {
     if (a.annot === 'plain') return assign(a.reg, lv);
     return assign(a.reg, call('READ_ONCE', lv));
   }
-  // A data dependency from the first read alone stores what it read (1 in the bad outcome);
-  // from a revisit read, the value keeps its constant and only depends on the read.
-  const value: Expr = a.dataFrom?.length === 1 && a.dataFrom[0] === 'r0' && a.value === undefined ? v('r0')
-    : a.dataFrom ? { kind: 'binary', op: '+', left: num(a.value ?? 1), right: { kind: 'binary', op: '&', left: regsExpr(a.dataFrom), right: num(0), pos: P }, pos: P }
-      : num(a.value ?? 1);
+  const values = a.values ?? SET_VALUES;
+  // clear_bit(), test_and_clear_bit(), `x &= ~M`: the bit (1 in the test) goes from set to
+  // clear, so an atomic clears mask 1 and a plain store writes 0.
+  const clears = values.bit?.set === false;
+  const constant = clears ? (a.rmw ? 1 : 0) : a.value ?? values.fresh;
+  // A data dependency from the first read alone stores what it read (1 in the bad outcome, where
+  // both locations are set); from a revisit read, or into a cleared bit, the value keeps its
+  // constant and only depends on the read.
+  const value: Expr = a.dataFrom?.length === 1 && a.dataFrom[0] === 'r0' && a.value === undefined && values.fresh === 1 && (a.firstFresh ?? 1) === 1 ? v('r0')
+    : a.dataFrom ? { kind: 'binary', op: '+', left: num(constant), right: { kind: 'binary', op: '&', left: regsExpr(a.dataFrom), right: num(0), pos: P }, pos: P }
+      : num(constant);
+  if (clears && a.rmw) {
+    if (a.rmw === 'noreturn') return exprStmt(call('atomic_andnot', value, ptr));
+    return assign('r1', call(`atomic_fetch_andnot${RMW_SUFFIX[a.rmw] ?? ''}`, value, ptr));
+  }
   if (a.rmw) {
     if (a.rmw === 'noreturn') return exprStmt(call('atomic_or', value, ptr));
     return assign('r1', call(`xchg${RMW_SUFFIX[a.rmw] ?? ''}`, ptr, value));
@@ -294,14 +363,22 @@ function access(a: {
   return exprStmt(call('WRITE_ONCE', lv, value));
 }
 
+/** A branch on a read: `needs` is the old value it must have seen, when its branches say so (flag-values.ts). */
+interface CtrlOn {
+  readonly reg: string;
+  readonly needs?: number;
+}
+
 /** What an access depends on among the side's earlier reads, as registers. */
 interface AccessDeps {
   readonly addrFrom?: readonly string[];
   readonly dataFrom?: readonly string[];
-  /** Registers of revisit reads the access is control-dependent on. */
-  readonly ctrl: readonly string[];
+  /** Revisit reads the access is control-dependent on. */
+  readonly ctrl: readonly CtrlOn[];
   /** Control-dependent on the first read (the caller puts the rest of the side under it). */
   readonly ctrlFirst: boolean;
+  /** Its branches need the first read to have seen the old value. */
+  readonly firstNeedsOld?: boolean;
 }
 
 /**
@@ -313,7 +390,7 @@ interface AccessDeps {
 class Revisits {
   private readonly sources: Array<{ e: Event; reg: string }> = [];
 
-  constructor(private readonly a: { thread: Thread; first?: Event; body: Stmt[]; secondUnderFirst: boolean }) {
+  constructor(private readonly a: { thread: Thread; first?: Event; body: Stmt[]; secondUnderFirst: boolean; valuesOf: (e: Event) => LocValues }) {
     if (a.first) this.sources.push({ e: a.first, reg: 'r0' });
   }
 
@@ -330,29 +407,41 @@ class Revisits {
       stmt = access({ role: 'write', loc, reg: 'r1', annot: annotOf(e), value: 2, ...deps });
     }
     // Under the first read's branch when the second is not (that one wraps the rest of the side).
-    const ctrl = deps.ctrlFirst && !this.a.secondUnderFirst ? ['r0', ...deps.ctrl] : deps.ctrl;
+    const ctrl = deps.ctrlFirst && !this.a.secondUnderFirst ? [{ reg: 'r0', ...(deps.firstNeedsOld ? { needs: this.a.valuesOf(this.a.first!).stale } : {}) }, ...deps.ctrl] : deps.ctrl;
     return this.underCtrl(ctrl, [stmt]);
   }
 
   depsOf(e: Event): AccessDeps {
     const addr: string[] = [];
     const data: string[] = [];
-    const ctrl: string[] = [];
+    const ctrl: CtrlOn[] = [];
     let ctrlFirst = false;
+    let firstNeedsOld = false;
     for (const s of this.sources) {
       const d = dependency(this.a.thread, s.e, e);
       if (d === 'addr') addr.push(s.reg);
       else if (d === 'data') data.push(s.reg);
-      else if (d === 'ctrl' && s.reg === 'r0') ctrlFirst = true;
-      else if (d === 'ctrl') ctrl.push(s.reg);
+      else if (d === 'ctrl') {
+        const values = this.a.valuesOf(s.e);
+        const old = needsOld({ thread: this.a.thread, read: s.e, target: e, values });
+        if (s.reg === 'r0') { ctrlFirst = true; firstNeedsOld = old; }
+        else ctrl.push({ reg: s.reg, ...(old ? { needs: values.stale } : {}) });
+      }
     }
-    return { ...(addr.length ? { addrFrom: addr } : {}), ...(data.length ? { dataFrom: data } : {}), ctrl, ctrlFirst };
+    return {
+      ...(addr.length ? { addrFrom: addr } : {}), ...(data.length ? { dataFrom: data } : {}), ctrl, ctrlFirst,
+      ...(firstNeedsOld ? { firstNeedsOld } : {}),
+    };
   }
 
-  /** Statements under a branch on the given reads: taken whatever they saw, it only records the dependency. */
-  underCtrl(regs: readonly string[], stmts: Stmt[]): Stmt[] {
-    if (regs.length === 0) return stmts;
-    const cond = regs.map((r): Expr => ({ kind: 'binary', op: '>=', left: v(r), right: num(0), pos: P }))
+  /**
+   * Statements under a branch on the given reads: one whose branches need the old value of the
+   * bit the other CPU changes is taken only with that value; any other is taken whatever the
+   * read saw, and only records the dependency.
+   */
+  underCtrl(on: readonly CtrlOn[], stmts: Stmt[]): Stmt[] {
+    if (on.length === 0) return stmts;
+    const cond = on.map((c): Expr => ({ kind: 'binary', op: c.needs !== undefined ? '==' : '>=', left: v(c.reg), right: num(c.needs ?? 0), pos: P }))
       .reduce((x, y) => ({ kind: 'binary', op: '&&', left: x, right: y, pos: P }));
     return [{ kind: 'if', cond, then: stmts, pos: P }];
   }

@@ -291,7 +291,8 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   for (const cond of callee.conds) {
     const id = w.conds.length;
     condMap.set(cond.id, id);
-    w.conds.push({ ...cond, id, reads: [] });
+    const { bitTest: _b, zeroTest: _z, ...rest } = cond;
+    w.conds.push({ ...rest, id, reads: [] });
   }
   const outerGuards = w.currentGuards();
   // The callee's held-lock keys repeat event after event: each is rewritten once per call.
@@ -325,7 +326,13 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     // is control-dependent on the reads the caller's value came from.
     const { reads, params } = splitTaint(inCaller(cond));
     const { params: _p, ...rest } = mapped;
-    w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}) };
+    // A bit test of the callee's own read tests the read inlined here; one of a parameter's
+    // value is not a read in view.
+    const bitRead = cond.bitTest && idMap.get(cond.bitTest.read);
+    const bitTest = cond.bitTest && bitRead !== undefined ? { ...cond.bitTest, read: bitRead } : undefined;
+    const zeroRead = cond.zeroTest && idMap.get(cond.zeroTest.read);
+    const zeroTest = cond.zeroTest && zeroRead !== undefined ? { ...cond.zeroTest, read: zeroRead } : undefined;
+    w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}), ...(bitTest ? { bitTest } : {}), ...(zeroTest ? { zeroTest } : {}) };
   }
   for (const d of callee.deps) {
     if (d.kind === 'ctrl') continue;

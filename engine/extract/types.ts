@@ -28,6 +28,21 @@ export interface Loc {
   readonly cpuLocal?: boolean;
 }
 
+/**
+ * One bit of a word, as written: a bit number (`_VPF_blocked`, `3`, also from `1UL << n` and
+ * `BIT(n)`) or a mask (`VPF_blocked`). extract/bits.ts says when two name the same bit.
+ */
+export interface BitRef {
+  readonly text: string;
+  readonly form: 'number' | 'mask';
+}
+
+/** A write that sets or clears one bit of its word (`clear_bit(B, p)`, `x &= ~M`, `atomic_or(M, v)`). */
+export interface BitWrite {
+  readonly bit: BitRef;
+  readonly set: boolean;
+}
+
 /** The event runs only when condition `cond` evaluated to `value`. */
 export interface Guard {
   readonly cond: number;
@@ -47,6 +62,18 @@ export interface Cond {
    * reads its caller's arguments came from reach it too (a control dependency through the call).
    */
   readonly params?: readonly number[];
+  /**
+   * The condition is exactly one bit of one read, nothing else: true when bit `bit` of read
+   * event `read` (an R, or a test_and_*_bit() RMW, which returns the bit it found) is set
+   * (`set`) or clear (`v->pause_flags & VPF_blocked`, `!test_bit(B, p)`, under `!`, `== 0`,
+   * parentheses and likely()/unlikely()). Absent for any other condition.
+   */
+  readonly bitTest?: { readonly read: number; readonly bit: BitRef; readonly set: boolean };
+  /**
+   * The condition is exactly whether one read returned non-zero (`READ_ONCE(x)`, `!x`,
+   * `x == 0`, under the same wrappers): true when read `read` is non-zero (`nonzero`) or zero.
+   */
+  readonly zeroTest?: { readonly read: number; readonly nonzero: boolean };
 }
 
 /** A callee whose summary produced the event: the call site is the event's span. */
@@ -84,7 +111,11 @@ export interface EventCommon {
 
 export type EventBody =
   | { readonly kind: 'R'; readonly loc: Loc; readonly annot: ReadAnnot; /** The bit a bit test reads (`test_bit(_VPF_blocked, ...)`). */ readonly bit?: string }
-  | { readonly kind: 'W'; readonly loc: Loc; readonly annot: WriteAnnot; readonly value?: string }
+  | {
+    readonly kind: 'W'; readonly loc: Loc; readonly annot: WriteAnnot; readonly value?: string;
+    /** A compound assignment that sets or clears one bit (`x &= ~M`, `x |= M`). */
+    readonly bits?: BitWrite;
+  }
   | {
     readonly kind: 'RMW'; readonly loc: Loc; readonly annot: RmwAnnot; readonly rmw: RmwOp;
     readonly bit?: string; readonly value?: string; readonly failure?: 'ordered' | 'unordered';

@@ -9,6 +9,7 @@ import type { CallerHeld, Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread,
 import type { CallContext } from './calls';
 import { applyCallerHolds } from './lock-asserts';
 import { nullArm, type PendingOwner } from './owner-locks';
+import { bitTestOf, compoundBitWrite } from './bits';
 
 /** How a statement leaves the straight-line flow: the function, or the enclosing loop/switch. */
 type Exit = undefined | 'return' | 'goto' | 'break' | 'continue';
@@ -67,6 +68,13 @@ export class Walker {
   private stmt: SyntaxNode | undefined;
   private stmtSpan: Span | undefined;
 
+  /**
+   * Reads (and bit operations that return the old bit) by the node that made them, for telling
+   * what a condition tests (bits.ts): the function's own only (an inlined callee's sit at its
+   * call), -1 where a node made two.
+   */
+  private readonly readAt = new Map<SyntaxNode, number>();
+
   /** The node the last event was emitted at, and what was read of it. */
   private emitted: { node: SyntaxNode; span: Span; srcLine: number; text: string } | undefined;
 
@@ -93,6 +101,9 @@ export class Walker {
     } as Event;
     this.events.push(event);
     this.applyLockEffect(body);
+    // A read, or a bit operation that returns the bit it found (test_and_clear_bit()).
+    const reads = body.kind === 'R' || (body.kind === 'RMW' && body.bit !== undefined && body.annot !== 'noreturn');
+    if (reads && !event.via) this.readAt.set(node, this.readAt.has(node) ? -1 : id);
     return id;
   }
 
@@ -140,11 +151,20 @@ export class Walker {
   newCond(kind: Cond['kind'], node: SyntaxNode, reads: Set<number>): number {
     const id = this.conds.length;
     const { reads: events, params } = splitTaint(reads);
+    // Loops and switches test again or test many values: only a two-way branch is read for a bit.
+    const test = kind === 'if' || kind === 'logical' || kind === 'ternary' ? bitTestOf(node, (n) => this.ownRead(n, events)) : undefined;
     this.conds.push({
       id, kind, text: oneLine(this.sourceText(node)), span: spanOf(node, this.env.map), reads: events,
-      ...(params.length > 0 ? { params } : {}),
+      ...(params.length > 0 ? { params } : {}), ...test,
     });
     return id;
+  }
+
+  /** The read a node of a condition made itself, among the reads that reach the condition. */
+  private ownRead(node: SyntaxNode, reads: readonly number[]): { id: number; bit?: string } | undefined {
+    const id = this.readAt.get(node);
+    const e = id !== undefined && id >= 0 && reads.includes(id) ? this.events[id] : undefined;
+    return e?.kind === 'R' || e?.kind === 'RMW' ? { id: e.id, ...(e.bit !== undefined ? { bit: e.bit } : {}) } : undefined;
   }
 
   /**
@@ -530,7 +550,9 @@ export class Walker {
     if (!place.shared) return value;
     const r = this.emit({ kind: 'R', loc: place.loc, annot: 'plain' }, target);
     this.addDeps('addr', place.addrTaint, r);
-    const w = this.emit({ kind: 'W', loc: place.loc, annot: 'plain' }, node);
+    const [, operand] = typeOf(node) === 'assignment_expression' ? parts(node) : [];
+    const bits = operand && compoundBitWrite(operatorBetween(node, parts(node)[0]!, operand), operand);
+    const w = this.emit({ kind: 'W', loc: place.loc, annot: 'plain', ...(bits ? { bits } : {}) }, node);
     this.addDeps('addr', place.addrTaint, w);
     this.addDeps('data', new Set([r, ...value]), w);
     return new Set([r]);

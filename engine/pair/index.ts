@@ -1,6 +1,7 @@
 // Every scenario worth judging for the document's functions: critical cycles with each peer
 // (in the document or the workspace tree), and synthesized observers where no peer reads what
 // a function publishes.
+import { bitWrite, storedZero } from '../extract/bits';
 import type { ConcurrencyOracle } from '../concurrency/index';
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
@@ -62,8 +63,9 @@ function threadShape(t: Thread): string {
   let s = shapeCache.get(t);
   if (s === undefined) {
     s = JSON.stringify([
-      t.events.map((e) => [e.kind, 'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : '', 'annot' in e ? e.annot : '', e.kind === 'F' ? e.fence : '', e.guards, e.held, e.via?.length ?? 0]),
-      t.deps, t.conds.map((c) => c.reads), (t.callerHolds ?? []).map((h) => [h.lock.key, h.mode]),
+      t.events.map((e) => [e.kind, 'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : '', 'annot' in e ? e.annot : '', e.kind === 'F' ? e.fence : '', e.guards, e.held, e.via?.length ?? 0, bitWrite(e) ?? storedZero(e) ?? '']),
+      // Which bit a branch tests, and which way, decides what a branch on a flag needs (flag-values.ts).
+      t.deps, t.conds.map((c) => [c.reads, c.bitTest ?? '', c.zeroTest ?? '']), (t.callerHolds ?? []).map((h) => [h.lock.key, h.mode]),
     ]);
     shapeCache.set(t, s);
   }
