@@ -60,13 +60,13 @@ function scan(text: string, opts: BlankOptions): { code: string; openComment: bo
   return { code: out.join(''), openComment };
 }
 
-/** Index of the `)` matching the `(` at `open` in blanked text, or -1. */
-export function matchParen(code: string, open: number): number {
+/** Index of the `)` matching the `(` at `open` in blanked text, or -1 (`pair` '{}' for braces). */
+export function matchParen(code: string, open: number, pair: '()' | '{}' = '()'): number {
   let depth = 0;
   for (let k = open; k < code.length; k++) {
     const c = code[k];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return k;
+    if (c === pair[0]) depth++;
+    else if (c === pair[1] && --depth === 0) return k;
   }
   return -1;
 }

@@ -383,6 +383,12 @@ function retryLoop(body: string, unlocks: readonly string[]): boolean {
   const loop = FOREVER.exec(body);
   if (!loop || unlocks.length === 0) return false;
   const released = new Set(unlocks.map(firstArg));
+  // The lock the loop leaves with, released again after the loop, is not left to the caller
+  // (kvm_xen_shared_info_init(): the retry loop takes gpc->lock, the function drops it before
+  // it returns).
+  const open = body.indexOf('{', loop.index);
+  const end = open < 0 ? -1 : matchParen(body, open, '{}');
+  if (end >= 0 && [...body.slice(end).matchAll(/\b\w*unlock\w*\s*\(([^;]*)/g)].some((m) => released.has(firstArg(m[1]!)))) return false;
   const calls = [...body.slice(loop.index).matchAll(/\b(\w*lock\w*)\s*\(([^;]*)/g)]
     .filter((m) => !/lock_speculation/.test(m[1]!))
     .map((m) => ({ unlock: /unlock/.test(m[1]!), arg: firstArg(m[2]!), at: m.index!, end: m.index! + m[0].length }));
@@ -396,3 +402,4 @@ function retryLoop(body: string, unlocks: readonly string[]): boolean {
   });
   return paired > 0;
 }
+
