@@ -175,12 +175,7 @@ const RCU_PUBLISH = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER']);
  */
 function rcuUpdaters(sides: readonly SideView[]): string | undefined {
   const [x, y] = sides.map((s) => s.thread) as [Thread, Thread];
-  const writes = (t: Thread): Map<string, Event> => {
-    const out = new Map<string, Event>();
-    for (const e of t.events) if ((e.kind === 'W' || e.kind === 'RMW') && (!out.has(e.loc.key) || isPublish(e))) out.set(e.loc.key, e);
-    return out;
-  };
-  const [wx, wy] = [writes(x), writes(y)];
+  const [wx, wy] = [writesOf(x), writesOf(y)];
   for (const [key, e] of wx) {
     const other = wy.get(key);
     if (!other || !(isPublish(e) || isPublish(other))) continue;
@@ -188,6 +183,18 @@ function rcuUpdaters(sides: readonly SideView[]): string | undefined {
     return `RCU updaters: ${x.name}() and ${y.name}() both update \`${'loc' in at ? at.loc.text : key}\`, published with rcu_assign_pointer(); updaters exclude one another by their own lock`;
   }
   return undefined;
+}
+
+const writesMemo = new WeakMap<Thread, Map<string, Event>>();
+
+/** A thread's writes by location, an RCU publication where there is one (memoized: asked per cycle). */
+function writesOf(t: Thread): Map<string, Event> {
+  let out = writesMemo.get(t);
+  if (out) return out;
+  out = new Map<string, Event>();
+  for (const e of t.events) if ((e.kind === 'W' || e.kind === 'RMW') && (!out.has(e.loc.key) || isPublish(e))) out.set(e.loc.key, e);
+  writesMemo.set(t, out);
+  return out;
 }
 
 function isPublish(e: Event): boolean {
@@ -232,10 +239,15 @@ export function plainUpdatesOnBothSides(sides: readonly SideView[]): string | un
   return undefined;
 }
 
+const updatesMemo = new WeakMap<Thread, Map<string, { readonly at: Event; readonly plain: boolean }>>();
+
 /** Stores whose value comes from a load of the same location, by location; `plain` when both are plain. */
 function updatesOf(t: Thread): Map<string, { readonly at: Event; readonly plain: boolean }> {
+  const hit = updatesMemo.get(t);
+  if (hit) return hit;
   const byId = new Map(t.events.map((e) => [e.id, e] as const));
   const out = new Map<string, { at: Event; plain: boolean }>();
+  updatesMemo.set(t, out);
   for (const d of t.deps) {
     if (d.kind !== 'data') continue;
     const r = byId.get(d.from);
