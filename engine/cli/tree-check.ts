@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
-import { treeDefinitions, wrappersOf } from '../concurrency/lock-wrappers';
+import { treeDefinitions, treeLockPointerWrappers, wrappersOf } from '../concurrency/lock-wrappers';
 import { lockTestsOf, unreadLockTests, type LockTestKnowledge } from '../concurrency/lock-predicates';
 import { XEN_LOCK_OWNERS } from '../kb/xen';
 import { structPointerFields } from '../concurrency/pointer-fields';
@@ -22,6 +22,7 @@ import { TreeSchedule } from './tree-schedule';
 import { buildTreeIndex } from './tree-index';
 import { builtForFiles } from './kbuild-files';
 import { mergedLaunches } from '../concurrency/launch';
+import { hookFacts } from '../concurrency/hooks';
 
 export interface TreeCheckOptions {
   readonly dirs: readonly string[];
@@ -100,10 +101,20 @@ function lockTestKnowledge(os: Os | undefined): LockTestKnowledge {
   };
 }
 
-export function treeFacts(index: readonly FileSummary[]): TreeFacts {
-  const functions = index.flatMap((f) => f.concurrency?.functions ?? []);
+/** `texts`: the tree's files, to resolve calls through structs of function pointers (hooks.ts). */
+export function treeFacts(index: readonly FileSummary[], texts?: ReadonlyArray<{ path: string; text: string }>): TreeFacts {
+  const functions = index.flatMap((f) => (f.concurrency?.functions ?? []).map((fn) => ({ ...fn, file: f.path })));
   const addressTaken = [...new Set(index.flatMap((f) => f.concurrency?.addressTaken ?? []))].sort();
-  return { functions, addressTaken, launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})) };
+  const callees = new Map(index.map((f) => [f.path, (f.concurrency?.functions ?? []).flatMap((fn) => fn.calls.map((c) => c.callee))]));
+  const hooks = texts ? hookFacts(texts.map((t) => ({ ...t, callees: callees.get(t.path) ?? [] }))) : undefined;
+  const lockPointers = texts ? Object.fromEntries(treeLockPointerWrappers(texts.map((t) => t.text))) : undefined;
+  return { functions, addressTaken, launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})), ...(hooks ? { hooks } : {}), ...(lockPointers ? { lockPointers } : {}), ...(texts ? { sharedSources: includedSources(texts) } : {}) };
+}
+
+/** Source files another file of the tree includes (`#include "multi.c"`), by the name's last part. */
+function includedSources(texts: ReadonlyArray<{ path: string; text: string }>): string[] {
+  const names = new Set(texts.flatMap((t) => [...t.text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"]+\.c)"/gm)].map((m) => basename(m[1]!))));
+  return texts.filter((t) => t.path.endsWith('.c') && names.has(basename(t.path))).map((t) => t.path);
 }
 
 export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
@@ -117,7 +128,7 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const workers = Math.max(1, o.workers ?? cpus().length);
   const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true, ...(o.os ? { os: o.os } : {}) } });
   lap('index');
-  const facts = treeFacts(summaries);
+  const facts = treeFacts(summaries, texts);
   const documents = files.filter((f) => f.endsWith('.c'));
   const model = new ConcurrencyModel(facts);
   const { triaged, todo } = triage(documents, summaries, model);

@@ -121,7 +121,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
     if (arch) return arch;
     const large = this.tooLarge(a) ?? this.tooLarge(b);
     if (large) return large;
-    const never = this.model.neverConcurrent(a.name, b.name);
+    const never = this.model.neverConcurrent(a.name, b.name, { a: a.file, b: b.file });
     if (never) return never;
     // No cycle between them can show evidence (see excludes): not worth pairing.
     const fa = this.factsOf(a);
@@ -131,14 +131,14 @@ export class TreeConcurrency implements ConcurrencyOracle {
 
   /** Locks held at an access: taken in the function, or held by every caller on entry. */
   private lockset(t: Thread, e: Event): Set<string> {
-    return new Set([...e.held, ...this.model.locksOnEntry(t.name)]);
+    return this.model.lockKeys([...e.held, ...this.model.locksOnEntry(t.name, t.file)]);
   }
 
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     const real = sides.filter((s) => !s.synthesized);
     const ask: RuleOutAsk = {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
-      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)), readMode: (k) => this.model.takenForReading(k),
+      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name, t.file)), readMode: (k) => this.model.takenForReading(k),
       launcherOf: (n) => this.model.launcherOf(n),
     };
     const out = ruledOut(real, ask) ?? (real.length === 2 ? lockIdentityUnknown(real, ask) : undefined);
