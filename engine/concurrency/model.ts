@@ -105,7 +105,7 @@ export class ConcurrencyModel {
         // `s->wake(s, unit)`: a call of every function designated initializers assign to `wake`
         // (each definition of the name: the initializer's file is not kept).
         const field = calledField(c.callee);
-        const callees = field !== undefined && Object.hasOwn(hooks, field) ? hooks[field]!.flatMap((n) => ids.get(n) ?? [n]) : [this.idOf(c.callee, f.file)];
+        const callees = field !== undefined && Object.hasOwn(hooks, field) ? hooks[field]!.flatMap((n) => ids.get(n) ?? [n]) : this.callees(c.callee, f.file, ids);
         for (const callee of new Set(callees)) {
           (this.callers.get(callee) ?? this.callers.set(callee, []).get(callee)!)
             .push({ name: self, held, running: c.running ?? [], passes: c.passes ?? [] });
@@ -149,6 +149,17 @@ export class ConcurrencyModel {
   /** Callers are all in view: defined here, called here, never used as a value. */
   private closed(id: string): boolean {
     return this.defined.has(id) && !this.escaped.has(id.replace(/@.*$/, '')) && (this.callers.get(id)?.length ?? 0) > 0;
+  }
+
+  /**
+   * What a call of `name` in `file` may call: the file's own static function, else the one
+   * defined without `static`; with neither (a header's inline function calling a static
+   * function of the files that include it), every static function of the name.
+   */
+  private callees(name: string, file: string | undefined, ids: ReadonlyMap<string, readonly string[]>): string[] {
+    const id = this.idOf(name, file);
+    const defs = ids.get(name) ?? [];
+    return id !== name || defs.length === 0 || defs.includes(name) ? [id] : [...defs];
   }
 
   /** The model's name of a function called (or defined) in `file`: the file's own static one, else the name. */

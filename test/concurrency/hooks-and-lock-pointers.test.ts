@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { checkFixtureTree, LOCKED_CONSUME, READER, WRITER } from './helpers';
 import { hookFacts } from '../../engine/concurrency/hooks';
 import { structLockPointers } from '../../engine/concurrency/pointer-fields';
+import { ConcurrencyModel } from '../../engine/concurrency/model';
 
 const READ_LOCKED = `struct ring { int data; int ready; spinlock_t lock; };
 int ring_consume(struct ring *r);
@@ -185,4 +186,24 @@ void kick(struct ring *r)
   // The same call of a writer that is not static in a.c: it may be the one kick() calls.
   const shared = await checkFixtureTree({ 'a.c': locked.replace('static void ring_publish', 'void ring_publish'), 'b.c': READER(), 'c.c': READ_LOCKED, 'd.c': other('') });
   assert.notDeepEqual(shared.warnings, []);
+});
+
+test('a static function called from a header\'s inline function may be any file\'s: each gets that caller', () => {
+  const fn = (name: string, file: string, calls: Array<{ callee: string; held: string[] }>, isStatic = false) => ({ name, file, init: false, calls, orders: false, marked: [], ...(isStatic ? { static: true as const } : {}) });
+  const facts = (header: boolean) => ({
+    addressTaken: [],
+    functions: [
+      fn('helper', 'a.c', [], true),
+      fn('helper', 'b.c', [], true),
+      fn('do_a', 'a.c', [{ callee: 'helper', held: ['L'] }]),
+      fn('do_b', 'b.c', [{ callee: 'helper', held: ['M'] }]),
+      ...(header ? [fn('inline_h', 'x.h', [{ callee: 'helper', held: [] }])] : []),
+    ],
+  });
+  const own = new ConcurrencyModel(facts(false));
+  assert.deepEqual([...own.locksOnEntry('helper', 'a.c')], ['L']);
+  assert.deepEqual([...own.locksOnEntry('helper', 'b.c')], ['M']);
+  const viaHeader = new ConcurrencyModel(facts(true));
+  assert.deepEqual([...viaHeader.locksOnEntry('helper', 'a.c')], []);
+  assert.deepEqual([...viaHeader.locksOnEntry('helper', 'b.c')], []);
 });
