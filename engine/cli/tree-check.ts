@@ -10,10 +10,10 @@ import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
-import { treeDefinitions, treeLockPointerWrappers, wrappersOf } from '../concurrency/lock-wrappers';
+import { lockPointerWrappers, structGetters, treeDefinitions, wrappersOf, type LockPointerWrapper } from '../concurrency/lock-wrappers';
 import { lockTestsOf, unreadLockTests, type LockTestKnowledge } from '../concurrency/lock-predicates';
 import { XEN_LOCK_OWNERS } from '../kb/xen';
-import { structPointerFields } from '../concurrency/pointer-fields';
+import { structLockPointers, structPointerFields } from '../concurrency/pointer-fields';
 import type { Analysis, Arch } from '../checks/types';
 import { DEFAULT_KB, lookup, type Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
@@ -59,14 +59,17 @@ export interface TreeCheckResult {
  * pointer fields (for lock identity), under the user's own entries. `os` says which knowledge
  * base's lock tests and lock owners apply (both: unset).
  */
-export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined, os?: Os): { text: string; wrappers: number } {
+export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined, os?: Os): { text: string; wrappers: number; lockPointers: Record<string, LockPointerWrapper> } {
   let user: Record<string, unknown> = {};
-  try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0 }; }
+  try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0, lockPointers: {} }; }
   const locks: Record<string, unknown> = { ...(user.locks as Record<string, unknown> | undefined ?? {}) };
   const inKb = (name: string): boolean => (os ? [os] : (['xen', 'linux'] as const)).some((o) => lookup(DEFAULT_KB, name, { os: o })?.os.includes(o) ?? false);
   let wrappers = 0;
   const defs = treeDefinitions(texts.map((t) => t.text));
-  for (const w of wrappersOf(defs)) {
+  const learned = wrappersOf(defs);
+  // Wrappers of one struct lock pointer, for the concurrency model (model.ts).
+  const lockPointers = Object.fromEntries(lockPointerWrappers(defs, learned, structGetters(texts.map((t) => t.text)), structLockPointers(texts.map((t) => t.text))));
+  for (const w of learned) {
     if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
     const more = { ...(w.arg !== undefined ? { arg: w.arg } : {}), ...(w.field !== undefined ? { field: w.field } : {}), ...(w.result !== undefined ? { result: w.result } : {}) };
     locks[w.name] = Object.keys(more).length === 0 ? w.op : { op: w.op, ...more };
@@ -82,7 +85,7 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
   // Tests not read: an assertion of one says so (extract/calls.ts).
   for (const u of unreadLockTests(defs, knowledge, tests)) if (!(u.name in locks) && !inKb(u.name)) locks[u.name] = { op: 'held', unread: u.why };
   const pointers = { ...Object.fromEntries(structPointerFields(texts.map((t) => t.text))), ...(user.pointers as Record<string, unknown> | undefined ?? {}) };
-  return { text: JSON.stringify({ ...user, locks, ...(Object.keys(pointers).length > 0 ? { pointers } : {}) }), wrappers };
+  return { text: JSON.stringify({ ...user, locks, ...(Object.keys(pointers).length > 0 ? { pointers } : {}) }), wrappers, lockPointers };
 }
 
 /** The knowledge base's lock tests (`spin_is_locked`) and lock owner fields, for the tests a tree defines. */
@@ -101,13 +104,15 @@ function lockTestKnowledge(os: Os | undefined): LockTestKnowledge {
   };
 }
 
-/** `texts`: the tree's files, to resolve calls through structs of function pointers (hooks.ts). */
-export function treeFacts(index: readonly FileSummary[], texts?: ReadonlyArray<{ path: string; text: string }>): TreeFacts {
+/**
+ * `texts`: the tree's files, to resolve calls through structs of function pointers (hooks.ts);
+ * `lockPointers`: its wrappers of struct lock pointers (treeKbConfig).
+ */
+export function treeFacts(index: readonly FileSummary[], texts?: ReadonlyArray<{ path: string; text: string }>, lockPointers?: Record<string, LockPointerWrapper>): TreeFacts {
   const functions = index.flatMap((f) => (f.concurrency?.functions ?? []).map((fn) => ({ ...fn, file: f.path })));
   const addressTaken = [...new Set(index.flatMap((f) => f.concurrency?.addressTaken ?? []))].sort();
   const callees = new Map(index.map((f) => [f.path, (f.concurrency?.functions ?? []).flatMap((fn) => fn.calls.map((c) => c.callee))]));
   const hooks = texts ? hookFacts(texts.map((t) => ({ ...t, callees: callees.get(t.path) ?? [] }))) : undefined;
-  const lockPointers = texts ? Object.fromEntries(treeLockPointerWrappers(texts.map((t) => t.text))) : undefined;
   return { functions, addressTaken, launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})), ...(hooks ? { hooks } : {}), ...(lockPointers ? { lockPointers } : {}), ...(texts ? { sharedSources: includedSources(texts) } : {}) };
 }
 
@@ -128,7 +133,7 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const workers = Math.max(1, o.workers ?? cpus().length);
   const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true, ...(o.os ? { os: o.os } : {}) } });
   lap('index');
-  const facts = treeFacts(summaries, texts);
+  const facts = treeFacts(summaries, texts, kb.lockPointers);
   const documents = files.filter((f) => f.endsWith('.c'));
   const model = new ConcurrencyModel(facts);
   const { triaged, todo } = triage(documents, summaries, model);

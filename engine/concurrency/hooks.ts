@@ -65,6 +65,7 @@ export function hookFacts(files: readonly HookFile[]): HookFacts {
       if (m[3] === undefined) continue;
       const params = m[3].split(',').map((p) => p.trim());
       const uses = params.flatMap((p, index) => {
+        if (!/^[A-Za-z_]\w*$/.test(p)) return [];
         const member = new RegExp(String.raw`(?:->|\.)\s*${p}\b(?!\s*##)(\s*\()?`, 'g');
         const found = [...body.matchAll(member)];
         return p !== '' && found.length > 0 ? [{ index, called: found.some((x) => x[1] !== undefined) }] : [];
@@ -72,21 +73,10 @@ export function hookFacts(files: readonly HookFile[]): HookFacts {
       if (uses.length > 0) memberParams.set(m[1]!, uses);
     }
   }
-  const noMacros = (code: string): string => code.replace(MACRO, (m) => m.replace(/[^\n]/g, ' '));
-  for (const { f, code } of codes) {
-    const body = noMacros(code);
-    for (const [name, uses] of memberParams) {
-      for (const m of body.matchAll(new RegExp(String.raw`\b${name}\s*\(`, 'g'))) {
-        const args = callArgs(body.slice(m.index! + m[0].length));
-        for (const u of uses) {
-          const arg = args[u.index]?.trim() ?? '';
-          if (!/^[A-Za-z_]\w*$/.test(arg)) continue;
-          if (u.called) unresolved.add(arg);
-          else memberArgs.set(arg, (memberArgs.get(arg) ?? 0) + 1);
-        }
-      }
-    }
-    // Designated initializers: `{ .F = f, .G = NULL }`.
+  const bodies = codes.map(({ f, code }) => ({ f, body: code.replace(MACRO, (m) => m.replace(/[^\n]/g, ' ')) }));
+  // Designated initializers: `{ .F = f, .G = NULL }`.
+  for (const { body } of bodies) {
+    if (!body.includes('.')) continue;
     for (const m of body.matchAll(/[{,]\s*\.\s*([A-Za-z_]\w*)\s*=(?!=)\s*([^,}]*)/g)) {
       const field = m[1]!;
       const value = m[2]!.trim().replace(/^&\s*/, '');
@@ -96,9 +86,24 @@ export function hookFacts(files: readonly HookFile[]): HookFacts {
       const per = designated.get(value) ?? designated.set(value, new Map()).get(value)!;
       per.set(field, (per.get(field) ?? 0) + 1);
     }
-    // Every other member use: a call, a test of the pointer, or something that lets it go.
+  }
+  // Uses of the macros above, and every other use of a field some initializer assigns: a call,
+  // a test of the pointer, or something that lets it go. One pattern each over every file.
+  const macroUse = memberParams.size > 0 ? new RegExp(String.raw`\b(${[...memberParams.keys()].join('|')})\s*\(`, 'g') : undefined;
+  const fields = [...targets.keys()].filter((f) => !unresolved.has(f));
+  const memberUse = fields.length > 0 ? new RegExp(String.raw`(?:->|(?<![{,]\s*)\.)\s*(${fields.join('|')})\b`, 'g') : undefined;
+  for (const { f, body } of bodies) {
+    for (const m of macroUse ? body.matchAll(macroUse) : []) {
+      const args = callArgs(body.slice(m.index! + m[0].length));
+      for (const u of memberParams.get(m[1]!)!) {
+        const arg = args[u.index]?.trim() ?? '';
+        if (!/^[A-Za-z_]\w*$/.test(arg)) continue;
+        if (u.called) unresolved.add(arg);
+        else memberArgs.set(arg, (memberArgs.get(arg) ?? 0) + 1);
+      }
+    }
     const calls = new Map<string, number>();
-    for (const m of body.matchAll(/(?:->|(?<![{,]\s*)\.)\s*([A-Za-z_]\w*)\b/g)) {
+    for (const m of memberUse ? body.matchAll(memberUse) : []) {
       const field = m[1]!;
       const after = body.slice(m.index! + m[0].length, m.index! + m[0].length + 40);
       if (/^\s*\(/.test(after)) calls.set(field, (calls.get(field) ?? 0) + 1);
@@ -123,12 +128,19 @@ export function hookFacts(files: readonly HookFile[]): HookFacts {
   const bare = new Map<string, number>();
   for (const { code } of codes) {
     // Not a member name (`->f`, `.f`), not called (`f(`), not a function pointer declared or
-    // called by that name (`void (*f)(int);`, `(*f)(x)`).
-    for (const m of code.matchAll(/(->|\.|\(\s*\*)?\s*\b([A-Za-z_]\w*)\b/g)) {
-      if (!candidates.has(m[2]!) || m[1] === '->' || m[1] === '.') continue;
+    // called by that name (`void (*f)(int);`, `(*f)(x)`). Every identifier is looked up; only
+    // a candidate's neighbours are read.
+    for (const m of code.matchAll(/[A-Za-z_]\w*/g)) {
+      if (!candidates.has(m[0])) continue;
+      let i = m.index! - 1;
+      while (i >= 0 && /\s/.test(code[i]!)) i--;
+      if (code[i] === '.' || (code[i] === '>' && code[i - 1] === '-')) continue;
+      let j = i - 1;
+      while (j >= 0 && /\s/.test(code[j]!)) j--;
+      const pointer = code[i] === '*' && code[j] === '(';
       const after = code.slice(m.index! + m[0].length, m.index! + m[0].length + 8);
-      if (/^\s*\(/.test(after) || (m[1] !== undefined && /^\s*\)\s*\(/.test(after))) continue;
-      bare.set(m[2]!, (bare.get(m[2]!) ?? 0) + 1);
+      if (/^\s*\(/.test(after) || (pointer && /^\s*\)\s*\(/.test(after))) continue;
+      bare.set(m[0], (bare.get(m[0]) ?? 0) + 1);
     }
   }
   const explained = [...candidates].filter((name) => {

@@ -27,7 +27,6 @@
 
 import { matchParen } from '../c/lexical';
 import { callArgs, lockAt, sameLockAt, throughCall, type LockAt } from './lock-paths';
-import { structLockPointers } from './pointer-fields';
 
 export type WrapperOp = 'lock' | 'unlock';
 
@@ -457,8 +456,3 @@ export function structGetters(texts: readonly string[]): Map<string, string> {
   return new Map([...found].flatMap(([k, t]) => (t === null ? [] : [[k, t] as const])));
 }
 
-/** The lock-pointer wrappers of a tree's texts (see lockPointerWrappers). */
-export function treeLockPointerWrappers(texts: readonly string[]): Map<string, LockPointerWrapper> {
-  const defs = treeDefinitions(texts);
-  return lockPointerWrappers(defs, wrappersOf(defs), structGetters(texts), structLockPointers(texts));
-}
