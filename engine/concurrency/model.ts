@@ -64,8 +64,9 @@ export class ConcurrencyModel {
   private readonly readLocks = new Set<string>();
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
   private readonly fixed = new Map<string, Set<number>>();
-  /** Static functions of source files, as `name@file` (see idOf). */
+  /** Static functions of source files, as `name@file` (see idOf), and their names. */
   private readonly statics = new Set<string>();
+  private readonly staticNames = new Set<string>();
 
   private readonly launched: ReadonlyMap<string, string>;
   /** Lock keys that are always a lock pointer's lock, wherever taken → that lock (see pointerLocks). */
@@ -83,7 +84,9 @@ export class ConcurrencyModel {
     // A static function of a source file is its own: `runq_insert()` of one scheduler is not
     // another's, and only its file calls it (unless another file includes that one).
     const shared = new Set(facts.sharedSources ?? []);
-    for (const f of facts.functions) if (f.static && f.file?.endsWith('.c') && !shared.has(f.file)) this.statics.add(`${f.name}@${f.file}`);
+    for (const f of facts.functions) {
+      if (f.static && f.file?.endsWith('.c') && !shared.has(f.file)) { this.statics.add(`${f.name}@${f.file}`); this.staticNames.add(f.name); }
+    }
     const ids = new Map<string, string[]>();
     for (const f of facts.functions) {
       const id = this.idOf(f.name, f.file);
@@ -164,8 +167,10 @@ export class ConcurrencyModel {
 
   /** The model's name of a function called (or defined) in `file`: the file's own static one, else the name. */
   private idOf(name: string, file: string | undefined): string {
-    const own = file === undefined ? undefined : `${name}@${file}`;
-    return own !== undefined && this.statics.has(own) ? own : name;
+    // Asked for every pair pairing considers: no string is built for a name no file has static.
+    if (file === undefined || !this.staticNames.has(name)) return name;
+    const own = `${name}@${file}`;
+    return this.statics.has(own) ? own : name;
   }
 
   /**
