@@ -132,7 +132,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const oracle = input.concurrency?.oracle;
   const ctx: CheckContext = {
     sources, analysis, document: docAll, all, arch: input.arch, isDocument, place,
-    ...(oracle?.runsOnlyAtBoot ? { runsOnlyAtBoot: (t: Thread) => oracle.runsOnlyAtBoot!(t.name) } : {}),
+    ...(oracle?.runsOnlyAtBoot ? { runsOnlyAtBoot: (t: Thread) => oracle.runsOnlyAtBoot!(t.name, t.file) } : {}),
   };
 
   // What the patch changes: scenarios of the pre-image judged again on the post-image, and

@@ -10,11 +10,11 @@ import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
-import { treeDefinitions, wrappersOf } from '../concurrency/lock-wrappers';
+import { lockPointerWrappers, structGetters, treeDefinitions, wrappersOf, type LockPointerWrapper } from '../concurrency/lock-wrappers';
 import { wrappedPrimitives } from '../concurrency/wrapper-primitives';
 import { lockTestsOf, unreadLockTests, type LockTestKnowledge } from '../concurrency/lock-predicates';
 import { XEN_LOCK_OWNERS } from '../kb/xen';
-import { structPointerFields } from '../concurrency/pointer-fields';
+import { structLockPointers, structPointerFields } from '../concurrency/pointer-fields';
 import type { Analysis, Arch } from '../checks/types';
 import { DEFAULT_KB, lookup, type Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
@@ -23,6 +23,7 @@ import { TreeSchedule } from './tree-schedule';
 import { buildTreeIndex } from './tree-index';
 import { builtForFiles } from './kbuild-files';
 import { mergedLaunches } from '../concurrency/launch';
+import { hookFacts } from '../concurrency/hooks';
 
 export interface TreeCheckOptions {
   readonly dirs: readonly string[];
@@ -59,9 +60,9 @@ export interface TreeCheckResult {
  * pointer fields (for lock identity), under the user's own entries. `os` says which knowledge
  * base's lock tests and lock owners apply (both: unset).
  */
-export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined, os?: Os): { text: string; wrappers: number } {
+export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: string | undefined, os?: Os): { text: string; wrappers: number; lockPointers: Record<string, LockPointerWrapper> } {
   let user: Record<string, unknown> = {};
-  try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0 }; }
+  try { if (userText !== undefined) user = JSON.parse(userText) as Record<string, unknown>; } catch { return { text: userText!, wrappers: 0, lockPointers: {} }; }
   const locks: Record<string, unknown> = { ...(user.locks as Record<string, unknown> | undefined ?? {}) };
   const inKb = (name: string): boolean => (os ? [os] : (['xen', 'linux'] as const)).some((o) => lookup(DEFAULT_KB, name, { os: o })?.os.includes(o) ?? false);
   let wrappers = 0;
@@ -69,6 +70,8 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
   const learned = wrappersOf(defs);
   // What each wrapper ends in gives it the primitive's mode and per-architecture barriers.
   const likes = wrappedPrimitives(defs, learned);
+  // Wrappers of one struct lock pointer, for the concurrency model (model.ts).
+  const lockPointers = Object.fromEntries(lockPointerWrappers(defs, learned, structGetters(texts.map((t) => t.text)), structLockPointers(texts.map((t) => t.text))));
   for (const w of learned) {
     if (w.name in locks || lookup(DEFAULT_KB, w.name, { os: 'xen' }) || lookup(DEFAULT_KB, w.name, { os: 'linux' })) continue;
     const like = likes.get(w.name);
@@ -90,7 +93,7 @@ export function treeKbConfig(texts: ReadonlyArray<{ text: string }>, userText: s
   // Tests not read: an assertion of one says so (extract/calls.ts).
   for (const u of unreadLockTests(defs, knowledge, tests)) if (!(u.name in locks) && !inKb(u.name)) locks[u.name] = { op: 'held', unread: u.why };
   const pointers = { ...Object.fromEntries(structPointerFields(texts.map((t) => t.text))), ...(user.pointers as Record<string, unknown> | undefined ?? {}) };
-  return { text: JSON.stringify({ ...user, locks, ...(Object.keys(pointers).length > 0 ? { pointers } : {}) }), wrappers };
+  return { text: JSON.stringify({ ...user, locks, ...(Object.keys(pointers).length > 0 ? { pointers } : {}) }), wrappers, lockPointers };
 }
 
 /** The knowledge base's lock tests (`spin_is_locked`) and lock owner fields, for the tests a tree defines. */
@@ -109,17 +112,32 @@ function lockTestKnowledge(os: Os | undefined): LockTestKnowledge {
   };
 }
 
-export function treeFacts(index: readonly FileSummary[]): TreeFacts {
-  const functions = index.flatMap((f) => f.concurrency?.functions ?? []);
-  // A name every definition of which is `static` in a .c file is used as a value only by a
-  // file that defines it: elsewhere the same word is something else (`CASE(unmap_grant_ref)`
-  // in a macro's arguments, a field, another file's variable). A header's static inline is
-  // in every file that includes it.
+/**
+ * `texts`: the tree's files, to resolve calls through structs of function pointers (hooks.ts);
+ * `lockPointers`: its wrappers of struct lock pointers (treeKbConfig).
+ */
+export function treeFacts(index: readonly FileSummary[], texts?: ReadonlyArray<{ path: string; text: string }>, lockPointers?: Record<string, LockPointerWrapper>): TreeFacts {
+  const functions = index.flatMap((f) => (f.concurrency?.functions ?? []).map((fn) => ({ ...fn, file: f.path })));
+  const sharedSources = texts ? includedSources(texts) : undefined;
+  const addressTaken = usedAsValues(index, new Set(sharedSources ?? []));
+  const callees = new Map(index.map((f) => [f.path, (f.concurrency?.functions ?? []).flatMap((fn) => fn.calls.map((c) => c.callee))]));
+  const hooks = texts ? hookFacts(texts.map((t) => ({ ...t, callees: callees.get(t.path) ?? [] }))) : undefined;
+  return { functions, addressTaken, launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})), ...(hooks ? { hooks } : {}), ...(lockPointers ? { lockPointers } : {}), ...(sharedSources ? { sharedSources } : {}) };
+}
+
+/**
+ * Names used as values in the tree. A name every definition of which is `static` in a .c file
+ * is used as a value only by a file that defines it: elsewhere the same word is something else
+ * (`CASE(unmap_grant_ref)` in a macro's arguments, a field, another file's variable). A
+ * header's static inline is in every file that includes it, and so is a .c file another
+ * includes (`shared`).
+ */
+function usedAsValues(index: readonly FileSummary[], shared: ReadonlySet<string>): string[] {
   const staticIn = new Map<string, Set<string> | null>();
   for (const f of index) {
     for (const fn of f.concurrency?.functions ?? []) {
       const files = staticIn.get(fn.name);
-      if (!fn.static || files === null || !f.path.endsWith('.c')) staticIn.set(fn.name, null);
+      if (!fn.static || files === null || !f.path.endsWith('.c') || shared.has(f.path)) staticIn.set(fn.name, null);
       else staticIn.set(fn.name, (files ?? new Set<string>()).add(f.path));
     }
   }
@@ -130,7 +148,13 @@ export function treeFacts(index: readonly FileSummary[]): TreeFacts {
       if (files === undefined || files === null || files.has(f.path)) taken.add(name);
     }
   }
-  return { functions, addressTaken: [...taken].sort(), launched: mergedLaunches(index.map((f) => f.concurrency?.launched ?? {})) };
+  return [...taken].sort();
+}
+
+/** Source files another file of the tree includes (`#include "multi.c"`), by the name's last part. */
+function includedSources(texts: ReadonlyArray<{ path: string; text: string }>): string[] {
+  const names = new Set(texts.flatMap((t) => [...t.text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"]+\.c)"/gm)].map((m) => basename(m[1]!))));
+  return texts.filter((t) => t.path.endsWith('.c') && names.has(basename(t.path))).map((t) => t.path);
 }
 
 export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
@@ -144,7 +168,7 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const workers = Math.max(1, o.workers ?? cpus().length);
   const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true, ...(o.os ? { os: o.os } : {}) } });
   lap('index');
-  const facts = treeFacts(summaries);
+  const facts = treeFacts(summaries, texts, kb.lockPointers);
   const documents = files.filter((f) => f.endsWith('.c'));
   const model = new ConcurrencyModel(facts);
   const { triaged, todo } = triage(documents, summaries, model);

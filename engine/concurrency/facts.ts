@@ -35,7 +35,7 @@ export interface FunctionFacts {
   readonly name: string;
   /** Declared `__init` (or another boot-only section attribute). */
   readonly init: boolean;
-  /** Declared `static`: a use of its name as a value in another file is not this function. */
+  /** Declared `static`: only its translation unit calls it by name or uses it as a value. */
   readonly static?: true;
   /** Calls of functions that are not knowledge-base primitives, in program order, deduplicated. */
   readonly calls: readonly CallSite[];
@@ -63,6 +63,8 @@ export interface FunctionFacts {
   readonly asserts?: readonly string[];
   /** Keys of the locks it takes or releases itself, callees in view inlined. */
   readonly locks?: readonly string[];
+  /** For each of those keys, the primitives (lock wrappers) that take or release it there. */
+  readonly lockedBy?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -178,16 +180,18 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
     && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
   const fixed = fixedParams(t, body);
+  const header = headerText(t, lines);
   const readLocks = [...new Set([
     ...t.events.flatMap((e) => (e.kind === 'LOCK' && e.mode === 'read' ? [e.lock.key] : [])),
     ...(t.callerHolds ?? []).filter((h) => h.mode === 'read').map((h) => h.lock.key),
   ])].sort();
   const asserts = [...new Set((t.callerHolds ?? []).map((h) => h.lock.key))].sort();
   const locks = [...new Set(t.events.flatMap((e) => (e.kind === 'LOCK' || e.kind === 'UNLOCK' ? [e.lock.key] : [])))].sort();
+  const lockedBy = Object.fromEntries(locks.map((k) => [k, [...new Set(t.events.flatMap((e) => ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && e.lock.key === k ? [e.prim ?? ''] : [])))].sort()]));
   return {
-    name: t.name, init: BOOT_ATTRS.test(headerText(t, lines)), ...(t.static ? { static: true as const } : {}), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
+    name: t.name, init: BOOT_ATTRS.test(header), ...(/\bstatic\b/.test(header) ? { static: true as const } : {}), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
     ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
-    ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks } : {}),
+    ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks, lockedBy } : {}),
   };
 }
 

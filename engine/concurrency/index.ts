@@ -30,7 +30,7 @@ export interface ConcurrencyOracle {
   /** Why two functions never run as two concurrent threads (pairing skips them), or undefined. */
   neverConcurrent(a: Thread, b: Thread): string | undefined;
   /** The function runs only while the system boots, before other CPUs run anything else (whole-tree mode). */
-  runsOnlyAtBoot?(name: string): boolean;
+  runsOnlyAtBoot?(name: string, file?: string): boolean;
   /** Why a two-CPU cycle (message passing, store or load buffering) is not reported, or undefined when it stands. */
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined;
 }
@@ -78,7 +78,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
   /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
   constructor(facts: TreeFacts, text?: (file: string) => string | undefined, caps?: { perFunction?: number; perDocument?: number }) {
     this.model = new ConcurrencyModel(facts);
-    this.local = new LocalAccesses({ text, stackParams: (name) => this.model.stackParams(name) });
+    this.local = new LocalAccesses({ text, stackParams: (name, file) => this.model.stackParams(name, file) });
     this.caps = { perFunction: caps?.perFunction ?? MAX_CYCLES_PER_FUNCTION, perDocument: caps?.perDocument ?? MAX_CYCLES_PER_DOCUMENT };
   }
 
@@ -123,7 +123,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
     if (arch) return arch;
     const large = this.tooLarge(a) ?? this.tooLarge(b);
     if (large) return large;
-    const never = this.model.neverConcurrent(a.name, b.name);
+    const never = this.model.neverConcurrent(a.name, b.name, { a: a.file, b: b.file });
     if (never) return never;
     // No cycle between them can show evidence (see excludes): not worth pairing.
     const fa = this.factsOf(a);
@@ -131,21 +131,21 @@ export class TreeConcurrency implements ConcurrencyOracle {
     return fa.orders || fb.orders || fa.marked.length > 0 || fb.marked.length > 0 ? undefined : 'neither orders memory nor marks an access of its own';
   }
 
-  runsOnlyAtBoot(name: string): boolean {
-    return this.model.bootOnly(name);
+  runsOnlyAtBoot(name: string, file?: string): boolean {
+    return this.model.bootOnly(name, file);
   }
 
   /** Locks held at an access: taken in the function, or held by every caller on entry. */
   private lockset(t: Thread, e: Event): Set<string> {
-    return new Set([...e.held, ...this.model.locksOnEntry(t.name)]);
+    return this.model.lockKeys([...e.held, ...this.model.locksOnEntry(t.name, t.file)]);
   }
 
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
     const real = sides.filter((s) => !s.synthesized);
     const ask: RuleOutAsk = {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
-      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name)), readMode: (k) => this.model.takenForReading(k),
-      launcherOf: (n) => this.model.launcherOf(n),
+      running: (t, e) => runsAs(t, e, this.model.runningParams(t.name, t.file)), readMode: (k) => this.model.takenForReading(k),
+      launcherOf: (n, file) => this.model.launcherOf(n, file),
     };
     const out = ruledOut(real, ask) ?? (real.length === 2 ? lockIdentityUnknown(real, ask) ?? plainUpdatesOnBothSides(real) : undefined);
     if (out) return out;

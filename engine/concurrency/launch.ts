@@ -57,12 +57,12 @@ export function launchedOnly(threads: readonly Thread[], text: string): Record<s
  * every launch of it: the callback cannot miss that store, and the cycle cannot close.
  */
 export function launchedAfter(
-  sides: ReadonlyArray<{ thread: Thread; first?: Event }>, launcherOf: (name: string) => { readonly launcher: string; readonly callback: string } | undefined,
+  sides: ReadonlyArray<{ thread: Thread; first?: Event }>, launcherOf: (name: string, file?: string) => { readonly launcher: string; readonly callback: string } | undefined,
 ): string | undefined {
   for (const [a, b] of [[sides[0]!, sides[1]!], [sides[1]!, sides[0]!]] as const) {
     // A static callback lives in its launcher's file: a namesake elsewhere is another function.
     // The side may be the callback or run only inside it (see model.ts launcherOf).
-    const launch = launcherOf(b.thread.name);
+    const launch = launcherOf(b.thread.name, b.thread.file);
     if (launch?.launcher !== a.thread.name || !a.first || a.thread.file !== b.thread.file) continue;
     const first = a.first;
     if (first.kind !== 'W' && first.kind !== 'RMW') continue;

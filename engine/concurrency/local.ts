@@ -45,7 +45,7 @@ export class LocalAccesses {
   constructor(private readonly opts: {
     text?: (file: string) => string | undefined;
     /** Parameters (by position) that point to an object on a caller's stack in every calling context. */
-    stackParams?: (name: string) => ReadonlySet<number>;
+    stackParams?: (name: string, file?: string) => ReadonlySet<number>;
   } = {}) {}
 
   /** Names the function declares in its body as objects (not pointers, not static). */
@@ -74,7 +74,7 @@ export class LocalAccesses {
     const own = ownCalls(t);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     let stack: ReadonlySet<string> | undefined;
-    const stackParams = new Set([...(this.opts.stackParams?.(t.name) ?? [])].map((i) => t.params[i]?.name));
+    const stackParams = new Set([...(this.opts.stackParams?.(t.name, t.file) ?? [])].map((i) => t.params[i]?.name));
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
       const direct = DIRECT_PATH.exec(e.loc.text);

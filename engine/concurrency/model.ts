@@ -14,18 +14,32 @@
 // - Boot-only functions: declared `__init`, or called only from boot-only functions.
 // - Exclusive callers: a function called only from one other function (directly or through a
 //   chain of such functions) runs inside that caller; the two are never two concurrent threads.
+// - Static functions of a source file are told apart by file: a call resolves to the calling
+//   file's own static function of the name, if it has one (facts carry the file).
+// - Calls through a struct field of function pointers (`s->wake(...)`) call the functions
+//   designated initializers assign to the field (`.wake = f`), where hooks.ts finds every use
+//   of the field and of those functions in view: such a function is not address-taken then.
 // - Running-vCPU parameters: a parameter every caller binds to `current` (directly, through a
 //   local set to it, or by passing on a parameter of its own that is one), and the function
 //   never reassigns. Two CPUs never run one vCPU (or task) at once, and a paused one not at all.
 // Pure data in, answers out: no I/O.
-import type { CallSite, FunctionFacts } from './facts';
+import type { FunctionFacts } from './facts';
+import { calledField, type HookFacts } from './hooks';
+import type { LockPointerWrapper } from './lock-wrappers';
 
 export interface TreeFacts {
-  readonly functions: readonly FunctionFacts[];
+  /** With the file each is defined in, where known (static functions are told apart by it). */
+  readonly functions: ReadonlyArray<FunctionFacts & { readonly file?: string }>;
+  /** Source files another file includes (`#include "multi.c"`): their static functions are not theirs alone. */
+  readonly sharedSources?: readonly string[];
   /** Names used as values somewhere in the tree (function pointers): their callers are unknown. */
   readonly addressTaken: readonly string[];
   /** Functions that only start by IPI launches from one function: callback → launcher (launch.ts). */
   readonly launched?: Readonly<Record<string, string>>;
+  /** Calls through struct fields of function pointers, resolved (hooks.ts). */
+  readonly hooks?: HookFacts;
+  /** Lock wrappers that take the lock a struct's lock pointer points to (lock-wrappers.ts lockPointerWrappers). */
+  readonly lockPointers?: Readonly<Record<string, LockPointerWrapper>>;
 }
 
 interface Caller {
@@ -36,10 +50,6 @@ interface Caller {
   readonly passes: ReadonlyArray<readonly [number, number]>;
 }
 
-function callerOf(f: FunctionFacts, c: CallSite): Caller {
-  return { name: f.name, held: c.held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [] };
-}
-
 export class ConcurrencyModel {
   private readonly callers = new Map<string, Caller[]>();
   private readonly init = new Set<string>();
@@ -47,7 +57,7 @@ export class ConcurrencyModel {
   private readonly escaped: ReadonlySet<string>;
   private readonly entry = new Map<string, ReadonlySet<string>>();
   private readonly asserted = new Map<string, ReadonlySet<string>>();
-  private readonly byName = new Map<string, FunctionFacts[]>();
+  private readonly byName = new Map<string, Array<FunctionFacts & { readonly file?: string }>>();
   private readonly boot = new Set<string>();
   private readonly owner = new Map<string, string>();
   private readonly running = new Map<string, ReadonlySet<number>>();
@@ -56,25 +66,55 @@ export class ConcurrencyModel {
   private readonly readLocks = new Set<string>();
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
   private readonly fixed = new Map<string, Set<number>>();
+  /** Static functions of source files, as `name@file` (see idOf), and their names. */
+  private readonly statics = new Set<string>();
+  private readonly staticNames = new Set<string>();
 
   private readonly launched: ReadonlyMap<string, string>;
+  /** Lock keys that are always a lock pointer's lock, wherever taken → that lock (see pointerLocks). */
+  private readonly pointerLock: ReadonlyMap<string, LockPointerWrapper>;
+  /** The keys of lock pointers' locks, with their lock type. */
+  private readonly pointerTypes: ReadonlyMap<string, string>;
 
   constructor(facts: TreeFacts) {
     this.launched = new Map(Object.entries(facts.launched ?? {}));
-    this.escaped = new Set(facts.addressTaken);
+    this.pointerLock = pointerLocks(facts);
+    this.pointerTypes = new Map([...this.pointerLock.values()].map((w) => [w.key, w.type]));
+    const explained = new Set(facts.hooks?.explained ?? []);
+    this.escaped = new Set(facts.addressTaken.filter((n) => !explained.has(n)));
+    const hooks = facts.hooks?.targets ?? {};
+    // A static function of a source file is its own: `runq_insert()` of one scheduler is not
+    // another's, and only its file calls it (unless another file includes that one).
+    const shared = new Set(facts.sharedSources ?? []);
     for (const f of facts.functions) {
-      this.defined.add(f.name);
-      (this.byName.get(f.name) ?? this.byName.set(f.name, []).get(f.name)!).push(f);
-      if (f.init) this.init.add(f.name);
+      if (f.static && f.file?.endsWith('.c') && !shared.has(f.file)) { this.statics.add(`${f.name}@${f.file}`); this.staticNames.add(f.name); }
+    }
+    const ids = new Map<string, string[]>();
+    for (const f of facts.functions) {
+      const id = this.idOf(f.name, f.file);
+      (ids.get(f.name) ?? ids.set(f.name, []).get(f.name)!).push(id);
+    }
+    for (const f of facts.functions) {
+      const self = this.idOf(f.name, f.file);
+      this.defined.add(self);
+      (this.byName.get(self) ?? this.byName.set(self, []).get(self)!).push(f);
+      if (f.init) this.init.add(self);
       for (const k of f.readLocks ?? []) this.readLocks.add(k);
       const fixed = new Set(f.fixedParams ?? []);
-      const prev = this.fixed.get(f.name);
-      this.fixed.set(f.name, prev ? new Set([...prev].filter((i) => fixed.has(i))) : fixed);
+      const prev = this.fixed.get(self);
+      this.fixed.set(self, prev ? new Set([...prev].filter((i) => fixed.has(i))) : fixed);
       for (const c of f.calls) {
+        const held = this.withPointers(c.held);
         // A recursive call is no outside caller; for running-vCPU parameters it must pass them on.
-        if (c.callee === f.name) { this.selfCalls.push(callerOf(f, c)); continue; }
-        (this.callers.get(c.callee) ?? this.callers.set(c.callee, []).get(c.callee)!)
-          .push(callerOf(f, c));
+        if (c.callee === f.name) { this.selfCalls.push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [] }); continue; }
+        // `s->wake(s, unit)`: a call of every function designated initializers assign to `wake`
+        // (each definition of the name: the initializer's file is not kept).
+        const field = calledField(c.callee);
+        const callees = field !== undefined && Object.hasOwn(hooks, field) ? hooks[field]!.flatMap((n) => ids.get(n) ?? [n]) : this.callees(c.callee, f.file, ids);
+        for (const callee of new Set(callees)) {
+          (this.callers.get(callee) ?? this.callers.set(callee, []).get(callee)!)
+            .push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [] });
+        }
       }
     }
     this.solveAssertedLocks();
@@ -119,18 +159,37 @@ export class ConcurrencyModel {
    * (`unmap_common(&common[i])` from a function that declares `common[]`): no other CPU
    * knows its address.
    */
-  stackParams(name: string): ReadonlySet<number> {
-    return this.onStack.get(name) ?? NONE;
+  stackParams(name: string, file?: string): ReadonlySet<number> {
+    return this.onStack.get(this.idOf(name, file)) ?? NONE;
   }
 
   /** Parameter positions that are the vCPU running the function, in every calling context. */
-  runningParams(name: string): ReadonlySet<number> {
-    return this.running.get(name) ?? NONE;
+  runningParams(name: string, file?: string): ReadonlySet<number> {
+    return this.running.get(this.idOf(name, file)) ?? NONE;
   }
 
   /** Callers are all in view: defined here, called here, never used as a value. */
-  private closed(name: string): boolean {
-    return this.defined.has(name) && !this.escaped.has(name) && (this.callers.get(name)?.length ?? 0) > 0;
+  private closed(id: string): boolean {
+    return this.defined.has(id) && !this.escaped.has(id.replace(/@.*$/, '')) && (this.callers.get(id)?.length ?? 0) > 0;
+  }
+
+  /**
+   * What a call of `name` in `file` may call: the file's own static function, else the one
+   * defined without `static`; with neither (a header's inline function calling a static
+   * function of the files that include it), every static function of the name.
+   */
+  private callees(name: string, file: string | undefined, ids: ReadonlyMap<string, readonly string[]>): string[] {
+    const id = this.idOf(name, file);
+    const defs = ids.get(name) ?? [];
+    return id !== name || defs.length === 0 || defs.includes(name) ? [id] : [...defs];
+  }
+
+  /** The model's name of a function called (or defined) in `file`: the file's own static one, else the name. */
+  private idOf(name: string, file: string | undefined): string {
+    // Asked for every pair pairing considers: no string is built for a name no file has static.
+    if (file === undefined || !this.staticNames.has(name)) return name;
+    const own = `${name}@${file}`;
+    return this.statics.has(own) ? own : name;
   }
 
   /**
@@ -140,12 +199,12 @@ export class ConcurrencyModel {
    */
   private solveAssertedLocks(): void {
     const of = (name: string): ReadonlySet<string> => this.asserted.get(name) ?? EMPTY;
-    const once = (f: FunctionFacts): Set<string> => {
-      const own = new Set(f.locks ?? []);
+    const once = (f: FunctionFacts & { readonly file?: string }): Set<string> => {
+      const own = new Set(this.withPointers(f.locks ?? []));
       const out = new Set(f.asserts ?? []);
       for (const c of f.calls) {
         if (!c.always || c.callee === f.name) continue;
-        for (const k of of(c.callee)) if (!own.has(k) && !c.held.includes(k)) out.add(k);
+        for (const k of of(this.idOf(c.callee, f.file))) if (!own.has(k) && !c.held.includes(k)) out.add(k);
       }
       return out;
     };
@@ -209,28 +268,48 @@ export class ConcurrencyModel {
     }
   }
 
+  /**
+   * The keys with the lock pointer's lock each one always is (`*unsigned int` of
+   * `pcpu_schedule_lock(cpu)` and `*struct sched_unit` of `unit_schedule_lock(unit)` are both
+   * `*struct sched_resource->schedule_lock`), and the key of a lock of the pointer's type named
+   * by nothing (`*spinlock_t`): a lock pointer may point to any lock of its type, so whether
+   * another lock named otherwise is the same one is not known (rule-out.ts lockIdentityUnknown).
+   */
+  lockKeys(keys: Iterable<string>): Set<string> {
+    const out = new Set(this.withPointers(keys));
+    for (const k of [...out]) { const type = this.pointerTypes.get(k); if (type !== undefined) out.add(`*${type}`); }
+    return out;
+  }
+
+  private withPointers(keys: Iterable<string>): string[] {
+    const out = new Set(keys);
+    for (const k of [...out]) { const p = this.pointerLock.get(k); if (p) out.add(p.key); }
+    return [...out];
+  }
+
   /** Some function takes (or asserts) the lock in read mode: holding it may exclude nobody. */
   takenForReading(key: string): boolean {
     return this.readLocks.has(key);
   }
 
   /** Locks every caller in view holds when calling the function (empty when unknown). */
-  locksOnEntry(name: string): ReadonlySet<string> {
-    return this.entry.get(name) ?? EMPTY;
+  locksOnEntry(name: string, file?: string): ReadonlySet<string> {
+    return this.entry.get(this.idOf(name, file)) ?? EMPTY;
   }
 
   /** The function runs only while the system boots: `__init`, or called only from such code. */
-  bootOnly(name: string): boolean {
-    return this.boot.has(name);
+  bootOnly(name: string, file?: string): boolean {
+    return this.boot.has(this.idOf(name, file));
   }
 
   /**
    * One function runs only inside the other: `inner` is called only from `outer`, directly or
    * through a chain of functions each called only from the next.
    */
-  runsInside(inner: string, outer: string): boolean {
+  runsInside(inner: string, outer: string, files: { inner?: string; outer?: string } = {}): boolean {
     const seen = new Set<string>();
-    for (let n = this.owner.get(inner); n !== undefined && !seen.has(n); n = this.owner.get(n)) {
+    outer = this.idOf(outer, files.outer);
+    for (let n = this.owner.get(this.idOf(inner, files.inner)); n !== undefined && !seen.has(n); n = this.owner.get(n)) {
       if (n === outer) return true;
       seen.add(n);
     }
@@ -242,23 +321,24 @@ export class ConcurrencyModel {
    * way (launch.ts), and the callback those launches name: `name` itself, or the function it
    * runs inside (`control_thread_fn()`, called only from the callback `do_microcode_update()`).
    */
-  launcherOf(name: string): { readonly launcher: string; readonly callback: string } | undefined {
+  launcherOf(name: string, file?: string): { readonly launcher: string; readonly callback: string } | undefined {
     const seen = new Set<string>();
-    for (let n: string | undefined = name; n !== undefined && !seen.has(n); n = this.owner.get(n)) {
-      const launcher = this.launched.get(n);
-      if (launcher !== undefined) return { launcher, callback: n };
+    for (let n: string | undefined = this.idOf(name, file); n !== undefined && !seen.has(n); n = this.owner.get(n)) {
+      // Launch records name functions as their launches write them (launch.ts): without the file.
+      const plain = n.replace(/@.*$/, '');
+      const launcher = this.launched.get(plain);
+      if (launcher !== undefined) return { launcher, callback: plain };
       seen.add(n);
     }
     return undefined;
   }
 
   /** Why two functions never run as two concurrent threads, or undefined when they may. */
-
-  neverConcurrent(a: string, b: string): string | undefined {
-    if (this.bootOnly(a)) return `${a}() runs only at boot`;
-    if (this.bootOnly(b)) return `${b}() runs only at boot`;
-    if (this.runsInside(a, b)) return `${a}() is called only from ${b}()`;
-    if (this.runsInside(b, a)) return `${b}() is called only from ${a}()`;
+  neverConcurrent(a: string, b: string, files: { a?: string; b?: string } = {}): string | undefined {
+    if (this.bootOnly(a, files.a)) return `${a}() runs only at boot`;
+    if (this.bootOnly(b, files.b)) return `${b}() runs only at boot`;
+    if (this.runsInside(a, b, { inner: files.a, outer: files.b })) return `${a}() is called only from ${b}()`;
+    if (this.runsInside(b, a, { inner: files.b, outer: files.a })) return `${b}() is called only from ${a}()`;
     return undefined;
   }
 
@@ -266,6 +346,26 @@ export class ConcurrencyModel {
   stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number; runningParams: number; stackParams: number } {
     return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size, runningParams: this.running.size, stackParams: this.onStack.size };
   }
+}
+
+/**
+ * Lock keys every taker of which, anywhere in the tree, is a lock-pointer wrapper of one lock
+ * pointer: the key is that pointer's lock. A key also taken otherwise (a direct `spin_lock()`
+ * of an `unsigned int *`, another wrapper keyed by a CPU number) stays as it is.
+ */
+function pointerLocks(facts: TreeFacts): Map<string, LockPointerWrapper> {
+  const wrappers = facts.lockPointers ?? {};
+  const byKey = new Map<string, LockPointerWrapper | null>();
+  for (const f of facts.functions) {
+    for (const [key, prims] of Object.entries(f.lockedBy ?? {})) {
+      for (const prim of prims) {
+        const w = Object.hasOwn(wrappers, prim) ? wrappers[prim]! : undefined;
+        const known = byKey.get(key);
+        byKey.set(key, w && (known === undefined || known?.key === w.key) ? w : null);
+      }
+    }
+  }
+  return new Map([...byKey].flatMap(([k, w]) => (w ? [[k, w] as const] : [])));
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

@@ -34,3 +34,39 @@ function braced(text: string, open: number): string | undefined {
   }
   return undefined;
 }
+
+/** Lock types whose pointers a struct may keep (`spinlock_t *schedule_lock;`). */
+const LOCK_TYPE = /^(?:spinlock_t|rwlock_t|rspinlock_t|struct (?:spinlock|rwlock|mutex))$/;
+
+/**
+ * Lock pointers of the structs a tree defines: `struct NAME->field` → the lock type, for every
+ * `spinlock_t *field;` (or `spinlock_t *field, other;`) directly in a struct NAME definition.
+ * Such a field may point to any lock of its type, switched at run time (Xen's scheduler points
+ * a CPU's `schedule_lock` at its own lock or at the scheduler's). A field declared two ways in
+ * the tree is left out.
+ */
+export function structLockPointers(texts: readonly string[]): Map<string, string> {
+  const found = new Map<string, string | null>();
+  for (const text of texts) {
+    if (!/lock/.test(text)) continue;
+    const open = /^struct[ \t]+([A-Za-z_]\w*)\s*\{/gm;
+    for (let m = open.exec(text); m; m = open.exec(text)) {
+      const body = braced(text, m.index + m[0].length - 1);
+      if (body === undefined) continue;
+      // One declaration: a type, then declarators up to `;` (no nested braces).
+      const decl = /(?:^|(?<=[;{}]))\s*((?:struct\s+)?[A-Za-z_]\w*)\s+([^;{}()]*);/g;
+      for (let d = decl.exec(body); d; d = decl.exec(body)) {
+        const type = d[1]!.replace(/\s+/g, ' ');
+        if (!LOCK_TYPE.test(type)) continue;
+        for (const declarator of d[2]!.split(',')) {
+          const p = /^\s*\*\s*([A-Za-z_]\w*)\s*$/.exec(declarator);
+          if (!p) continue;
+          const key = `struct ${m[1]!}->${p[1]!}`;
+          const known = found.get(key);
+          found.set(key, known === undefined || known === type ? type : null);
+        }
+      }
+    }
+  }
+  return new Map([...found].flatMap(([k, t]) => (t === null ? [] : [[k, t] as const])));
+}

@@ -88,7 +88,7 @@ export class TreePeers {
       for (const [e, ks] of shared) {
         // Two match keys of one location (type-rooted and by name) count once: by field path.
         if (out.get(e.file)?.has(e.facts.name) || new Set(ks.map(pathOf)).size < 2 || otherArchitectures(path, e.file)) continue;
-        if (this.model.neverConcurrent(mine.name, e.facts.name)) continue;
+        if (this.model.neverConcurrent(mine.name, e.facts.name, { a: path, b: e.file })) continue;
         const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
         if (intent) want(e.file, e.facts.name);
       }

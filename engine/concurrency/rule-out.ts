@@ -21,7 +21,7 @@ export interface RuleOutAsk {
   /** The access is to the vCPU running the function (a running-vCPU parameter, see model.ts). */
   running?(t: Thread, e: Event): boolean;
   /** The one function whose IPI launches start this one, if it starts no other way (launch.ts). */
-  launcherOf?(name: string): { readonly launcher: string; readonly callback: string } | undefined;
+  launcherOf?(name: string, file?: string): { readonly launcher: string; readonly callback: string } | undefined;
 }
 
 /**

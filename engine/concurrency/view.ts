@@ -62,7 +62,7 @@ export class ViewConcurrency implements ConcurrencyOracle {
     return ruledOut(sides, {
       neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local,
       lockset: (t, e) => this.lockset(t, e), shared: (k) => this.shared.has(k), readMode: (k) => this.shared.has(k),
-      launcherOf: (n) => this.model.launcherOf(n),
+      launcherOf: (n, file) => this.model.launcherOf(n, file),
     }) ?? (this.evidence ? missingEvidence(sides, shape) : undefined);
   }
 }

@@ -48,3 +48,14 @@ int ${attrs}${name}(struct ${type} *r)
     return 0;
 }
 `;
+
+/** A caller that runs the reader (READER) with the ring lock held. */
+export const LOCKED_CONSUME = `int do_consume(struct ring *r)
+{
+    int v;
+    spin_lock(&r->lock);
+    v = ring_consume(r);
+    spin_unlock(&r->lock);
+    return v;
+}
+`;

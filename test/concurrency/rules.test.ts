@@ -2,7 +2,7 @@
 // only in what the rule looks at and still gets its warning (so every test can fail).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkFixtureTree, READER, WRITER } from './helpers';
+import { checkFixtureTree, LOCKED_CONSUME, READER, WRITER } from './helpers';
 import { lockWrappers } from '../../engine/concurrency/lock-wrappers';
 
 test('control: a writer with smp_wmb and a reader without smp_rmb in two files is reported', async () => {
@@ -18,15 +18,7 @@ void do_publish(struct ring *r)
     ring_publish(r);
     spin_unlock(&r->lock);
 }
-int do_consume(struct ring *r)
-{
-    int v;
-    spin_lock(&r->lock);
-    v = ring_consume(r);
-    spin_unlock(&r->lock);
-    return v;
-}
-`;
+${LOCKED_CONSUME}`;
   const held = await checkFixtureTree({ 'a.c': WRITER(), 'b.c': READER(), 'c.c': callers });
   assert.deepEqual(held.warnings, []);
   assert.ok((held.excluded['common-lock'] ?? 0) > 0, JSON.stringify(held));
