@@ -9,7 +9,7 @@ import { blankDisabled } from '../c/disabled';
 import { stackObjects } from './local';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 13;
+export const FACTS_VERSION = 14;
 
 export interface CallSite {
   readonly callee: string;
