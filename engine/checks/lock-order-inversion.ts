@@ -154,13 +154,13 @@ function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[
   // that retakes a lock it holds deadlocks its own CPU all the same, at boot too.
   const boot = (t: Thread): boolean => ctx.runsOnlyAtBoot?.(t) ?? false;
   const retakes = a.holding.includes(taken.key);
-  const b = opposite.find((o) => !boot(a.thread) && !boot(o.thread)) ?? (retakes ? opposite[0] : undefined);
+  const b = (boot(a.thread) ? undefined : opposite.find((o) => !boot(o.thread))) ?? (retakes ? opposite[0] : undefined);
   if (!b) return undefined;
   // Both paths of one inversion are in the document: one finding, the other path related.
   if (out.has(`lock-order:${b.thread.name}:${b.event.stmt.line}:${b.event.stmt.col}`)) return undefined;
   // One of the two paths takes a lock of a kind it already holds (`iommu->lock` held, then
   // taken again through a callee under `desc->lock`): one CPU alone may deadlock there.
-  const retaker = [a, b].find((e) => e.holding.includes(e.taken.key));
+  const retaker = retakes ? a : b.holding.includes(b.taken.key) ? b : undefined;
   if (retaker) return reacquired(ctx, { a, id, b, retaker, again: here.find((o) => o.held.lock.key === taken.key && o.taken === taken) });
   return {
     id, code: 'lock-order-inversion', severity: 'warning', place: ctx.place(a.thread, a.event.stmt),

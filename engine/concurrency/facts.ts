@@ -6,7 +6,7 @@ import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
 import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
-import { stackObjects } from './local';
+import { stackObjects } from './stack-objects';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
 export const FACTS_VERSION = 14;
@@ -75,6 +75,20 @@ export interface FunctionFacts {
  */
 export function ownOrKb(e: Event): boolean {
   return !e.via?.length || e.via.every((v) => v.resolution === 'kb');
+}
+
+/** `v->field`, `v->arch.regs[2]`: a member of what the variable points to, no further pointer. */
+const MEMBER_OF = /^([A-Za-z_]\w*)->\w+(?:\.\w+|\[[^\]]*\])*$/;
+
+/**
+ * The parameter (one of `params`, by position) whose pointee's own member the event touches,
+ * written in the function itself or by a knowledge-base primitive it calls (a callee's names
+ * are its own); undefined for anything else, a pointer member's pointee included.
+ */
+export function paramMember(t: Thread, e: Event, params: ReadonlySet<number>): string | undefined {
+  if (params.size === 0 || !('loc' in e) || !ownOrKb(e)) return undefined;
+  const root = MEMBER_OF.exec(e.loc.text.replace(/\s+/g, ''))?.[1];
+  return root !== undefined && [...params].some((i) => t.params[i]?.name === root) ? root : undefined;
 }
 
 /** READ_ONCE/WRITE_ONCE, acquire/release, or an atomic RMW. */

@@ -4,7 +4,7 @@
 // code, exclusive callers) and from each function's own events (local.ts: per-CPU data, paused
 // vCPUs). Patch mode does not ask: it keeps its own rules (differential judgement).
 import type { Event, Thread } from '../extract/types';
-import { functionFacts, ownOrKb as own, type FunctionFacts } from './facts';
+import { functionFacts, paramMember, type FunctionFacts } from './facts';
 import { isSharedAccess } from '../pair/peers';
 import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
@@ -54,18 +54,13 @@ export const MAX_CYCLES_PER_DOCUMENT = 1024;
  */
 export const MAX_TREE_ACCESSES = 120;
 
-/** `v->field`, `v->arch.regs[2]`: a member of what the parameter points to, no further pointer. */
-const MEMBER_OF = /^([A-Za-z_]\w*)->\w+(?:\.\w+|\[[^\]]*\])*$/;
-
 /**
  * The access is to a member of the vCPU the function runs as: a running-vCPU parameter's own
  * member, touched by the function itself (or a knowledge-base primitive it calls), since a
  * callee's names are its own.
  */
 export function runsAs(t: Thread, e: Event, params: ReadonlySet<number>): boolean {
-  if (params.size === 0 || !('loc' in e) || !own(e)) return false;
-  const root = MEMBER_OF.exec(e.loc.text.replace(/\s+/g, ''))?.[1];
-  return root !== undefined && [...params].some((i) => t.params[i]?.name === root);
+  return paramMember(t, e, params) !== undefined;
 }
 
 export class TreeConcurrency implements ConcurrencyOracle {

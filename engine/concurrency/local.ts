@@ -8,10 +8,13 @@
 //   another CPU is writing). `paused()` says so, and rule-out.ts pairs it with the other side.
 // - the function's own stack: a member or element of a variable the function declares itself
 //   as an object, not a pointer (`struct segment_register seg; ... seg.attr`, also when a
-//   callee fills it through `&seg`): no other CPU knows its address.
+//   callee fills it through `&seg`): no other CPU knows its address; and a member of what a
+//   parameter points to when every caller passes an object on its own stack (model.ts
+//   stackParams, `unmap_common(op)` from `unmap_grant_ref(&op, &common[i])`).
 // The running vCPU (`current`) is already marked CPU-local by extraction (Loc.cpuLocal).
 import type { Event, Span, Thread } from '../extract/types';
-import { IPI_CALLBACK_LAUNCHERS, IRQ_HANDLER_INSTALLERS } from '../kb/hv-events';
+import { paramMember } from './facts';
+import { stackObjects } from './stack-objects';
 
 /** Accessors of the running CPU's copy of a per-CPU variable. */
 const THIS_CPU = /^(?:this_cpu|this_cpu_ptr|raw_cpu_ptr|get_cpu_var|get_cpu_ptr|__get_cpu_var|__this_cpu_\w+|this_cpu_\w+|raw_cpu_\w+)$/;
@@ -28,9 +31,6 @@ function inside(inner: Span, outer: Span): boolean {
 function rootOf(arg: string): string {
   return /^[&*(\s]*([A-Za-z_]\w*)/.exec(arg)?.[1] ?? arg;
 }
-
-/** `op->handle`, `op->regs[2].x`: a member of what the variable points to, no further pointer. */
-const MEMBER_OF = /^([A-Za-z_]\w*)->\w+(?:\.\w+|\[[^\]]*\])*$/;
 
 /** `seg.attr`, `regs[2].x`: a path from a variable through members and elements only. */
 const DIRECT_PATH = /^([A-Za-z_]\w*)(?:\.\w+|\[[^\]]*\])+$/;
@@ -74,15 +74,15 @@ export class LocalAccesses {
     const own = ownCalls(t);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     let stack: ReadonlySet<string> | undefined;
-    const stackParams = new Set([...(this.opts.stackParams?.(t.name, t.file) ?? [])].map((i) => t.params[i]?.name));
+    const stackParams = this.opts.stackParams?.(t.name, t.file);
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
       const direct = DIRECT_PATH.exec(e.loc.text);
       if (direct && (stack ??= this.stackObjects(t)).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
       // A member of what a caller-stack parameter points to, touched by the function itself
       // (a callee's names are its own); not what a pointer member of it points to.
-      const member = MEMBER_OF.exec(e.loc.text.replace(/\s+/g, ''))?.[1];
-      if (member !== undefined && stackParams.has(member) && (!e.via?.length || e.via.every((v) => v.resolution === 'kb'))) {
+      const member = stackParams && paramMember(t, e, stackParams);
+      if (member !== undefined) {
         out.set(e.id, `\`${member}\` points to an object on the stack of ${t.name}()'s callers, whose address no other CPU is given`);
         continue;
       }
@@ -114,38 +114,4 @@ function pausedAccesses(t: Thread): Map<number, string> {
     if (p) out.set(e.id, `\`${p.root}\` is paused by ${p.callee}()`);
   }
   return out;
-}
-
-/**
- * Names a function body declares as objects on its stack (not pointers, not static), each
- * with whether it is an array (`struct x common[8];`): a declaration statement is a type
- * (`struct x`, `unsigned long`, `foo_t`), then declarators.
- */
-export function stackObjects(body: string): Map<string, { readonly array: boolean }> {
-  const out = new Map<string, { array: boolean }>();
-  const decl = /^[ \t]*(?:const\s+|volatile\s+)*(?:(?:struct|union)\s+\w+|\w+(?:\s+(?:int|long|char|short))*)\s+([^;(){}=]+(?:=[^;]*)?);/gm;
-  for (let m = decl.exec(body); m; m = decl.exec(body)) {
-    if (/^\s*(?:return|static|extern|goto|case|else|typedef)\b/.test(m[0])) continue;
-    for (const d of m[1]!.split(',')) {
-      const v = /^\s*([A-Za-z_]\w*)\s*((?:\[[^\]]*\]\s*)*)(?:=.*)?$/s.exec(d);
-      if (v) out.set(v[1]!, { array: v[2]!.trim() !== '' });
-    }
-  }
-  for (const name of [...out.keys()]) if (handedToOtherCpus(body, name)) out.delete(name);
-  return out;
-}
-
-/** Calls that hand their arguments to code on other CPUs (kb/hv-events.ts), by name. */
-const HANDS_OVER = new RegExp(String.raw`\b(?:${[...IPI_CALLBACK_LAUNCHERS, ...IRQ_HANDLER_INSTALLERS].map((l) => l.name).join('|')}|stop_machine\w*|\w*(?:tasklet|timer|work|completion)_init\w*|queue_\w*work\w*)\s*\(([^;]*)`, 'g');
-
-/**
- * A stack object whose address leaves the function other than as a plain call argument: stored
- * somewhere (`req->done = &done`), or handed to code that runs on other CPUs
- * (`on_selected_cpus(mask, rendezvous_fn, &r, 1)`). Other CPUs know it then.
- */
-function handedToOtherCpus(body: string, name: string): boolean {
-  const addr = String.raw`&\s*\(?\s*${name}\b`;
-  if (new RegExp(String.raw`(?<![=!<>])=\s*${addr}`).test(body)) return true;
-  for (const m of body.matchAll(HANDS_OVER)) if (new RegExp(addr).test(m[1]!)) return true;
-  return false;
 }

@@ -173,8 +173,8 @@ function builtIn(name: string, os: 'linux' | 'xen'): Primitive | undefined {
 /** A built-in lock primitive taking (op lock) or releasing (op unlock) a lock, in some code base. */
 function likeLock(name: string, op: 'lock' | 'unlock'): boolean {
   return (['linux', 'xen'] as const).some((os) => {
-    const e = builtIn(name, os) && lockEffectOf(builtIn(name, os)!.effects);
-    return e !== undefined && e.op === (op === 'lock' ? 'LOCK' : 'UNLOCK');
+    const p = builtIn(name, os);
+    return p !== undefined && lockEffectOf(p.effects)?.op === (op === 'lock' ? 'LOCK' : 'UNLOCK');
   });
 }
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkFixtureTree, WRITER } from './helpers';
-import { stackObjects } from '../../engine/concurrency/local';
+import { stackObjects } from '../../engine/concurrency/stack-objects';
 
 const requests = (a: { batch: string; extra?: string }): string => `struct ring { int data; int ready; spinlock_t lock; };
 struct ring shared_rings[4];

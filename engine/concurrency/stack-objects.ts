@@ -1,0 +1,37 @@
+// What a function declares on its own stack, read from its body's text: the own-stack rule
+// (local.ts) and the caller-stack parameters (facts.ts, model.ts) both start from it.
+import { IPI_CALLBACK_LAUNCHERS, IRQ_HANDLER_INSTALLERS } from '../kb/hv-events';
+
+/**
+ * Names a function body declares as objects on its stack (not pointers, not static), each
+ * with whether it is an array (`struct x common[8];`): a declaration statement is a type
+ * (`struct x`, `unsigned long`, `foo_t`), then declarators.
+ */
+export function stackObjects(body: string): Map<string, { readonly array: boolean }> {
+  const out = new Map<string, { array: boolean }>();
+  const decl = /^[ \t]*(?:const\s+|volatile\s+)*(?:(?:struct|union)\s+\w+|\w+(?:\s+(?:int|long|char|short))*)\s+([^;(){}=]+(?:=[^;]*)?);/gm;
+  for (let m = decl.exec(body); m; m = decl.exec(body)) {
+    if (/^\s*(?:return|static|extern|goto|case|else|typedef)\b/.test(m[0])) continue;
+    for (const d of m[1]!.split(',')) {
+      const v = /^\s*([A-Za-z_]\w*)\s*((?:\[[^\]]*\]\s*)*)(?:=.*)?$/s.exec(d);
+      if (v) out.set(v[1]!, { array: v[2]!.trim() !== '' });
+    }
+  }
+  for (const name of [...out.keys()]) if (handedToOtherCpus(body, name)) out.delete(name);
+  return out;
+}
+
+/** Calls that hand their arguments to code on other CPUs (kb/hv-events.ts), by name. */
+const HANDS_OVER = new RegExp(String.raw`\b(?:${[...IPI_CALLBACK_LAUNCHERS, ...IRQ_HANDLER_INSTALLERS].map((l) => l.name).join('|')}|stop_machine\w*|\w*(?:tasklet|timer|work|completion)_init\w*|queue_\w*work\w*)\s*\(([^;]*)`, 'g');
+
+/**
+ * A stack object whose address leaves the function other than as a plain call argument: stored
+ * somewhere (`req->done = &done`), or handed to code that runs on other CPUs
+ * (`on_selected_cpus(mask, rendezvous_fn, &r, 1)`). Other CPUs know it then.
+ */
+function handedToOtherCpus(body: string, name: string): boolean {
+  const addr = String.raw`&\s*\(?\s*${name}\b`;
+  if (new RegExp(String.raw`(?<![=!<>])=\s*${addr}`).test(body)) return true;
+  for (const m of body.matchAll(HANDS_OVER)) if (new RegExp(addr).test(m[1]!)) return true;
+  return false;
+}
