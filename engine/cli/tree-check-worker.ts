@@ -38,6 +38,8 @@ void (async () => {
   // documents that cost the most; never part of the report.
   const traceFile = process.env.HVBARRIER_TREE_TRACE;
   const trace = traceFile ? (line: string): void => { appendFileSync(traceFile, `${line}\n`); } : undefined;
+  // HVBARRIER_TREE_TRACE_EXCLUDED=REGEX: also one line per pairing ruled out for a reason kind it matches.
+  const traceKinds = process.env.HVBARRIER_TREE_TRACE_EXCLUDED ? new RegExp(process.env.HVBARRIER_TREE_TRACE_EXCLUDED) : undefined;
   const analyse = async (file: string): Promise<TreeReport> => {
     const text = read(file) ?? '';
     const t0 = Date.now();
@@ -49,7 +51,14 @@ void (async () => {
       path: file, text, kind: 'c', parser, cache,
       config: { arch: job.arch, os: job.os, kbConfigText: job.kbConfigText, builtFor: job.builtFor },
       workspace: { index: job.summaries, read, relevant: (threads) => { const r = peers.relevantPeers(threads, summarizeThreads(threads)).filter((p) => p.path !== file); peerCount = r.length; return r; } },
-      concurrency: { oracle, excluded: (_s, why) => { const k = reasonKind(why); excluded[k] = (excluded[k] ?? 0) + 1; } },
+      concurrency: {
+        oracle,
+        excluded: (s, why) => {
+          const k = reasonKind(why);
+          excluded[k] = (excluded[k] ?? 0) + 1;
+          if (traceKinds?.test(k)) trace?.(`excluded ${k} ${s.shape} ${s.sides.map((x) => `${x.synthesized ?? x.thread.name}@${x.thread?.file ?? ''}`).join(' | ')} ${s.locs.map((l) => l.text).join(' / ')}: ${why}`);
+        },
+      },
       withoutFixes: true,
     });
     // Functions whose cycles were cut by the work cap: a stated `not judged`, never silence.
@@ -104,6 +113,7 @@ function reasonKind(why: string): string {
   if (why.startsWith('RCU updaters')) return 'rcu-updaters';
   if (why.includes('own stack')) return 'own-stack';
   if (why.includes('on the stack of')) return 'caller-stack';
+  if (why.includes('under construction')) return 'construction';
   if (why.startsWith('plain updates on both sides')) return 'plain-updates';
   if (why.includes('never built together')) return 'other-arch';
   if (why.startsWith('not judged: budget')) return 'budget';

@@ -7,9 +7,10 @@ import { matchKeys } from '../pair/peers';
 import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
 import { stackObjects } from './stack-objects';
+import { constructionFacts, type BuiltArg } from './construction';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 14;
+export const FACTS_VERSION = 15;
 
 export interface CallSite {
   readonly callee: string;
@@ -29,6 +30,8 @@ export interface CallSite {
   readonly passes?: ReadonlyArray<readonly [number, number]>;
   /** The call is on every path through the caller (no branch, no earlier exit guards it). */
   readonly always?: true;
+  /** Arguments that point into an object the caller allocated or was given, not yet published (construction.ts). */
+  readonly built?: readonly BuiltArg[];
 }
 
 export interface FunctionFacts {
@@ -65,6 +68,8 @@ export interface FunctionFacts {
   readonly locks?: readonly string[];
   /** For each of those keys, the primitives (lock wrappers) that take or release it there. */
   readonly lockedBy?: Readonly<Record<string, readonly string[]>>;
+  /** The calls whose result it returns, when every return is one of them or NULL (an allocator's wrapper, maybe). */
+  readonly returnsFrom?: readonly string[];
 }
 
 /**
@@ -164,6 +169,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const running = body === '' ? new Set<string>() : runningLocals(body);
   const params = new Map(t.params.map((p, i) => [p.name, i] as const));
   const onStack = body === '' ? new Map<string, { readonly array: boolean }>() : stackObjects(body);
+  const construction = body === '' ? undefined : constructionFacts(t, blankNonCode(lines.slice(t.span.line - 1, t.span.endLine).join('\n')), t.span.line);
   for (const e of t.events) {
     // Only the function's own events: a callee's inlined body speaks for the callee.
     if (e.via?.length) continue;
@@ -173,12 +179,13 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
       const passes = args.flatMap((a, i) => (params.has(a) ? [[i, params.get(a)!] as const] : []));
       const stack = args.flatMap((a, i) => (stackAddress(a, onStack) ? [i] : []));
       const always = e.guards.length === 0;
-      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}|${stack.join(',')}|${always}`;
+      const built = construction?.built.get(e.id) ?? [];
+      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}|${stack.join(',')}|${always}|${JSON.stringify(built)}`;
       if (!seen.has(key)) {
         seen.add(key);
         calls.push({
           callee: e.callee, held: [...e.held], ...(self.length ? { running: self } : {}), ...(passes.length ? { passes } : {}),
-          ...(stack.length ? { stack } : {}), ...(always ? { always } : {}),
+          ...(stack.length ? { stack } : {}), ...(always ? { always } : {}), ...(built.length ? { built } : {}),
         });
       }
     } else if (e.kind === 'LOCK') locked.add(e.lock.key);
@@ -206,6 +213,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     name: t.name, init: BOOT_ATTRS.test(header), ...(/\bstatic\b/.test(header) ? { static: true as const } : {}), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
     ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
     ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks, lockedBy } : {}),
+    ...(construction?.returnsFrom ? { returnsFrom: construction.returnsFrom } : {}),
   };
 }
 

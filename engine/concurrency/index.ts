@@ -73,7 +73,9 @@ export class TreeConcurrency implements ConcurrencyOracle {
   /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
   constructor(facts: TreeFacts, text?: (file: string) => string | undefined, caps?: { perFunction?: number; perDocument?: number }) {
     this.model = new ConcurrencyModel(facts);
-    this.local = new LocalAccesses({ text, stackParams: (name, file) => this.model.stackParams(name, file) });
+    this.local = new LocalAccesses({
+      text, stackParams: (name, file) => this.model.stackParams(name, file), constructionParams: (name, file) => this.model.constructionParams(name, file),
+    });
     this.caps = { perFunction: caps?.perFunction ?? MAX_CYCLES_PER_FUNCTION, perDocument: caps?.perDocument ?? MAX_CYCLES_PER_DOCUMENT };
   }
 

@@ -10,7 +10,10 @@
 //   as an object, not a pointer (`struct segment_register seg; ... seg.attr`, also when a
 //   callee fills it through `&seg`): no other CPU knows its address; and a member of what a
 //   parameter points to when every caller passes an object on its own stack (model.ts
-//   stackParams, `unmap_common(op)` from `unmap_grant_ref(&op, &common[i])`).
+//   stackParams, `unmap_common(op)` from `unmap_grant_ref(&op, &common[i])`);
+// - an object under construction: a member of what a parameter points to when every caller
+//   passes an object it allocated (or was handed so) and has not yet published (model.ts
+//   constructionParams, construction.ts).
 // The running vCPU (`current`) is already marked CPU-local by extraction (Loc.cpuLocal).
 import type { Event, Span, Thread } from '../extract/types';
 import { paramMember } from './facts';
@@ -46,6 +49,8 @@ export class LocalAccesses {
     text?: (file: string) => string | undefined;
     /** Parameters (by position) that point to an object on a caller's stack in every calling context. */
     stackParams?: (name: string, file?: string) => ReadonlySet<number>;
+    /** Parameters (by position) that point into an object under construction in every calling context. */
+    constructionParams?: (name: string, file?: string) => ReadonlySet<number>;
   } = {}) {}
 
   /** Names the function declares in its body as objects (not pointers, not static). */
@@ -75,6 +80,7 @@ export class LocalAccesses {
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     let stack: ReadonlySet<string> | undefined;
     const stackParams = this.opts.stackParams?.(t.name, t.file);
+    const building = this.opts.constructionParams?.(t.name, t.file);
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
       const direct = DIRECT_PATH.exec(e.loc.text);
@@ -84,6 +90,11 @@ export class LocalAccesses {
       const member = stackParams && paramMember(t, e, stackParams);
       if (member !== undefined) {
         out.set(e.id, `\`${member}\` points to an object on the stack of ${t.name}()'s callers, whose address no other CPU is given`);
+        continue;
+      }
+      const built = building && paramMember(t, e, building);
+      if (built !== undefined) {
+        out.set(e.id, `\`${built}\` points to an object under construction: ${t.name}()'s callers allocated it and have not yet made it reachable by other CPUs`);
         continue;
       }
       // Inside the accessor's arguments (the per-CPU variable's name), or through its result.

@@ -26,6 +26,8 @@
 import type { FunctionFacts } from './facts';
 import { calledField, type HookFacts } from './hooks';
 import type { LockPointerWrapper } from './lock-wrappers';
+import type { BuiltArg } from './construction';
+import { ALLOCATORS } from '../kb/lifecycle';
 
 export interface TreeFacts {
   /** With the file each is defined in, where known (static functions are told apart by it). */
@@ -48,6 +50,7 @@ interface Caller {
   readonly running: readonly number[];
   readonly stack: readonly number[];
   readonly passes: ReadonlyArray<readonly [number, number]>;
+  readonly built: readonly BuiltArg[];
 }
 
 export class ConcurrencyModel {
@@ -62,6 +65,9 @@ export class ConcurrencyModel {
   private readonly owner = new Map<string, string>();
   private readonly running = new Map<string, ReadonlySet<number>>();
   private readonly onStack = new Map<string, ReadonlySet<number>>();
+  private readonly building = new Map<string, ReadonlySet<number>>();
+  /** Allocators: the knowledge base's, and functions that return what one of them returned. */
+  private readonly allocating = new Set<string>(ALLOCATORS);
   private readonly selfCalls: Caller[] = [];
   private readonly readLocks = new Set<string>();
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
@@ -106,14 +112,14 @@ export class ConcurrencyModel {
       for (const c of f.calls) {
         const held = this.withPointers(c.held);
         // A recursive call is no outside caller; for running-vCPU parameters it must pass them on.
-        if (c.callee === f.name) { this.selfCalls.push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [] }); continue; }
+        if (c.callee === f.name) { this.selfCalls.push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [], built: c.built ?? [] }); continue; }
         // `s->wake(s, unit)`: a call of every function designated initializers assign to `wake`
         // (each definition of the name: the initializer's file is not kept).
         const field = calledField(c.callee);
         const callees = field !== undefined && Object.hasOwn(hooks, field) ? hooks[field]!.flatMap((n) => ids.get(n) ?? [n]) : this.callees(c.callee, f.file, ids);
         for (const callee of new Set(callees)) {
           (this.callers.get(callee) ?? this.callers.set(callee, []).get(callee)!)
-            .push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [] });
+            .push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [], built: c.built ?? [] });
         }
       }
     }
@@ -127,6 +133,29 @@ export class ConcurrencyModel {
   private solveRunning(): void {
     for (const [name, ps] of this.solveParams((c) => c.running)) this.running.set(name, ps);
     for (const [name, ps] of this.solveParams((c) => c.stack)) this.onStack.set(name, ps);
+    this.solveAllocators();
+    const fresh = (b: BuiltArg, caller: string) => b.members.every((m) => this.allocates(m, caller));
+    const built = this.solveParams(
+      (c) => c.built.flatMap((b) => (b.alloc !== undefined && this.allocates(b.alloc, c.name) && fresh(b, c.name) ? [b.arg] : [])),
+      (c) => c.built.flatMap((b) => (b.param !== undefined && fresh(b, c.name) ? [[b.arg, b.param] as const] : [])),
+    );
+    for (const [name, ps] of built) this.building.set(name, ps);
+  }
+
+  /** Least fixpoint: a function all of whose definitions return only what allocators returned. */
+  private solveAllocators(): void {
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [id, defs] of this.byName) {
+        if (this.allocating.has(id)) continue;
+        if (defs.every((f) => f.returnsFrom?.every((c) => this.allocating.has(this.idOf(c, f.file))))) { this.allocating.add(id); changed = true; }
+      }
+    }
+  }
+
+  /** A call of `callee` made by the function `caller` (a model id) allocates. */
+  private allocates(callee: string, caller: string): boolean {
+    return this.allocating.has(this.idOf(callee, this.byName.get(caller)?.[0]?.file));
   }
 
   /**
@@ -136,7 +165,10 @@ export class ConcurrencyModel {
    * neither such a value nor such a parameter of the caller's own. A recursive call passing
    * the parameter on keeps it.
    */
-  private solveParams(direct: (c: Caller) => readonly number[]): Map<string, Set<number>> {
+  private solveParams(
+    direct: (c: Caller) => readonly number[],
+    passes: (c: Caller) => ReadonlyArray<readonly [number, number]> = (c) => c.passes,
+  ): Map<string, Set<number>> {
     const cur = new Map<string, Set<number>>();
     for (const name of this.defined) if (this.closed(name) && this.fixed.get(name)!.size > 0) cur.set(name, new Set(this.fixed.get(name)));
     for (let changed = true; changed;) {
@@ -145,7 +177,7 @@ export class ConcurrencyModel {
         for (const p of [...ps]) {
           const sites = [...this.callers.get(name)!, ...this.selfCalls.filter((c) => c.name === name)];
           const ok = sites.every((c) => direct(c).includes(p)
-            || c.passes.some(([arg, param]) => arg === p && (cur.get(c.name)?.has(param) ?? false)));
+            || passes(c).some(([arg, param]) => arg === p && (cur.get(c.name)?.has(param) ?? false)));
           if (!ok) { ps.delete(p); changed = true; }
         }
       }
@@ -161,6 +193,15 @@ export class ConcurrencyModel {
    */
   stackParams(name: string, file?: string): ReadonlySet<number> {
     return this.onStack.get(this.idOf(name, file)) ?? NONE;
+  }
+
+  /**
+   * Parameter positions that point into an object under construction in every calling context:
+   * allocated by a caller (or handed down to it so) and not yet made reachable by other CPUs
+   * (construction.ts). Nothing else touches it yet.
+   */
+  constructionParams(name: string, file?: string): ReadonlySet<number> {
+    return this.building.get(this.idOf(name, file)) ?? NONE;
   }
 
   /** Parameter positions that are the vCPU running the function, in every calling context. */
@@ -343,8 +384,8 @@ export class ConcurrencyModel {
   }
 
   /** Counts for reports and benchmarks. */
-  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number; runningParams: number; stackParams: number } {
-    return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size, runningParams: this.running.size, stackParams: this.onStack.size };
+  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number; runningParams: number; stackParams: number; constructionParams: number } {
+    return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size, runningParams: this.running.size, stackParams: this.onStack.size, constructionParams: this.building.size };
   }
 }
 

@@ -1,0 +1,200 @@
+// Objects under construction, read from one function's text: an object the function allocated
+// (a local set once from an allocator's result) or was handed by its callers under
+// construction, before the function makes it reachable by other CPUs. Until then no other CPU
+// can touch it, so nothing it does to the object races (`vgic_rank_init(&d->arch.vgic.
+// shared_irqs[i], ...)` from domain_vgic_init(), itself called on a domain that domain_create()
+// has allocated and not yet linked into the domain list).
+//
+// What counts as making it reachable (its publication): storing its address anywhere other than
+// in its own members (`x->self = x` does not), or passing it to a publishing call
+// (kb/lifecycle.ts PUBLISHERS: rcu_assign_pointer(), list insertion, ...); a knowledge-base
+// constructor names its one publishing call instead (PUBLISHED_ONLY_BY). A call of another
+// function with the object is not followed: that function storing it away is not seen.
+//
+// Facts only record what the text says: which allocating call a local or a pointer member comes
+// from. Which calls allocate is the model's question (model.ts: the knowledge base's allocators
+// and functions that return what one of them returned).
+import type { Thread } from '../extract/types';
+import { PUBLISHED_ONLY_BY, PUBLISHERS } from '../kb/lifecycle';
+
+/** An argument that points into an object under construction, as far as the caller's text shows. */
+export interface BuiltArg {
+  readonly arg: number;
+  /** From a local set once from the result of this call (an allocator, if the model says so). */
+  readonly alloc?: string;
+  /** From this parameter of the caller (under construction, if every caller of it passes one). */
+  readonly param?: number;
+  /** The calls that set each pointer member it goes through (`d->arch.vgic.shared_irqs = xzalloc_array(...)`). */
+  readonly members: readonly string[];
+}
+
+export interface ConstructionFacts {
+  /** Per call event id: its arguments that point into an object under construction. */
+  readonly built: ReadonlyMap<number, readonly BuiltArg[]>;
+  /** The calls whose results the function returns, when every return is one of them or NULL. */
+  readonly returnsFrom?: readonly string[];
+}
+
+interface Assigned { readonly callee: string; readonly at: number }
+
+const IDENT = String.raw`[A-Za-z_]\w*`;
+const CAST = String.raw`(?:\(\s*(?:const\s+)?(?:struct\s+)?\w+[\s*]*\)\s*)?`;
+
+/**
+ * `code`: the function's text from its first line, comments and strings blanked (same length,
+ * same lines), so that offsets follow event positions; `firstLine`: the file line it starts on.
+ */
+export function constructionFacts(t: Thread, code: string, firstLine: number): ConstructionFacts {
+  const lineStarts = [0];
+  for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const offsetOf = (line: number, col: number): number => (lineStarts[line - firstLine] ?? code.length) + col;
+  const locals = callResults(code, String.raw`(?<![\w.>]\s*)\b(${IDENT})`);
+  const members = callResults(code, String.raw`\b(${IDENT}(?:\s*(?:->|\.)\s*\w+)+)`);
+  const params = new Map(t.params.flatMap((p, i) => (p.name ? [[p.name, i] as const] : [])));
+  const publishedOnlyBy = PUBLISHED_ONLY_BY[t.name];
+  const publications = new Map<string, readonly number[]>();
+  const publishedAt = (name: string): readonly number[] => {
+    let p = publications.get(name);
+    if (!p) publications.set(name, (p = publicationOffsets(code, name, publishedOnlyBy)));
+    return p;
+  };
+  const built = new Map<number, BuiltArg[]>();
+  for (const e of t.events) {
+    if (e.kind !== 'CALL' || e.resolution === 'kb' || e.via?.length) continue;
+    const at = offsetOf(e.span.line, e.span.col);
+    const args = e.args.flatMap((a, i) => {
+      const b = builtArg(a.replace(/\s+/g, ''), at, { locals, members, params, publishedAt });
+      return b ? [{ arg: i, ...b }] : [];
+    });
+    if (args.length) built.set(e.id, args);
+  }
+  const returnsFrom = returnedCalls(code, locals, (name, from) => publishedAt(name).some((p) => p > from));
+  return { built, ...(returnsFrom ? { returnsFrom } : {}) };
+}
+
+/** Targets (locals, or member paths without spaces) set exactly once, from a call's result. */
+function callResults(code: string, target: string): Map<string, Assigned> {
+  const out = new Map<string, Assigned>();
+  const twice = new Set<string>();
+  const re = new RegExp(String.raw`${target}\s*=(?!=)\s*${CAST}(${IDENT})?\s*(\()?`, 'g');
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const name = m[1]!.replace(/\s+/g, '');
+    if (out.has(name) || twice.has(name)) { out.delete(name); twice.add(name); continue; }
+    if (m[2] && m[3]) out.set(name, { callee: m[2], at: m.index });
+    else twice.add(name);
+  }
+  // A local also changed by `x += ...`, `x++` or a second plain assignment is not the result.
+  for (const name of [...out.keys()]) {
+    if (new RegExp(String.raw`(?<![\w.>]\s*)\b${escape(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escape(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escape(name)}\b`).test(code)) out.delete(name);
+  }
+  return out;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+/**
+ * Offsets where the object `name` points to becomes reachable: an assignment of `name` or of an
+ * address inside its object (`&name->list`) to anything but its own members, or a publishing
+ * call with such an argument; only the named call for a knowledge-base constructor.
+ */
+function publicationOffsets(code: string, name: string, onlyBy: string | undefined): number[] {
+  const out: number[] = [];
+  const inside = String.raw`(?:&\s*\(?\s*${name}\b[^,;)]*|${name})`;
+  if (onlyBy === undefined) {
+    const store = new RegExp(String.raw`([\w\]\)>.\s*-]*?)(?<![=!<>+\-*/%&|^])=(?!=)\s*${CAST}(${inside})\s*[;,)]`, 'g');
+    for (let m = store.exec(code); m; m = store.exec(code)) {
+      const lhs = m[1]!.replace(/\s+/g, '');
+      if (!new RegExp(String.raw`^\*?${name}(?:->|\.|\[)`).test(lhs)) out.push(m.index);
+    }
+  }
+  const carriers = onlyBy !== undefined ? { [onlyBy]: PUBLISHERS[onlyBy] } : PUBLISHERS;
+  const call = new RegExp(String.raw`\b(${Object.keys(carriers).join('|')})\s*\(`, 'g');
+  const mentions = new RegExp(String.raw`\b${name}\b`);
+  for (let m = call.exec(code); m; m = call.exec(code)) {
+    const carried = carriers[m[1]!];
+    const args = callArgs(code, m.index + m[0].length);
+    if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(m.index);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** The top-level arguments of a call whose `(` ends just before `from`. */
+function callArgs(code: string, from: number): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+    else if (c === ')' || c === ';') { out.push(code.slice(start, i)); break; }
+    else if (c === ',' && depth === 0) { out.push(code.slice(start, i)); start = i + 1; }
+  }
+  return out;
+}
+
+/** `&x->a.b[i]`, `x`, `p->ptr`: a root variable, then members and elements. */
+const ARG_PATH = new RegExp(String.raw`^(&)?\(?(${IDENT})((?:->\w+|\.\w+|\[[^\]]*\])*)\)?$`);
+
+/**
+ * The argument points into an object under construction at offset `at`: its root is a local
+ * set once from a call before `at`, or a parameter, neither published before `at`; every
+ * pointer it goes through below the root is a member set from a call before `at`.
+ */
+function builtArg(
+  arg: string, at: number,
+  ctx: {
+    locals: ReadonlyMap<string, Assigned>; members: ReadonlyMap<string, Assigned>;
+    params: ReadonlyMap<string, number>; publishedAt: (name: string) => readonly number[];
+  },
+): Omit<BuiltArg, 'arg'> | undefined {
+  const m = ARG_PATH.exec(arg);
+  if (!m) return undefined;
+  const [, addr, root, path] = m as unknown as [string, string | undefined, string, string];
+  const local = ctx.locals.get(root);
+  const param = ctx.params.get(root);
+  if (local ? local.at > at : param === undefined) return undefined;
+  const from = local?.at ?? -1;
+  if (ctx.publishedAt(root).some((p) => p > from && p < at)) return undefined;
+  const via: string[] = [];
+  let prefix = root;
+  for (const seg of path.match(/->\w+|\.\w+|\[[^\]]*\]/g) ?? []) {
+    // `->` and `[i]` below the root read a pointer member: it must be one set from a call here.
+    if (prefix !== root && (seg.startsWith('->') || seg.startsWith('['))) {
+      const member = ctx.members.get(prefix);
+      if (!member || member.at > at) return undefined;
+      via.push(member.callee);
+    }
+    prefix += seg;
+  }
+  // Passed by value, a member path is the pointer it holds: the member must be such a one too.
+  if (!addr && prefix !== root) {
+    const member = ctx.members.get(prefix);
+    if (!member || member.at > at) return undefined;
+    via.push(member.callee);
+  }
+  return { ...(local ? { alloc: local.callee } : { param }), members: via };
+}
+
+/**
+ * The calls whose result every `return` hands back (directly, or through a local set once from
+ * it and not published before), NULL aside.
+ */
+function returnedCalls(code: string, locals: ReadonlyMap<string, Assigned>, published: (name: string, from: number) => boolean): string[] | undefined {
+  const out = new Set<string>();
+  const re = /\breturn\b\s*([^;]*);/g;
+  let any = false;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    any = true;
+    const v = m[1]!.trim().replace(/^\((.*)\)$/s, '$1').trim();
+    if (/^(?:NULL|0|ERR_PTR\s*\(.*\))$/s.test(v)) continue;
+    const direct = new RegExp(String.raw`^(${IDENT})\s*\(`).exec(v);
+    const local = locals.get(v);
+    if (local && !published(v, local.at)) out.add(local.callee);
+    else if (direct && /\)$/.test(v)) out.add(direct[1]!);
+    else return undefined;
+  }
+  return any && out.size > 0 ? [...out].sort() : undefined;
+}

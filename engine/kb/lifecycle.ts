@@ -1,0 +1,44 @@
+// Where an object's life starts and where other CPUs first learn of it: the memory allocators
+// whose result no other CPU knows yet, and the calls that make an object reachable. The
+// construction rule (concurrency/construction.ts) starts from these.
+
+/**
+ * Allocators: the object they return is new memory, known only to the caller until it stores
+ * the pointer somewhere. Xen: xen/include/xen/xmalloc.h (xmalloc/xzalloc and the array and
+ * flex forms, xvmalloc/xvzalloc), xen/include/xen/mm.h (alloc_xenheap_pages). Linux:
+ * include/linux/slab.h (kmalloc, kzalloc, kcalloc, kmalloc_array, kmem_cache_[z]alloc),
+ * include/linux/vmalloc.h (vmalloc, vzalloc), kvmalloc and friends in slab.h.
+ */
+export const ALLOCATORS: ReadonlySet<string> = new Set([
+  'xmalloc', 'xzalloc', 'xmalloc_array', 'xzalloc_array', 'xmalloc_bytes', 'xzalloc_bytes',
+  'xmalloc_flex_struct', 'xzalloc_flex_struct', '_xmalloc', '_xzalloc', '_xmalloc_array', '_xzalloc_array',
+  'xvmalloc', 'xvzalloc', 'xvmalloc_array', 'xvzalloc_array', '_xvmalloc', '_xvzalloc',
+  'alloc_xenheap_page', 'alloc_xenheap_pages',
+  'kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kmalloc_node', 'kzalloc_node',
+  'kmem_cache_alloc', 'kmem_cache_zalloc', 'vmalloc', 'vzalloc', 'kvmalloc', 'kvzalloc', 'kvcalloc', 'kvmalloc_array',
+]);
+
+/**
+ * Calls that make the object an argument points into reachable by other CPUs, with the
+ * argument that carries it: RCU publication and release or once stores of a pointer value
+ * (include/linux/rcupdate.h, xen/include/xen/rcupdate.h, asm/barrier.h, linux/compiler.h), list
+ * and hash-list insertion of an entry (include/linux/list.h, rculist.h; xen/include/xen/list.h),
+ * radix-tree and xarray insertion of an item.
+ */
+export const PUBLISHERS: Readonly<Record<string, number>> = {
+  rcu_assign_pointer: 1, RCU_INIT_POINTER: 1, smp_store_release: 1, WRITE_ONCE: 1, write_atomic: 1,
+  list_add: 0, list_add_tail: 0, list_add_rcu: 0, list_add_tail_rcu: 0,
+  hlist_add_head: 0, hlist_add_head_rcu: 0, hlist_add_before: 0, hlist_add_behind: 0, hlist_add_before_rcu: 0, hlist_add_behind_rcu: 0,
+  radix_tree_insert: 2, xa_store: 2, xa_insert: 2,
+};
+
+/**
+ * Constructors whose object becomes reachable only by one publishing call, although it stores
+ * the pointer elsewhere earlier: Xen's domain_create() links the new domain into the domain
+ * list and hash with rcu_assign_pointer() at its end (xen/common/domain.c); before that no
+ * lookup by ID finds it and it has no vCPU to run, and its earlier `hardware_domain = d` only
+ * names the control domain to be. Code it calls on the domain before that point runs alone.
+ */
+export const PUBLISHED_ONLY_BY: Readonly<Record<string, string>> = {
+  domain_create: 'rcu_assign_pointer',
+};
