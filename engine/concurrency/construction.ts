@@ -15,7 +15,7 @@
 // from. Which calls allocate is the model's question (model.ts: the knowledge base's allocators
 // and functions that return what one of them returned).
 import type { Thread } from '../extract/types';
-import { PUBLISHED_ONLY_BY, PUBLISHERS } from '../kb/lifecycle';
+import { PUBLISHED_ONLY_BY, PUBLISHERS, type Publication } from '../kb/lifecycle';
 
 /** An argument that points into an object under construction, as far as the caller's text shows. */
 export interface BuiltArg {
@@ -26,16 +26,28 @@ export interface BuiltArg {
   readonly param?: number;
   /** The calls that set each pointer member it goes through (`d->arch.vgic.shared_irqs = xzalloc_array(...)`). */
   readonly members: readonly string[];
+  /**
+   * Earlier calls handed the object itself: if one publishes it, it is not under construction.
+   * `owned`: that call's arguments that point into objects under construction here too (a store
+   * of the object into one of those publishes nothing yet).
+   */
+  readonly handed?: readonly Handed[];
 }
 
 export interface ConstructionFacts {
   /** Per call event id: its arguments that point into an object under construction. */
   readonly built: ReadonlyMap<number, readonly BuiltArg[]>;
+  /** Parameters (by position) whose object the function itself publishes. */
+  readonly publishes: readonly number[];
+  /** [p, q]: it stores parameter p's object into what parameter q points to (published if that is). */
+  readonly storesInto: ReadonlyArray<readonly [number, number]>;
   /** The calls whose results the function returns, when every return is one of them or NULL. */
   readonly returnsFrom?: readonly string[];
 }
 
 interface Assigned { readonly callee: string; readonly at: number }
+
+export interface Handed { readonly callee: string; readonly arg: number; readonly owned: readonly number[] }
 
 const IDENT = String.raw`[A-Za-z_]\w*`;
 const CAST = String.raw`(?:\(\s*(?:const\s+)?(?:struct\s+)?\w+[\s*]*\)\s*)?`;
@@ -51,25 +63,61 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
   const locals = callResults(code, String.raw`(?<![\w.>]\s*)\b(${IDENT})`);
   const members = callResults(code, String.raw`\b(${IDENT}(?:\s*(?:->|\.)\s*\w+)+)`);
   const params = new Map(t.params.flatMap((p, i) => (p.name ? [[p.name, i] as const] : [])));
-  const publishedOnlyBy = PUBLISHED_ONLY_BY[t.name];
+  const publishedOnlyBy = Object.hasOwn(PUBLISHED_ONLY_BY, t.name) ? PUBLISHED_ONLY_BY[t.name] : undefined;
   const publications = new Map<string, readonly number[]>();
   const publishedAt = (name: string): readonly number[] => {
     let p = publications.get(name);
-    if (!p) publications.set(name, (p = publicationOffsets(code, name, publishedOnlyBy)));
+    if (!p) publications.set(name, (p = publication(code, name, publishedOnlyBy).offsets));
     return p;
   };
+  const calls = t.events.flatMap((e) => (e.kind === 'CALL' && e.resolution !== 'kb' && !e.via?.length ? [{ e, at: offsetOf(e.span.line, e.span.col) }] : []));
+  const ctx = { locals, members, params, publishedAt };
+  // A call's arguments that are the object itself or inside it, or inside an object this function
+  // allocated and has not published: storing the object there publishes nothing yet. (One of its
+  // callers' objects is not known to be unpublished here.)
+  const owned = (e: { readonly args: readonly string[] }, at: number, root: string): number[] => e.args.flatMap((a, i) => {
+    const text = a.replace(/\s+/g, '');
+    const b = builtArg(text, at, ctx);
+    return b && (b.alloc !== undefined || ROOT.exec(text)?.[1] === root) ? [i] : [];
+  });
   const built = new Map<number, BuiltArg[]>();
-  for (const e of t.events) {
-    if (e.kind !== 'CALL' || e.resolution === 'kb' || e.via?.length) continue;
-    const at = offsetOf(e.span.line, e.span.col);
+  for (const { e, at } of calls) {
     const args = e.args.flatMap((a, i) => {
-      const b = builtArg(a.replace(/\s+/g, ''), at, { locals, members, params, publishedAt });
-      return b ? [{ arg: i, ...b }] : [];
+      const text = a.replace(/\s+/g, '');
+      const b = builtArg(text, at, ctx);
+      if (!b) return [];
+      // A knowledge-base constructor names its publication: what its callees do is not asked.
+      const root = ROOT.exec(text)![1]!;
+      const from = b.param !== undefined ? -1 : locals.get(root)!.at;
+      const handed = publishedOnlyBy !== undefined ? [] : handedTo(calls, root, from, at).map((h) => ({ ...h, owned: owned(h.e, h.at, root) }));
+      return [{ arg: i, ...b, ...(handed.length ? { handed: handed.map(({ callee, arg, owned: o }) => ({ callee, arg, owned: o })) } : {}) }];
     });
     if (args.length) built.set(e.id, args);
   }
+  const publishes: number[] = [];
+  const storesInto: Array<readonly [number, number]> = [];
+  for (const [name, i] of params) {
+    const { offsets, into } = publication(code, name, undefined, true);
+    if (offsets.length) publishes.push(i);
+    for (const q of new Set(into)) if (params.has(q)) storesInto.push([i, params.get(q)!]);
+  }
   const returnsFrom = returnedCalls(code, locals, (name, from) => publishedAt(name).some((p) => p > from));
-  return { built, ...(returnsFrom ? { returnsFrom } : {}) };
+  return { built, publishes, storesInto, ...(returnsFrom ? { returnsFrom } : {}) };
+}
+
+const ROOT = new RegExp(String.raw`^&?\(?(${IDENT})`);
+
+type Call = { readonly e: { readonly callee: string; readonly args: readonly string[] }; readonly at: number };
+
+/** Calls between `from` and `at` given the object `root` points to itself (`root`, `&root->f`), with the argument. */
+function handedTo(calls: readonly Call[], root: string, from: number, at: number): Array<Call & { readonly callee: string; readonly arg: number }> {
+  const self = new RegExp(String.raw`^(?:${root}|&\(?${root}(?:->|\.|\[).*)$`);
+  const out: Array<Call & { callee: string; arg: number }> = [];
+  for (const c of calls) {
+    if (c.at <= from || c.at >= at) continue;
+    c.e.args.forEach((a, i) => { if (self.test(a.replace(/\s+/g, ''))) out.push({ ...c, callee: c.e.callee, arg: i }); });
+  }
+  return out;
 }
 
 /** Targets (locals, or member paths without spaces) set exactly once, from a call's result. */
@@ -96,20 +144,39 @@ function escape(s: string): string {
 
 /**
  * Offsets where the object `name` points to becomes reachable: an assignment of `name` or of an
- * address inside its object (`&name->list`) to anything but its own members, or a publishing
- * call with such an argument; only the named call for a knowledge-base constructor.
+ * address inside its object (`&name->list`) into memory others may reach (a global, or what
+ * another parameter points to; not its own members, not a local), or a publishing call with such
+ * an argument; only the named call for a knowledge-base constructor. A local that is itself
+ * stored away later is not followed (escape through locals is not seen).
  */
-function publicationOffsets(code: string, name: string, onlyBy: string | undefined): number[] {
+function publication(code: string, name: string, onlyBy: Publication | undefined, summary = false): { offsets: number[]; into: string[] } {
   const out: number[] = [];
+  const into: string[] = [];
   const inside = String.raw`(?:&\s*\(?\s*${name}\b[^,;)]*|${name})`;
   if (onlyBy === undefined) {
-    const store = new RegExp(String.raw`([\w\]\)>.\s*-]*?)(?<![=!<>+\-*/%&|^])=(?!=)\s*${CAST}(${inside})\s*[;,)]`, 'g');
+    const store = new RegExp(String.raw`([\w\]\[\)>.\s*-]*?)(?<![=!<>+\-*/%&|^])=(?!=)\s*${CAST}(${inside})\s*[;,)]`, 'g');
     for (let m = store.exec(code); m; m = store.exec(code)) {
-      const lhs = m[1]!.replace(/\s+/g, '');
-      if (!new RegExp(String.raw`^\*?${name}(?:->|\.|\[)`).test(lhs)) out.push(m.index);
+      // The left side starts on the assignment's own line (not a `#endif` above it).
+      const lhs = m[1]!.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
+      if (DECLARATION.test(lhs)) continue;
+      const root = /^[*(\s]*([A-Za-z_]\w*)/.exec(lhs)?.[1];
+      if (root === undefined || root === name || declaredLocal(code, root)) continue;
+      if (!isGlobal(code, root)) {
+        // A parameter variable itself is no memory; what it points to is published when that
+        // object is: the caller knows (summary), or it is the caller's own, which may be
+        // anywhere (`d->vcpu[i] = v` publishes v).
+        if (lhs === root) continue;
+        if (summary) { into.push(root); continue; }
+      }
+      out.push(m.index);
     }
   }
-  const carriers = onlyBy !== undefined ? { [onlyBy]: PUBLISHERS[onlyBy] } : PUBLISHERS;
+  if (onlyBy !== undefined && 'storeInto' in onlyBy) {
+    const store = new RegExp(String.raw`->\s*${onlyBy.storeInto}\s*\[[^\]]*\]\s*=(?!=)\s*${CAST}${name}\s*;`, 'g');
+    for (let m = store.exec(code); m; m = store.exec(code)) out.push(m.index);
+    return { offsets: out, into };
+  }
+  const carriers = onlyBy !== undefined ? { [onlyBy.call]: PUBLISHERS[onlyBy.call] } : PUBLISHERS;
   const call = new RegExp(String.raw`\b(${Object.keys(carriers).join('|')})\s*\(`, 'g');
   const mentions = new RegExp(String.raw`\b${name}\b`);
   for (let m = call.exec(code); m; m = call.exec(code)) {
@@ -117,7 +184,23 @@ function publicationOffsets(code: string, name: string, onlyBy: string | undefin
     const args = callArgs(code, m.index + m[0].length);
     if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(m.index);
   }
-  return out.sort((a, b) => a - b);
+  return { offsets: out.sort((a, b) => a - b), into };
+}
+
+/** Not a local and not one of the function's parameters: the header names those. */
+function isGlobal(code: string, name: string): boolean {
+  const header = code.slice(0, code.indexOf('{') >= 0 ? code.indexOf('{') : code.length);
+  return !new RegExp(String.raw`\b${name}\s*[,)\[]`).test(header);
+}
+
+/** `struct foo *p`, `unsigned long x`: the left side declares a local. */
+const DECLARATION = /^(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)\**\s*[A-Za-z_]\w*$/;
+
+/** The function body declares `name` as a local (`struct vcpu *v, *prev;`, `int i = 0;`). */
+function declaredLocal(code: string, name: string): boolean {
+  // In the body: a parameter on a header line of its own looks like a declaration too.
+  const body = code.indexOf('{') >= 0 ? code.slice(code.indexOf('{')) : code;
+  return new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'm').test(body);
 }
 
 /** The top-level arguments of a call whose `(` ends just before `from`. */

@@ -70,6 +70,10 @@ export interface FunctionFacts {
   readonly lockedBy?: Readonly<Record<string, readonly string[]>>;
   /** The calls whose result it returns, when every return is one of them or NULL (an allocator's wrapper, maybe). */
   readonly returnsFrom?: readonly string[];
+  /** Parameters (by position) whose object it stores where others find it or hands to a publishing call (construction.ts). */
+  readonly publishes?: readonly number[];
+  /** [p, q]: it stores parameter p's object into what parameter q points to. */
+  readonly storesInto?: ReadonlyArray<readonly [number, number]>;
 }
 
 /**
@@ -214,6 +218,8 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
     ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks, lockedBy } : {}),
     ...(construction?.returnsFrom ? { returnsFrom: construction.returnsFrom } : {}),
+    ...(construction?.publishes.length ? { publishes: construction.publishes } : {}),
+    ...(construction?.storesInto.length ? { storesInto: construction.storesInto } : {}),
   };
 }
 

@@ -26,7 +26,7 @@
 import type { FunctionFacts } from './facts';
 import { calledField, type HookFacts } from './hooks';
 import type { LockPointerWrapper } from './lock-wrappers';
-import type { BuiltArg } from './construction';
+import type { BuiltArg, Handed } from './construction';
 import { ALLOCATORS } from '../kb/lifecycle';
 
 export interface TreeFacts {
@@ -68,6 +68,10 @@ export class ConcurrencyModel {
   private readonly building = new Map<string, ReadonlySet<number>>();
   /** Allocators: the knowledge base's, and functions that return what one of them returned. */
   private readonly allocating = new Set<string>(ALLOCATORS);
+  /** Parameters each function publishes (solvePublishers). */
+  private readonly publishing = new Map<string, Set<number>>();
+  /** [p, q] per function: it stores parameter p's object into what parameter q points to. */
+  private readonly storing = new Map<string, ReadonlyArray<readonly [number, number]>>();
   private readonly selfCalls: Caller[] = [];
   private readonly readLocks = new Set<string>();
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
@@ -134,7 +138,9 @@ export class ConcurrencyModel {
     for (const [name, ps] of this.solveParams((c) => c.running)) this.running.set(name, ps);
     for (const [name, ps] of this.solveParams((c) => c.stack)) this.onStack.set(name, ps);
     this.solveAllocators();
-    const fresh = (b: BuiltArg, caller: string) => b.members.every((m) => this.allocates(m, caller));
+    this.solvePublishers();
+    const fresh = (b: BuiltArg, caller: string) => b.members.every((m) => this.allocates(m, caller))
+      && !(b.handed ?? []).some((h) => this.publishesAt(h, this.byName.get(caller)?.[0]?.file));
     const built = this.solveParams(
       (c) => c.built.flatMap((b) => (b.alloc !== undefined && this.allocates(b.alloc, c.name) && fresh(b, c.name) ? [b.arg] : [])),
       (c) => c.built.flatMap((b) => (b.param !== undefined && fresh(b, c.name) ? [[b.arg, b.param] as const] : [])),
@@ -151,6 +157,43 @@ export class ConcurrencyModel {
         if (defs.every((f) => f.returnsFrom?.every((c) => this.allocating.has(this.idOf(c, f.file))))) { this.allocating.add(id); changed = true; }
       }
     }
+  }
+
+  /**
+   * Least fixpoint: the parameters a function publishes (construction.ts): itself, or by passing
+   * one on to a callee that publishes it, or that stores it into what another argument points
+   * to when that argument is not an object under construction of its own. A name publishes what
+   * any of its definitions does.
+   */
+  private solvePublishers(): void {
+    for (const [id, defs] of this.byName) {
+      const own = defs.flatMap((f) => f.publishes ?? []);
+      if (own.length) this.publishing.set(id, new Set(own));
+      const into = defs.flatMap((f) => f.storesInto ?? []);
+      if (into.length) this.storing.set(id, into);
+    }
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [id, defs] of this.byName) {
+        for (const f of defs) {
+          for (const c of f.calls) {
+            for (const [arg, param] of c.passes ?? []) {
+              const owned = (c.built ?? []).map((b) => b.arg);
+              if (!this.publishesAt({ callee: c.callee, arg, owned }, f.file)) continue;
+              const mine = this.publishing.get(id) ?? this.publishing.set(id, new Set()).get(id)!;
+              if (!mine.has(param)) { mine.add(param); changed = true; }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** A call (in `file`) handing an object to `h.callee` as argument `h.arg` publishes it. */
+  private publishesAt(h: Handed, file: string | undefined): boolean {
+    const id = this.idOf(h.callee, file);
+    if (this.publishing.get(id)?.has(h.arg)) return true;
+    return (this.storing.get(id) ?? []).some(([p, q]) => p === h.arg && !h.owned.includes(q));
   }
 
   /** A call of `callee` made by the function `caller` (a model id) allocates. */

@@ -711,6 +711,11 @@ export function declaratorName(node: SyntaxNode): string | undefined {
   if (typeOf(node) === 'identifier' || typeOf(node) === 'field_identifier') return textOf(node);
   const inner = node.childForFieldName('declarator');
   if (inner) return declaratorName(inner);
+  // `(*fn)` in `void (*fn)(void *)`: a function-pointer parameter is named inside the parentheses.
+  if (typeOf(node) === 'parenthesized_declarator') {
+    const d = kids(node).find((k) => /declarator$|^identifier$/.test(typeOf(k)));
+    return d ? declaratorName(d) : undefined;
+  }
   const id = kids(node).find((k) => typeOf(k) === 'identifier');
   return id?.text;
 }

@@ -32,13 +32,22 @@ export const PUBLISHERS: Readonly<Record<string, number>> = {
   radix_tree_insert: 2, xa_store: 2, xa_insert: 2,
 };
 
+/** How a knowledge-base constructor makes its object reachable: a publishing call, or a store into a member. */
+export type Publication = { readonly call: string } | { readonly storeInto: string };
+
 /**
- * Constructors whose object becomes reachable only by one publishing call, although it stores
- * the pointer elsewhere earlier: Xen's domain_create() links the new domain into the domain
- * list and hash with rcu_assign_pointer() at its end (xen/common/domain.c); before that no
- * lookup by ID finds it and it has no vCPU to run, and its earlier `hardware_domain = d` only
- * names the control domain to be. Code it calls on the domain before that point runs alone.
+ * Constructors whose object becomes reachable only by one publishing step, although they (or
+ * what they call) store the pointer elsewhere earlier; code they call on the object before that
+ * step runs alone:
+ * - Xen's domain_create() links the new domain into the domain list and hash with
+ *   rcu_assign_pointer() at its end (xen/common/domain.c); before that no lookup by ID finds it
+ *   and it has no vCPU to run. Its earlier `hardware_domain = d` only names the control domain to be.
+ * - Xen's vcpu_create() makes the vCPU visible to for_each_vcpu() with `d->vcpu[vcpu_id] = v`
+ *   (xen/common/domain.c, whose comment on vcpu_check_shutdown() says so); before that the
+ *   scheduler already holds it in its unit and timer lists, but it is down (`_VPF_down`) and
+ *   nothing runs it or reaches its architectural state.
  */
-export const PUBLISHED_ONLY_BY: Readonly<Record<string, string>> = {
-  domain_create: 'rcu_assign_pointer',
+export const PUBLISHED_ONLY_BY: Readonly<Record<string, Publication>> = {
+  domain_create: { call: 'rcu_assign_pointer' },
+  vcpu_create: { storeInto: 'vcpu' },
 };

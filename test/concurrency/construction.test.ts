@@ -44,12 +44,16 @@ ${spare ? '    ring_setup(p->spare);\n' : ''}    return 0;
 }
 `;
 
-const CREATE = (order: 'setup first' | 'publish first' | 'stored first'): string => `int ring_create(int i)
+const CREATE = (order: 'setup first' | 'publish first' | 'stored first' | 'callee stores first'): string => `static void ring_register(int i, struct ring *r)
+{
+    rings[i] = r;
+}
+int ring_create(int i)
 {
     struct ring *r = ring_alloc();
     if (!r)
         return -ENOMEM;
-${order === 'publish first' ? '    rcu_assign_pointer(rings[i], r);\n' : order === 'stored first' ? '    rings[i] = r;\n' : ''}    ring_setup(r);
+${order === 'publish first' ? '    rcu_assign_pointer(rings[i], r);\n' : order === 'stored first' ? '    rings[i] = r;\n' : order === 'callee stores first' ? '    ring_register(i, r);\n' : ''}    ring_setup(r);
 ${order === 'setup first' ? '    rcu_assign_pointer(rings[i], r);\n' : ''}    return 0;
 }
 `;
@@ -68,6 +72,12 @@ test('control: set up after rcu_assign_pointer() published it, the unordered sto
 
 test('control: a plain store of the pointer into a global publishes it too', async () => {
   const r = await checkFixtureTree({ 'a.c': creator(CREATE('stored first')), 'b.c': READER });
+  assert.equal(r.excluded.construction ?? 0, 0, JSON.stringify(r));
+  assert.ok(r.warnings.some((w) => w.endsWith('@a.c:8')), JSON.stringify(r));
+});
+
+test('control: a callee that stores the pointer into a global publishes it before the set-up', async () => {
+  const r = await checkFixtureTree({ 'a.c': creator(CREATE('callee stores first')), 'b.c': READER });
   assert.equal(r.excluded.construction ?? 0, 0, JSON.stringify(r));
   assert.ok(r.warnings.some((w) => w.endsWith('@a.c:8')), JSON.stringify(r));
 });

@@ -131,6 +131,11 @@ const CASES: readonly Case[] = [
     events: ['CALL pub [body]', 'W plain v->data', 'F wmb', 'W plain v->flag'],
   },
   {
+    name: 'a function-pointer parameter keeps its place: the arguments after it bind to the right parameters',
+    code: 'static void arm(struct timer *t, void (*fn)(void *), struct vcpu *owner) { t->fn = fn; owner->armed = 1; } void f(struct vcpu *v) { arm(&v->timer, tick, v); }',
+    events: ['CALL arm [body]', 'W plain v->timer.fn', 'W plain v->armed'],
+  },
+  {
     name: 'an access through a callee parameter depends on the reads the argument came from',
     code: 'static int val_of(struct t *n, struct t *o) { return n->val + o->val; } int f(struct s *s, struct t *o) { struct t *q = rcu_dereference(s->ptr); return val_of(q, o); }',
     events: ['R once s->ptr', 'CALL val_of [body]', 'R plain q->val', 'R plain o->val', 'EXIT return'],
