@@ -10,7 +10,7 @@ import { stackObjects } from './stack-objects';
 import { constructionFacts, type BuiltArg } from './construction';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 15;
+export const FACTS_VERSION = 16;
 
 export interface CallSite {
   readonly callee: string;
@@ -228,7 +228,16 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
  * `&foo`): such a function has callers the call graph cannot see.
  */
 export function addressTaken(text: string): string[] {
-  return [...valueUses(text).keys()].sort();
+  // A name an object-like macro stands for another is that other one (`#define fault fault_xen`).
+  const renamed = /#\s*define/.test(text) ? objectRenames(text) : new Map<string, string>();
+  return [...new Set([...valueUses(text).keys()].map((n) => renamed.get(n) ?? n))].sort();
+}
+
+/** A file's object-like macros that stand for another name (`#define a_fault a_fault_xen`). */
+export function objectRenames(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_]\w*)[ \t]*$/gm)) if (m[1] !== m[2]) out.set(m[1]!, m[2]!);
+  return out;
 }
 
 /** How many times the text uses each name as a value (see addressTaken). */

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkFixtureTree } from './helpers';
+import { argumentOrders } from '../../engine/concurrency/launch';
 
 const stub = (o: { launchFirst?: boolean; table?: boolean } = {}): string => `static atomic_t paused;
 static atomic_t count;
@@ -67,6 +68,31 @@ test('control: a handler installed before the stores may run between them, and t
   const r = await checkFixtureTree({ 'dev.c': device(true) });
   assert.equal(r.excluded['irq-handler'] ?? 0, 0, JSON.stringify(r));
   assert.notDeepEqual(r.warnings, [], JSON.stringify(r));
+});
+
+// A driver ported from Linux keeps Linux's argument order through a macro of its own
+// (`request_irq(irq, handler, flags, ...)`): the handler is the argument the macro passes on
+// as Xen's third.
+// Its handlers are Linux's, wrapped for Xen's signature and renamed by another macro.
+const linuxOrder = (installFirst: boolean): string => `#define request_irq(irq, func, flags, name, dev) request_irq(irq, flags, func, name, dev)
+${device(installFirst).replace(/request_irq\(d->irq, 0, ctx_fault, /g, 'request_irq(d->irq, ctx_fault, 0, ').replace('int ctx_init', `static void ctx_fault_xen(int irq, void *data, struct cpu_user_regs *regs)
+{
+    ctx_fault(irq, data, regs);
+}
+#define ctx_fault ctx_fault_xen
+int ctx_init`)}`;
+
+test('a handler installed through macros that keep Linux\'s argument order and rename it is still installed after the stores', async () => {
+  const r = await checkFixtureTree({ 'dev.c': linuxOrder(false) });
+  assert.deepEqual(r.warnings, [], JSON.stringify(r));
+  assert.ok((r.excluded['irq-handler'] ?? 0) > 0, JSON.stringify(r));
+  const early = await checkFixtureTree({ 'dev.c': linuxOrder(true) });
+  assert.notDeepEqual(early.warnings, [], JSON.stringify(early));
+});
+
+test('argument orders: only a macro of a launcher\'s own name that permutes its parameters', () => {
+  assert.deepEqual([...argumentOrders('#define request_irq(irq, func, flags, name, dev) request_irq(irq, flags, func, name, dev)\n')], [['request_irq', [0, 2, 1, 3, 4]]]);
+  assert.deepEqual([...argumentOrders('#define request_irq(a, b) other_irq(b, a)\n#define my_irq(a, b) my_irq(b, a)\n#define request_irq(a, b, c) request_irq(a, b, 0)\n')], []);
 });
 
 // stop_machine_run() starts its callback on every CPU after the caller's earlier stores; a
