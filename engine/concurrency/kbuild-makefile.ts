@@ -69,14 +69,18 @@ function readLists(src: MakefileSource, dir: string, text: string): ListLine[] {
   const out: ListLine[] = [];
   const seen = new Set<string>();
   const visit = (body: string): void => {
-    for (const line of body.replace(/\\\n/g, ' ').split('\n').map((l) => l.replace(/#.*$/, '').trim())) {
+    for (const raw of body.replace(/\\\n/g, ' ').split('\n')) {
+      // Recipes and rules (most lines) neither assign nor include.
+      if (!raw.includes('=') && !raw.includes('include')) continue;
+      const line = raw.replace(/#.*$/, '').trim();
       let m: RegExpExecArray | null;
       if ((m = /^-?s?include\s+(.+)$/.exec(line))) {
         for (const w of splitWords(m[1]!)) {
-          const path = expand(w.replace(/^\$[({]srctree[)}]\//, ''), vars);
+          const expanded = expand(w.replace(/^\$[({]srctree[)}]\//, ''), vars);
+          const path = expanded === undefined ? undefined : normalize(expanded);
           if (path === undefined || seen.has(path)) continue;
           seen.add(path);
-          const included = src.read(normalize(path) ?? '');
+          const included = src.read(path);
           if (included !== undefined) visit(included);
         }
       } else if ((m = /^([\w.-]+?)-(y|m|objs|\$\(CONFIG_(\w+)\))\s*(?:\+=|:=|=)\s*(.*)$/.exec(line))) {
