@@ -5,7 +5,10 @@
 // `kvm-$(CONFIG_X) += $(KVM)/file.o`, with `KVM ?= ../../../virt/kvm`, puts virt/kvm/file.c into
 // arch/x86/kvm's composite `kvm.o`. What is not read: `ifdef`/`ifeq` blocks (their lines count as
 // unconditional, which only names more), and words with a `$(...)` that is not a plain variable
-// of the same text (`$(addprefix ...)`, `$(CONFIG_X)`): such a word names nothing here.
+// of the same text (`$(addprefix ...)`, `$(CONFIG_X)`, a variable set inside `ifdef`): such a word
+// names nothing here, as in a directory's own Makefile before. That is an assumption, not a
+// certainty: Linux's root Kbuild builds `$(ARCH_CORE)`, which could name anything; it names the
+// arch's own directories, and no unread word of Linux 6.1 names a file of virt/kvm.
 
 /** One line naming an object or a directory. */
 export interface Naming {
@@ -68,8 +71,13 @@ function readLists(src: MakefileSource, dir: string, text: string): ListLine[] {
   const vars = new Map<string, string | undefined>([['src', dir], ['obj', dir]]);
   const out: ListLine[] = [];
   const seen = new Set<string>();
+  // Inside `ifeq`/`ifdef`, a variable set with `=`, `:=` or `?=` may keep its other value: it is
+  // not known (a list line there still names its words, and `+=` only adds words).
+  let conditional = 0;
   const visit = (body: string): void => {
     for (const raw of body.replace(/\\\n/g, ' ').split('\n')) {
+      if (/^\s*(?:ifn?eq|ifn?def)\b/.test(raw)) { conditional++; continue; }
+      if (/^\s*endif\b/.test(raw)) { conditional = Math.max(0, conditional - 1); continue; }
       // Recipes and rules (most lines) neither assign nor include.
       if (!raw.includes('=') && !raw.includes('include')) continue;
       const line = raw.replace(/#.*$/, '').trim();
@@ -94,7 +102,8 @@ function readLists(src: MakefileSource, dir: string, text: string): ListLine[] {
         if (m[2] === '?=' && vars.has(name)) continue;
         // A value not known stays unknown through later `+=` lines.
         const before = vars.get(name);
-        vars.set(name, m[2] !== '+=' || !vars.has(name) ? v : before === undefined || v === undefined ? undefined : `${before} ${v}`);
+        if (m[2] !== '+=') vars.set(name, conditional > 0 ? undefined : v);
+        else vars.set(name, !vars.has(name) ? v : before === undefined || v === undefined ? undefined : `${before} ${v}`);
       }
     }
   };

@@ -123,14 +123,18 @@ test('Kconfig: a continued select line does not end its block, help text is not 
   assert.equal(noHelp.archesOf('virt/kvm/ring.c'), undefined, 'the same words outside help text are a select');
 });
 
+/** The KVM tree with a third arch, riscv, whose kvm Makefile is `makefile`. */
+const withRiscv = (makefile: string): Kbuild => kvmTree(KVM_KCONFIG, { ...KVM_FILES, 'arch/riscv/Kbuild': 'obj-y += kvm/\n', 'arch/riscv/kvm/Makefile': makefile }, ['arm64', 'riscv', 'x86']);
+
 test('objects of an included file are relative to the including directory; `?=` keeps the includer\'s value', () => {
-  const k = kvmTree(KVM_KCONFIG, {
-    ...KVM_FILES,
-    'arch/riscv/Kbuild': 'obj-y += kvm/\n',
-    'arch/riscv/kvm/Makefile': 'KVM := ../../../virt/alt\ninclude $(srctree)/virt/kvm/Makefile.kvm\nobj-y += kvm.o\n',
-  }, ['arm64', 'riscv', 'x86']);
+  const k = withRiscv('KVM := ../../../virt/alt\ninclude $(srctree)/virt/kvm/Makefile.kvm\nobj-y += kvm.o\n');
   assert.deepEqual(k.archesOf('virt/alt/main.c'), ['riscv']);
   assert.deepEqual(k.archesOf('virt/kvm/main.c'), ['arm64', 'x86']);
+});
+
+test('a variable set inside ifdef is not known: its words name nothing, not the last value', () => {
+  const k = withRiscv('ifdef CONFIG_ALT\nKVM := ../../../virt/alt\nendif\ninclude $(srctree)/virt/kvm/Makefile.kvm\nobj-y += kvm.o\n');
+  assert.equal(k.archesOf('virt/alt/main.c'), undefined, 'not named: every arch');
 });
 
 test('a composite object named under two conditions is built where either holds', () => {
