@@ -155,3 +155,22 @@ test('a partial tree is read from the build root above it: common KVM code only 
   const both = await checkFixtureTree(linux({ ...KVM_KCONFIG, 'arch/arm64/kvm/Kconfig': 'menuconfig KVM\n\tbool "KVM"\n\tselect HAVE_RING\n' }), { trees: ['virt/kvm'], os: 'linux' });
   assert.ok(both.warnings.some((w) => w.includes('virt/kvm/ring.c')), `arm64 builds it too: the Arm reordering stays: ${JSON.stringify(both)}`);
 });
+
+test('builtForFiles: folders under one build root share it; a folder with no root above it narrows nothing', async () => {
+  const { builtForFiles } = await import('../../engine/cli/kbuild-files');
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { dirname, join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-kbuild-'));
+  try {
+    const files: Record<string, string> = { 'linux/Kconfig': 'mainmenu "Linux"\n', 'linux/virt/kvm/ring.c': '', 'linux/virt/kvm/main.c': '', 'other/virt/kvm/ring.c': '' };
+    for (const [p, t] of Object.entries({ ...KVM_KCONFIG, ...KVM_FILES })) files[`linux/${p}`] = t;
+    for (const [p, t] of Object.entries(files)) { mkdirSync(dirname(join(dir, p)), { recursive: true }); writeFileSync(join(dir, p), t); }
+    const ring = join(dir, 'linux/virt/kvm/ring.c');
+    const checked = [join(dir, 'linux/virt/kvm'), join(dir, 'linux/arch/x86/kvm'), join(dir, 'other/virt/kvm')];
+    const out = builtForFiles(checked, [ring, join(dir, 'linux/virt/kvm/main.c'), join(dir, 'other/virt/kvm/ring.c')]);
+    assert.deepEqual(out, { [ring]: ['x86'] }, 'main.c is built by both arches; other/ has no arch/ and Kconfig above it');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
