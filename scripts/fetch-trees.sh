@@ -7,7 +7,8 @@
 #   HVBARRIER_TREES=/some/dir scripts/fetch-trees.sh
 #
 # Layout: $TREES/xen (the unpacked source package; the hypervisor is $TREES/xen/xen) and
-# $TREES/linux (virt/kvm, arch/x86/kvm, arch/arm64/kvm and the include/ folders they use).
+# $TREES/linux (virt/kvm, arch/x86/kvm, arch/arm64/kvm and the include/ folders they use, plus
+# every Kconfig, Makefile and Kbuild file of the tree, which say what each architecture builds).
 # Needs apt (Debian bookworm); adds a deb-src entry for the configured mirrors when missing.
 set -eu
 
@@ -36,14 +37,22 @@ EOF
   $SUDO apt-get update -qq
 }
 
-fetch_xen() {
-  if [ -d "$TREES/xen/xen/common" ]; then
-    echo "fetch-trees: xen present at $TREES/xen"
-    return 0
-  fi
-  ensure_deb_src
-  work="$TREES/.xen-download"
+# `present PATH WHAT`: true (and says so) when PATH is there already.
+present() {
+  [ -e "$1" ] || return 1
+  echo "fetch-trees: $2 present"
+}
+
+# `scratch NAME`: an empty work folder $work in the cache, for unpacking before moving in.
+scratch() {
+  work="$TREES/$1"
   rm -rf "$work" && mkdir -p "$work"
+}
+
+fetch_xen() {
+  present "$TREES/xen/xen/common" "xen at $TREES/xen" && return 0
+  ensure_deb_src
+  scratch .xen-download
   # Source packages are unpacked as the caller; dpkg-source refuses nothing here.
   (cd "$work" && apt-get source -qq xen)
   dir=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'xen-*' | head -n 1)
@@ -55,17 +64,21 @@ fetch_xen() {
   echo "fetch-trees: xen unpacked at $TREES/xen ($(cat "$TREES/xen/.hvbarrier-version"))"
 }
 
-fetch_linux() {
-  if [ -d "$TREES/linux/virt/kvm" ]; then
-    echo "fetch-trees: linux KVM directories present at $TREES/linux"
-    return 0
-  fi
+linux_tarball() {
   tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1 || true)
   if [ -z "$tarball" ]; then
     $SUDO apt-get install -y -qq linux-source-6.1 >/dev/null
     tarball=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)
   fi
   top=$(basename "$tarball" | sed 's/\.tar\..*$//')
+}
+
+fetch_linux() {
+  if present "$TREES/linux/virt/kvm" "linux KVM directories at $TREES/linux"; then
+    fetch_linux_build
+    return 0
+  fi
+  linux_tarball
   rm -rf "$TREES/.linux-extract" && mkdir -p "$TREES/.linux-extract"
   # Only what the KVM checks read: the three KVM folders and the headers they include.
   tar -xf "$tarball" -C "$TREES/.linux-extract" \
@@ -76,6 +89,26 @@ fetch_linux() {
   rmdir "$TREES/.linux-extract"
   echo "$top" > "$TREES/linux/.hvbarrier-version"
   echo "fetch-trees: linux KVM directories at $TREES/linux ($top)"
+  fetch_linux_build
+}
+
+# The build description of the whole tree (about 4700 small files): the KVM folders are not build
+# roots, and which architectures build virt/kvm's files is said by arch/<a>/kvm/Makefile (which
+# includes virt/kvm/Makefile.kvm) and the Kconfig files. Added beside what is there: files already
+# present are kept, each new one is moved in whole, and the marker is written last.
+fetch_linux_build() {
+  present "$TREES/linux/.hvbarrier-build" "linux Kconfig and Makefiles at $TREES/linux" && return 0
+  linux_tarball
+  scratch .linux-build
+  tar -xf "$tarball" -C "$work" --wildcards "$top/*Kconfig*" "$top/*Makefile*" "$top/*Kbuild*"
+  (cd "$work/$top" && find . -type f) | while IFS= read -r f; do
+    [ -e "$TREES/linux/$f" ] && continue
+    mkdir -p "$(dirname "$TREES/linux/$f")"
+    mv "$work/$top/$f" "$TREES/linux/$f"
+  done
+  rm -rf "$work"
+  echo "$top" > "$TREES/linux/.hvbarrier-build"
+  echo "fetch-trees: linux Kconfig and Makefiles added at $TREES/linux"
 }
 
 case "${1:-all}" in

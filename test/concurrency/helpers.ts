@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { checkTree, treeSummary } from '../../engine/cli/tree-check';
+import type { Os } from '../../engine/kb/types';
 
 export interface TreeOutcome {
   /** `code@file:line` of every warning, sorted. */
@@ -12,14 +13,16 @@ export interface TreeOutcome {
   readonly excluded: Record<string, number>;
 }
 
-export async function checkFixtureTree(files: Record<string, string>): Promise<TreeOutcome> {
+export async function checkFixtureTree(files: Record<string, string>, o: { trees?: readonly string[]; os?: Os } = {}): Promise<TreeOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'hvb-tree-'));
   try {
     for (const [name, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, name)), { recursive: true });
       writeFileSync(join(dir, name), text);
     }
-    const res = await checkTree({ dirs: [dir], arch: 'all', os: 'xen', workers: 1 });
+    // `trees`: the folders checked, when not the whole fixture (a partial tree).
+    const dirs = o.trees ? o.trees.map((t) => join(dir, t)) : [dir];
+    const res = await checkTree({ dirs, arch: 'all', os: o.os ?? 'xen', workers: 1 });
     const warnings = res.reports.flatMap((r) => r.analysis.findings
       .filter((f) => f.severity === 'warning' || f.severity === 'error')
       .map((f) => `${f.code}@${(f.place.file ?? r.file).slice(dir.length + 1)}:${f.place.range.line}`)).sort();
