@@ -8,9 +8,10 @@ import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
 import { stackObjects } from './stack-objects';
 import { constructionFacts, type BuiltArg } from './construction';
+import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 16;
+export const FACTS_VERSION = 17;
 
 export interface CallSite {
   readonly callee: string;
@@ -192,6 +193,14 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
           ...(stack.length ? { stack } : {}), ...(always ? { always } : {}), ...(built.length ? { built } : {}),
         });
       }
+      // A hypercall runs its function on this CPU: on VHE directly, on nVHE through its handler.
+      const hyp = HYP_CALLS.has(e.callee) ? /^[A-Za-z_]\w*$/.exec(args[0] ?? '')?.[0] : undefined;
+      if (hyp) {
+        for (const callee of [hyp, hypHandler(hyp)]) {
+          const key = `${callee}|${e.held.join(',')}|hyp`;
+          if (!seen.has(key)) { seen.add(key); calls.push({ callee, held: [...e.held], ...(always ? { always } : {}) }); }
+        }
+      }
     } else if (e.kind === 'LOCK') locked.add(e.lock.key);
     else if (e.kind === 'UNLOCK') unlocked.add(e.lock.key);
   }
@@ -240,11 +249,14 @@ export function objectRenames(text: string): Map<string, string> {
   return out;
 }
 
+const HYP_NAMED = new RegExp(String.raw`\b(?:${[...HYP_CALLS, HYP_HANDLER_TABLE].join('|')})\s*\(\s*([A-Za-z_]\w*)`, 'g');
+
 /** How many times the text uses each name as a value (see addressTaken). */
 export function valueUses(text: string): Map<string, number> {
   const out = new Map<string, number>();
   // Comments, strings and `#if 0` bodies take no address (an ops table kept under `#if 0`).
-  const code = blankDisabled(blankNonCode(text));
+  // The function a hypercall names is called, not taken (kb/kvm.ts HYP_CALLS, HYP_HANDLER_TABLE).
+  const code = blankDisabled(blankNonCode(text)).replace(HYP_NAMED, (m, name: string) => m.slice(0, m.length - name.length) + ' '.repeat(name.length));
   const re = /(?:[=,(?:]|\breturn)\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;)}])/g;
   for (let m = re.exec(code); m; m = re.exec(code)) out.set(m[1]!, (out.get(m[1]!) ?? 0) + 1);
   return out;

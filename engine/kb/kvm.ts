@@ -67,3 +67,16 @@ export const KVM_CONTEXTS: readonly CallingContext[] = [
     source: 'linux: virt/kvm/kvm_main.c (kvm_vcpu_ioctl() holds vcpu->mutex around every arch vCPU ioctl)',
   },
 ];
+
+/**
+ * Calls into the arm64 hypervisor: `kvm_call_hyp(f, args...)` runs `f(args...)` on the calling
+ * CPU and returns when it is done. On VHE the macro calls `f` directly; on nVHE it issues an HVC
+ * whose handler, `handle_<f>()` (arch/arm64/kvm/hyp/nvhe/hyp-main.c: `HANDLE_FUNC(x)` puts
+ * `handle_##x` in the `host_hcall[]` table), calls `f` with the arguments it unpacks
+ * (linux: arch/arm64/include/asm/kvm_host.h, kvm_call_hyp, kvm_call_hyp_ret, kvm_call_hyp_nvhe).
+ * The function named in the first argument is called, not taken as a pointer.
+ */
+export const HYP_CALLS: ReadonlySet<string> = new Set(['kvm_call_hyp', 'kvm_call_hyp_ret', 'kvm_call_hyp_nvhe', 'kvm_call_hyp_nvhe_ret']);
+/** The nVHE handler of hypercall `f`, and the table macro that names `f` for it. */
+export const hypHandler = (f: string): string => `handle_${f}`;
+export const HYP_HANDLER_TABLE = 'HANDLE_FUNC';
