@@ -26,17 +26,20 @@ export interface BuiltArg {
   readonly param?: number;
   /** The calls that set each pointer member it goes through (`d->arch.vgic.shared_irqs = xzalloc_array(...)`). */
   readonly members: readonly string[];
+  /** The variable the argument starts from. */
+  readonly root: string;
   /**
-   * Earlier calls handed the object itself: if one publishes it, it is not under construction.
-   * `owned`: that call's arguments that point into objects under construction here too (a store
-   * of the object into one of those publishes nothing yet).
+   * Earlier calls handed the object itself, as a range [from, to) of the function's `handings`
+   * (those of this root count): if one publishes it, it is not under construction.
    */
-  readonly handed?: readonly Handed[];
+  readonly handed?: readonly [number, number];
 }
 
 export interface ConstructionFacts {
   /** Per call event id: its arguments that point into an object under construction. */
   readonly built: ReadonlyMap<number, readonly BuiltArg[]>;
+  /** The calls that are handed a parameter's or a new local's object itself, in program order. */
+  readonly handings: readonly Handed[];
   /** Parameters (by position) whose object the function itself publishes. */
   readonly publishes: readonly number[];
   /** [p, q]: it stores parameter p's object into what parameter q points to (published if that is). */
@@ -47,7 +50,12 @@ export interface ConstructionFacts {
 
 interface Assigned { readonly callee: string; readonly at: number }
 
-export interface Handed { readonly callee: string; readonly arg: number; readonly owned: readonly number[] }
+/**
+ * A call handed the object `root` points to as argument `arg`. `owned`: that call's arguments
+ * that point into objects under construction here too (a store of the object into one of those
+ * publishes nothing yet).
+ */
+export interface Handed { readonly root: string; readonly callee: string; readonly arg: number; readonly owned: readonly number[] }
 
 const IDENT = String.raw`[A-Za-z_]\w*`;
 const CAST = String.raw`(?:\(\s*(?:const\s+)?(?:struct\s+)?\w+[\s*]*\)\s*)?`;
@@ -80,6 +88,16 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
     const b = builtArg(text, at, ctx);
     return b && (b.alloc !== undefined || ROOT.exec(text)?.[1] === root) ? [i] : [];
   });
+  const handings: Array<Handed & { readonly at: number }> = [];
+  if (publishedOnlyBy === undefined) {
+    for (const { e, at } of [...calls].sort((x, y) => x.at - y.at)) {
+      e.args.forEach((a, i) => {
+        const m = SELF.exec(a.replace(/\s+/g, ''));
+        const root = m?.[1] ?? m?.[2];
+        if (root !== undefined && (params.has(root) || locals.has(root))) handings.push({ root, callee: e.callee, arg: i, owned: owned(e, at, root), at });
+      });
+    }
+  }
   const built = new Map<number, BuiltArg[]>();
   for (const { e, at } of calls) {
     const args = e.args.flatMap((a, i) => {
@@ -89,8 +107,11 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
       // A knowledge-base constructor names its publication: what its callees do is not asked.
       const root = ROOT.exec(text)![1]!;
       const from = b.param !== undefined ? -1 : locals.get(root)!.at;
-      const handed = publishedOnlyBy !== undefined ? [] : handedTo(calls, root, from, at).map((h) => ({ ...h, owned: owned(h.e, h.at, root) }));
-      return [{ arg: i, ...b, ...(handed.length ? { handed: handed.map(({ callee, arg, owned: o }) => ({ callee, arg, owned: o })) } : {}) }];
+      const lo = handings.findIndex((h) => h.at > from);
+      const hi = handings.findIndex((h) => h.at >= at);
+      const range = [lo < 0 ? handings.length : lo, hi < 0 ? handings.length : hi] as const;
+      const handed = handings.slice(range[0], range[1]).some((h) => h.root === root);
+      return [{ arg: i, ...b, root, ...(handed ? { handed: range } : {}) }];
     });
     if (args.length) built.set(e.id, args);
   }
@@ -102,23 +123,14 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
     for (const q of new Set(into)) if (params.has(q)) storesInto.push([i, params.get(q)!]);
   }
   const returnsFrom = returnedCalls(code, locals, (name, from) => publishedAt(name).some((p) => p > from));
-  return { built, publishes, storesInto, ...(returnsFrom ? { returnsFrom } : {}) };
+  const used = [...built.values()].some((bs) => bs.some((b) => b.handed));
+  return { built, handings: used ? handings.map(({ at: _at, ...h }) => h) : [], publishes, storesInto, ...(returnsFrom ? { returnsFrom } : {}) };
 }
 
 const ROOT = new RegExp(String.raw`^&?\(?(${IDENT})`);
 
-type Call = { readonly e: { readonly callee: string; readonly args: readonly string[] }; readonly at: number };
-
-/** Calls between `from` and `at` given the object `root` points to itself (`root`, `&root->f`), with the argument. */
-function handedTo(calls: readonly Call[], root: string, from: number, at: number): Array<Call & { readonly callee: string; readonly arg: number }> {
-  const self = new RegExp(String.raw`^(?:${root}|&\(?${root}(?:->|\.|\[).*)$`);
-  const out: Array<Call & { callee: string; arg: number }> = [];
-  for (const c of calls) {
-    if (c.at <= from || c.at >= at) continue;
-    c.e.args.forEach((a, i) => { if (self.test(a.replace(/\s+/g, ''))) out.push({ ...c, callee: c.e.callee, arg: i }); });
-  }
-  return out;
-}
+/** An argument that is an object itself (`root`, `&root->f`, `&root[i]`), not a value read from it. */
+const SELF = new RegExp(String.raw`^(?:(${IDENT})|&\(?(${IDENT})(?:->|\.|\[).*)$`);
 
 /** Targets (locals, or member paths without spaces) set exactly once, from a call's result. */
 function callResults(code: string, target: string): Map<string, Assigned> {
@@ -232,7 +244,7 @@ function builtArg(
     locals: ReadonlyMap<string, Assigned>; members: ReadonlyMap<string, Assigned>;
     params: ReadonlyMap<string, number>; publishedAt: (name: string) => readonly number[];
   },
-): Omit<BuiltArg, 'arg'> | undefined {
+): Omit<BuiltArg, 'arg' | 'root' | 'handed'> | undefined {
   const m = ARG_PATH.exec(arg);
   if (!m) return undefined;
   const [, addr, root, path] = m as unknown as [string, string | undefined, string, string];

@@ -7,7 +7,7 @@ import { matchKeys } from '../pair/peers';
 import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
 import { stackObjects } from './stack-objects';
-import { constructionFacts, type BuiltArg } from './construction';
+import { constructionFacts, type BuiltArg, type Handed } from './construction';
 import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
@@ -75,6 +75,8 @@ export interface FunctionFacts {
   readonly publishes?: readonly number[];
   /** [p, q]: it stores parameter p's object into what parameter q points to. */
   readonly storesInto?: ReadonlyArray<readonly [number, number]>;
+  /** Calls handed a parameter's or a new local's object itself, in program order (BuiltArg.handed ranges into it). */
+  readonly handings?: readonly Handed[];
 }
 
 /**
@@ -229,6 +231,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     ...(construction?.returnsFrom ? { returnsFrom: construction.returnsFrom } : {}),
     ...(construction?.publishes.length ? { publishes: construction.publishes } : {}),
     ...(construction?.storesInto.length ? { storesInto: construction.storesInto } : {}),
+    ...(construction?.handings.length ? { handings: construction.handings } : {}),
   };
 }
 

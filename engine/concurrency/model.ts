@@ -51,6 +51,8 @@ interface Caller {
   readonly stack: readonly number[];
   readonly passes: ReadonlyArray<readonly [number, number]>;
   readonly built: readonly BuiltArg[];
+  /** The caller's calls handed an object itself (BuiltArg.handed ranges into them). */
+  readonly handings: readonly Handed[];
 }
 
 export class ConcurrencyModel {
@@ -116,14 +118,14 @@ export class ConcurrencyModel {
       for (const c of f.calls) {
         const held = this.withPointers(c.held);
         // A recursive call is no outside caller; for running-vCPU parameters it must pass them on.
-        if (c.callee === f.name) { this.selfCalls.push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [], built: c.built ?? [] }); continue; }
+        if (c.callee === f.name) { this.selfCalls.push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [], built: c.built ?? [], handings: f.handings ?? [] }); continue; }
         // `s->wake(s, unit)`: a call of every function designated initializers assign to `wake`
         // (each definition of the name: the initializer's file is not kept).
         const field = calledField(c.callee);
         const callees = field !== undefined && Object.hasOwn(hooks, field) ? hooks[field]!.flatMap((n) => ids.get(n) ?? [n]) : this.callees(c.callee, f.file, ids);
         for (const callee of new Set(callees)) {
           (this.callers.get(callee) ?? this.callers.set(callee, []).get(callee)!)
-            .push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [], built: c.built ?? [] });
+            .push({ name: self, held, running: c.running ?? [], stack: c.stack ?? [], passes: c.passes ?? [], built: c.built ?? [], handings: f.handings ?? [] });
         }
       }
     }
@@ -139,11 +141,11 @@ export class ConcurrencyModel {
     for (const [name, ps] of this.solveParams((c) => c.stack)) this.onStack.set(name, ps);
     this.solveAllocators();
     this.solvePublishers();
-    const fresh = (b: BuiltArg, caller: string) => b.members.every((m) => this.allocates(m, caller))
-      && !(b.handed ?? []).some((h) => this.publishesAt(h, this.byName.get(caller)?.[0]?.file));
+    const fresh = (b: BuiltArg, c: Caller) => b.members.every((m) => this.allocates(m, c.name))
+      && !(b.handed ? c.handings.slice(b.handed[0], b.handed[1]) : []).some((h) => h.root === b.root && this.publishesAt(h, this.byName.get(c.name)?.[0]?.file));
     const built = this.solveParams(
-      (c) => c.built.flatMap((b) => (b.alloc !== undefined && this.allocates(b.alloc, c.name) && fresh(b, c.name) ? [b.arg] : [])),
-      (c) => c.built.flatMap((b) => (b.param !== undefined && fresh(b, c.name) ? [[b.arg, b.param] as const] : [])),
+      (c) => c.built.flatMap((b) => (b.alloc !== undefined && this.allocates(b.alloc, c.name) && fresh(b, c) ? [b.arg] : [])),
+      (c) => c.built.flatMap((b) => (b.param !== undefined && fresh(b, c) ? [[b.arg, b.param] as const] : [])),
     );
     for (const [name, ps] of built) this.building.set(name, ps);
   }
@@ -178,7 +180,9 @@ export class ConcurrencyModel {
         for (const f of defs) {
           for (const c of f.calls) {
             for (const [arg, param] of c.passes ?? []) {
-              const owned = (c.built ?? []).map((b) => b.arg);
+              // New memory of the caller's own, or inside the object passed, publishes nothing yet.
+              const self = c.built?.find((b) => b.arg === arg)?.root;
+              const owned = (c.built ?? []).filter((b) => b.alloc !== undefined || b.root === self).map((b) => b.arg);
               if (!this.publishesAt({ callee: c.callee, arg, owned }, f.file)) continue;
               const mine = this.publishing.get(id) ?? this.publishing.set(id, new Set()).get(id)!;
               if (!mine.has(param)) { mine.add(param); changed = true; }
@@ -190,7 +194,7 @@ export class ConcurrencyModel {
   }
 
   /** A call (in `file`) handing an object to `h.callee` as argument `h.arg` publishes it. */
-  private publishesAt(h: Handed, file: string | undefined): boolean {
+  private publishesAt(h: Pick<Handed, 'callee' | 'arg' | 'owned'>, file: string | undefined): boolean {
     const id = this.idOf(h.callee, file);
     if (this.publishing.get(id)?.has(h.arg)) return true;
     return (this.storing.get(id) ?? []).some(([p, q]) => p === h.arg && !h.owned.includes(q));
