@@ -11,7 +11,7 @@ import { constructionFacts, type BuiltArg, type Handed } from './construction';
 import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 17;
+export const FACTS_VERSION = 18;
 
 export interface CallSite {
   readonly callee: string;
