@@ -82,7 +82,11 @@ export class Walker {
 
   // ---- events ----------------------------------------------------------------------------
 
-  emit(body: EventBody, node: SyntaxNode, extra: { prim?: string; via?: readonly ViaFrame[] } = {}): number {
+  /**
+   * `extra.guards`, `extra.held` and `extra.irqsOff` replace what the walk is under (an inlined
+   * callee's event, calls.ts): computed by the caller once, not made here and overwritten.
+   */
+  emit(body: EventBody, node: SyntaxNode, extra: { prim?: string; via?: readonly ViaFrame[]; guards?: Guard[]; held?: (now: readonly string[]) => string[]; irqsOff?: boolean } = {}): number {
     const id = this.events.length;
     // An inlined callee's events all sit at its call: where and what they are is read once.
     if (this.emitted?.node !== node) this.emitted = { node, span: spanOf(node, this.env.map), srcLine: this.env.map.srcLine(node.startPosition.row), text: oneLine(this.sourceText(node)) };
@@ -92,9 +96,9 @@ export class Walker {
       stmt: this.stmtSpan ??= spanOf(this.stmt ?? node, this.env.map),
       srcLine: this.emitted.srcLine,
       text: this.emitted.text,
-      guards: this.currentGuards(),
-      held: [...this.state.held],
-      irqsOff: this.state.irqsOff,
+      guards: extra.guards ?? this.currentGuards(),
+      held: extra.held ? extra.held(this.state.held) : [...this.state.held],
+      irqsOff: this.state.irqsOff || (extra.irqsOff ?? false),
       ...(extra.prim ? { prim: extra.prim } : {}),
       ...(extra.via && extra.via.length > 0 ? { via: extra.via } : {}),
       ...body,
