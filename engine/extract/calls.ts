@@ -6,7 +6,7 @@ import { effectsFor, lookup } from '../kb/index';
 import type { Effect, KnowledgeBase, LocRef, Primitive, Profile } from '../kb/types';
 import { assertedCalls, assertHeld } from './lock-asserts';
 import { compact, oneLine, splitTaint } from './scope';
-import type { Event, EventBody, Loc, Thread, ViaFrame } from './types';
+import type { Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
 import type { Walker } from './walker';
 
 export interface CallOptions {
@@ -303,18 +303,46 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     return r;
   };
   const sub = (loc: Loc): Loc => substitute(w, loc, callee, args, argMemo);
+  // What an event ran under is one array shared by many events (walker.ts), and so is what it
+  // becomes here: the caller's guards, then the callee's own conditions as mapped here; the
+  // frames it was reached through, this call first; the locks held at the call, then the
+  // callee's (rewritten), each once. Each is made once per distinct input, not per event.
+  const guardsFor = new Map<readonly Guard[], Guard[]>();
+  const guardsOf = (own: readonly Guard[]): Guard[] => {
+    let out = guardsFor.get(own);
+    if (!out) {
+      out = [...outerGuards];
+      for (const g of own) {
+        const cond = condMap.get(g.cond);
+        if (cond !== undefined) out.push({ cond, value: g.value });
+      }
+      guardsFor.set(own, out);
+    }
+    return out;
+  };
+  const viaFor = new Map<Span, Map<readonly ViaFrame[] | undefined, readonly ViaFrame[]>>();
+  const viaOf = (e: Event): readonly ViaFrame[] => {
+    let byTail = viaFor.get(e.span);
+    if (!byTail) viaFor.set(e.span, (byTail = new Map()));
+    let via = byTail.get(e.via);
+    if (!via) {
+      const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span, ...(callee.file ? { file: callee.file } : {}) };
+      byTail.set(e.via, (via = [frame, ...(e.via ?? [])]));
+    }
+    return via;
+  };
+  let ownHeld: readonly string[] = [];
+  let lastHeld: { now: readonly string[]; own: readonly string[]; held: string[] } | undefined;
+  const held = (now: readonly string[]): string[] => {
+    if (lastHeld?.now !== now || lastHeld.own !== ownHeld) {
+      lastHeld = { now, own: ownHeld, held: [...new Set(ownHeld.length === 0 ? now : [...now, ...ownHeld.map(heldKey)])] };
+    }
+    return lastHeld.held;
+  };
   for (const e of callee.events) {
     if (e.kind === 'EXIT') continue;
-    const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span, ...(callee.file ? { file: callee.file } : {}) };
-    // The caller's guards, then the callee's own conditions (as mapped here); the locks held
-    // at the call, then the callee's (rewritten), each once.
-    const guards = [...outerGuards];
-    for (const g of e.guards) {
-      const cond = condMap.get(g.cond);
-      if (cond !== undefined) guards.push({ cond, value: g.value });
-    }
-    const held = (now: readonly string[]): string[] => [...new Set(e.held.length === 0 ? now : [...now, ...e.held.map(heldKey)])];
-    const id = w.emit(inlinedBody(e, sub), node, { ...(e.prim ? { prim: e.prim } : {}), via: [frame, ...(e.via ?? [])], guards, held, irqsOff: e.irqsOff });
+    ownHeld = e.held;
+    const id = w.emit(inlinedBody(e, sub), node, { ...(e.prim ? { prim: e.prim } : {}), via: viaOf(e), guards: guardsOf(e.guards), held, irqsOff: e.irqsOff });
     idMap.set(e.id, id);
     const through = 'loc' in e ? paramIndex.get(e.loc.root) : undefined;
     if (through !== undefined && argTaints[through]) w.addDeps('addr', argTaints[through]!, id);

@@ -97,7 +97,8 @@ export class Walker {
       srcLine: this.emitted.srcLine,
       text: this.emitted.text,
       guards: extra.guards ?? this.currentGuards(),
-      held: extra.held ? extra.held(this.state.held) : [...this.state.held],
+      // The lock state's array itself: it is replaced, never changed, when a lock is taken or released.
+      held: extra.held ? extra.held(this.state.held) : this.state.held,
       irqsOff: this.state.irqsOff || (extra.irqsOff ?? false),
       ...(extra.prim ? { prim: extra.prim } : {}),
       ...(extra.via && extra.via.length > 0 ? { via: extra.via } : {}),
@@ -124,9 +125,16 @@ export class Walker {
     return this.guards.length > 0;
   }
 
+  /**
+   * The guards of what runs here. One array serves every event until the guards change (events
+   * never modify theirs): a function's events, and the callers that inline them, share them.
+   */
   currentGuards(): Guard[] {
-    return [...this.guards, ...this.exitGuards.map((g) => g.guard)];
+    return (this.guardsNow ??= [...this.guards, ...this.exitGuards.map((g) => g.guard)]);
   }
+
+  /** currentGuards() until `guards` or `exitGuards` change (each change clears it). */
+  private guardsNow: Guard[] | undefined;
 
   addDeps(kind: 'addr' | 'data', from: Iterable<number>, to: number): void {
     for (const f of from) if (f < to) this.deps.push({ kind, from: f, to });
@@ -187,10 +195,12 @@ export class Walker {
 
   withGuard<T>(guard: Guard, fn: () => T): T {
     this.guards.push(guard);
+    this.guardsNow = undefined;
     try {
       return fn();
     } finally {
       this.guards.pop();
+      this.guardsNow = undefined;
     }
   }
 
@@ -293,6 +303,7 @@ export class Walker {
         // held: the error path after `unlock(); return rc; error:` runs still holding the lock
         // its `goto error` held, not the unlocked state the return left behind.
         this.exitGuards = this.exitGuards.filter((g) => g.how !== 'goto');
+        this.guardsNow = undefined;
         const label = kids(node).find((k) => typeOf(k) === 'statement_identifier')?.text;
         const entries = [...(label ? this.gotoStates.get(label) ?? [] : []), ...(this.fallthroughDead ? [] : [this.snapshot()])];
         this.fallthroughDead = false;
@@ -378,9 +389,11 @@ export class Walker {
     if (e1) {
       this.restore(afterElse);
       this.exitGuards.push({ guard: { cond, value: false }, how: e1 });
+      this.guardsNow = undefined;
     } else if (e2) {
       this.restore(afterThen);
       this.exitGuards.push({ guard: { cond, value: true }, how: e2 });
+      this.guardsNow = undefined;
     } else {
       this.restore(mergeStates(afterThen, afterElse));
     }
@@ -412,6 +425,7 @@ export class Walker {
       ...this.exitGuards.slice(0, mark),
       ...this.exitGuards.slice(mark).filter((g) => g.how !== 'break' && g.how !== 'continue'),
     ];
+    this.guardsNow = undefined;
   }
 
   /** The pending locked result, named by what it is assigned to: held from here on. */
