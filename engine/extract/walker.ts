@@ -664,19 +664,29 @@ export class Walker {
   finish(meta: Omit<Thread, 'events' | 'conds' | 'deps' | 'callerHolds'>): Thread {
     const deps = [...this.deps];
     // Control dependencies are made only here, one per (read, access): an access's guards often
-    // name the same reads many times over (inlined callees nest deep), so each access marks the
-    // reads it already depends on (marked[from] === its id) instead of keying strings.
-    const marked = new Int32Array(this.events.length).fill(-1);
+    // name the same reads many times over (inlined callees nest deep). Events share their guards
+    // arrays (currentGuards()), so the reads one array's conditions name are listed once per
+    // array, each once (marked[from] === that array's stamp), and each access takes those before it.
+    const marked = new Int32Array(this.events.length);
+    const readsUnder = new Map<readonly Guard[], number[]>();
+    let stamp = 0;
     for (const e of this.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
-      for (const g of e.guards) {
-        for (const from of this.conds[g.cond]?.reads ?? []) {
-          if (from < e.id && marked[from] !== e.id) {
-            marked[from] = e.id;
-            deps.push({ kind: 'ctrl', from, to: e.id });
+      let reads = readsUnder.get(e.guards);
+      if (!reads) {
+        reads = [];
+        stamp--;
+        for (const g of e.guards) {
+          for (const from of this.conds[g.cond]?.reads ?? []) {
+            if (marked[from] !== stamp) {
+              marked[from] = stamp;
+              reads.push(from);
+            }
           }
         }
+        readsUnder.set(e.guards, reads);
       }
+      for (const from of reads) if (from < e.id) deps.push({ kind: 'ctrl', from, to: e.id });
     }
     deps.sort((a, b) => a.to - b.to || a.from - b.from || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
     const { events, holds } = applyCallerHolds(this.events, this.heldAssertions);
