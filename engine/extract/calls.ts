@@ -286,7 +286,8 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   const paramIndex = new Map(callee.params.map((p, i) => [p.name, i]));
   // Every event of the callee rooted at a parameter needs that argument's place: computed once per call.
   const argMemo: ArgMemo = new Map();
-  const idMap = new Map<number, number>();
+  // The caller's id of each callee event, by the callee's id (an index into its events).
+  const idMap: Array<number | undefined> = [];
   const condMap = new Map<number, number>();
   for (const cond of callee.conds) {
     const id = w.conds.length;
@@ -342,14 +343,14 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   for (const e of callee.events) {
     if (e.kind === 'EXIT') continue;
     ownHeld = e.held;
-    const id = w.emit(inlinedBody(e, sub), node, { ...(e.prim ? { prim: e.prim } : {}), via: viaOf(e), guards: guardsOf(e.guards), held, irqsOff: e.irqsOff });
-    idMap.set(e.id, id);
+    const id = w.emit(inlinedBody(e, sub), node, { prim: e.prim, via: viaOf(e), guards: guardsOf(e.guards), held, irqsOff: e.irqsOff });
+    idMap[e.id] = id;
     const through = 'loc' in e ? paramIndex.get(e.loc.root) : undefined;
     if (through !== undefined && argTaints[through]) w.addDeps('addr', argTaints[through]!, id);
   }
   // A parameter stands for the argument: the reads (and the caller's own parameters) its value came from.
   const inCaller = (taint: { reads: readonly number[]; params?: readonly number[] }): Set<number> => new Set([
-    ...taint.reads.flatMap((r) => (idMap.has(r) ? [idMap.get(r)!] : [])),
+    ...taint.reads.flatMap((r) => (idMap[r] !== undefined ? [idMap[r]!] : [])),
     ...(taint.params ?? []).flatMap((i) => [...(argTaints[i] ?? [])]),
   ]);
   for (const cond of callee.conds) {
@@ -360,16 +361,16 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     const { params: _p, ...rest } = mapped;
     // A bit test of the callee's own read tests the read inlined here; one of a parameter's
     // value is not a read in view.
-    const bitRead = cond.bitTest && idMap.get(cond.bitTest.read);
+    const bitRead = cond.bitTest && idMap[cond.bitTest.read];
     const bitTest = cond.bitTest && bitRead !== undefined ? { ...cond.bitTest, read: bitRead } : undefined;
-    const zeroRead = cond.zeroTest && idMap.get(cond.zeroTest.read);
+    const zeroRead = cond.zeroTest && idMap[cond.zeroTest.read];
     const zeroTest = cond.zeroTest && zeroRead !== undefined ? { ...cond.zeroTest, read: zeroRead } : undefined;
     w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}), ...(bitTest ? { bitTest } : {}), ...(zeroTest ? { zeroTest } : {}) };
   }
   for (const d of callee.deps) {
     if (d.kind === 'ctrl') continue;
-    const from = idMap.get(d.from);
-    const to = idMap.get(d.to);
+    const from = idMap[d.from];
+    const to = idMap[d.to];
     if (from !== undefined && to !== undefined) w.deps.push({ kind: d.kind, from, to });
   }
   return callee.returns ? inCaller(callee.returns) : new Set();
