@@ -13,7 +13,26 @@ export interface Chunk {
   readonly startLine: number;
 }
 
-export function topLevelChunks(text: string): Chunk[] {
+/**
+ * The chunks of the texts split lately, newest last: whole-tree mode reads a peer file again for
+ * document after document, each time to parse a chunk or two. Callers only read the lists.
+ */
+const recent = new Map<string, readonly Chunk[]>();
+const RECENT_TEXTS = 32;
+
+export function topLevelChunks(text: string): readonly Chunk[] {
+  let chunks = recent.get(text);
+  if (chunks) {
+    recent.delete(text);
+  } else {
+    chunks = split(text);
+    if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+  }
+  recent.set(text, chunks);
+  return chunks;
+}
+
+function split(text: string): Chunk[] {
   const code = blankNonCode(text);
   const lines = code.split('\n');
   const chunks: Chunk[] = [];

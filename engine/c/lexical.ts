@@ -15,10 +15,24 @@ export function endsInComment(text: string, opts: BlankOptions = {}): boolean {
   return scan(text, opts).openComment;
 }
 
+/** `n` spaces; short runs (most comments) come from one string, longer ones are built. */
+function spaces(n: number): string {
+  return n <= 0 ? '' : n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n);
+}
+
+const SPACES = ' '.repeat(256);
+
 function scan(text: string, opts: BlankOptions): { code: string; openComment: boolean } {
   const out: string[] = [];
+  // Spaces for every unit but the newlines (a comment or literal rarely spans a line).
   const blank = (from: number, to: number): void => {
-    out.push(text.slice(from, to).replace(/[^\n]/g, ' '));
+    let run = from;
+    for (let k = from; k < to; k++) {
+      if (text.charCodeAt(k) !== 10) continue;
+      out.push(spaces(k - run), '\n');
+      run = k + 1;
+    }
+    out.push(spaces(to - run));
   };
   let openComment = false;
   let i = 0;

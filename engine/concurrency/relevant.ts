@@ -87,7 +87,7 @@ export class TreePeers {
       for (const k of keys) for (const e of this.byKey.get(k) ?? []) (shared.get(e) ?? shared.set(e, []).get(e)!).push(k);
       for (const [e, ks] of shared) {
         // Two match keys of one location (type-rooted and by name) count once: by field path.
-        if (out.get(e.file)?.has(e.facts.name) || new Set(ks.map(pathOf)).size < 2 || otherArchitectures(path, e.file)) continue;
+        if (out.get(e.file)?.has(e.facts.name) || !twoPaths(ks) || otherArchitectures(path, e.file)) continue;
         if (this.model.neverConcurrent(mine.name, e.facts.name, { a: path, b: e.file })) continue;
         const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
         if (intent) want(e.file, e.facts.name);
@@ -99,7 +99,20 @@ export class TreePeers {
   }
 }
 
-function pathOf(key: string): string {
-  const at = key.search(/->|\./);
-  return at < 0 ? key : key.slice(at);
+/** Whether the keys name at least two field paths (asked for every peer function of every document). */
+function twoPaths(keys: readonly string[]): boolean {
+  const first = pathOf(keys[0]!);
+  return keys.some((k) => pathOf(k) !== first);
 }
+
+function pathOf(key: string): string {
+  let p = paths.get(key);
+  if (p === undefined) {
+    const at = key.search(/->|\./);
+    paths.set(key, (p = at < 0 ? key : key.slice(at)));
+  }
+  return p;
+}
+
+/** Each key's field path: the tree's keys are few next to the times they are asked for. */
+const paths = new Map<string, string>();

@@ -6,7 +6,7 @@ import { effectsFor, lookup } from '../kb/index';
 import type { Effect, KnowledgeBase, LocRef, Primitive, Profile } from '../kb/types';
 import { assertedCalls, assertHeld } from './lock-asserts';
 import { compact, oneLine, splitTaint } from './scope';
-import type { Event, EventBody, Loc, Thread, ViaFrame } from './types';
+import type { Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
 import type { Walker } from './walker';
 
 export interface CallOptions {
@@ -286,7 +286,8 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   const paramIndex = new Map(callee.params.map((p, i) => [p.name, i]));
   // Every event of the callee rooted at a parameter needs that argument's place: computed once per call.
   const argMemo: ArgMemo = new Map();
-  const idMap = new Map<number, number>();
+  // The caller's id of each callee event, by the callee's id (an index into its events).
+  const idMap: Array<number | undefined> = [];
   const condMap = new Map<number, number>();
   for (const cond of callee.conds) {
     const id = w.conds.length;
@@ -302,22 +303,54 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     if (r === undefined) heldKeys.set(k, (r = rewriteKey(k, w, callee, args, argMemo)));
     return r;
   };
+  const sub = (loc: Loc): Loc => substitute(w, loc, callee, args, argMemo);
+  // What an event ran under is one array shared by many events (walker.ts), and so is what it
+  // becomes here: the caller's guards, then the callee's own conditions as mapped here; the
+  // frames it was reached through, this call first; the locks held at the call, then the
+  // callee's (rewritten), each once. Each is made once per distinct input, not per event.
+  const guardsFor = new Map<readonly Guard[], Guard[]>();
+  const guardsOf = (own: readonly Guard[]): Guard[] => {
+    let out = guardsFor.get(own);
+    if (!out) {
+      out = [...outerGuards];
+      for (const g of own) {
+        const cond = condMap.get(g.cond);
+        if (cond !== undefined) out.push({ cond, value: g.value });
+      }
+      guardsFor.set(own, out);
+    }
+    return out;
+  };
+  const viaFor = new Map<Span, Map<readonly ViaFrame[] | undefined, readonly ViaFrame[]>>();
+  const viaOf = (e: Event): readonly ViaFrame[] => {
+    let byTail = viaFor.get(e.span);
+    if (!byTail) viaFor.set(e.span, (byTail = new Map()));
+    let via = byTail.get(e.via);
+    if (!via) {
+      const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span, ...(callee.file ? { file: callee.file } : {}) };
+      byTail.set(e.via, (via = [frame, ...(e.via ?? [])]));
+    }
+    return via;
+  };
+  let ownHeld: readonly string[] = [];
+  let lastHeld: { now: readonly string[]; own: readonly string[]; held: string[] } | undefined;
+  const held = (now: readonly string[]): string[] => {
+    if (lastHeld?.now !== now || lastHeld.own !== ownHeld) {
+      lastHeld = { now, own: ownHeld, held: [...new Set(ownHeld.length === 0 ? now : [...now, ...ownHeld.map(heldKey)])] };
+    }
+    return lastHeld.held;
+  };
   for (const e of callee.events) {
     if (e.kind === 'EXIT') continue;
-    const body = rewrite(e, (loc) => substitute(w, loc, callee, args, argMemo));
-    const frame: ViaFrame = { callee: callee.name, resolution: 'body', calleeSpan: e.span, ...(callee.file ? { file: callee.file } : {}) };
-    const id = w.emit(stripCommon(body), node, { ...(e.prim ? { prim: e.prim } : {}), via: [frame, ...(e.via ?? [])] });
-    const ev = w.events[id] as { guards: unknown; held: unknown; irqsOff: unknown };
-    ev.guards = [...outerGuards, ...e.guards.flatMap((g) => (condMap.has(g.cond) ? [{ cond: condMap.get(g.cond)!, value: g.value }] : []))];
-    ev.held = [...new Set([...(w.events[id]!.held), ...e.held.map(heldKey)])];
-    ev.irqsOff = w.events[id]!.irqsOff || e.irqsOff;
-    idMap.set(e.id, id);
+    ownHeld = e.held;
+    const id = w.emit(inlinedBody(e, sub), node, { prim: e.prim, via: viaOf(e), guards: guardsOf(e.guards), held, irqsOff: e.irqsOff });
+    idMap[e.id] = id;
     const through = 'loc' in e ? paramIndex.get(e.loc.root) : undefined;
     if (through !== undefined && argTaints[through]) w.addDeps('addr', argTaints[through]!, id);
   }
   // A parameter stands for the argument: the reads (and the caller's own parameters) its value came from.
   const inCaller = (taint: { reads: readonly number[]; params?: readonly number[] }): Set<number> => new Set([
-    ...taint.reads.flatMap((r) => (idMap.has(r) ? [idMap.get(r)!] : [])),
+    ...taint.reads.flatMap((r) => (idMap[r] !== undefined ? [idMap[r]!] : [])),
     ...(taint.params ?? []).flatMap((i) => [...(argTaints[i] ?? [])]),
   ]);
   for (const cond of callee.conds) {
@@ -328,31 +361,39 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     const { params: _p, ...rest } = mapped;
     // A bit test of the callee's own read tests the read inlined here; one of a parameter's
     // value is not a read in view.
-    const bitRead = cond.bitTest && idMap.get(cond.bitTest.read);
+    const bitRead = cond.bitTest && idMap[cond.bitTest.read];
     const bitTest = cond.bitTest && bitRead !== undefined ? { ...cond.bitTest, read: bitRead } : undefined;
-    const zeroRead = cond.zeroTest && idMap.get(cond.zeroTest.read);
+    const zeroRead = cond.zeroTest && idMap[cond.zeroTest.read];
     const zeroTest = cond.zeroTest && zeroRead !== undefined ? { ...cond.zeroTest, read: zeroRead } : undefined;
     w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}), ...(bitTest ? { bitTest } : {}), ...(zeroTest ? { zeroTest } : {}) };
   }
   for (const d of callee.deps) {
     if (d.kind === 'ctrl') continue;
-    const from = idMap.get(d.from);
-    const to = idMap.get(d.to);
+    const from = idMap[d.from];
+    const to = idMap[d.to];
     if (from !== undefined && to !== undefined) w.deps.push({ kind: d.kind, from, to });
   }
   return callee.returns ? inCaller(callee.returns) : new Set();
 }
 
-function stripCommon(e: Event): EventBody {
-  const { id: _id, span: _span, stmt: _stmt, srcLine: _srcLine, text: _text, guards: _g, held: _h, irqsOff: _i, prim: _p, via: _v, ...body } = e;
-  return body as EventBody;
+/**
+ * What an event says apart from where and under what it ran, its location (or lock) rewritten
+ * by `f`: one object, with the event's own keys in their order (as an object spread with the
+ * location replaced, then a rest without the common keys, would give, at a fraction of the cost).
+ */
+function inlinedBody(e: Event, f: (loc: Loc) => Loc): EventBody {
+  const from = e as unknown as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  const at = 'loc' in e ? 'loc' : 'lock' in e ? 'lock' : undefined;
+  for (const k in from) {
+    if (COMMON_KEYS.has(k)) continue;
+    body[k] = k === at ? f(from[k] as Loc) : from[k];
+  }
+  return body as unknown as EventBody;
 }
 
-function rewrite(e: Event, f: (loc: Loc) => Loc): Event {
-  if ('loc' in e) return { ...e, loc: f(e.loc) } as Event;
-  if ('lock' in e) return { ...e, lock: f(e.lock) } as Event;
-  return e;
-}
+/** The keys every event has whatever its kind (where and under what it ran): set anew by emit(). */
+const COMMON_KEYS = new Set(['id', 'span', 'stmt', 'srcLine', 'text', 'guards', 'held', 'irqsOff', 'prim', 'via']);
 
 function rewriteKey(key: string, w: Walker, callee: Thread, args: readonly SyntaxNode[], memo: ArgMemo): string {
   // Keys are rooted at types when known, which survive the call unchanged; only keys rooted at

@@ -82,7 +82,11 @@ export class Walker {
 
   // ---- events ----------------------------------------------------------------------------
 
-  emit(body: EventBody, node: SyntaxNode, extra: { prim?: string; via?: readonly ViaFrame[] } = {}): number {
+  /**
+   * `extra.guards`, `extra.held` and `extra.irqsOff` replace what the walk is under (an inlined
+   * callee's event, calls.ts): computed by the caller once, not made here and overwritten.
+   */
+  emit(body: EventBody, node: SyntaxNode, extra: { prim?: string; via?: readonly ViaFrame[]; guards?: Guard[]; held?: (now: readonly string[]) => string[]; irqsOff?: boolean } = {}): number {
     const id = this.events.length;
     // An inlined callee's events all sit at its call: where and what they are is read once.
     if (this.emitted?.node !== node) this.emitted = { node, span: spanOf(node, this.env.map), srcLine: this.env.map.srcLine(node.startPosition.row), text: oneLine(this.sourceText(node)) };
@@ -92,9 +96,10 @@ export class Walker {
       stmt: this.stmtSpan ??= spanOf(this.stmt ?? node, this.env.map),
       srcLine: this.emitted.srcLine,
       text: this.emitted.text,
-      guards: this.currentGuards(),
-      held: [...this.state.held],
-      irqsOff: this.state.irqsOff,
+      guards: extra.guards ?? this.currentGuards(),
+      // The lock state's array itself: it is replaced, never changed, when a lock is taken or released.
+      held: extra.held ? extra.held(this.state.held) : this.state.held,
+      irqsOff: this.state.irqsOff || (extra.irqsOff ?? false),
       ...(extra.prim ? { prim: extra.prim } : {}),
       ...(extra.via && extra.via.length > 0 ? { via: extra.via } : {}),
       ...body,
@@ -120,9 +125,16 @@ export class Walker {
     return this.guards.length > 0;
   }
 
+  /**
+   * The guards of what runs here. One array serves every event until the guards change (events
+   * never modify theirs): a function's events, and the callers that inline them, share them.
+   */
   currentGuards(): Guard[] {
-    return [...this.guards, ...this.exitGuards.map((g) => g.guard)];
+    return (this.guardsNow ??= [...this.guards, ...this.exitGuards.map((g) => g.guard)]);
   }
+
+  /** currentGuards() until `guards` or `exitGuards` change (each change clears it). */
+  private guardsNow: Guard[] | undefined;
 
   addDeps(kind: 'addr' | 'data', from: Iterable<number>, to: number): void {
     for (const f of from) if (f < to) this.deps.push({ kind, from: f, to });
@@ -183,10 +195,12 @@ export class Walker {
 
   withGuard<T>(guard: Guard, fn: () => T): T {
     this.guards.push(guard);
+    this.guardsNow = undefined;
     try {
       return fn();
     } finally {
       this.guards.pop();
+      this.guardsNow = undefined;
     }
   }
 
@@ -289,6 +303,7 @@ export class Walker {
         // held: the error path after `unlock(); return rc; error:` runs still holding the lock
         // its `goto error` held, not the unlocked state the return left behind.
         this.exitGuards = this.exitGuards.filter((g) => g.how !== 'goto');
+        this.guardsNow = undefined;
         const label = kids(node).find((k) => typeOf(k) === 'statement_identifier')?.text;
         const entries = [...(label ? this.gotoStates.get(label) ?? [] : []), ...(this.fallthroughDead ? [] : [this.snapshot()])];
         this.fallthroughDead = false;
@@ -374,9 +389,11 @@ export class Walker {
     if (e1) {
       this.restore(afterElse);
       this.exitGuards.push({ guard: { cond, value: false }, how: e1 });
+      this.guardsNow = undefined;
     } else if (e2) {
       this.restore(afterThen);
       this.exitGuards.push({ guard: { cond, value: true }, how: e2 });
+      this.guardsNow = undefined;
     } else {
       this.restore(mergeStates(afterThen, afterElse));
     }
@@ -408,6 +425,7 @@ export class Walker {
       ...this.exitGuards.slice(0, mark),
       ...this.exitGuards.slice(mark).filter((g) => g.how !== 'break' && g.how !== 'continue'),
     ];
+    this.guardsNow = undefined;
   }
 
   /** The pending locked result, named by what it is assigned to: held from here on. */
@@ -646,19 +664,29 @@ export class Walker {
   finish(meta: Omit<Thread, 'events' | 'conds' | 'deps' | 'callerHolds'>): Thread {
     const deps = [...this.deps];
     // Control dependencies are made only here, one per (read, access): an access's guards often
-    // name the same reads many times over (inlined callees nest deep), so each access marks the
-    // reads it already depends on (marked[from] === its id) instead of keying strings.
-    const marked = new Int32Array(this.events.length).fill(-1);
+    // name the same reads many times over (inlined callees nest deep). Events share their guards
+    // arrays (currentGuards()), so the reads one array's conditions name are listed once per
+    // array, each once (marked[from] === that array's stamp), and each access takes those before it.
+    const marked = new Int32Array(this.events.length);
+    const readsUnder = new Map<readonly Guard[], number[]>();
+    let stamp = 0;
     for (const e of this.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
-      for (const g of e.guards) {
-        for (const from of this.conds[g.cond]?.reads ?? []) {
-          if (from < e.id && marked[from] !== e.id) {
-            marked[from] = e.id;
-            deps.push({ kind: 'ctrl', from, to: e.id });
+      let reads = readsUnder.get(e.guards);
+      if (!reads) {
+        reads = [];
+        stamp--;
+        for (const g of e.guards) {
+          for (const from of this.conds[g.cond]?.reads ?? []) {
+            if (marked[from] !== stamp) {
+              marked[from] = stamp;
+              reads.push(from);
+            }
           }
         }
+        readsUnder.set(e.guards, reads);
       }
+      for (const from of reads) if (from < e.id) deps.push({ kind: 'ctrl', from, to: e.id });
     }
     deps.sort((a, b) => a.to - b.to || a.from - b.from || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
     const { events, holds } = applyCallerHolds(this.events, this.heldAssertions);

@@ -37,11 +37,13 @@ function once<V>(view: SharedView, kind: string, t: Thread, make: () => V): V {
 }
 
 /**
- * Indices of the pairs whose access at `end` may be the same location as `l`, in order: a join
- * instead of a scan, since large functions have thousands of pairs. sameLoc holds exactly when
- * two locations share a match key, so the index is by match key; callers still check sameLoc.
+ * Indices of the pairs whose access at `end` may be the same location as a given one, in
+ * order: a join instead of a scan, since large functions have thousands of pairs. sameLoc holds
+ * exactly when two locations share a match key, so the index is by match key; callers still
+ * check sameLoc. The lookup answers each location object once (many pairs of the other side
+ * share their access, and so its location): one call of a shape asks it thousands of times.
  */
-function candidates(view: SharedView, t: Thread, kind: PairKind, end: 0 | 1, l: Loc): number[] {
+function candidates(view: SharedView, t: Thread, kind: PairKind, end: 0 | 1): (l: Loc) => readonly number[] {
   const ix = once(view, `${kind}#${end}`, t, () => {
     const m = new Map<string, number[]>();
     rolePairs(view, t, kind).forEach((pair, i) => {
@@ -49,9 +51,40 @@ function candidates(view: SharedView, t: Thread, kind: PairKind, end: 0 | 1, l: 
     });
     return m;
   });
-  const found = new Set<number>();
-  for (const k of matchKeys(l)) for (const i of ix.get(k) ?? []) found.add(i);
-  return [...found].sort((x, y) => x - y);
+  const answered = new Map<Loc, readonly number[]>();
+  return (l) => {
+    let found = answered.get(l);
+    if (!found) answered.set(l, (found = union(matchKeys(l).map((k) => ix.get(k) ?? NONE))));
+    return found;
+  };
+}
+
+const NONE: readonly number[] = [];
+
+/**
+ * The union of ascending lists without repeats, ascending. Each index list of a match key is
+ * ascending and has no repeats (a pair's location has distinct match keys), and a location
+ * has at most two keys.
+ */
+function union(lists: ReadonlyArray<readonly number[]>): readonly number[] {
+  if (lists.length === 1) return lists[0]!;
+  let out = lists[0] ?? NONE;
+  for (const next of lists.slice(1)) {
+    if (next.length === 0) continue;
+    if (out.length === 0) { out = next; continue; }
+    const merged: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < out.length || j < next.length) {
+      const x = i < out.length ? out[i]! : Infinity;
+      const y = j < next.length ? next[j]! : Infinity;
+      merged.push(Math.min(x, y));
+      if (x <= y) i++;
+      if (y <= x) j++;
+    }
+    out = merged;
+  }
+  return out;
 }
 
 /** The tightest access pairs of one function for one shape role, computed once per run. */
@@ -138,8 +171,9 @@ export function messagePassing(view: SharedView, w: Thread, r: Thread): Scenario
   const out: Scenario[] = [];
   const readerPairs = rolePairs(view, r, 'mp-reader');
   const writerPairs = rolePairs(view, w, 'mp-writer');
+  const writersOf = candidates(view, w, 'mp-writer', 1);
   for (const [ry, rx] of readerPairs) {
-    for (const i of candidates(view, w, 'mp-writer', 1, ry.loc)) {
+    for (const i of writersOf(ry.loc)) {
       const [wx, wy] = writerPairs[i]!;
       if (!sameLoc(wy.loc, ry.loc) || !sameLoc(wx.loc, rx.loc)) continue;
       if (!valueCompatible({ writer: wy, readerThread: r, reader: ry })) continue;
@@ -174,8 +208,9 @@ export function storeBuffering(view: SharedView, a: Thread, b: Thread): Scenario
   const out: Scenario[] = [];
   const pa = rolePairs(view, a, 'sb');
   const pb = rolePairs(view, b, 'sb');
+  const storesOf = candidates(view, b, 'sb', 0);
   for (const [ax, ay] of pa) {
-    for (const i of candidates(view, b, 'sb', 0, ay.loc)) {
+    for (const i of storesOf(ay.loc)) {
       const [by, bx] = pb[i]!;
       if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;
       const s0 = side(a, ax, ay, ax.loc);
@@ -191,8 +226,9 @@ export function loadBuffering(view: SharedView, a: Thread, b: Thread): Scenario[
   const out: Scenario[] = [];
   const pa = rolePairs(view, a, 'lb');
   const pb = rolePairs(view, b, 'lb');
+  const loadsOf = candidates(view, b, 'lb', 0);
   for (const [ax, ay] of pa) {
-    for (const i of candidates(view, b, 'lb', 0, ay.loc)) {
+    for (const i of loadsOf(ay.loc)) {
       const [by, bx] = pb[i]!;
       if (!sameLoc(by.loc, ay.loc) || !sameLoc(bx.loc, ax.loc)) continue;
       if (!valueCompatible({ writer: bx, readerThread: a, reader: ax }) || !valueCompatible({ writer: ay, readerThread: b, reader: by })) continue;
