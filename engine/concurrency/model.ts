@@ -22,6 +22,9 @@
 // - Running-vCPU parameters: a parameter every caller binds to `current` (directly, through a
 //   local set to it, or by passing on a parameter of its own that is one), and the function
 //   never reassigns. Two CPUs never run one vCPU (or task) at once, and a paused one not at all.
+// - Parameters under construction: every caller passes an object it allocated (or was handed so)
+//   and has not yet published; which functions allocate and which publish their parameters are
+//   solved here from the facts construction.ts reads (see constructionParams).
 // Pure data in, answers out: no I/O.
 import type { FunctionFacts } from './facts';
 import { calledField, type HookFacts } from './hooks';
@@ -142,7 +145,7 @@ export class ConcurrencyModel {
     this.solveAllocators();
     this.solvePublishers();
     const fresh = (b: BuiltArg, c: Caller) => b.members.every((m) => this.allocates(m, c.name))
-      && !(b.handed ? c.handings.slice(b.handed[0], b.handed[1]) : []).some((h) => h.root === b.root && this.publishesAt(h, this.byName.get(c.name)?.[0]?.file));
+      && !(b.handed ? c.handings.slice(b.handed[0], b.handed[1]) : []).some((h) => h.root === b.root && this.publishesAt(h, this.fileOf(c.name)));
     const built = this.solveParams(
       (c) => c.built.flatMap((b) => (b.alloc !== undefined && this.allocates(b.alloc, c.name) && fresh(b, c) ? [b.arg] : [])),
       (c) => c.built.flatMap((b) => (b.param !== undefined && fresh(b, c) ? [[b.arg, b.param] as const] : [])),
@@ -202,7 +205,12 @@ export class ConcurrencyModel {
 
   /** A call of `callee` made by the function `caller` (a model id) allocates. */
   private allocates(callee: string, caller: string): boolean {
-    return this.allocating.has(this.idOf(callee, this.byName.get(caller)?.[0]?.file));
+    return this.allocating.has(this.idOf(callee, this.fileOf(caller)));
+  }
+
+  /** The file a function (a model id) is defined in: a static one's own, else its first definition's. */
+  private fileOf(id: string): string | undefined {
+    return this.byName.get(id)?.[0]?.file;
   }
 
   /**
