@@ -75,6 +75,11 @@ function scan(text: string, opts: BlankOptions): { code: string; openComment: bo
 }
 
 /** Index of the `)` matching the `(` at `open` in blanked text, or -1 (`pair` '{}' for braces). */
+/** `s` as a regular expression that matches exactly it. */
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function matchParen(code: string, open: number, pair: '()' | '{}' = '()'): number {
   let depth = 0;
   for (let k = open; k < code.length; k++) {

@@ -1,6 +1,6 @@
 // Same-length rewrites of kernel and Xen idioms that the C grammar cannot read, so that every
 // byte offset in the masked text is the offset in the original and no access is lost.
-import { blankNonCode, matchParen, type BlankOptions } from './lexical';
+import { blankNonCode, escapeRe, matchParen, type BlankOptions } from './lexical';
 import { disabledRanges } from './disabled';
 
 /** Annotations that only matter to the compiler or sparse: replaced by spaces. */
@@ -143,8 +143,4 @@ function splitArgs(code: string, from: number, to: number): { start: number; end
     }
   }
   return args;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,16 +5,20 @@
 // shared_irqs[i], ...)` from domain_vgic_init(), itself called on a domain that domain_create()
 // has allocated and not yet linked into the domain list).
 //
-// What counts as making it reachable (its publication): storing its address anywhere other than
-// in its own members (`x->self = x` does not), or passing it to a publishing call
-// (kb/lifecycle.ts PUBLISHERS: rcu_assign_pointer(), list insertion, ...); a knowledge-base
-// constructor names its one publishing call instead (PUBLISHED_ONLY_BY). A call of another
-// function with the object is not followed: that function storing it away is not seen.
+// What counts as making it reachable (its publication): storing its address into a global or
+// into what another parameter points to (not into its own members, not into a local), a
+// publishing call (kb/lifecycle.ts PUBLISHERS: rcu_assign_pointer(), list insertion, ...), or an
+// earlier call of a function that does one of these with it (model.ts solvePublishers, where a
+// store into another argument's object publishes only when that argument is not new memory of
+// the caller's own); a knowledge-base constructor names its one publishing step instead
+// (PUBLISHED_ONLY_BY). Escape through a local that is stored away later is not seen.
 //
 // Facts only record what the text says: which allocating call a local or a pointer member comes
 // from. Which calls allocate is the model's question (model.ts: the knowledge base's allocators
 // and functions that return what one of them returned).
 import type { Thread } from '../extract/types';
+import { escapeRe } from '../c/lexical';
+import { callArgs } from './lock-paths';
 import { PUBLISHED_ONLY_BY, PUBLISHERS, type Publication } from '../kb/lifecycle';
 
 /** An argument that points into an object under construction, as far as the caller's text shows. */
@@ -78,33 +82,33 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
     if (!p) publications.set(name, (p = publication(code, name, publishedOnlyBy).offsets));
     return p;
   };
-  const calls = t.events.flatMap((e) => (e.kind === 'CALL' && e.resolution !== 'kb' && !e.via?.length ? [{ e, at: offsetOf(e.span.line, e.span.col) }] : []));
   const ctx = { locals, members, params, publishedAt };
+  // Each call with its arguments (spaces out) and what each points into, judged once at the call.
+  const calls = t.events.flatMap((e) => (e.kind === 'CALL' && e.resolution !== 'kb' && !e.via?.length ? [{ e, at: offsetOf(e.span.line, e.span.col) }] : []))
+    .map(({ e, at }) => {
+      const args = e.args.map((a) => { const text = a.replace(/\s+/g, ''); return { text, built: builtArg(text, at, ctx) }; });
+      return { e, at, args };
+    });
   // A call's arguments that are the object itself or inside it, or inside an object this function
   // allocated and has not published: storing the object there publishes nothing yet. (One of its
   // callers' objects is not known to be unpublished here.)
-  const owned = (e: { readonly args: readonly string[] }, at: number, root: string): number[] => e.args.flatMap((a, i) => {
-    const text = a.replace(/\s+/g, '');
-    const b = builtArg(text, at, ctx);
-    return b && (b.alloc !== undefined || ROOT.exec(text)?.[1] === root) ? [i] : [];
-  });
+  const owned = (args: typeof calls[number]['args'], root: string): number[] => args.flatMap((a, i) => (
+    a.built && (a.built.alloc !== undefined || ROOT.exec(a.text)?.[1] === root) ? [i] : []));
   const handings: Array<Handed & { readonly at: number }> = [];
+  // A knowledge-base constructor names its publication: what its callees do is not asked.
   if (publishedOnlyBy === undefined) {
-    for (const { e, at } of [...calls].sort((x, y) => x.at - y.at)) {
-      e.args.forEach((a, i) => {
-        const m = SELF.exec(a.replace(/\s+/g, ''));
+    for (const { e, at, args } of [...calls].sort((x, y) => x.at - y.at)) {
+      args.forEach((a, i) => {
+        const m = SELF.exec(a.text);
         const root = m?.[1] ?? m?.[2];
-        if (root !== undefined && (params.has(root) || locals.has(root))) handings.push({ root, callee: e.callee, arg: i, owned: owned(e, at, root), at });
+        if (root !== undefined && (params.has(root) || locals.has(root))) handings.push({ root, callee: e.callee, arg: i, owned: owned(args, root), at });
       });
     }
   }
   const built = new Map<number, BuiltArg[]>();
-  for (const { e, at } of calls) {
-    const args = e.args.flatMap((a, i) => {
-      const text = a.replace(/\s+/g, '');
-      const b = builtArg(text, at, ctx);
+  for (const { e, at, args } of calls) {
+    const out = args.flatMap(({ text, built: b }, i) => {
       if (!b) return [];
-      // A knowledge-base constructor names its publication: what its callees do is not asked.
       const root = ROOT.exec(text)![1]!;
       const from = b.param !== undefined ? -1 : locals.get(root)!.at;
       const lo = handings.findIndex((h) => h.at > from);
@@ -113,7 +117,7 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
       const handed = handings.slice(range[0], range[1]).some((h) => h.root === root);
       return [{ arg: i, ...b, root, ...(handed ? { handed: range } : {}) }];
     });
-    if (args.length) built.set(e.id, args);
+    if (out.length) built.set(e.id, out);
   }
   const publishes: number[] = [];
   const storesInto: Array<readonly [number, number]> = [];
@@ -145,13 +149,9 @@ function callResults(code: string, target: string): Map<string, Assigned> {
   }
   // A local also changed by `x += ...`, `x++` or a second plain assignment is not the result.
   for (const name of [...out.keys()]) {
-    if (new RegExp(String.raw`(?<![\w.>]\s*)\b${escape(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escape(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escape(name)}\b`).test(code)) out.delete(name);
+    if (new RegExp(String.raw`(?<![\w.>]\s*)\b${escapeRe(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escapeRe(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escapeRe(name)}\b`).test(code)) out.delete(name);
   }
   return out;
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 }
 
 /**
@@ -193,7 +193,7 @@ function publication(code: string, name: string, onlyBy: Publication | undefined
   const mentions = new RegExp(String.raw`\b${name}\b`);
   for (let m = call.exec(code); m; m = call.exec(code)) {
     const carried = carriers[m[1]!];
-    const args = callArgs(code, m.index + m[0].length);
+    const args = callArgs(code.slice(m.index + m[0].length));
     if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(m.index);
   }
   return { offsets: out.sort((a, b) => a - b), into };
@@ -213,21 +213,6 @@ function declaredLocal(code: string, name: string): boolean {
   // In the body: a parameter on a header line of its own looks like a declaration too.
   const body = code.indexOf('{') >= 0 ? code.slice(code.indexOf('{')) : code;
   return new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'm').test(body);
-}
-
-/** The top-level arguments of a call whose `(` ends just before `from`. */
-function callArgs(code: string, from: number): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = from;
-  for (let i = from; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-    else if (c === ')' || c === ';') { out.push(code.slice(start, i)); break; }
-    else if (c === ',' && depth === 0) { out.push(code.slice(start, i)); start = i + 1; }
-  }
-  return out;
 }
 
 /** `&x->a.b[i]`, `x`, `p->ptr`: a root variable, then members and elements. */
