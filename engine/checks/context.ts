@@ -3,6 +3,7 @@ import type { Event, Span, Thread } from '../extract/types';
 import type { OrderingAnalysis } from './ordering';
 import type { Sources } from './sources';
 import type { Arch, Place } from './types';
+import type { SummarizedLock } from '../concurrency/lock-summaries';
 
 export interface CheckContext {
   readonly sources: Sources;
@@ -15,6 +16,8 @@ export interface CheckContext {
   isDocument(t: Thread): boolean;
   /** Whole-tree mode: the function runs only while the system boots (engine/concurrency/model.ts). */
   runsOnlyAtBoot?(t: Thread): boolean;
+  /** Whole-tree mode: the locks a call of `name` from `from` may take in code not in view (engine/concurrency/lock-summaries.ts). */
+  locksTakenByCall?(name: string, from: Thread): readonly SummarizedLock[];
   /** Where an event of a thread is, as a place (with `file` when it is not in the document). */
   place(t: Thread, at: Event | Span): Place;
 }

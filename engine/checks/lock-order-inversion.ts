@@ -30,7 +30,7 @@ const viaText = (e: Edge): string => (e.via.length ? ` (via ${e.via.map((v) => `
 
 export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): Finding[] {
   const os = (t: Thread) => ctx.sources.osOfThread(t);
-  const post = new LockEdges({ os, body: calleesByName(ctx.all) });
+  const post = new LockEdges({ os, body: calleesByName(ctx.all), ...(ctx.locksTakenByCall ? { summary: ctx.locksTakenByCall } : {}) });
   const allEdges = ctx.all.flatMap((t) => post.edges(t));
   const hierarchy = hierarchyIn(ctx.sources.sources.filter((s) => s.kind === 'c'));
   // In a patch, what the pre-image of the same function already did is not the patch's doing.
@@ -44,15 +44,23 @@ export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): F
     return !before.get(pre)!.has(signature(e));
   };
   // Two paths in opposite orders. A lock whose fact allows several classes (p2m_lock() of a host
-  // or an alternate p2m) names more than one lock under one key: no pairing on it. Outside a
-  // patch, where nothing is new, only orders the code in view takes itself pair (the facts and
-  // summaries reach far, and a type-keyed lock stands for every instance).
+  // or an alternate p2m) names more than one lock under one key: no pairing on it. Orders
+  // through callees pair in a whole tree as in a patch: a real ABBA mostly has a call on each
+  // side (xen 603ad88fe8: vioapic_write_redirent() holds the IRQ lock across a callee that
+  // takes the event lock; hvm_dirq_assist() holds the event lock across one that takes the IRQ
+  // lock). Outside a patch, where nothing is new, a lock a fact names does not: facts are
+  // tracked by guards alone, and in a dispatcher's thousand-case switch (kvm_vm_ioctl()) one
+  // case's fact-held lock was seen held in another.
   const definite = (e: Edge): boolean => e.taken.classes.length <= 1 && e.held.lock.classes.length <= 1;
-  const abba = allEdges.filter((e) => definite(e) && (patch !== undefined || !e.derived));
+  const abba = allEdges.filter((e) => definite(e) && (patch !== undefined || (!e.held.lock.fact && !e.taken.fact)));
   // One finding per statement: the gravest shape among the orders it creates, the shortest path first.
   const byStmt = new Map<string, Edge[]>();
+  const documentNames = new Set(ctx.document.map((t) => t.name));
   for (const a of allEdges) {
     if (!ctx.isDocument(a.thread) || !introduced(a)) continue;
+    // An order wholly inside one inlined call is that callee's own, reported where the callee
+    // is judged (in the document too): not again at each caller whose path runs through it.
+    if (!patch && insideOneCall(a) && documentNames.has(a.event.via![0]!.callee)) continue;
     const id = `lock-order:${a.thread.name}:${a.event.stmt.line}:${a.event.stmt.col}`;
     byStmt.set(id, [...(byStmt.get(id) ?? []), a]);
   }
@@ -66,6 +74,20 @@ export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): F
     if (finding) out.set(id, finding);
   }
   return [...out.values()];
+}
+
+/**
+ * Both locks of the edge are taken inside the same inlined call of the function: the held lock
+ * is not held yet where the call statement starts, and the function did not take it by a
+ * fact of its own.
+ */
+function insideOneCall(a: Edge): boolean {
+  const outer = a.event.via?.[0];
+  const h = a.held.event;
+  if (!outer || outer.resolution !== 'body' || !h?.via?.length) return false;
+  const { line, col } = a.event.stmt;
+  const start = a.thread.events.find((e) => e.stmt.line === line && e.stmt.col === col && e.via?.[0]?.callee === outer.callee);
+  return start !== undefined && !start.held.includes(a.held.lock.key);
 }
 
 function heldRelated(ctx: CheckContext, a: Edge): Related[] {
@@ -153,8 +175,12 @@ function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[
   // run anything else: two paths one of which is boot code never wait for each other. A path
   // that retakes a lock it holds deadlocks its own CPU all the same, at boot too.
   const boot = (t: Thread): boolean => ctx.runsOnlyAtBoot?.(t) ?? false;
+  // Likewise a domain's set-up and teardown: an order taken only while its domain is not yet
+  // created or is dying runs while that domain's vCPUs do not, so it never waits on a path
+  // the domain's own running (a guest's MMIO write) drives; two orders of one phase still meet.
+  const samePhase = (o: Edge): boolean => ctx.runsOnlyAtBoot === undefined || o.phase === a.phase;
   const retakes = a.holding.includes(taken.key);
-  const b = (boot(a.thread) ? undefined : opposite.find((o) => !boot(o.thread))) ?? (retakes ? opposite[0] : undefined);
+  const b = (boot(a.thread) ? undefined : opposite.find((o) => !boot(o.thread) && samePhase(o))) ?? (retakes ? opposite[0] : undefined);
   if (!b) return undefined;
   // Both paths of one inversion are in the document: one finding, the other path related.
   if (out.has(`lock-order:${b.thread.name}:${b.event.stmt.line}:${b.event.stmt.col}`)) return undefined;

@@ -133,6 +133,7 @@ export function checkDocument(input: CheckInput): Analysis {
   const ctx: CheckContext = {
     sources, analysis, document: docAll, all, arch: input.arch, isDocument, place,
     ...(oracle?.runsOnlyAtBoot ? { runsOnlyAtBoot: (t: Thread) => oracle.runsOnlyAtBoot!(t.name, t.file) } : {}),
+    ...(oracle?.locksTakenByCall ? { locksTakenByCall: (name: string, from: Thread) => oracle.locksTakenByCall!(name, from.file) } : {}),
   };
 
   // What the patch changes: scenarios of the pre-image judged again on the post-image, and

@@ -35,7 +35,7 @@ void (async () => {
   // Verdicts of one document are rarely asked again by the next (their keys name the threads).
   const listings = new Map(job.summaries.map((s) => [s.path, s.listing]));
   const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 160_000, listings: (path) => listings.get(path), judgements: { verdicts: 2000, simulations: 2000 } });
-  const peers = new TreePeers(job.summaries, oracle.model);
+  const peers = new TreePeers(job.summaries, oracle.model, oracle.lockSummaries);
   // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
   // documents that cost the most; never part of the report.
   const traceFile = process.env.HVBARRIER_TREE_TRACE;

@@ -4,6 +4,8 @@
 // Small and serializable: it is kept in the workspace index beside the function's summary.
 import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
+import { guardsWithin, standInLocks } from '../extract/query';
+import { eventPhase, type DomainPhase } from './domain-phase';
 import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
 import { stackObjects } from './stack-objects';
@@ -11,7 +13,7 @@ import { constructionFacts, type BuiltArg, type Handed } from './construction';
 import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 18;
+export const FACTS_VERSION = 19;
 
 export interface CallSite {
   readonly callee: string;
@@ -33,6 +35,21 @@ export interface CallSite {
   readonly always?: true;
   /** Arguments that point into an object the caller allocated or was given, not yet published (construction.ts). */
   readonly built?: readonly BuiltArg[];
+  /** Locks held on the caller's entry that it has released before the call (see TakenLock). */
+  readonly dropped?: readonly string[];
+  /** The call happens only while its domain is being built or torn down (domain-phase.ts). */
+  readonly phase?: DomainPhase;
+}
+
+/** A lock a function takes (callees in view inlined), for lock-order summaries across files. */
+export interface TakenLock {
+  readonly key: string;
+  /** Unset for an exclusive lock. */
+  readonly mode?: 'read' | 'try';
+  /** Locks held on entry it has released on every path to this acquisition (its caller's). */
+  readonly dropped?: readonly string[];
+  /** Taken only while its domain is being built or torn down (domain-phase.ts). */
+  readonly phase?: DomainPhase;
 }
 
 export interface FunctionFacts {
@@ -67,6 +84,8 @@ export interface FunctionFacts {
   readonly asserts?: readonly string[];
   /** Keys of the locks it takes or releases itself, callees in view inlined. */
   readonly locks?: readonly string[];
+  /** The locks it takes, each once per mode and locks dropped before it (model.ts locksTaken). */
+  readonly takes?: readonly TakenLock[];
   /** For each of those keys, the primitives (lock wrappers) that take or release it there. */
   readonly lockedBy?: Readonly<Record<string, readonly string[]>>;
   /** The calls whose result it returns, when every return is one of them or NULL (an allocator's wrapper, maybe). */
@@ -176,6 +195,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const running = body === '' ? new Set<string>() : runningLocals(body);
   const params = new Map(t.params.map((p, i) => [p.name, i] as const));
   const onStack = body === '' ? new Map<string, { readonly array: boolean }>() : stackObjects(body);
+  const drops = callerDrops(t);
   const construction = body === '' ? undefined : constructionFacts(t, blankNonCode(lines.slice(t.span.line - 1, t.span.endLine).join('\n')), t.span.line);
   for (const e of t.events) {
     // Only the function's own events: a callee's inlined body speaks for the callee.
@@ -187,12 +207,14 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
       const stack = args.flatMap((a, i) => (stackAddress(a, onStack) ? [i] : []));
       const always = e.guards.length === 0;
       const built = construction?.built.get(e.id) ?? [];
-      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}|${stack.join(',')}|${always}|${JSON.stringify(built)}`;
+      const dropped = droppedBefore(e, drops);
+      const phase = eventPhase(t, e);
+      const key = `${e.callee}|${e.held.join(',')}|${self.join(',')}|${passes.join(';')}|${stack.join(',')}|${always}|${JSON.stringify(built)}|${dropped.join(',')}|${phase ?? ''}`;
       if (!seen.has(key)) {
         seen.add(key);
         calls.push({
           callee: e.callee, held: [...e.held], ...(self.length ? { running: self } : {}), ...(passes.length ? { passes } : {}),
-          ...(stack.length ? { stack } : {}), ...(always ? { always } : {}), ...(built.length ? { built } : {}),
+          ...(stack.length ? { stack } : {}), ...(always ? { always } : {}), ...(built.length ? { built } : {}), ...(dropped.length ? { dropped } : {}), ...(phase ? { phase } : {}),
         });
       }
       // A hypercall runs its function on this CPU: on VHE directly, on nVHE through its handler.
@@ -223,16 +245,44 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   ])].sort();
   const asserts = [...new Set((t.callerHolds ?? []).map((h) => h.lock.key))].sort();
   const locks = [...new Set(t.events.flatMap((e) => (e.kind === 'LOCK' || e.kind === 'UNLOCK' ? [e.lock.key] : [])))].sort();
+  const takes = takenLocks(t, drops);
   const lockedBy = Object.fromEntries(locks.map((k) => [k, [...new Set(t.events.flatMap((e) => ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && e.lock.key === k ? [e.prim ?? ''] : [])))].sort()]));
   return {
     name: t.name, init: BOOT_ATTRS.test(header), ...(/\bstatic\b/.test(header) ? { static: true as const } : {}), calls, ...(wrapper ? { wrapper } : {}), orders, marked,
     ...(risky ? { risky } : {}), events: t.events.length, ...(fixed.length ? { fixedParams: fixed } : {}),
-    ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks, lockedBy } : {}),
+    ...(readLocks.length ? { readLocks } : {}), ...(asserts.length ? { asserts } : {}), ...(locks.length ? { locks, lockedBy } : {}), ...(takes.length ? { takes } : {}),
     ...(construction?.returnsFrom ? { returnsFrom: construction.returnsFrom } : {}),
     ...(construction?.publishes.length ? { publishes: construction.publishes } : {}),
     ...(construction?.storesInto.length ? { storesInto: construction.storesInto } : {}),
     ...(construction?.handings.length ? { handings: construction.handings } : {}),
   };
+}
+
+type Drop = Extract<Event, { kind: 'LOCK' | 'UNLOCK' }>;
+
+/** Its releases of a lock it does not hold there: its caller's. */
+function callerDrops(t: Thread): Drop[] {
+  return t.events.filter((e): e is Drop => e.kind === 'UNLOCK' && !e.held.includes(e.lock.key));
+}
+
+/** Keys of the caller's locks released before `e` on every path to it (the release's branch encloses it). */
+function droppedBefore(e: Event, drops: readonly Drop[]): string[] {
+  return [...new Set(drops.filter((d) => d.id < e.id && guardsWithin(d.guards, e.guards)).map((d) => d.lock.key))].sort();
+}
+
+/** The locks `t` takes, with the locks held on entry it released first. */
+function takenLocks(t: Thread, drops: readonly Drop[]): TakenLock[] {
+  const out = new Map<string, TakenLock>();
+  const standIn = standInLocks(t);
+  for (const e of t.events) {
+    if (e.kind !== 'LOCK' || standIn(e)) continue;
+    const dropped = droppedBefore(e, drops);
+    const mode = e.mode === 'read' || e.mode === 'try' ? e.mode : undefined;
+    const phase = eventPhase(t, e);
+    const taken: TakenLock = { key: e.lock.key, ...(mode ? { mode } : {}), ...(dropped.length ? { dropped } : {}), ...(phase ? { phase } : {}) };
+    out.set(`${taken.key}|${mode ?? ''}|${dropped.join(',')}|${phase ?? ''}`, taken);
+  }
+  return [...out.values()];
 }
 
 /**

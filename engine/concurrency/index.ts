@@ -11,12 +11,14 @@ import { LocalAccesses } from './local';
 import { lockIdentityUnknown, plainUpdatesOnBothSides, ruledOut, type RuleOutAsk } from './rule-out';
 import { ConcurrencyModel, type TreeFacts } from './model';
 import { missingEvidence } from './evidence';
+import { LockSummaries, type SummarizedLock } from './lock-summaries';
 
 export { ConcurrencyModel, type TreeFacts } from './model';
 export { functionFacts, addressTaken, type FunctionFacts, type CallSite } from './facts';
 export { lockWrappers, treeLockWrappers, type LockWrapper } from './lock-wrappers';
 export { TreePeers, type PeerFile } from './relevant';
 export { otherArchitectures } from './arch';
+export { LockSummaries, type SummarizedLock } from './lock-summaries';
 
 /** One CPU's half of a two-CPU cycle, as pairing builds it (see engine/pair/scenario.ts). */
 export interface SideView {
@@ -31,6 +33,8 @@ export interface ConcurrencyOracle {
   neverConcurrent(a: Thread, b: Thread): string | undefined;
   /** The function runs only while the system boots, before other CPUs run anything else (whole-tree mode). */
   runsOnlyAtBoot?(name: string, file?: string): boolean;
+  /** Whole-tree mode: the locks a call of `name` from `file` may take, itself or through its callees (lock-summaries.ts). */
+  locksTakenByCall?(name: string, file?: string): readonly SummarizedLock[];
   /** Why a two-CPU cycle (message passing, store or load buffering) is not reported, or undefined when it stands. */
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined;
 }
@@ -65,14 +69,15 @@ export function runsAs(t: Thread, e: Event, params: ReadonlySet<number>): boolea
 
 export class TreeConcurrency implements ConcurrencyOracle {
   readonly model: ConcurrencyModel;
+  /** Lock orders through calls of other files (lock-summaries.ts), shared with TreePeers. */
+  readonly lockSummaries: LockSummaries;
   private readonly local: LocalAccesses;
-
-  /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
   private readonly caps: { readonly perFunction: number; readonly perDocument: number };
 
   /** `text`: a file's text by path, for what a function declares on its own stack (optional). */
   constructor(facts: TreeFacts, text?: (file: string) => string | undefined, caps?: { perFunction?: number; perDocument?: number }) {
     this.model = new ConcurrencyModel(facts);
+    this.lockSummaries = new LockSummaries(this.model);
     this.local = new LocalAccesses({
       text, stackParams: (name, file) => this.model.stackParams(name, file), constructionParams: (name, file) => this.model.constructionParams(name, file),
     });
@@ -130,6 +135,10 @@ export class TreeConcurrency implements ConcurrencyOracle {
 
   runsOnlyAtBoot(name: string, file?: string): boolean {
     return this.model.bootOnly(name, file);
+  }
+
+  locksTakenByCall(name: string, file?: string): readonly SummarizedLock[] {
+    return this.lockSummaries.locksTakenByCall(name, file);
   }
 
   /** Locks held at an access: taken in the function, or held by every caller on entry. */

@@ -78,6 +78,8 @@ export class ConcurrencyModel {
   /** [p, q] per function: it stores parameter p's object into what parameter q points to. */
   private readonly storing = new Map<string, ReadonlyArray<readonly [number, number]>>();
   private readonly selfCalls: Caller[] = [];
+  /** Every definition's model name, by function name. */
+  private readonly ids = new Map<string, string[]>();
   private readonly readLocks = new Set<string>();
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
   private readonly fixed = new Map<string, Set<number>>();
@@ -104,7 +106,7 @@ export class ConcurrencyModel {
     for (const f of facts.functions) {
       if (f.static && f.file?.endsWith('.c') && !shared.has(f.file)) { this.statics.add(`${f.name}@${f.file}`); this.staticNames.add(f.name); }
     }
-    const ids = new Map<string, string[]>();
+    const ids = this.ids;
     for (const f of facts.functions) {
       const id = this.idOf(f.name, f.file);
       (ids.get(f.name) ?? ids.set(f.name, []).get(f.name)!).push(id);
@@ -262,6 +264,21 @@ export class ConcurrencyModel {
   /** Parameter positions that are the vCPU running the function, in every calling context. */
   runningParams(name: string, file?: string): ReadonlySet<number> {
     return this.running.get(this.idOf(name, file)) ?? NONE;
+  }
+
+  /** The model's name of the function `name` defined in `file` (static functions are told apart by file). */
+  idOfDefinition(name: string, file: string | undefined): string {
+    return this.idOf(name, file);
+  }
+
+  /** The model names a call of `name` from `file` may reach (see idOf; one name may stand for several definitions). */
+  resolve(name: string, file: string | undefined): readonly string[] {
+    return this.defined.has(this.idOf(name, file)) || this.ids.has(name) ? this.callees(name, file, this.ids) : [];
+  }
+
+  /** The definitions behind a model name, with their files. */
+  definitions(id: string): ReadonlyArray<FunctionFacts & { readonly file?: string }> {
+    return this.byName.get(id) ?? [];
   }
 
   /** Callers are all in view: defined here, called here, never used as a value. */

@@ -10,6 +10,7 @@ import type { FileSummary } from '../pair/summary';
 import { functionFacts, type FunctionFacts } from './facts';
 import type { ConcurrencyModel } from './model';
 import { otherArchitectures } from './arch';
+import { LockSummaries } from './lock-summaries';
 
 interface Entry {
   readonly file: string;
@@ -26,8 +27,10 @@ export interface PeerFile {
 export class TreePeers {
   private readonly byKey = new Map<string, Entry[]>();
   private readonly byLock = new Map<string, Array<{ file: string; name: string }>>();
+  /** Functions per lock order `held→taken`, their own or through calls (lock-summaries.ts). */
+  private readonly byOrder = new Map<string, Array<{ file: string; name: string }>>();
 
-  constructor(index: readonly FileSummary[], private readonly model: ConcurrencyModel) {
+  constructor(index: readonly FileSummary[], private readonly model: ConcurrencyModel, private readonly locks = new LockSummaries(model)) {
     for (const file of index) {
       file.functions.forEach((f, i) => {
         const facts = file.concurrency?.functions[i];
@@ -35,8 +38,21 @@ export class TreePeers {
         const e = { file: file.path, keys: new Set(f.keys), facts };
         for (const k of f.keys) (this.byKey.get(k) ?? this.byKey.set(k, []).get(k)!).push(e);
         for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push({ file: file.path, name: f.name });
+        for (const o of this.ordersOf(file.path, f)) (this.byOrder.get(o) ?? this.byOrder.set(o, []).get(o)!).push({ file: file.path, name: f.name });
       });
     }
+  }
+
+  /** A function's lock orders, `held→taken`: its own and those through calls of other files. */
+  private ordersOf(path: string, f: { name: string; orders?: ReadonlyArray<readonly [string, string]> }): Set<string> {
+    const out = new Set((f.orders ?? []).map(([a, b]) => order(a, b)));
+    for (const o of this.locks.ordersThroughCalls(this.model.idOfDefinition(f.name, path))) out.add(order(o.held, o.taken.key));
+    return out;
+  }
+
+  /** Some function of the tree (of a build `path` is in) takes `taken` while holding `held`. */
+  private opposite(path: string | undefined, held: string, taken: string): Array<{ file: string; name: string }> {
+    return (this.byOrder.get(order(held, taken)) ?? []).filter((f) => !otherArchitectures(path, f.file));
   }
 
   /** The files holding a function that can form a reportable cycle with one of the document's. */
@@ -76,13 +92,18 @@ export class TreePeers {
     const facts = file.concurrency?.functions;
     if (!facts || facts.length !== file.functions.length) return true;
     if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky) || file.functions.some((f) => f.locks.length > 0)) return true;
-    return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: facts[i]!, keys: f.keys, locks: f.locks }))).some((p) => p.path !== file.path);
+    // An order through a call of another file, which some function takes the other way round
+    // (or which takes the held lock again).
+    if (file.functions.some((f) => this.locks.ordersThroughCalls(this.model.idOfDefinition(f.name, file.path))
+      .some((o) => o.held === o.taken.key || this.opposite(file.path, o.taken.key, o.held).length > 0))) return true;
+    return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: facts[i]!, ...f }))).some((p) => p.path !== file.path);
   }
 
-  private peersOf(path: string | undefined, fns: ReadonlyArray<{ facts: FunctionFacts; keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
+  private peersOf(path: string | undefined, fns: ReadonlyArray<{ facts: FunctionFacts; keys: readonly string[]; locks: readonly string[]; orders?: ReadonlyArray<readonly [string, string]> }>): PeerFile[] {
     const out = new Map<string, Set<string>>();
     const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
-    for (const { facts: mine, keys, locks } of fns) {
+    for (const fn of fns) {
+      const { facts: mine, keys, locks } = fn;
       const shared = new Map<Entry, string[]>();
       for (const k of keys) for (const e of this.byKey.get(k) ?? []) (shared.get(e) ?? shared.set(e, []).get(e)!).push(k);
       for (const [e, ks] of shared) {
@@ -94,10 +115,20 @@ export class TreePeers {
       }
       // Lock orders on a lock the document also nests, for lock-order inversions.
       for (const l of locks) for (const f of this.byLock.get(l) ?? []) if (!otherArchitectures(path, f.file)) want(f.file, f.name);
+      // The opposite of an order the document's function has through a call of another file.
+      if (path !== undefined) {
+        for (const o of this.ordersOf(path, { name: mine.name, orders: fn.orders })) {
+          const [held, taken] = o.split(ORDER);
+          for (const f of this.opposite(path, taken!, held!)) want(f.file, f.name);
+        }
+      }
     }
     return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, functions]) => ({ path, functions }));
   }
 }
+
+const ORDER = '\u2192';
+const order = (held: string, taken: string): string => `${held}${ORDER}${taken}`;
 
 /** Whether the keys name at least two field paths (asked for every peer function of every document). */
 function twoPaths(keys: readonly string[]): boolean {

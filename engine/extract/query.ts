@@ -27,6 +27,17 @@ export function locationKeys(t: Thread): Set<string> {
   return new Set(memoryEvents(t).map((e) => e.loc.key));
 }
 
+/**
+ * The LOCK events that stand in for a knowledge-base function's own lock (tag `hidden-lock`:
+ * irq_set_affinity() takes the GIC driver's lock on Arm, none on x86): modelled for their
+ * barrier, not a lock any caller can name or order.
+ */
+export function standInLocks(t: Thread): (e: Event) => boolean {
+  const hidden = new Set(t.events.flatMap((e) => (e.kind === 'CALL' && e.tags.includes('hidden-lock') ? [e.callee] : [])));
+  if (hidden.size === 0) return () => false;
+  return (e) => e.kind === 'LOCK' && (e.via ?? []).some((v) => v.resolution === 'kb' && hidden.has(v.callee));
+}
+
 /** Every "lock B taken while A is held" edge, with the LOCK event that takes B. */
 export function lockOrders(t: Thread): { held: string; taken: string; event: number }[] {
   const out: { held: string; taken: string; event: number }[] = [];

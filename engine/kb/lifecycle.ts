@@ -1,6 +1,8 @@
 // Where an object's life starts and where other CPUs first learn of it: the memory allocators
 // whose result no other CPU knows yet, and the calls that make an object reachable. The
-// construction rule (concurrency/construction.ts) starts from these.
+// construction rule (concurrency/construction.ts) starts from these. And the phases of a Xen
+// domain's life in which its own vCPUs do not run (domainPhase).
+import { balanced } from '../c/prepare';
 
 /**
  * Allocators: the object they return is new memory, known only to the caller until it stores
@@ -51,3 +53,27 @@ export const PUBLISHED_ONLY_BY: Readonly<Record<string, Publication>> = {
   domain_create: { call: 'rcu_assign_pointer' },
   vcpu_create: { storeInto: 'vcpu' },
 };
+
+/**
+ * Whether a domain's own vCPUs can run: not before its creation is finished, nor once it is
+ * dying. Xen sets `d->creation_finished` in domain_unpause_by_systemcontroller() just before
+ * the first unpause (a domain is created paused by its controller), and `d->is_dying` in
+ * domain_kill() after domain_pause(d), never unpausing again (xen/common/domain.c). Code that
+ * runs only past a test of either runs while the domain is being built or torn down.
+ */
+export type DomainPhase = 'setup' | 'teardown';
+
+const PHASE_TESTS: ReadonlyArray<{ readonly field: RegExp; readonly when: boolean; readonly phase: DomainPhase }> = [
+  { field: /(?:->|\.)creation_finished$/, when: false, phase: 'setup' },
+  { field: /(?:->|\.)is_dying$/, when: true, phase: 'teardown' },
+];
+
+/** The domain phase a branch condition (its text, and the value the branch needs) confines code to, if any. */
+export function domainPhase(condText: string, value: boolean): DomainPhase | undefined {
+  let text = condText.replace(/\s+/g, '');
+  while (/^\(.*\)$/.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1);
+  let want = value;
+  if (text.startsWith('!')) { text = text.slice(1); want = !want; }
+  if (!/^[A-Za-z_][\w.>-]*$/.test(text)) return undefined;
+  return PHASE_TESTS.find((t) => t.field.test(text) && t.when === want)?.phase;
+}

@@ -17,6 +17,8 @@ export interface FunctionSummary {
   readonly line: number;
   readonly keys: readonly string[];
   readonly locks: readonly string[];
+  /** Its lock orders, [held, taken], each once (callees of its file inlined). */
+  readonly orders?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface FileSummary {
@@ -30,12 +32,17 @@ export interface FileSummary {
 }
 
 export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] {
-  return threads.map((t) => ({
-    name: t.name,
-    line: t.span.line,
-    keys: [...new Set(memoryEvents(t).filter((e) => !e.loc.cpuLocal).flatMap((e) => matchKeys(e.loc)))].sort(),
-    locks: [...new Set(lockOrders(t).flatMap((o) => [o.held, o.taken]))].sort(),
-  }));
+  return threads.map((t) => {
+    const orders = lockOrders(t);
+    const pairs = [...new Map(orders.map((o) => [`${o.held}\u2192${o.taken}`, [o.held, o.taken] as const])).values()];
+    return {
+      name: t.name,
+      line: t.span.line,
+      keys: [...new Set(memoryEvents(t).filter((e) => !e.loc.cpuLocal).flatMap((e) => matchKeys(e.loc)))].sort(),
+      locks: [...new Set(orders.flatMap((o) => [o.held, o.taken]))].sort(),
+      ...(pairs.length ? { orders: pairs } : {}),
+    };
+  });
 }
 
 /**

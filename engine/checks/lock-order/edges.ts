@@ -17,10 +17,12 @@
 // edge records the architecture its path went through (ABBA pairs only edges of one build).
 import { archOf, sameBuild } from '../../concurrency/arch';
 import type { CallerHeld, Event, Guard, Thread } from '../../extract/types';
-import { guardsContradict, guardsWithin } from '../../extract/query';
+import { guardsContradict, guardsWithin, standInLocks } from '../../extract/query';
 import { lockFact, type FactLock, type LockFact } from '../../kb/lock-facts';
 import { callerReleases } from './releases';
 import type { LockMode, Os } from '../../kb/types';
+import type { SummarizedLock } from '../../concurrency/lock-summaries';
+import { eventPhase, type DomainPhase } from '../../concurrency/domain-phase';
 
 export interface LockRef {
   /** Type-rooted, as extraction keys locks (`struct domain->event_lock`). */
@@ -34,8 +36,8 @@ export interface LockRef {
   readonly classes: readonly string[];
   /** The lock fact behind it, for the explanation. */
   readonly source?: string;
-  /** Where this one came from (a fact, or a summary of a callee), not a LOCK event in place. */
-  readonly derived?: boolean;
+  /** Named by a lock fact at a call (engine/kb/lock-facts.ts), not by a LOCK event. */
+  readonly fact?: true;
 }
 
 export interface Holding {
@@ -56,13 +58,10 @@ export interface Edge {
   readonly via: readonly string[];
   /** Every lock held at the event, keys (a lock both sides hold serializes them). */
   readonly holding: readonly string[];
-  /**
-   * The order rests on a lock fact or on a callee extraction did not inline (a summary), not
-   * only on locks the code in view takes itself.
-   */
-  readonly derived: boolean;
   /** The `arch/` directory of the code the path runs through, if any (common code has none). */
   readonly arch?: string;
+  /** The order is taken only while its domain is being built or torn down: its vCPUs do not run. */
+  readonly phase?: DomainPhase;
 }
 
 /** A lock a function takes somewhere, with the call chain to it (for summaries). */
@@ -72,6 +71,14 @@ interface Taken {
   /** Where in the function: the event of the function itself. */
   readonly event: Event;
   readonly arch?: string;
+  /**
+   * Locks held on entry that the function has released on the way to this acquisition
+   * (`vgic_queue_irq_unlock()` drops its caller's `irq->irq_lock` before it takes the list
+   * lock): the caller's edge from them to this lock is not an order.
+   */
+  readonly dropped: readonly string[];
+  /** Taken only while its domain is being built or torn down (concurrency/domain-phase.ts). */
+  readonly phase?: DomainPhase;
 }
 
 
@@ -105,7 +112,7 @@ function rootType(t: Thread, root: string): string | undefined {
 export function factLockRef(t: Thread, fact: FactLock, args: readonly string[], source: string): LockRef | undefined {
   const arg = args[fact.arg];
   if (arg === undefined) return undefined;
-  const base = { mode: fact.mode, recursive: fact.recursive, classes: fact.classes ?? [], source, derived: true };
+  const base = { mode: fact.mode, recursive: fact.recursive, classes: fact.classes ?? [], source, fact: true as const };
   if (fact.key) return { ...base, key: fact.key, text: (fact.text ?? fact.key).replace(/\$(\d)/g, (_, i: string) => args[Number(i)] ?? '?') };
   const expr = lockExpr(arg);
   const text = fact.path ? `${expr}->${fact.path}` : expr;
@@ -154,6 +161,11 @@ export interface EdgeView {
    * image as the caller; one per architecture it can be built for).
    */
   readonly body: (name: string, from: Thread) => readonly Thread[];
+  /**
+   * Whole-tree mode: what a call takes when no definition of the callee is in view, from the
+   * tree's lock summaries (engine/concurrency/lock-summaries.ts).
+   */
+  readonly summary?: (name: string, from: Thread) => readonly SummarizedLock[];
 }
 
 /** Lock-order edges and acquisitions of every function, memoized per thread. */
@@ -196,32 +208,47 @@ export class LockEdges {
     ];
     // One entry per lock, path and build: a caller's summary repeats nothing.
     const seen = new Set<string>();
-    const take = (e: Event, lock: LockRef, via: readonly string[], summary = false, arch = own): void => {
-      const id = `${lock.key}\0${lock.text}\0${lock.mode}\0${arch ?? ''}\0${via.join('\0')}`;
-      if (!seen.has(id)) taken.push({ lock, via, event: e, ...(arch ? { arch } : {}) });
+    // Its own releases of a lock it did not take (its caller's), each with where it happens.
+    const drops: { key: string; at: Event }[] = [];
+    const droppedAt = (e: Event, more: readonly string[] = []): string[] => [...new Set([...more, ...drops.filter((d) => d.at.id < e.id && guardsWithin(d.at.guards, e.guards)).map((d) => d.key)])];
+    const take = (e: Event, lock: LockRef, via: readonly string[], arch = own, dropped: readonly string[] = [], below?: DomainPhase): void => {
+      const phase = eventPhase(t, e) ?? below;
+      const id = `${lock.key}\0${lock.text}\0${lock.mode}\0${arch ?? ''}\0${via.join('\0')}\0${dropped.join('\0')}\0${phase ?? ''}`;
+      if (!seen.has(id)) taken.push({ lock, via, event: e, ...(arch ? { arch } : {}), dropped: droppedAt(e, dropped), ...(phase ? { phase } : {}) });
       seen.add(id);
       if (lock.mode === 'try') return; // a trylock fails instead of waiting
-      const held = heldAt(e);
+      // A lock the callee released before this acquisition is not held at it.
+      const held = heldAt(e).filter((h) => !dropped.includes(h.lock.key));
       const holding = [...new Set(held.map((h) => h.lock.key))];
       // Taking a recursive lock this CPU already holds neither waits nor orders anything.
       if (lock.recursive && holding.includes(lock.key)) return;
-      for (const h of held) edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, derived: summary || !!lock.derived || !!h.lock.derived, ...(arch ? { arch } : {}) });
+      for (const h of held) {
+        const during = phase ?? (h.event ? eventPhase(t, h.event) : undefined);
+        edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, ...(arch ? { arch } : {}), ...(during ? { phase: during } : {}) });
+      }
     };
     const summarize = (e: Event, callees: readonly Thread[], via: readonly string[]): void => {
       if (depth >= MAX_SUMMARY_DEPTH) return;
       for (const callee of callees) {
         if (callee === t) continue;
         // A path of one build only: Arm code never reaches x86's definitions through common code.
-        for (const x of this.taken(callee, depth + 1)) if (sameBuild(own, x.arch)) take(e, x.lock, [...via, callee.name, ...x.via], true, x.arch ?? own);
+        for (const x of this.taken(callee, depth + 1)) if (sameBuild(own, x.arch)) take(e, x.lock, [...via, callee.name, ...x.via], x.arch ?? own, x.dropped, x.phase);
       }
     };
-    const hidden = new Set<string>();
+    // A callee of another file the check does not read: what the tree's summaries say it takes.
+    const fromTree = (e: Event, callee: string, via: readonly string[]): void => {
+      for (const x of this.view.summary?.(callee, t) ?? []) {
+        if (!sameBuild(own, x.arch)) continue;
+        const lock: LockRef = { key: x.key, text: x.key, mode: x.mode ?? 'spin', recursive: false, classes: [] };
+        take(e, lock, [...via, ...x.via], x.arch ?? own, x.dropped, x.phase);
+      }
+    };
+    const standIn = standInLocks(t);
     for (const e of t.events) {
       // What a fact describes is its own business: not the events of its inlined body.
       if (factNames(e)) continue;
       const via = (e.via ?? []).map((v) => v.callee);
-      if (e.kind === 'CALL' && e.tags.includes('hidden-lock')) hidden.add(e.callee);
-      if (e.kind === 'LOCK' && (e.via ?? []).some((v) => v.resolution === 'kb' && hidden.has(v.callee))) continue;
+      if (standIn(e)) continue;
       if (e.kind === 'LOCK') {
         const lock: LockRef = { key: e.lock.key, text: e.lock.text, mode: e.mode, recursive: false, classes: [] };
         take(e, lock, via);
@@ -229,6 +256,7 @@ export class LockEdges {
         if (!lockAt.has(e.lock.key) || lockAt.get(e.lock.key)!.byCaller) lockAt.set(e.lock.key, { lock, event: e });
         continue;
       }
+      if (e.kind === 'UNLOCK' && !e.via?.length && !e.held.includes(e.lock.key)) drops.push({ key: e.lock.key, at: e });
       if (e.kind !== 'CALL') continue;
       const fact: LockFact | undefined = lockFact(e.callee, os);
       if (fact?.effect === 'calls') {
@@ -252,6 +280,7 @@ export class LockEdges {
       if (e.resolution !== 'opaque') continue;
       const callees = this.view.body(e.callee, t);
       summarize(e, callees, via);
+      if (callees.length === 0 && depth < MAX_SUMMARY_DEPTH) fromTree(e, e.callee, via);
       // Released by the callee, whichever definition runs.
       for (const k of new Set(e.held)) if (callees.length > 0 && callees.every((c) => callerReleases(c).includes(k))) released.push({ key: k, at: e, retaken: [] });
     }
