@@ -51,7 +51,7 @@ interface Report { readonly diagnostics: ReportEntry[]; readonly problems: Repor
 
 interface Run { readonly raw?: string; readonly millis: number; readonly error?: string }
 
-interface CaseOutcome {
+export interface CaseOutcome {
   readonly id: string;
   readonly tree: TreeSpec['name'];
   readonly applies: Applies;

@@ -1,5 +1,6 @@
-// The pure parts of `npm run bench recall` (bench/recall-compare.ts, bench/recall-tree.ts): which
-// lines a bug touched, how two whole-tree reports are matched, and the KVM path move. The runs
+// The pure parts of `npm run bench recall` (bench/recall-compare.ts, bench/recall-tree.ts, the
+// summary of bench/recall.ts): which lines a bug touched, how two whole-tree reports are matched,
+// the KVM path move, and a scratch tree that never writes its pristine files. The runs
 // themselves need the real trees and take minutes; they are the bench, not a test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import {
   oldToNewLine, touchedFromDiff, type ReportEntry,
 } from '../../bench/recall-compare';
 import { ScratchTree, classifyPatchLog, dryRun, gnuPatchVersion, linkCopy } from '../../bench/recall-tree';
+import { summarize, type CaseOutcome } from '../../bench/recall';
 
 const lines = (n: number, tag = 'l'): string => Array.from({ length: n }, (_, i) => `${tag}${i + 1}`).join('\n') + '\n';
 
@@ -143,4 +145,17 @@ test('scratch tree: a bug goes in through a broken link and comes out, the prist
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the summary counts only the cases that apply, and says so per column', () => {
+  const none = { wholeCodes: [], patchCodes: [], newProblemsNear: 0, newNotJudgedNear: 0, added: 0, removed: 0, applyLog: '' };
+  const outcomes: CaseOutcome[] = [
+    { ...none, id: 'a', tree: 'xen', applies: 'offset', wholeCaught: true, wholeAnyNew: true, patchCaught: true, wholeCodes: ['lock-order-inversion'], added: 1 },
+    { ...none, id: 'b', tree: 'xen', applies: 'fuzz', wholeCaught: false, wholeAnyNew: true, patchCaught: false, wholeCodes: ['implicit-barrier (information)'] },
+    { ...none, id: 'c', tree: 'kvm', applies: 'no' },
+  ];
+  const text = summarize(outcomes);
+  assert.match(text, /^recall: applies 2\/3 \(0 clean, 1 offset, 1 fuzz\), whole-tree caught 1\/2 \(any new diagnostic near a touched line 2\/2\), patch-mode caught 1\/2$/m);
+  assert.match(text, /^\| a \| offset \| \*\*yes\*\* \|.*\| \+1\/-0 \|.*lock-order-inversion/m);
+  assert.match(text, /^\| c \| no \| {2}\|/m);
 });
