@@ -9,13 +9,14 @@ const areas: Array<[string, () => Promise<{ run(): Promise<BenchResult[]> }>]> =
   ['lsp', () => import('./lsp')],
   ['extract', () => import('./extract')],
   ['hv', () => import('./hv')],
-  // Not in the default run: minutes each (`npm run bench corpus`, `npm run bench tree`; the
-  // tree bench needs the trees scripts/fetch-trees.sh fetches).
+  // Not in the default run: minutes each (`npm run bench corpus`, `npm run bench tree`,
+  // `npm run bench recall`; tree and recall need the trees scripts/fetch-trees.sh fetches).
   ['corpus', () => import('./corpus')],
   ['tree', () => import('./tree')],
+  ['recall', () => import('./recall')],
 ];
 
-const ON_REQUEST = new Set(['corpus', 'tree']);
+const ON_REQUEST = new Set(['corpus', 'tree', 'recall']);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -11,7 +11,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './harness';
 
-const ROOT = process.env.HVBARRIER_TREES ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'hvbarrier', 'trees');
+/** Where scripts/fetch-trees.sh puts the trees (HVBARRIER_TREES moves it). */
+export const treesRoot = process.env.HVBARRIER_TREES ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'hvbarrier', 'trees');
 
 const TREES: Record<string, { dirs: string[]; os: 'xen' | 'linux' }> = {
   xen: { dirs: ['xen/xen'], os: 'xen' },
@@ -41,7 +42,7 @@ function childrenCpuMs(): number | undefined {
 
 function runOnce(name: string): RunOutcome | string {
   const tree = TREES[name]!;
-  const dirs = tree.dirs.map((d) => join(ROOT, d));
+  const dirs = tree.dirs.map((d) => join(treesRoot, d));
   if (!dirs.every(existsSync)) return `${name}: not fetched (run scripts/fetch-trees.sh)`;
   const cli = join(__dirname, '..', 'engine', 'cli.js');
   const args = [cli, 'check', '--format', 'json', '--stats', '--no-cache', '--os', tree.os, ...dirs.flatMap((d) => ['--tree', d])];
