@@ -26,6 +26,13 @@ export interface PeerFile {
 export class TreePeers {
   private readonly byKey = new Map<string, Entry[]>();
   private readonly byLock = new Map<string, Array<{ file: string; name: string }>>();
+  /** Functions that update a location atomically, by its key (for non-atomic-rmw). */
+  private readonly byAtomic = new Map<string, Entry[]>();
+  /**
+   * Headers' functions with split updates, by name: a header is never checked on its own, so
+   * such a function is judged with the source files that call it (non-atomic-rmw).
+   */
+  private readonly splitInHeaders = new Map<string, Entry[]>();
 
   constructor(index: readonly FileSummary[], private readonly model: ConcurrencyModel) {
     for (const file of index) {
@@ -35,6 +42,8 @@ export class TreePeers {
         const e = { file: file.path, keys: new Set(f.keys), facts };
         for (const k of f.keys) (this.byKey.get(k) ?? this.byKey.set(k, []).get(k)!).push(e);
         for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push({ file: file.path, name: f.name });
+        for (const k of facts.atomicUpdates ?? []) (this.byAtomic.get(k) ?? this.byAtomic.set(k, []).get(k)!).push(e);
+        if (facts.splitUpdates?.length && file.path.endsWith('.h')) (this.splitInHeaders.get(f.name) ?? this.splitInHeaders.set(f.name, []).get(f.name)!).push(e);
       });
     }
   }
@@ -94,6 +103,24 @@ export class TreePeers {
       }
       // Lock orders on a lock the document also nests, for lock-order inversions.
       for (const l of locks) for (const f of this.byLock.get(l) ?? []) if (!otherArchitectures(path, f.file)) want(f.file, f.name);
+      // Atomic updaters of a location the document updates with a separate load and store, for
+      // non-atomic-rmw: they are the evidence that the location is updated lockless on purpose.
+      const updaters = (name: string, file: string | undefined, keys: readonly string[]): void => {
+        for (const k of keys) {
+          for (const e of this.byAtomic.get(k) ?? []) {
+            if (out.get(e.file)?.has(e.facts.name) || otherArchitectures(file, e.file) || this.model.neverConcurrent(name, e.facts.name, { a: file, b: e.file })) continue;
+            want(e.file, e.facts.name);
+          }
+        }
+      };
+      updaters(mine.name, path, mine.splitUpdates ?? []);
+      for (const c of mine.calls) {
+        for (const h of this.splitInHeaders.get(c.callee) ?? []) {
+          if (otherArchitectures(path, h.file)) continue;
+          want(h.file, h.facts.name);
+          updaters(h.facts.name, h.file, h.facts.splitUpdates ?? []);
+        }
+      }
     }
     return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, functions]) => ({ path, functions }));
   }
