@@ -105,20 +105,25 @@ export class TreePeers {
       for (const l of locks) for (const f of this.byLock.get(l) ?? []) if (!otherArchitectures(path, f.file)) want(f.file, f.name);
       // Atomic updaters of a location the document updates with a separate load and store, for
       // non-atomic-rmw: they are the evidence that the location is updated lockless on purpose.
-      const updaters = (name: string, file: string | undefined, keys: readonly string[]): void => {
+      // Whether any atomic updater of the keys may run with the function; each is wanted.
+      const updaters = (name: string, file: string | undefined, keys: readonly string[]): boolean => {
+        let any = false;
         for (const k of keys) {
+          // Only words the tree mostly updates atomically are judged (non-atomic-rmw.ts).
+          const n = this.model.updatersOf(k);
+          if (n.atomic <= n.split) continue;
           for (const e of this.byAtomic.get(k) ?? []) {
-            if (out.get(e.file)?.has(e.facts.name) || otherArchitectures(file, e.file) || this.model.neverConcurrent(name, e.facts.name, { a: file, b: e.file })) continue;
+            if (otherArchitectures(file, e.file) || this.model.neverConcurrent(name, e.facts.name, { a: file, b: e.file })) continue;
             want(e.file, e.facts.name);
+            any = true;
           }
         }
+        return any;
       };
       updaters(mine.name, path, mine.splitUpdates ?? []);
       for (const c of mine.calls) {
         for (const h of this.splitInHeaders.get(c.callee) ?? []) {
-          if (otherArchitectures(path, h.file)) continue;
-          want(h.file, h.facts.name);
-          updaters(h.facts.name, h.file, h.facts.splitUpdates ?? []);
+          if (!otherArchitectures(path, h.file) && updaters(h.facts.name, h.file, h.facts.splitUpdates ?? [])) want(h.file, h.facts.name);
         }
       }
     }
