@@ -4,7 +4,9 @@
 // only when a cycle with it could be reported: the two functions share two locations, they may
 // run concurrently, and one of them shows lockless intent on the way (a barrier or atomic of
 // its own, or a marked access on a shared location). Files with lock orders on a lock the
-// document also nests still join, for lock-order inversions.
+// document also nests still join, for lock-order inversions, and so do the atomic updaters of a
+// word the document (or a header function it calls) updates with a separate load and store, for
+// non-atomic-rmw.
 import type { Thread } from '../extract/types';
 import type { FileSummary } from '../pair/summary';
 import { functionFacts, type FunctionFacts } from './facts';
