@@ -18,7 +18,7 @@
 // aliases `set_bit()` on Arm), the finding names them and applies only where the file is built
 // for one of them.
 import type { Event, Thread } from '../extract/types';
-import { isAtomicUpdate, splitUpdates, type SplitUpdate } from '../concurrency/updates';
+import { atomicByPractice, isAtomicUpdate, splitUpdates, type SplitUpdate } from '../concurrency/updates';
 import { namesAnObject, type End } from '../concurrency/rule-out';
 import { splitUpdateOn, type SplitOn } from '../kb/atomicity';
 import type { ModelName } from '../models/model';
@@ -47,7 +47,7 @@ export function nonAtomicRmw(ctx: CheckContext): Finding[] {
     for (const u of splitUpdates(t, splitOn)) {
       const key = u.write.loc.key;
       const arches = where(u.on, on);
-      if (reported.has(key) || arches === undefined || !knownObject(u.write) || !atomicByPractice(ctx.updatersOf?.(key))) continue;
+      if (reported.has(key) || arches === undefined || !knownObject(u.write) || !(ctx.updatersOf === undefined || atomicByPractice(ctx.updatersOf(key)))) continue;
       const racing = (updaters.get(key) ?? []).filter((y) => !apart({ t, e: u.write }, y));
       if (racing.length === 0) continue;
       reported.add(key);
@@ -95,16 +95,6 @@ function knownObject(e: Extract<Event, { kind: 'W' | 'RMW' }>): boolean {
   return !(loc.text.startsWith('*') && !/^(?:const )?(?:struct|union) /.test(loc.rootType));
 }
 
-/**
- * The tree's own practice for the word is atomic: more of its functions update it atomically
- * than with a separate load and store (deviant behaviour, as Engler et al. infer beliefs from
- * what most code does). Where split updates are as common as atomic ones, the word is updated
- * both ways by design (a page's `count_info` while the allocator owns it, then with cmpxchg()
- * once a domain holds references), kept apart by ownership the code in view does not show.
- */
-function atomicByPractice(n: { readonly atomic: number; readonly split: number } | undefined): boolean {
-  return n === undefined || n.atomic > n.split;
-}
 
 /** The knowledge-base architectures a function's target models stand for. */
 function splitArches(models: readonly ModelName[]): Set<string> {

@@ -12,6 +12,7 @@ import type { FileSummary } from '../pair/summary';
 import { functionFacts, type FunctionFacts } from './facts';
 import type { ConcurrencyModel } from './model';
 import { otherArchitectures } from './arch';
+import { atomicByPractice } from './updates';
 
 interface Entry {
   readonly file: string;
@@ -112,8 +113,7 @@ export class TreePeers {
         let any = false;
         for (const k of keys) {
           // Only words the tree mostly updates atomically are judged (non-atomic-rmw.ts).
-          const n = this.model.updatersOf(k);
-          if (n.atomic <= n.split) continue;
+          if (!atomicByPractice(this.model.updatersOf(k))) continue;
           for (const e of this.byAtomic.get(k) ?? []) {
             if (otherArchitectures(file, e.file) || this.model.neverConcurrent(name, e.facts.name, { a: file, b: e.file })) continue;
             want(e.file, e.facts.name);

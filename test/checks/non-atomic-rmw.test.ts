@@ -121,6 +121,10 @@ test('control: a word the tree updates split as often as atomically is not judge
   const more = `${VCPU}void vcpu_park(struct vcpu *v)\n{\n    __set_bit(_VPF_parked, &v->pause_flags);\n}\nvoid vcpu_unpark(struct vcpu *v)\n{\n    __clear_bit(_VPF_parked, &v->pause_flags);\n}\n`;
   const r = await checkFixtureTree({ 'xen/common/sched.c': sched(), 'xen/common/vcpu.c': block(), 'xen/common/park.c': more });
   assert.deepEqual(rmw(r.warnings), [], JSON.stringify(r));
+  // Three atomic updaters against two split ones: a majority, but not a clear one (two to one).
+  const park = `${VCPU}void vcpu_park(struct vcpu *v)\n{\n    __set_bit(_VPF_parked, &v->pause_flags);\n}\nvoid vcpu_down(struct vcpu *v)\n{\n    set_bit(_VPF_down, &v->pause_flags);\n}\n`;
+  const close = await checkFixtureTree({ 'xen/common/sched.c': sched(), 'xen/common/vcpu.c': block(), 'xen/common/park.c': park });
+  assert.deepEqual(rmw(close.warnings), [], JSON.stringify(close));
 });
 
 test('a header\'s inline split updater is judged with its callers and reported once, in the header', async () => {
