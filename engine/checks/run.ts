@@ -19,6 +19,7 @@ import { lockContext } from './lock-context';
 import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
 import { lostWakeup, lostWakeupProblems } from './lost-wakeup';
+import { nonAtomicRmw } from './non-atomic-rmw';
 import { misplacedBarrier } from './misplaced-barrier';
 import { missingBarrier } from './missing-barrier';
 import { notesFor } from './notes';
@@ -131,9 +132,11 @@ export function checkDocument(input: CheckInput): Analysis {
   };
   const oracle = input.concurrency?.oracle;
   const ctx: CheckContext = {
-    sources, analysis, document: docAll, all, arch: input.arch, isDocument, place,
+    sources, analysis, document: docAll, all, arch: input.arch, isDocument, place, targetsOf,
     ...(oracle?.runsOnlyAtBoot ? { runsOnlyAtBoot: (t: Thread) => oracle.runsOnlyAtBoot!(t.name, t.file) } : {}),
     ...(oracle?.locksTakenByCall ? { locksTakenByCall: (name: string, from: Thread) => oracle.locksTakenByCall!(name, from.file) } : {}),
+    ...(oracle?.updatesApart ? { updatesApart: oracle.updatesApart.bind(oracle) } : {}),
+    ...(oracle?.updatersOf ? { updatersOf: oracle.updatersOf.bind(oracle) } : {}),
   };
 
   // What the patch changes: scenarios of the pre-image judged again on the post-image, and
@@ -148,7 +151,7 @@ export function checkDocument(input: CheckInput): Analysis {
     .filter((f) => !faultById.get(f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), faultById),
   (id) => counterpart !== undefined && faultById.has(id) && preExisting(ctx, faultById.get(id)!, counterpart));
   const overstrong = overstrongBarrier(ctx);
-  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx, counterpart && { pre: everything.filter((t) => t.side === 'pre'), counterpart }), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx)];
+  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx, counterpart && { pre: everything.filter((t) => t.side === 'pre'), counterpart }), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx), ...nonAtomicRmw(ctx)];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
   const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,

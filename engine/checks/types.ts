@@ -14,6 +14,7 @@ export type CheckCode =
   | 'lock-context'
   | 'lost-event'
   | 'lost-wakeup'
+  | 'non-atomic-rmw'
   | 'litmus-verdict'
   | 'litmus-result-mismatch'
   | 'ordering-regression'

@@ -174,13 +174,29 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const { triaged, todo } = triage(documents, summaries, model);
   const builtFor = builtForFiles(o.dirs, documents);
   const analysed = await analyseInWorkers({ documents: todo, summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor, workers });
-  const reports = [...triaged, ...analysed].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+  const reports = onceEach([...triaged, ...analysed].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0)));
   lap('analyse');
   return {
     reports, files: documents.length, wrappers: kb.wrappers,
     lines: summaries.filter((s) => s.path.endsWith('.c')).reduce((n, s) => n + s.lines, 0),
     model: model.stats(), timings,
   };
+}
+
+/**
+ * A finding placed outside its document (a header's inline function, judged with each source
+ * file that calls it: non-atomic-rmw) is kept in the first report, in path order, that has it.
+ */
+function onceEach(reports: TreeReport[]): TreeReport[] {
+  const seen = new Set<string>();
+  return reports.map((r) => {
+    const findings = r.analysis.findings.filter((f) => {
+      if (f.place.file === undefined || f.place.file === r.file) return true;
+      const key = `${f.code}|${f.place.file}|${f.place.range.line}:${f.place.range.col}|${f.message}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
+    return findings.length === r.analysis.findings.length ? r : { ...r, analysis: { ...r.analysis, findings } };
+  });
 }
 
 /**

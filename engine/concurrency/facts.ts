@@ -11,9 +11,10 @@ import { blankDisabled } from '../c/disabled';
 import { stackObjects } from './stack-objects';
 import { constructionFacts, type BuiltArg, type Handed } from './construction';
 import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
+import { atomicallyUpdated, splitUpdated } from './updates';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 19;
+export const FACTS_VERSION = 20;
 
 export interface CallSite {
   readonly callee: string;
@@ -96,6 +97,10 @@ export interface FunctionFacts {
   readonly storesInto?: ReadonlyArray<readonly [number, number]>;
   /** Calls handed a parameter's or a new local's object itself, in program order (BuiltArg.handed ranges into it). */
   readonly handings?: readonly Handed[];
+  /** Keys of shared locations it updates with an atomic read-modify-write of its own (updates.ts). */
+  readonly atomicUpdates?: readonly string[];
+  /** Keys of shared locations it updates with a separate load and store, on some architecture (updates.ts). */
+  readonly splitUpdates?: readonly string[];
 }
 
 /**
@@ -244,6 +249,8 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     ...(t.callerHolds ?? []).filter((h) => h.mode === 'read').map((h) => h.lock.key),
   ])].sort();
   const asserts = [...new Set((t.callerHolds ?? []).map((h) => h.lock.key))].sort();
+  const atomic = atomicallyUpdated(t);
+  const split = splitUpdated(t);
   const locks = [...new Set(t.events.flatMap((e) => (e.kind === 'LOCK' || e.kind === 'UNLOCK' ? [e.lock.key] : [])))].sort();
   const takes = takenLocks(t, drops);
   const lockedBy = Object.fromEntries(locks.map((k) => [k, [...new Set(t.events.flatMap((e) => ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && e.lock.key === k ? [e.prim ?? ''] : [])))].sort()]));
@@ -255,6 +262,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     ...(construction?.publishes.length ? { publishes: construction.publishes } : {}),
     ...(construction?.storesInto.length ? { storesInto: construction.storesInto } : {}),
     ...(construction?.handings.length ? { handings: construction.handings } : {}),
+    ...(atomic.length ? { atomicUpdates: atomic } : {}), ...(split.length ? { splitUpdates: split } : {}),
   };
 }
 

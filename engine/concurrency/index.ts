@@ -8,7 +8,7 @@ import { functionFacts, paramMember, type FunctionFacts } from './facts';
 import { isSharedAccess } from '../pair/peers';
 import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
-import { lockIdentityUnknown, plainUpdatesOnBothSides, ruledOut, type RuleOutAsk } from './rule-out';
+import { lockIdentityUnknown, plainUpdatesOnBothSides, ruledOut, updatesApart, type End, type RuleOutAsk } from './rule-out';
 import { ConcurrencyModel, type TreeFacts } from './model';
 import { missingEvidence } from './evidence';
 import { LockSummaries, type SummarizedLock } from './lock-summaries';
@@ -37,6 +37,13 @@ export interface ConcurrencyOracle {
   locksTakenByCall?(name: string, file?: string): readonly SummarizedLock[];
   /** Why a two-CPU cycle (message passing, store or load buffering) is not reported, or undefined when it stands. */
   excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined;
+  /**
+   * Why a split update (a separate load and store) and an atomic update of one location never
+   * run at the same time, or undefined when they may (whole-tree mode; non-atomic-rmw).
+   */
+  updatesApart?(split: End, atomic: End): string | undefined;
+  /** How many functions of the tree update a location atomically, and how many with a separate load and store. */
+  updatersOf?(key: string): { readonly atomic: number; readonly split: number };
 }
 
 
@@ -146,13 +153,30 @@ export class TreeConcurrency implements ConcurrencyOracle {
     return this.model.lockKeys([...e.held, ...this.model.locksOnEntry(t.name, t.file)]);
   }
 
-  excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
-    const real = sides.filter((s) => !s.synthesized);
-    const ask: RuleOutAsk = {
-      neverConcurrent: (a, b) => this.neverConcurrent(a, b), local: this.local, lockset: (t, e) => this.lockset(t, e),
+  private ask(neverConcurrent: RuleOutAsk['neverConcurrent']): RuleOutAsk {
+    return {
+      neverConcurrent, local: this.local, lockset: (t, e) => this.lockset(t, e),
       running: (t, e) => runsAs(t, e, this.model.runningParams(t.name, t.file)), readMode: (k) => this.model.takenForReading(k),
       launcherOf: (n, file) => this.model.launcherOf(n, file),
     };
+  }
+
+  /**
+   * Asks what the model knows of the two functions (other architectures, boot-only, exclusive
+   * callers), not the pairing bounds of neverConcurrent(): an update is one access, not a cycle
+   * to simulate, and its evidence is the atomic updater itself.
+   */
+  updatesApart(split: End, atomic: End): string | undefined {
+    return updatesApart(split, atomic, this.ask((a, b) => otherArchitectures(a.file, b.file) ?? this.model.neverConcurrent(a.name, b.name, { a: a.file, b: b.file })));
+  }
+
+  updatersOf(key: string): { readonly atomic: number; readonly split: number } {
+    return this.model.updatersOf(key);
+  }
+
+  excludes(sides: readonly [SideView, SideView], shape: 'MP' | 'SB' | 'LB'): string | undefined {
+    const real = sides.filter((s) => !s.synthesized);
+    const ask = this.ask((a, b) => this.neverConcurrent(a, b));
     const out = ruledOut(real, ask) ?? (real.length === 2 ? lockIdentityUnknown(real, ask) ?? plainUpdatesOnBothSides(real) : undefined);
     if (out) return out;
     const missing = missingEvidence(sides, shape);

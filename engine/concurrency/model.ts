@@ -81,6 +81,8 @@ export class ConcurrencyModel {
   /** Every definition's model name, by function name. */
   private readonly ids = new Map<string, string[]>();
   private readonly readLocks = new Set<string>();
+  /** Functions that update a location atomically, and with a separate load and store, by key. */
+  private readonly updaters = { atomic: new Map<string, Set<string>>(), split: new Map<string, Set<string>>() };
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
   private readonly fixed = new Map<string, Set<number>>();
   /** Static functions of source files, as `name@file` (see idOf), and their names. */
@@ -117,6 +119,9 @@ export class ConcurrencyModel {
       (this.byName.get(self) ?? this.byName.set(self, []).get(self)!).push(f);
       if (f.init) this.init.add(self);
       for (const k of f.readLocks ?? []) this.readLocks.add(k);
+      for (const [kind, keys] of [['atomic', f.atomicUpdates], ['split', f.splitUpdates]] as const) {
+        for (const k of keys ?? []) (this.updaters[kind].get(k) ?? this.updaters[kind].set(k, new Set()).get(k)!).add(self);
+      }
       const fixed = new Set(f.fixedParams ?? []);
       const prev = this.fixed.get(self);
       this.fixed.set(self, prev ? new Set([...prev].filter((i) => fixed.has(i))) : fixed);
@@ -398,6 +403,11 @@ export class ConcurrencyModel {
     const out = new Set(keys);
     for (const k of [...out]) { const p = this.pointerLock.get(k); if (p) out.add(p.key); }
     return [...out];
+  }
+
+  /** How many functions of the tree update a location atomically, and how many with a separate load and store. */
+  updatersOf(key: string): { readonly atomic: number; readonly split: number } {
+    return { atomic: this.updaters.atomic.get(key)?.size ?? 0, split: this.updaters.split.get(key)?.size ?? 0 };
   }
 
   /** Some function takes (or asserts) the lock in read mode: holding it may exclude nobody. */

@@ -4,13 +4,16 @@
 // only when a cycle with it could be reported: the two functions share two locations, they may
 // run concurrently, and one of them shows lockless intent on the way (a barrier or atomic of
 // its own, or a marked access on a shared location). Files with lock orders on a lock the
-// document also nests still join, for lock-order inversions.
+// document also nests still join, for lock-order inversions, and so do the atomic updaters of a
+// word the document (or a header function it calls) updates with a separate load and store, for
+// non-atomic-rmw.
 import type { Thread } from '../extract/types';
 import type { FileSummary } from '../pair/summary';
 import { functionFacts, type FunctionFacts } from './facts';
 import type { ConcurrencyModel } from './model';
 import { otherArchitectures } from './arch';
 import { LockSummaries } from './lock-summaries';
+import { atomicByPractice } from './updates';
 
 interface Entry {
   readonly file: string;
@@ -29,6 +32,13 @@ export class TreePeers {
   private readonly byLock = new Map<string, Array<{ file: string; name: string }>>();
   /** Functions per lock order `held→taken`, their own or through calls (lock-summaries.ts). */
   private readonly byOrder = new Map<string, Array<{ file: string; name: string }>>();
+  /** Functions that update a location atomically, by its key (for non-atomic-rmw). */
+  private readonly byAtomic = new Map<string, Entry[]>();
+  /**
+   * Headers' functions with split updates, by name: a header is never checked on its own, so
+   * such a function is judged with the source files that call it (non-atomic-rmw).
+   */
+  private readonly splitInHeaders = new Map<string, Entry[]>();
 
   constructor(index: readonly FileSummary[], private readonly model: ConcurrencyModel, private readonly locks = new LockSummaries(model)) {
     for (const file of index) {
@@ -39,6 +49,8 @@ export class TreePeers {
         for (const k of f.keys) (this.byKey.get(k) ?? this.byKey.set(k, []).get(k)!).push(e);
         for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push({ file: file.path, name: f.name });
         for (const o of this.ordersOf(file.path, f)) (this.byOrder.get(o) ?? this.byOrder.set(o, []).get(o)!).push({ file: file.path, name: f.name });
+        for (const k of facts.atomicUpdates ?? []) (this.byAtomic.get(k) ?? this.byAtomic.set(k, []).get(k)!).push(e);
+        if (facts.splitUpdates?.length && file.path.endsWith('.h')) (this.splitInHeaders.get(f.name) ?? this.splitInHeaders.set(f.name, []).get(f.name)!).push(e);
       });
     }
   }
@@ -120,6 +132,28 @@ export class TreePeers {
         for (const o of this.ordersOf(path, { name: mine.name, orders: fn.orders })) {
           const [held, taken] = o.split(ORDER);
           for (const f of this.opposite(path, taken!, held!)) want(f.file, f.name);
+        }
+      }
+      // Atomic updaters of a location the document updates with a separate load and store, for
+      // non-atomic-rmw: they are the evidence that the location is updated lockless on purpose.
+      // Whether any atomic updater of the keys may run with the function; each is wanted.
+      const updaters = (name: string, file: string | undefined, keys: readonly string[]): boolean => {
+        let any = false;
+        for (const k of keys) {
+          // Only words the tree mostly updates atomically are judged (non-atomic-rmw.ts).
+          if (!atomicByPractice(this.model.updatersOf(k))) continue;
+          for (const e of this.byAtomic.get(k) ?? []) {
+            if (otherArchitectures(file, e.file) || this.model.neverConcurrent(name, e.facts.name, { a: file, b: e.file })) continue;
+            want(e.file, e.facts.name);
+            any = true;
+          }
+        }
+        return any;
+      };
+      updaters(mine.name, path, mine.splitUpdates ?? []);
+      for (const c of mine.calls) {
+        for (const h of this.splitInHeaders.get(c.callee) ?? []) {
+          if (!otherArchitectures(path, h.file) && updaters(h.facts.name, h.file, h.facts.splitUpdates ?? [])) want(h.file, h.facts.name);
         }
       }
     }

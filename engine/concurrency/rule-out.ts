@@ -51,6 +51,15 @@ export function namesALock(key: string): boolean {
 }
 
 /**
+ * The same for any location: the pointee of a pointer known only by a scalar type
+ * (`*unsigned long`: `__set_bit(i, bitmap)` on whatever bitmap the caller passes) is every
+ * such location at once, not one object two functions can be shown to share.
+ */
+export function namesAnObject(key: string): boolean {
+  return !NAMELESS_LOCK.test(key);
+}
+
+/**
  * How `t` holds `key` at `e`: the mode of its latest acquisition before `e`, or of the caller's
  * assertion; undefined when only every caller holds it (see model.ts).
  */
@@ -71,7 +80,7 @@ function excludes(a: RuleOutAsk, key: string, ends: ReadonlyArray<{ t: Thread; e
 }
 
 /** One access of a side, where it meets the other side. */
-interface End { readonly t: Thread; readonly e: Event }
+export interface End { readonly t: Thread; readonly e: Event }
 
 /**
  * The two places a two-CPU cycle communicates (see lockedEdge): each side's `second` with the
@@ -257,4 +266,23 @@ function updatesOf(t: Thread): Map<string, { readonly at: Event; readonly plain:
     if (!out.get(r.loc.key)?.plain) out.set(r.loc.key, { at: w, plain });
   }
   return out;
+}
+
+/**
+ * Why two updates of one location never run at the same time, or undefined when they may:
+ * `x` a split update (a separate load and store, see updates.ts), `y` an atomic one. The rules
+ * are those of a cycle (ruledOut) that speak of concurrency, with the two accesses as the place
+ * the two sides meet: the functions never run at once, either access is the running CPU's own
+ * (per-CPU data, its own or its callers' stack, an object under construction), one lock held
+ * exclusively at both, a lock whose identity is unknown at both (not judged), the vCPU each runs
+ * as, a launch after the update. Not the rules about what a cycle passes: the split store
+ * rewrites the whole word, so different bits of it are no help, and RCU updaters or plain
+ * updates on both sides say nothing of an atomic updater.
+ */
+export function updatesApart(x: End, y: End, a: RuleOutAsk): string | undefined {
+  const sides: readonly SideView[] = [{ thread: x.t, first: x.e, second: x.e }, { thread: y.t, first: y.e, second: y.e }];
+  return a.neverConcurrent(x.t, y.t)
+    ?? a.local.why(x.t, x.e) ?? a.local.why(y.t, y.e)
+    ?? lockedEdge(sides, a) ?? lockIdentityUnknown(sides, a) ?? distinctVcpus(sides, a)
+    ?? (a.launcherOf ? launchedAfter(sides, a.launcherOf) : undefined);
 }
