@@ -4,7 +4,7 @@
 // Small and serializable: it is kept in the workspace index beside the function's summary.
 import type { Event, Thread } from '../extract/types';
 import { matchKeys } from '../pair/peers';
-import { guardsWithin, standInLocks } from '../extract/query';
+import { callerDrops, droppedBefore, standInLocks, type Drop } from '../extract/query';
 import { eventPhase, type DomainPhase } from './domain-phase';
 import { blankNonCode } from '../c/lexical';
 import { blankDisabled } from '../c/disabled';
@@ -264,18 +264,6 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     ...(construction?.handings.length ? { handings: construction.handings } : {}),
     ...(atomic.length ? { atomicUpdates: atomic } : {}), ...(split.length ? { splitUpdates: split } : {}),
   };
-}
-
-type Drop = Extract<Event, { kind: 'LOCK' | 'UNLOCK' }>;
-
-/** Its releases of a lock it does not hold there: its caller's. */
-function callerDrops(t: Thread): Drop[] {
-  return t.events.filter((e): e is Drop => e.kind === 'UNLOCK' && !e.held.includes(e.lock.key));
-}
-
-/** Keys of the caller's locks released before `e` on every path to it (the release's branch encloses it). */
-function droppedBefore(e: Event, drops: readonly Drop[]): string[] {
-  return [...new Set(drops.filter((d) => d.id < e.id && guardsWithin(d.guards, e.guards)).map((d) => d.lock.key))].sort();
 }
 
 /** The locks `t` takes, with the locks held on entry it released first. */

@@ -38,6 +38,18 @@ export function standInLocks(t: Thread): (e: Event) => boolean {
   return (e) => e.kind === 'LOCK' && (e.via ?? []).some((v) => v.resolution === 'kb' && hidden.has(v.callee));
 }
 
+export type Drop = Extract<Event, { kind: 'LOCK' | 'UNLOCK' }>;
+
+/** A function's releases of a lock it does not hold there: its caller's. */
+export function callerDrops(t: Thread): Drop[] {
+  return t.events.filter((e): e is Drop => e.kind === 'UNLOCK' && !e.held.includes(e.lock.key));
+}
+
+/** Keys of the caller's locks released before `e` on every path to it (the release's branch encloses it). */
+export function droppedBefore(e: Event, drops: readonly Drop[]): string[] {
+  return [...new Set(drops.filter((d) => d.id < e.id && guardsWithin(d.guards, e.guards)).map((d) => d.lock.key))].sort();
+}
+
 /** Every "lock B taken while A is held" edge, with the LOCK event that takes B. */
 export function lockOrders(t: Thread): { held: string; taken: string; event: number }[] {
   const out: { held: string; taken: string; event: number }[] = [];

@@ -17,7 +17,7 @@
 // edge records the architecture its path went through (ABBA pairs only edges of one build).
 import { archOf, sameBuild } from '../../concurrency/arch';
 import type { CallerHeld, Event, Guard, Thread } from '../../extract/types';
-import { guardsContradict, guardsWithin, standInLocks } from '../../extract/query';
+import { callerDrops, droppedBefore, guardsContradict, guardsWithin, standInLocks } from '../../extract/query';
 import { lockFact, type FactLock, type LockFact } from '../../kb/lock-facts';
 import { callerReleases } from './releases';
 import type { LockMode, Os } from '../../kb/types';
@@ -208,9 +208,9 @@ export class LockEdges {
     ];
     // One entry per lock, path and build: a caller's summary repeats nothing.
     const seen = new Set<string>();
-    // Its own releases of a lock it did not take (its caller's), each with where it happens.
-    const drops: { key: string; at: Event }[] = [];
-    const droppedAt = (e: Event, more: readonly string[] = []): string[] => [...new Set([...more, ...drops.filter((d) => d.at.id < e.id && guardsWithin(d.at.guards, e.guards)).map((d) => d.key)])];
+    // Its releases of a lock it did not take (its caller's), as the index's facts read them.
+    const drops = callerDrops(t);
+    const droppedAt = (e: Event, more: readonly string[]): string[] => [...new Set([...more, ...droppedBefore(e, drops)])];
     const take = (e: Event, lock: LockRef, via: readonly string[], arch = own, dropped: readonly string[] = [], below?: DomainPhase): void => {
       const phase = eventPhase(t, e) ?? below;
       const id = `${lock.key}\0${lock.text}\0${lock.mode}\0${arch ?? ''}\0${via.join('\0')}\0${dropped.join('\0')}\0${phase ?? ''}`;
@@ -256,7 +256,6 @@ export class LockEdges {
         if (!lockAt.has(e.lock.key) || lockAt.get(e.lock.key)!.byCaller) lockAt.set(e.lock.key, { lock, event: e });
         continue;
       }
-      if (e.kind === 'UNLOCK' && !e.via?.length && !e.held.includes(e.lock.key)) drops.push({ key: e.lock.key, at: e });
       if (e.kind !== 'CALL') continue;
       const fact: LockFact | undefined = lockFact(e.callee, os);
       if (fact?.effect === 'calls') {
