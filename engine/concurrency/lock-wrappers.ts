@@ -94,13 +94,16 @@ export function wrappersOf(defs: readonly Definition[]): LockWrapper[] {
   }
   // A located lock is held until a release of the same lock: one no wrapper releases is
   // learned only as the first-parameter rule learns it, if it does (else it would stay held
-  // past its real release).
+  // past its real release), and only when the lock is the argument itself: a field of it
+  // (`kvm_invalidate_memslot(kvm, ...)` takes `kvm->slots_arch_lock` again before it returns,
+  // and its caller releases that field directly) keyed as the whole argument is a lock no
+  // release ever names.
   const released = (at: LockAt): boolean => [...where].some(([n, a]) => known.get(n) === 'unlock' && sameLockAt(a, at));
   return pairReleases(defs, known).flatMap((w): LockWrapper[] => {
     if (owners.has(w.name)) return [{ name: w.name, op: w.op, result: owners.get(w.name)! }];
     const at = where.get(w.name);
     if (!at || w.arg !== undefined || (at.arg === 0 && at.field === '')) return [w];
-    if (w.op === 'lock' && !released(at)) return byFirstParam.has(w.name) ? [w] : [];
+    if (w.op === 'lock' && !released(at)) return byFirstParam.has(w.name) && at.field === '' ? [w] : [];
     return [{ name: w.name, op: w.op, ...(at.arg !== 0 ? { arg: at.arg } : {}), ...(at.field !== '' ? { field: at.field } : {}) }];
   });
 }

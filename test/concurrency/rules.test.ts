@@ -316,6 +316,22 @@ static void use_both(struct ring *r)
   assert.deepEqual(learned.map((w) => `${w.name}:${w.op}`).sort(), ['RING_TAKE:lock', 'give:unlock', 'take:lock']);
 });
 
+test('a function that takes a field of its argument again before returning is no lock wrapper of the whole argument', async () => {
+  const { treeLockWrappers } = await import('../../engine/concurrency/lock-wrappers');
+  // Swaps with the field's lock dropped (by a callee) and takes it again: its caller releases
+  // the field directly, so keyed as the whole `kvm` the lock would never be released.
+  const invalidate = (field: string): string => `static void invalidate_slot(struct kvm *kvm, struct slot *old)
+{
+    swap_active_slots(kvm);
+    mutex_lock(${field});
+    old->arch = 0;
+}
+`;
+  assert.deepEqual(treeLockWrappers([invalidate('&kvm->slots_arch_lock')]).map((w) => `${w.name}:${w.op}`), []);
+  // Control: the argument itself is the lock; the first-parameter rule learns that one.
+  assert.deepEqual(treeLockWrappers([invalidate('kvm')]).map((w) => `${w.name}:${w.op}`), ['invalidate_slot:lock']);
+});
+
 test('own stack: a struct the function declares itself is not shared, even when callees read it', async () => {
   const reader = (decl: string, arg: string): string => `struct ring { int data; int ready; spinlock_t lock; };
 void get_ready(struct ring *src, int *out)
