@@ -56,7 +56,7 @@ export function namesALock(key: string): boolean {
  * such location at once, not one object two functions can be shown to share.
  */
 export function namesAnObject(key: string): boolean {
-  return !NAMELESS_LOCK.test(key);
+  return namesALock(key);
 }
 
 /**
