@@ -9,7 +9,7 @@ export type { DomainPhase } from '../kb/lifecycle';
 /** The phase the event's branches confine it to, if one of them tests the domain's life. */
 export function eventPhase(t: Thread, e: Event): DomainPhase | undefined {
   for (const g of e.guards) {
-    const cond = t.conds[g.cond]?.id === g.cond ? t.conds[g.cond] : t.conds.find((c) => c.id === g.cond);
+    const cond = t.conds[g.cond];
     const phase = cond && domainPhase(cond.text, g.value);
     if (phase) return phase;
   }

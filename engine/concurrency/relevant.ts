@@ -48,18 +48,26 @@ export class TreePeers {
         const e = { file: file.path, keys: new Set(f.keys), facts };
         for (const k of f.keys) (this.byKey.get(k) ?? this.byKey.set(k, []).get(k)!).push(e);
         for (const l of f.locks) (this.byLock.get(l) ?? this.byLock.set(l, []).get(l)!).push({ file: file.path, name: f.name });
-        for (const o of this.ordersOf(file.path, f)) (this.byOrder.get(o) ?? this.byOrder.set(o, []).get(o)!).push({ file: file.path, name: f.name });
+        for (const [held, taken] of this.ordersOf(file.path, f)) {
+          const o = order(held, taken);
+          (this.byOrder.get(o) ?? this.byOrder.set(o, []).get(o)!).push({ file: file.path, name: f.name });
+        }
         for (const k of facts.atomicUpdates ?? []) (this.byAtomic.get(k) ?? this.byAtomic.set(k, []).get(k)!).push(e);
         if (facts.splitUpdates?.length && file.path.endsWith('.h')) (this.splitInHeaders.get(f.name) ?? this.splitInHeaders.set(f.name, []).get(f.name)!).push(e);
       });
     }
   }
 
-  /** A function's lock orders, `held→taken`: its own and those through calls of other files. */
-  private ordersOf(path: string, f: { name: string; orders?: ReadonlyArray<readonly [string, string]> }): Set<string> {
-    const out = new Set((f.orders ?? []).map(([a, b]) => order(a, b)));
-    for (const o of this.locks.ordersThroughCalls(this.model.idOfDefinition(f.name, path))) out.add(order(o.held, o.taken.key));
-    return out;
+  /** A function's lock orders, [held, taken] each once: its own and those through calls of other files. */
+  private ordersOf(path: string, f: { name: string; orders?: ReadonlyArray<readonly [string, string]> }): Array<readonly [string, string]> {
+    const out = new Map((f.orders ?? []).map(([held, taken]) => [order(held, taken), [held, taken] as const]));
+    for (const o of this.throughCalls(path, f.name)) out.set(order(o.held, o.taken.key), [o.held, o.taken.key]);
+    return [...out.values()];
+  }
+
+  /** The orders of the function `name` defined in `path` through calls of other files (lock-summaries.ts). */
+  private throughCalls(path: string, name: string): ReturnType<LockSummaries['ordersThroughCalls']> {
+    return this.locks.ordersThroughCalls(this.model.idOfDefinition(name, path));
   }
 
   /** Some function of the tree (of a build `path` is in) takes `taken` while holding `held`. */
@@ -106,7 +114,7 @@ export class TreePeers {
     if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky) || file.functions.some((f) => f.locks.length > 0)) return true;
     // An order through a call of another file, which some function takes the other way round
     // (or which takes the held lock again).
-    if (file.functions.some((f) => this.locks.ordersThroughCalls(this.model.idOfDefinition(f.name, file.path))
+    if (file.functions.some((f) => this.throughCalls(file.path, f.name)
       .some((o) => o.held === o.taken.key || this.opposite(file.path, o.taken.key, o.held).length > 0))) return true;
     return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: facts[i]!, ...f }))).some((p) => p.path !== file.path);
   }
@@ -129,9 +137,8 @@ export class TreePeers {
       for (const l of locks) for (const f of this.byLock.get(l) ?? []) if (!otherArchitectures(path, f.file)) want(f.file, f.name);
       // The opposite of an order the document's function has through a call of another file.
       if (path !== undefined) {
-        for (const o of this.ordersOf(path, { name: mine.name, orders: fn.orders })) {
-          const [held, taken] = o.split(ORDER);
-          for (const f of this.opposite(path, taken!, held!)) want(f.file, f.name);
+        for (const [held, taken] of this.ordersOf(path, { name: mine.name, orders: fn.orders })) {
+          for (const f of this.opposite(path, taken, held)) want(f.file, f.name);
         }
       }
       // Atomic updaters of a location the document updates with a separate load and store, for
@@ -161,8 +168,7 @@ export class TreePeers {
   }
 }
 
-const ORDER = '\u2192';
-const order = (held: string, taken: string): string => `${held}${ORDER}${taken}`;
+const order = (held: string, taken: string): string => `${held}\u2192${taken}`;
 
 /** Whether the keys name at least two field paths (asked for every peer function of every document). */
 function twoPaths(keys: readonly string[]): boolean {
