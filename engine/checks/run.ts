@@ -20,6 +20,7 @@ import { lockOrderInversion } from './lock-order-inversion';
 import { lostEvent } from './lost-event';
 import { lostWakeup, lostWakeupProblems } from './lost-wakeup';
 import { nonAtomicRmw } from './non-atomic-rmw';
+import { checkOutsideLock } from './check-outside-lock';
 import { misplacedBarrier } from './misplaced-barrier';
 import { missingBarrier } from './missing-barrier';
 import { notesFor } from './notes';
@@ -151,7 +152,7 @@ export function checkDocument(input: CheckInput): Analysis {
     .filter((f) => !faultById.get(f.id)?.cases.every((c) => differential.regressed.has(c.scenario.id))), faultById),
   (id) => counterpart !== undefined && faultById.has(id) && preExisting(ctx, faultById.get(id)!, counterpart));
   const overstrong = overstrongBarrier(ctx);
-  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx, counterpart && { pre: everything.filter((t) => t.side === 'pre'), counterpart }), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx), ...nonAtomicRmw(ctx)];
+  const others = [...misplacedBarrier(ctx), ...unpairedBarrier(ctx), ...implicitBarrier(ctx), ...lockOrderInversion(ctx, counterpart && { pre: everything.filter((t) => t.side === 'pre'), counterpart }), ...lockContext(ctx), ...lostEvent(ctx), ...lostWakeup(ctx), ...nonAtomicRmw(ctx), ...checkOutsideLock(ctx, counterpart && { counterpart })];
   const fixer = new Fixer({ ctx, document: input.document, parsed: sources.parsed[0], overstrong });
   const findings: Finding[] = oneFindingPerFault([
     ...differential.findings,

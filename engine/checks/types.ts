@@ -15,6 +15,7 @@ export type CheckCode =
   | 'lost-event'
   | 'lost-wakeup'
   | 'non-atomic-rmw'
+  | 'check-outside-lock'
   | 'litmus-verdict'
   | 'litmus-result-mismatch'
   | 'ordering-regression'

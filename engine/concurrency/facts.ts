@@ -12,9 +12,10 @@ import { stackObjects } from './stack-objects';
 import { constructionFacts, type BuiltArg, type Handed } from './construction';
 import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
 import { atomicallyUpdated, splitUpdated } from './updates';
+import { unlockedTests } from './unlocked-tests';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 20;
+export const FACTS_VERSION = 21;
 
 export interface CallSite {
   readonly callee: string;
@@ -101,6 +102,11 @@ export interface FunctionFacts {
   readonly atomicUpdates?: readonly string[];
   /** Keys of shared locations it updates with a separate load and store, on some architecture (updates.ts). */
   readonly splitUpdates?: readonly string[];
+  /**
+   * Match keys of shared locations it tests with no lock and then acts on under a lock it takes
+   * on the test's outcome (unlocked-tests.ts): their writers are what check-outside-lock asks.
+   */
+  readonly unlockedTests?: readonly string[];
 }
 
 /**
@@ -251,6 +257,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const asserts = [...new Set((t.callerHolds ?? []).map((h) => h.lock.key))].sort();
   const atomic = atomicallyUpdated(t);
   const split = splitUpdated(t);
+  const tested = [...new Set(unlockedTests(t).flatMap((u) => matchKeys(u.test.loc)))].sort();
   const locks = [...new Set(t.events.flatMap((e) => (e.kind === 'LOCK' || e.kind === 'UNLOCK' ? [e.lock.key] : [])))].sort();
   const takes = takenLocks(t, drops);
   const lockedBy = Object.fromEntries(locks.map((k) => [k, [...new Set(t.events.flatMap((e) => ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && e.lock.key === k ? [e.prim ?? ''] : [])))].sort()]));
@@ -263,6 +270,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
     ...(construction?.storesInto.length ? { storesInto: construction.storesInto } : {}),
     ...(construction?.handings.length ? { handings: construction.handings } : {}),
     ...(atomic.length ? { atomicUpdates: atomic } : {}), ...(split.length ? { splitUpdates: split } : {}),
+    ...(tested.length ? { unlockedTests: tested } : {}),
   };
 }
 

@@ -18,6 +18,7 @@
 import type { Event, Span, Thread } from '../extract/types';
 import { paramMember } from './facts';
 import { stackObjects } from './stack-objects';
+import { perCpuPointers } from './per-cpu-pointers';
 
 /** Accessors of the running CPU's copy of a per-CPU variable. */
 const THIS_CPU = /^(?:this_cpu|this_cpu_ptr|raw_cpu_ptr|get_cpu_var|get_cpu_ptr|__get_cpu_var|__this_cpu_\w+|this_cpu_\w+|raw_cpu_\w+)$/;
@@ -60,6 +61,12 @@ export class LocalAccesses {
     return new Set(stackObjects(text.split('\n').slice(t.span.line, t.span.endLine).join('\n')).keys());
   }
 
+  /** Locals of the function that point to the running CPU's copy of a per-CPU variable. */
+  private perCpuPointers(t: Thread): ReadonlySet<string> {
+    const text = t.file !== undefined ? this.opts.text?.(t.file) : undefined;
+    return text === undefined ? new Set() : perCpuPointers(text.split('\n').slice(t.span.line, t.span.endLine).join('\n'));
+  }
+
   /** Why event `e` of `t` cannot race with another CPU, or undefined. */
   why(t: Thread, e: Event): string | undefined {
     let m = this.memo.get(t);
@@ -79,6 +86,7 @@ export class LocalAccesses {
     const own = ownCalls(t);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     let stack: ReadonlySet<string> | undefined;
+    let perCpu: ReadonlySet<string> | undefined;
     const stackParams = this.opts.stackParams?.(t.name, t.file);
     const building = this.opts.constructionParams?.(t.name, t.file);
     for (const e of t.events) {
@@ -99,7 +107,9 @@ export class LocalAccesses {
       }
       // Inside the accessor's arguments (the per-CPU variable's name), or through its result.
       const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
-      if (cpu) out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`);
+      if (cpu) { out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`); continue; }
+      // Through a local that points to the running CPU's copy (the function's own names only).
+      if (!e.via?.length && (perCpu ??= this.perCpuPointers(t)).has(e.loc.root)) out.set(e.id, `per-CPU data of the running CPU (\`${e.loc.root}\` points to its copy)`);
     }
     return out;
   }

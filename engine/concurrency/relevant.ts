@@ -111,7 +111,7 @@ export class TreePeers {
   mayReport(file: FileSummary): boolean {
     const facts = file.concurrency?.functions;
     if (!facts || facts.length !== file.functions.length) return true;
-    if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky) || file.functions.some((f) => f.locks.length > 0)) return true;
+    if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky || f.unlockedTests) || file.functions.some((f) => f.locks.length > 0)) return true;
     // An order through a call of another file, which some function takes the other way round
     // (or which takes the held lock again).
     if (file.functions.some((f) => this.throughCalls(file.path, f.name)
@@ -133,6 +133,9 @@ export class TreePeers {
         const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
         if (intent) want(e.file, e.facts.name);
       }
+      // Every function touching a location the document tests before taking a lock, for
+      // check-outside-lock: the writers that hold that lock are the evidence.
+      for (const k of mine.unlockedTests ?? []) for (const e of this.byKey.get(k) ?? []) if (!otherArchitectures(path, e.file)) want(e.file, e.facts.name);
       // Lock orders on a lock the document also nests, for lock-order inversions.
       for (const l of locks) for (const f of this.byLock.get(l) ?? []) if (!otherArchitectures(path, f.file)) want(f.file, f.name);
       // The opposite of an order the document's function has through a call of another file.
