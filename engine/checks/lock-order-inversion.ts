@@ -17,6 +17,7 @@ import type { CheckContext } from './context';
 import { sameBuild } from '../concurrency/arch';
 import { calleesByName, LockEdges, type Edge } from './lock-order/edges';
 import { breaksHierarchy, hierarchyIn, type LockHierarchy } from './lock-order/hierarchy';
+import { mayBeOne } from './lock-order/instances';
 import type { Finding, Related } from './types';
 
 export interface LockOrderPatch {
@@ -168,7 +169,7 @@ function reacquired(ctx: CheckContext, f: { a: Edge; id: string; b: Edge; retake
 function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[], out: ReadonlyMap<string, Finding>, here: readonly Edge[]): Finding | undefined {
   const { held, taken } = a;
   if (held.lock.key === taken.key || !edges.includes(a)) return undefined;
-  const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.includes(k));
+  const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.some((j) => mayBeOne(k, j)));
   const bothRead = (b: Edge): boolean => (taken.mode === 'read' && b.held.lock.mode === 'read') || (held.lock.mode === 'read' && b.taken.mode === 'read');
   const opposite = edges.filter((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o) && sameBuild(a.arch, o.arch));
   // Whole-tree mode knows which functions run only while the system boots, before other CPUs

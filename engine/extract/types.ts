@@ -188,6 +188,11 @@ export interface Thread {
    * function, and parameters by index (their caller's arguments, once inlined).
    */
   readonly returns?: { readonly reads: readonly number[]; readonly params: readonly number[] };
+  /**
+   * What each local pointer of the function's own body is set to (present only when some
+   * are), compact text: initializers and plain assignments, each once, `?` past a few.
+   */
+  readonly pointerValues?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Result<T> {

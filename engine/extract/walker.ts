@@ -11,6 +11,9 @@ import { applyCallerHolds } from './lock-asserts';
 import { nullArm, type PendingOwner } from './owner-locks';
 import { bitTestOf, compoundBitWrite } from './bits';
 
+/** Texts kept per local pointer (pointerValues); one more is recorded as `?`, unknown. */
+const MAX_POINTER_VALUES = 4;
+
 /** How a statement leaves the straight-line flow: the function, or the enclosing loop/switch. */
 type Exit = undefined | 'return' | 'goto' | 'break' | 'continue';
 
@@ -64,6 +67,12 @@ export class Walker {
   pendingOwner: PendingOwner | undefined;
   /** Locals that hold a locked result, with the lock's key: not held where tested NULL. */
   private readonly ownerLocks = new Map<string, string>();
+  /**
+   * What each local pointer is set to, as written (compact), declarations and plain assignments
+   * in program order, each text once: where a pointer comes from, for knowledge that depends on
+   * it (the lock-order check tells the host p2m from an alternate one: kb/lock-facts.ts).
+   */
+  private readonly pointerValues = new Map<string, string[]>();
   /** The statement being walked, and its span once an event needed it. */
   private stmt: SyntaxNode | undefined;
   private stmtSpan: Span | undefined;
@@ -356,6 +365,7 @@ export class Walker {
       if (isStatic) continue;
       const local = this.env.scope.declare(name, { type, pointer: hasPointer(declarator), array: hasArray(declarator) });
       local.taint = taint;
+      if (value && local.pointer) this.notePointerValue(name, value);
       if (value && compact(textOf(value)) === 'current') local.current = true;
       this.ownerLocks.delete(name);
       if (this.pendingOwner) this.lockOwner({ text: name, key: type || name, root: name, ...(type ? { rootType: type } : {}) }, name);
@@ -426,6 +436,19 @@ export class Walker {
       ...this.exitGuards.slice(mark).filter((g) => g.how !== 'break' && g.how !== 'continue'),
     ];
     this.guardsNow = undefined;
+  }
+
+  /** `p = q = f(x)` sets `p` to what `f(x)` gives. At most a few texts per local are kept. */
+  private notePointerValue(name: string, value: SyntaxNode): void {
+    let v = value;
+    while (typeOf(v) === 'assignment_expression' && parts(v)[1]) v = parts(v)[1]!;
+    const text = compact(oneLine(textOf(v), 80));
+    const list = this.pointerValues.get(name) ?? [];
+    if (list.includes(text)) return;
+    // Past the cap, one unknown value: whoever reads these must not narrow on a partial list.
+    if (list.length < MAX_POINTER_VALUES) list.push(text);
+    else if (list[list.length - 1] !== '?') list.push('?');
+    this.pointerValues.set(name, list);
   }
 
   /** The pending locked result, named by what it is assigned to: held from here on. */
@@ -546,6 +569,7 @@ export class Walker {
       const local = this.env.scope.locals.get(place.local);
       if (local) {
         local.taint = new Set(value);
+        if (right && local.pointer) this.notePointerValue(place.local, right);
         if (right && compact(textOf(right)) === 'current') local.current = true;
       }
       return value;
@@ -694,6 +718,7 @@ export class Walker {
     return {
       ...meta, events, conds: this.conds, deps, ...(holds.length > 0 ? { callerHolds: holds } : {}),
       ...(returns.reads.length + returns.params.length > 0 ? { returns } : {}),
+      ...(this.pointerValues.size > 0 ? { pointerValues: Object.fromEntries(this.pointerValues) } : {}),
     };
   }
 }

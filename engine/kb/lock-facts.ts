@@ -44,8 +44,13 @@ const irqLock = field(0, 'struct domain', 'arch.hvm.irq_lock');
 
 const MM_LOCKS = 'xen: xen/arch/x86/mm/mm-locks.h';
 const P2M_H = 'xen: xen/arch/x86/include/asm/p2m.h; xen/arch/x86/mm/p2m.c (gfn_lock_if(locked, p2m, gfn, 0): "Grab the lock here, don\'t release until put_gfn")';
+/** Every p2m table's lock, whichever table: how a `struct p2m_domain *` argument keys it. */
+const ANY_P2M = 'struct p2m_domain->lock';
+/** The host p2m's lock (d->arch.p2m), and an alternate p2m's (d->arch.altp2m_p2m[i]). */
+const HOST_P2M = 'struct domain->arch.p2m->lock';
+const ALT_P2M = 'struct domain->arch.altp2m_p2m[]->lock';
 /** The host p2m of a domain, as get_gfn*() and put_gfn() reach it (p2m_get_hostp2m(d)). */
-const hostP2m: FactLock = { arg: 0, path: 'lock', key: 'struct p2m_domain->lock', text: 'p2m_get_hostp2m($0)->lock', recursive: true, mode: 'write', classes: ['p2m'] };
+const hostP2m: FactLock = { arg: 0, path: 'lock', key: HOST_P2M, text: 'p2m_get_hostp2m($0)->lock', recursive: true, mode: 'write', classes: ['p2m'] };
 /** A p2m table's own lock: the host's (class p2m) or an alternate one's (class altp2m). */
 const p2mLock = field(0, 'struct p2m_domain', 'lock', { recursive: true, mode: 'write', classes: ['p2m', 'altp2m'] });
 const mm = (path: string, argType: string, cls: string, mode: 'write' | 'read' = 'write'): FactLock =>
@@ -86,6 +91,36 @@ export const LOCK_FACTS: readonly LockFact[] = [
     source: 'xen: xen/arch/x86/mm.c, xen/arch/arm/mm.c (put_page: free_domheap_page() when the count drops to 0); xen/include/xen/mm.h (free_domheap_page(p) is free_domheap_pages(p, 0))',
     note: 'when the reference dropped is the last one',
   })),
+];
+
+/**
+ * Which one of the locks a fact's argument type keys, told by where the argument comes from:
+ * the expression passed, or what the caller's local pointer was set to (every value it is set
+ * to, NULL aside, must say the same). The p2m macros take a table's lock at the class
+ * p2m_is_altp2m() gives it (xen/arch/x86/mm/mm-locks.h, p2m_lock(): mm_write_lock(altp2m, ...)
+ * for an alternate table, mm_write_lock(p2m, ...) otherwise), and the code names the host table
+ * and the alternate ones apart (xen/arch/x86/include/asm/p2m.h: p2m_get_hostp2m(d) returns
+ * d->arch.p2m, p2m_get_altp2m(v) an entry of d->arch.altp2m_p2m[]; xen/arch/x86/mm/altp2m.c
+ * indexes that array, through array_access_nospec() since 2019). A nested p2m is of class p2m
+ * but not the host's: it stays any p2m, as does p2m_get_p2m(v), which gives either.
+ */
+export interface LockInstance {
+  /** The argument type of the facts it narrows, and the key it narrows. */
+  readonly argType: string;
+  readonly within: string;
+  readonly key: string;
+  readonly classes: readonly string[];
+  /** What the argument is, as written: one of these, whole (compact text). */
+  readonly from: readonly RegExp[];
+  readonly what: string;
+}
+
+export const LOCK_INSTANCES: readonly LockInstance[] = [
+  { argType: 'struct p2m_domain', within: ANY_P2M, key: HOST_P2M, classes: ['p2m'], what: 'the host p2m', from: [/^p2m_get_hostp2m\(\w+\)$/, /^\w+->arch\.p2m$/] },
+  {
+    argType: 'struct p2m_domain', within: ANY_P2M, key: ALT_P2M, classes: ['altp2m'], what: 'an alternate p2m',
+    from: [/^\w+->arch\.altp2m_p2m\[[^\]]+\]$/, /^array_access_nospec\(\w+->arch\.altp2m_p2m,[^,()]+\)$/, /^p2m_get_altp2m\(\w+\)$/],
+  },
 ];
 
 const byName = new Map<string, LockFact[]>();

@@ -195,6 +195,26 @@ test('extract: cpu-local flag is set from current and from ASSERT(v == current)'
   assert.deepEqual(events.map((e) => e.kind === 'W' && e.loc.cpuLocal === true), [true, true]);
 });
 
+test('extract: what each local pointer is set to, in program order, each text once', async () => {
+  const code = `int f(struct domain *d, struct p2m_domain *given, int i, int n)
+{
+    struct p2m_domain *p = p2m_get_hostp2m(d), *q = NULL, *r;
+    int k = i;
+    if ( i )
+        q = r = d->arch.altp2m_p2m[i];
+    q = NULL;
+    given = p;
+    r = a(d); r = b(d); r = c(d); r = e(d); r = g(d);
+    k = n;
+    return k;
+}`;
+  const t = extractC(await parser(), { text: code }).value[0]!;
+  // `q = r = x` sets both to x; a scalar is not recorded; past four texts, one unknown.
+  assert.deepEqual(t.pointerValues, {
+    p: ['p2m_get_hostp2m(d)'], q: ['NULL', 'd->arch.altp2m_p2m[i]'], r: ['d->arch.altp2m_p2m[i]', 'a(d)', 'b(d)', 'c(d)', '?'], given: ['p'],
+  });
+});
+
 test('extract: locks held and interrupt state are tracked per event, across callees', async () => {
   const code = `
 void inner(struct r *rank) { spin_lock(&rank->lock); rank->x = 1; spin_unlock(&rank->lock); }

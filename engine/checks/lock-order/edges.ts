@@ -23,6 +23,7 @@ import { callerReleases } from './releases';
 import type { LockMode, Os } from '../../kb/types';
 import type { SummarizedLock } from '../../concurrency/lock-summaries';
 import { eventPhase, type DomainPhase } from '../../concurrency/domain-phase';
+import { instanceOf, mayBeOne } from './instances';
 
 export interface LockRef {
   /** Type-rooted, as extraction keys locks (`struct domain->event_lock`). */
@@ -108,14 +109,19 @@ function rootType(t: Thread, root: string): string | undefined {
   return undefined;
 }
 
-/** The lock a fact names at a call of `t`, keyed like extraction keys locks. */
-export function factLockRef(t: Thread, fact: FactLock, args: readonly string[], source: string): LockRef | undefined {
+/**
+ * The lock a fact names at a call of `t`, keyed like extraction keys locks. `own`: the call is
+ * in `t`'s own body, where its argument may show which of several locks it is (instances.ts).
+ */
+export function factLockRef(t: Thread, fact: FactLock, args: readonly string[], source: string, own = false): LockRef | undefined {
   const arg = args[fact.arg];
   if (arg === undefined) return undefined;
   const base = { mode: fact.mode, recursive: fact.recursive, classes: fact.classes ?? [], source, fact: true as const };
   if (fact.key) return { ...base, key: fact.key, text: (fact.text ?? fact.key).replace(/\$(\d)/g, (_, i: string) => args[Number(i)] ?? '?') };
   const expr = lockExpr(arg);
   const text = fact.path ? `${expr}->${fact.path}` : expr;
+  const one = own ? instanceOf(t, fact, arg) : undefined;
+  if (one) return { ...base, key: one.key, classes: one.classes, text, source: `${source}; ${expr} is ${one.what}` };
   // The declared parameter type roots the key, whatever expression the caller passes.
   if (fact.argType && fact.path) return { ...base, key: `${fact.argType}->${fact.path}`, text };
   const m = /^(\w+)(.*)$/.exec(expr);
@@ -220,8 +226,9 @@ export class LockEdges {
       // A lock the callee released before this acquisition is not held at it.
       const held = heldAt(e).filter((h) => !dropped.includes(h.lock.key));
       const holding = [...new Set(held.map((h) => h.lock.key))];
-      // Taking a recursive lock this CPU already holds neither waits nor orders anything.
-      if (lock.recursive && holding.includes(lock.key)) return;
+      // Taking a recursive lock this CPU already holds (or may: a p2m lock of any table while
+      // it holds the host's) neither waits nor orders anything.
+      if (lock.recursive && holding.some((k) => mayBeOne(k, lock.key))) return;
       for (const h of held) {
         const during = phase ?? (h.event ? eventPhase(t, h.event) : undefined);
         edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, ...(arch ? { arch } : {}), ...(during ? { phase: during } : {}) });
@@ -263,11 +270,11 @@ export class LockEdges {
         continue;
       }
       if (fact) {
-        const lock = factLockRef(t, fact.lock, e.args, fact.source);
+        const lock = factLockRef(t, fact.lock, e.args, fact.source, !e.via?.length);
         if (!lock) continue;
         if (fact.effect === 'release') {
-          const open = [...facts].reverse().find((f) => f.holding.lock.key === lock.key && guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards)))
-            ?? [...facts].reverse().find((f) => f.holding.lock.key === lock.key);
+          const open = [...facts].reverse().find((f) => mayBeOne(f.holding.lock.key, lock.key) && guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards)))
+            ?? [...facts].reverse().find((f) => mayBeOne(f.holding.lock.key, lock.key));
           open?.releases.push(e.guards);
           continue;
         }
