@@ -62,6 +62,12 @@ export class Walker {
    * continue), each as the guard "not that arm": the arms after one never share a path with it.
    */
   private readonly switchArms: Guard[][] = [];
+  /**
+   * Per enclosing switch, the lock state at its head and whether the arm walked last left the
+   * switch (break, return, continue, goto): a case is entered from the head, and from the arm
+   * before it only when that one falls through.
+   */
+  private readonly switchEntries: Array<{ readonly head: LockState; left: boolean }> = [];
   state: LockState = { held: [], irqsOff: false, irqStack: [] };
   /** A lock a call took on the object it returns, until the statement assigns it (owner-locks.ts). */
   pendingOwner: PendingOwner | undefined;
@@ -273,7 +279,13 @@ export class Walker {
         const mark = this.exitGuards.length;
         this.switchMarks.push(mark);
         this.switchArms.push([]);
+        const head = this.snapshot();
+        this.switchEntries.push({ head, left: false });
         if (body) this.withGuard({ cond, value: true }, () => this.walk(body));
+        this.switchEntries.pop();
+        // After the switch: the state of the head (no case taken, or an arm that broke out with
+        // its locks balanced) and of the last arm's end, locks held on both.
+        this.restore(mergeStates(head, this.snapshot()));
         this.switchArms.pop();
         this.switchMarks.pop();
         this.closeLoopExits(mark);
@@ -286,11 +298,17 @@ export class Walker {
         const closed = this.switchArms[this.switchArms.length - 1];
         const arm = closed ? this.newCond('switch', value ?? node, new Set()) : undefined;
         const guards = [...(closed ?? []), ...(arm !== undefined ? [{ cond: arm, value: true }] : [])];
+        // The locks of the switch's head, not of the arm before (one case's lock is not held in
+        // the next: kvm_vm_ioctl(), do_event_channel_op()); with those of the arm before as well
+        // when it falls through into this one.
+        const entry = this.switchEntries[this.switchEntries.length - 1];
+        if (entry) this.restore(entry.left ? entry.head : mergeStates(entry.head, this.snapshot()));
         let exit: Exit;
         const body = (): void => { for (const k of kids(node)) if (!value || k.id !== value.id) exit = exit ?? this.walk(k); };
         guards.reduceRight<() => void>((inner, g) => () => this.withGuard(g, inner), body)();
         // A goto may land in a later arm; break, return and continue leave them all behind.
         if (closed && arm !== undefined && (exit === 'break' || exit === 'return' || exit === 'continue')) closed.push({ cond: arm, value: false });
+        if (entry) entry.left = exit !== undefined;
         return exit === 'break' ? undefined : exit;
       }
       case 'return_statement': {
