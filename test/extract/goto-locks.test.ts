@@ -2,22 +2,7 @@
 // the state the statement before the label (often `unlock(); return rc;`) left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractC } from '../../engine/extract/index';
-import type { Event, Thread } from '../../engine/extract/types';
-import { parser } from './helpers';
-
-async function thread(code: string, name: string): Promise<Thread> {
-  const res = await extractC(await parser(), { text: code, profile: { os: 'xen' } });
-  const t = res.value.find((x) => x.name === name);
-  assert.ok(t, `${name}() extracted`);
-  return t;
-}
-
-const store = (t: Thread, loc: string): Event => {
-  const e = t.events.find((x) => x.kind === 'W' && x.loc.text === loc);
-  assert.ok(e, `a store to ${loc}`);
-  return e;
-};
+import { storeTo as store, xenThread as thread } from './helpers';
 
 test('goto: the error path after `unlock; return` still holds the lock its goto held', async () => {
   const t = await thread(`

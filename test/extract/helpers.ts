@@ -53,3 +53,18 @@ export function brief(e: Event): string {
       return `ASSERT ${e.expr}`;
   }
 }
+
+/** The Xen function `name` of `code`, extracted; fails the test when it is not there. */
+export async function xenThread(code: string, name: string): Promise<Thread> {
+  const res = extractC(await parser(), { text: code, profile: { os: 'xen' } });
+  const t = res.value.find((x) => x.name === name);
+  if (!t) throw new Error(`${name}() not extracted`);
+  return t;
+}
+
+/** The first store to `loc` in `t`; fails the test when there is none. */
+export function storeTo(t: Thread, loc: string): Event {
+  const e = t.events.find((x) => x.kind === 'W' && x.loc.text === loc);
+  if (!e) throw new Error(`no store to ${loc}`);
+  return e;
+}

@@ -3,22 +3,7 @@
 // is not held in the next case, unless that case is reached by falling through.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractC } from '../../engine/extract/index';
-import type { Event, Thread } from '../../engine/extract/types';
-import { parser } from './helpers';
-
-async function thread(code: string, name: string): Promise<Thread> {
-  const res = await extractC(await parser(), { text: code, profile: { os: 'xen' } });
-  const t = res.value.find((x) => x.name === name);
-  assert.ok(t, `${name}() extracted`);
-  return t;
-}
-
-const store = (t: Thread, loc: string): Event => {
-  const e = t.events.find((x) => x.kind === 'W' && x.loc.text === loc);
-  assert.ok(e, `a store to ${loc}`);
-  return e;
-};
+import { storeTo as store, xenThread as thread } from './helpers';
 
 /**
  * The first case takes two locks of one type on one path and releases one: after it the walk
