@@ -172,6 +172,7 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const documents = files.filter((f) => f.endsWith('.c'));
   const model = new ConcurrencyModel(facts);
   const { triaged, todo } = triage(documents, summaries, model);
+  lap('model');
   const builtFor = builtForFiles(o.dirs, documents);
   const analysed = await analyseInWorkers({ documents: todo, summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor, workers });
   const reports = onceEach([...triaged, ...analysed].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0)));
