@@ -210,7 +210,8 @@ const LHS_CHAR = /[\w\]\[\)>.\s*-]/;
  * the rest matches at, from the end of the previous match on.
  */
 function stores(code: string, value: string): Array<{ index: number; lhs: string }> {
-  const re = new RegExp(String.raw`(?<![=!<>+\-*/%&|^])=(?!=)\s*${CAST}(?:${value})\s*[;,)]`, 'g');
+  // The `=` first, what may not stand before it looked behind it: the engine skips to each `=`.
+  const re = new RegExp(String.raw`=(?<![=!<>+\-*/%&|^]=)(?!=)\s*${CAST}(?:${value})\s*[;,)]`, 'g');
   const out: Array<{ index: number; lhs: string }> = [];
   let last = 0;
   for (let m = re.exec(code); m; m = re.exec(code)) {
