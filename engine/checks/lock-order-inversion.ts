@@ -32,7 +32,18 @@ const viaText = (e: Edge): string => (e.via.length ? ` (via ${e.via.map((v) => `
 export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): Finding[] {
   const os = (t: Thread) => ctx.sources.osOfThread(t);
   const post = new LockEdges({ os, body: calleesByName(ctx.all), ...(ctx.locksTakenByCall ? { summary: ctx.locksTakenByCall } : {}) });
-  const allEdges = ctx.all.flatMap((t) => post.edges(t));
+  // Edges are made in the order of ctx.all (a walk inside a call cycle sees what was walked
+  // before it), the document's threads first: those of the threads after its last are needed
+  // only to look for an opposite order, so they are made when the first such look comes.
+  const made: Edge[] = [];
+  let next = 0;
+  const edgesUpTo = (end: number): Edge[] => {
+    for (; next < end; next++) for (const e of post.edges(ctx.all[next]!)) made.push(e);
+    return made;
+  };
+  let documentEnd = ctx.all.length;
+  while (documentEnd > 0 && !ctx.isDocument(ctx.all[documentEnd - 1]!)) documentEnd--;
+  const documentEdges = edgesUpTo(documentEnd).slice();
   const hierarchy = hierarchyIn(ctx.sources.sources.filter((s) => s.kind === 'c'));
   // In a patch, what the pre-image of the same function already did is not the patch's doing.
   const preEdges = patch ? new LockEdges({ os, body: calleesByName([...patch.pre, ...ctx.all.filter((t) => t.side === undefined)]) }) : undefined;
@@ -53,11 +64,12 @@ export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): F
   // tracked by guards alone, and in a dispatcher's thousand-case switch (kvm_vm_ioctl()) one
   // case's fact-held lock was seen held in another.
   const definite = (e: Edge): boolean => e.taken.classes.length <= 1 && e.held.lock.classes.length <= 1;
-  const abba = allEdges.filter((e) => definite(e) && (patch !== undefined || (!e.held.lock.fact && !e.taken.fact)));
+  let abbaList: Edge[] | undefined;
+  const abba = (): Edge[] => (abbaList ??= edgesUpTo(ctx.all.length).filter((e) => definite(e) && (patch !== undefined || (!e.held.lock.fact && !e.taken.fact))));
   // One finding per statement: the gravest shape among the orders it creates, the shortest path first.
   const byStmt = new Map<string, Edge[]>();
   const documentNames = new Set(ctx.document.map((t) => t.name));
-  for (const a of allEdges) {
+  for (const a of documentEdges) {
     if (!ctx.isDocument(a.thread) || !introduced(a)) continue;
     // An order wholly inside one inlined call is that callee's own, reported where the callee
     // is judged (in the document too): not again at each caller whose path runs through it.
@@ -166,9 +178,11 @@ function reacquired(ctx: CheckContext, f: { a: Edge; id: string; b: Edge; retake
 }
 
 /** Two paths with the same two locks in opposite orders. */
-function inversion(ctx: CheckContext, a: Edge, id: string, edges: readonly Edge[], out: ReadonlyMap<string, Finding>, here: readonly Edge[]): Finding | undefined {
+function inversion(ctx: CheckContext, a: Edge, id: string, abba: () => readonly Edge[], out: ReadonlyMap<string, Finding>, here: readonly Edge[]): Finding | undefined {
   const { held, taken } = a;
-  if (held.lock.key === taken.key || !edges.includes(a)) return undefined;
+  if (held.lock.key === taken.key) return undefined;
+  const edges = abba();
+  if (!edges.includes(a)) return undefined;
   const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.some((j) => mayBeOne(k, j)));
   const bothRead = (b: Edge): boolean => (taken.mode === 'read' && b.held.lock.mode === 'read') || (held.lock.mode === 'read' && b.taken.mode === 'read');
   const opposite = edges.filter((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o) && sameBuild(a.arch, o.arch));

@@ -9,7 +9,8 @@ import { initCParser } from '../c/init';
 import { MAX_CYCLES_PER_DOCUMENT, MAX_CYCLES_PER_FUNCTION, MAX_TREE_ACCESSES, TreeConcurrency, TreePeers } from '../concurrency/index';
 import { summarizeThreads } from '../pair/summary';
 import type { Analysis, Finding, Problem } from '../checks/types';
-import type { TreeReport, TreeWorkerJob, TreeWorkerReply, TreeWorkerRequest } from './tree-check';
+import type { TreeReport } from './tree-check';
+import type { TreeWorkerJob, TreeWorkerReply, TreeWorkerRequest } from './tree-analysis';
 
 void (async () => {
   const job = workerData as TreeWorkerJob;

@@ -7,8 +7,7 @@
 // machine fact goes into the JSON or SARIF output (timings go to stderr with --stats).
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { basename, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { basename } from 'node:path';
 import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
 import { lockPointerWrappers, structGetters, treeDefinitions, wrappersOf, type LockPointerWrapper } from '../concurrency/lock-wrappers';
 import { wrappedPrimitives } from '../concurrency/wrapper-primitives';
@@ -19,10 +18,10 @@ import type { Analysis, Arch } from '../checks/types';
 import { DEFAULT_KB, lookup, type Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
 import { listTree } from './tree';
-import { TreeSchedule } from './tree-schedule';
 import { buildTreeIndex } from './tree-index';
 import { builtForFiles } from './kbuild-files';
 import { mergedLaunches } from '../concurrency/launch';
+import { startAnalysis } from './tree-analysis';
 import { hookFacts } from '../concurrency/hooks';
 
 export interface TreeCheckOptions {
@@ -157,23 +156,37 @@ function includedSources(texts: ReadonlyArray<{ path: string; text: string }>): 
   return texts.filter((t) => t.path.endsWith('.c') && names.has(basename(t.path))).map((t) => t.path);
 }
 
+/**
+ * The tree read, its knowledge-base extension, its index and the facts the concurrency model is
+ * built from. The files' texts are needed only for these and are let go at the end.
+ */
+async function indexedTree(o: TreeCheckOptions, files: readonly string[], workers: number, lap: (name: string) => void): Promise<{ kb: ReturnType<typeof treeKbConfig>; summaries: FileSummary[]; facts: TreeFacts }> {
+  const texts = files.map((path) => { try { return { path, text: readFileSync(path, 'utf8') }; } catch { return { path, text: '' }; } });
+  const kb = treeKbConfig(texts, o.kbConfigText, o.os);
+  lap('read');
+  const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true, ...(o.os ? { os: o.os } : {}) } });
+  lap('index');
+  return { kb, summaries, facts: treeFacts(summaries, texts, kb.lockPointers) };
+}
+
 export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const timings: Record<string, number> = {};
   let t = Date.now();
   const lap = (name: string): void => { const now = Date.now(); timings[name] = now - t; t = now; };
   const files = [...new Set(o.dirs.flatMap((d) => listTree(d)))].sort();
-  const texts = files.map((path) => { try { return { path, text: readFileSync(path, 'utf8') }; } catch { return { path, text: '' }; } });
-  const kb = treeKbConfig(texts, o.kbConfigText, o.os);
-  lap('read');
   const workers = Math.max(1, o.workers ?? cpus().length);
-  const { summaries } = await buildTreeIndex({ files, cacheDir: o.cacheDir, workers, setup: { kbConfigText: kb.text, concurrency: true, ...(o.os ? { os: o.os } : {}) } });
-  lap('index');
-  const facts = treeFacts(summaries, texts, kb.lockPointers);
+  const { kb, summaries, facts } = await indexedTree(o, files, workers, lap);
   const documents = files.filter((f) => f.endsWith('.c'));
-  const model = new ConcurrencyModel(facts);
-  const { triaged, todo } = triage(documents, summaries, model);
   const builtFor = builtForFiles(o.dirs, documents);
-  const analysed = await analyseInWorkers({ documents: todo, summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor, workers });
+  // The analysis workers build their own model of the tree while this thread builds its one
+  // and triages: the documents to analyse are handed out once triage has named them.
+  const pool = startAnalysis({ summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor }, Math.min(workers, documents.length));
+  const { model, triaged, todo } = pool.unlessThrows(() => {
+    const m = new ConcurrencyModel(facts);
+    return { model: m, ...triage(documents, summaries, m) };
+  });
+  lap('model');
+  const analysed = await pool.analyse(todo);
   const reports = onceEach([...triaged, ...analysed].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0)));
   lap('analyse');
   return {
@@ -221,59 +234,6 @@ function triage(documents: readonly string[], summaries: readonly FileSummary[],
     todo.push(file);
   }
   return { triaged, todo };
-}
-
-export interface TreeWorkerJob {
-  readonly summaries: readonly FileSummary[];
-  readonly facts: TreeFacts;
-  readonly kbConfigText: string;
-  readonly arch: Arch;
-  readonly os?: Os;
-  /** Files the tree's Kbuild builds for fewer architectures than all (cli/kbuild-files.ts). */
-  readonly builtFor: Readonly<Record<string, readonly string[]>>;
-}
-
-/** Old-generation bound of each analysis worker (see analyseInWorkers). */
-const WORKER_HEAP_MB = 640;
-
-/**
- * Young generation of each analysis worker. Extraction makes short-lived objects by the
- * gigabyte; with V8's default (16 MB semi-spaces) many survive two scavenges and are promoted,
- * and the old generation is then swept again and again: on Xen's xen/ garbage collection took
- * 22% of each worker's time, 18% with 96 MB. 64 MB cost about 100 MB of peak RSS in all.
- */
-const WORKER_YOUNG_MB = 64;
-
-/** What a worker and the main thread say to each other: a document to analyse, or none left. */
-export type TreeWorkerRequest = { readonly file: string } | { readonly done: true };
-export type TreeWorkerReply = { readonly ready: true } | { readonly report: TreeReport };
-
-/**
- * Each worker asks for its next document when it has finished one (see tree-schedule.ts: path
- * order, from a stretch of its own, so neighbouring files reuse each other's peers); each
- * document's result depends on nothing but the tree, so who took what never changes the report.
- */
-function analyseInWorkers(a: TreeWorkerJob & { documents: readonly string[]; workers: number }): Promise<TreeReport[]> {
-  const size = new Map(a.summaries.map((s) => [s.path, s.lines]));
-  const n = Math.max(1, Math.min(a.workers, a.documents.length));
-  const schedule = new TreeSchedule([...a.documents].sort(), n, (d) => size.get(d) ?? 0);
-  const { workers: _w, documents: _d, ...rest } = a;
-  const reports: TreeReport[] = [];
-  return Promise.all(Array.from({ length: n }, (_, i) => new Promise<void>((resolve, reject) => {
-    // V8 lets an idle-looking heap grow to gigabytes of garbage before collecting it; a bound per
-    // worker makes it collect sooner (what a document keeps alive is far below it).
-    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: rest satisfies TreeWorkerJob, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-    const send = (): void => {
-      const file = schedule.next(i);
-      w.postMessage((file === undefined ? { done: true } : { file }) satisfies TreeWorkerRequest);
-    };
-    w.on('message', (m: TreeWorkerReply) => {
-      if ('report' in m) reports.push(m.report);
-      send();
-    });
-    w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`analysis worker stopped with exit code ${code}`))));
-    w.once('error', reject);
-  }))).then(() => reports);
 }
 
 /** Counts per code (warnings and above, and all), per 1,000 lines, and what the model ruled out. */

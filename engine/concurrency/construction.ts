@@ -166,10 +166,9 @@ function publication(code: string, name: string, onlyBy: Publication | undefined
   const into: string[] = [];
   const inside = String.raw`(?:&\s*\(?\s*${name}\b[^,;)]*|${name})`;
   if (onlyBy === undefined) {
-    const store = new RegExp(String.raw`([\w\]\[\)>.\s*-]*?)(?<![=!<>+\-*/%&|^])=(?!=)\s*${CAST}(${inside})\s*[;,)]`, 'g');
-    for (let m = store.exec(code); m; m = store.exec(code)) {
+    for (const m of stores(code, inside)) {
       // The left side starts on the assignment's own line (not a `#endif` above it).
-      const lhs = m[1]!.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
+      const lhs = m.lhs.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
       if (DECLARATION.test(lhs)) continue;
       const root = /^[*(\s]*([A-Za-z_]\w*)/.exec(lhs)?.[1];
       if (root === undefined || root === name || declaredLocal(code, root)) continue;
@@ -197,6 +196,31 @@ function publication(code: string, name: string, onlyBy: Publication | undefined
     if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(m.index);
   }
   return { offsets: out.sort((a, b) => a - b), into };
+}
+
+/** What may stand left of a store's `=` (a variable, members, elements, a dereference). */
+const LHS_CHAR = /[\w\]\[\)>.\s*-]/;
+
+/**
+ * Assignments of `value` (a pattern): where each starts and its left side, as the pattern
+ * `([\w\]\[\)>.\s*-]*?)(?<![=!<>+\-*\/%&|^])=(?!=)\s*CAST(value)\s*[;,)]` matches them, left to
+ * right. Its lazy left side made the engine try every offset of a function's text against
+ * every character after it up to the next `=`, once per variable (a fifth of the index's
+ * time); the left side holds no `=`, so it is the run of its characters just before the `=`
+ * the rest matches at, from the end of the previous match on.
+ */
+function stores(code: string, value: string): Array<{ index: number; lhs: string }> {
+  // The `=` first, what may not stand before it looked behind it: the engine skips to each `=`.
+  const re = new RegExp(String.raw`=(?<![=!<>+\-*/%&|^]=)(?!=)\s*${CAST}(?:${value})\s*[;,)]`, 'g');
+  const out: Array<{ index: number; lhs: string }> = [];
+  let last = 0;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    let start = m.index;
+    while (start > last && LHS_CHAR.test(code[start - 1]!)) start--;
+    out.push({ index: start, lhs: code.slice(start, m.index) });
+    last = re.lastIndex;
+  }
+  return out;
 }
 
 /** Not a local and not one of the function's parameters: the header names those. */

@@ -85,9 +85,8 @@ export class ConcurrencyModel {
   private readonly updaters = { atomic: new Map<string, Set<string>>(), split: new Map<string, Set<string>>() };
   /** Parameters no definition of the name reassigns (intersection over same-named definitions). */
   private readonly fixed = new Map<string, Set<number>>();
-  /** Static functions of source files, as `name@file` (see idOf), and their names. */
-  private readonly statics = new Set<string>();
-  private readonly staticNames = new Set<string>();
+  /** Static functions of source files: the files that define each name so (see idOf). */
+  private readonly statics = new Map<string, Set<string>>();
 
   private readonly launched: ReadonlyMap<string, string>;
   /** Lock keys that are always a lock pointer's lock, wherever taken → that lock (see pointerLocks). */
@@ -106,7 +105,7 @@ export class ConcurrencyModel {
     // another's, and only its file calls it (unless another file includes that one).
     const shared = new Set(facts.sharedSources ?? []);
     for (const f of facts.functions) {
-      if (f.static && f.file?.endsWith('.c') && !shared.has(f.file)) { this.statics.add(`${f.name}@${f.file}`); this.staticNames.add(f.name); }
+      if (f.static && f.file?.endsWith('.c') && !shared.has(f.file)) (this.statics.get(f.name) ?? this.statics.set(f.name, new Set()).get(f.name)!).add(f.file);
     }
     const ids = this.ids;
     for (const f of facts.functions) {
@@ -304,10 +303,8 @@ export class ConcurrencyModel {
 
   /** The model's name of a function called (or defined) in `file`: the file's own static one, else the name. */
   private idOf(name: string, file: string | undefined): string {
-    // Asked for every pair pairing considers: no string is built for a name no file has static.
-    if (file === undefined || !this.staticNames.has(name)) return name;
-    const own = `${name}@${file}`;
-    return this.statics.has(own) ? own : name;
+    // Asked for every pair pairing considers: no string is built (and hashed) unless it is the answer.
+    return file !== undefined && this.statics.get(name)?.has(file) ? `${name}@${file}` : name;
   }
 
   /**

@@ -1,0 +1,95 @@
+// The analysis workers of whole-tree mode (tree-check-worker.ts): started as soon as the tree's
+// facts are known, so that each builds its model of the tree while the main thread builds its
+// own and triages the documents; then handed the documents to analyse, one at a time.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { TreeFacts } from '../concurrency/index';
+import type { Arch } from '../checks/types';
+import type { Os } from '../kb/index';
+import type { FileSummary } from '../pair/summary';
+import type { TreeReport } from './tree-check';
+import { TreeSchedule } from './tree-schedule';
+
+export interface TreeWorkerJob {
+  readonly summaries: readonly FileSummary[];
+  readonly facts: TreeFacts;
+  readonly kbConfigText: string;
+  readonly arch: Arch;
+  readonly os?: Os;
+  /** Files the tree's Kbuild builds for fewer architectures than all (cli/kbuild-files.ts). */
+  readonly builtFor: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Old-generation bound of each analysis worker (see startAnalysis). */
+const WORKER_HEAP_MB = 640;
+
+/**
+ * Young generation of each analysis worker. Extraction makes short-lived objects by the
+ * gigabyte; with V8's default (16 MB semi-spaces) many survive two scavenges and are promoted,
+ * and the old generation is then swept again and again: on Xen's xen/ garbage collection took
+ * 22% of each worker's time, 18% with 96 MB. 64 MB cost about 100 MB of peak RSS in all.
+ */
+const WORKER_YOUNG_MB = 64;
+
+/** What a worker and the main thread say to each other: a document to analyse, or none left. */
+export type TreeWorkerRequest = { readonly file: string } | { readonly done: true };
+export type TreeWorkerReply = { readonly ready: true } | { readonly report: TreeReport };
+
+export interface AnalysisPool {
+  /** Analyses the documents (each once) and resolves with their reports, in no set order. */
+  analyse(documents: readonly string[]): Promise<TreeReport[]>;
+  /** What `f` returns; if it throws, the workers are stopped first (none would be told to end). */
+  unlessThrows<T>(f: () => T): T;
+}
+
+/**
+ * Starts `workers` analysis workers (at least one). Each asks for its next document when it has
+ * finished one (see tree-schedule.ts: path order, from a stretch of its own, so neighbouring
+ * files reuse each other's peers); a worker ready before the documents are named waits for
+ * them. Each document's result depends on nothing but the tree, so who took what never changes
+ * the report.
+ */
+export function startAnalysis(job: TreeWorkerJob, workers: number): AnalysisPool {
+  const n = Math.max(1, workers);
+  const size = new Map(job.summaries.map((s) => [s.path, s.lines]));
+  let schedule: TreeSchedule | undefined;
+  const waiting: Array<() => void> = [];
+  const reports: TreeReport[] = [];
+  const threads: Worker[] = [];
+  const started = Array.from({ length: n }, (_, i) => new Promise<void>((resolve, reject) => {
+    // V8 lets an idle-looking heap grow to gigabytes of garbage before collecting it; a bound per
+    // worker makes it collect sooner (what a document keeps alive is far below it).
+    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    threads.push(w);
+    const send = (): void => {
+      if (!schedule) { waiting.push(send); return; }
+      const file = schedule.next(i);
+      w.postMessage((file === undefined ? { done: true } : { file }) satisfies TreeWorkerRequest);
+    };
+    w.on('message', (m: TreeWorkerReply) => {
+      if ('report' in m) reports.push(m.report);
+      send();
+    });
+    w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`analysis worker stopped with exit code ${code}`))));
+    w.once('error', reject);
+  }));
+  const finished = Promise.all(started).then(() => reports);
+  // A worker that fails before the documents are named is reported by analyse(), not as an
+  // unhandled rejection.
+  finished.catch(() => undefined);
+  return {
+    analyse: (documents) => {
+      schedule = new TreeSchedule([...documents].sort(), n, (d) => size.get(d) ?? 0);
+      for (const go of waiting.splice(0)) go();
+      return finished;
+    },
+    unlessThrows: (f) => {
+      try {
+        return f();
+      } catch (err) {
+        for (const w of threads) void w.terminate();
+        throw err;
+      }
+    },
+  };
+}
