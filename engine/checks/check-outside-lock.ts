@@ -16,21 +16,17 @@
 // none of the locks held at the test, from code that can run meanwhile (whole-tree mode: the
 // concurrency model's updatesApart). Boot-only functions are left alone. In a patch, a test
 // its pre-image already made the same way is information, not a warning.
-import type { Cond, Thread } from '../extract/types';
-import { normalized, unlockedTests, type Access, type LockEvent } from '../concurrency/unlocked-tests';
+import type { Thread } from '../extract/types';
+import { normalized, unlockedTests, type Access, type UnlockedTest } from '../concurrency/unlocked-tests';
 import type { CheckContext } from './context';
 import { code } from './explain';
 import type { Finding } from './types';
 
 interface Write { readonly t: Thread; readonly e: Access }
 
-/** One unlocked test and what it decides. */
-interface StaleCheck {
+/** An unlocked test of `t`, and a write under the lock that can change what it tested. */
+interface StaleCheck extends UnlockedTest {
   readonly t: Thread;
-  readonly test: Access;
-  readonly cond: Cond;
-  readonly lock: LockEvent;
-  readonly use: Access;
   readonly writer: Write;
 }
 
