@@ -18,11 +18,11 @@
 import type { Event, Span, Thread } from '../extract/types';
 import { paramMember } from './facts';
 import { stackObjects } from './stack-objects';
-import { perCpuPointers } from './per-cpu-pointers';
+import { PER_CPU_ACCESSORS, perCpuPointers, THIS_CPU_ACCESSORS } from './per-cpu-pointers';
 
-/** Accessors of the running CPU's copy of a per-CPU variable. */
-const THIS_CPU = /^(?:this_cpu|this_cpu_ptr|raw_cpu_ptr|get_cpu_var|get_cpu_ptr|__get_cpu_var|__this_cpu_\w+|this_cpu_\w+|raw_cpu_\w+)$/;
-const PER_CPU = /^(?:per_cpu|per_cpu_ptr)$/;
+/** Accessors of the running CPU's copy of a per-CPU variable, and its operations on it. */
+const THIS_CPU = new RegExp(String.raw`^(?:${THIS_CPU_ACCESSORS.join('|')}|__this_cpu_\w+|this_cpu_\w+|raw_cpu_\w+)$`);
+const PER_CPU = new RegExp(`^(?:${PER_CPU_ACCESSORS.join('|')})$`);
 const SELF_CPU = /^(?:smp_processor_id|raw_smp_processor_id|get_cpu)\(\)$/;
 const UNPAUSE = /unpause/;
 
@@ -54,17 +54,10 @@ export class LocalAccesses {
     constructionParams?: (name: string, file?: string) => ReadonlySet<number>;
   } = {}) {}
 
-  /** Names the function declares in its body as objects (not pointers, not static). */
-  private stackObjects(t: Thread): ReadonlySet<string> {
+  /** The function's body, from its file's text (whole-tree mode), or undefined. */
+  private body(t: Thread): string | undefined {
     const text = t.file !== undefined ? this.opts.text?.(t.file) : undefined;
-    if (text === undefined) return new Set();
-    return new Set(stackObjects(text.split('\n').slice(t.span.line, t.span.endLine).join('\n')).keys());
-  }
-
-  /** Locals of the function that point to the running CPU's copy of a per-CPU variable. */
-  private perCpuPointers(t: Thread): ReadonlySet<string> {
-    const text = t.file !== undefined ? this.opts.text?.(t.file) : undefined;
-    return text === undefined ? new Set() : perCpuPointers(text.split('\n').slice(t.span.line, t.span.endLine).join('\n'));
+    return text?.split('\n').slice(t.span.line, t.span.endLine).join('\n');
   }
 
   /** Why event `e` of `t` cannot race with another CPU, or undefined. */
@@ -85,6 +78,9 @@ export class LocalAccesses {
     const out = new Map<number, string>();
     const own = ownCalls(t);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
+    // Read from the body's text, once, when an access first asks.
+    let body: string | undefined | null = null;
+    const bodyText = (): string | undefined => (body === null ? (body = this.body(t)) : body);
     let stack: ReadonlySet<string> | undefined;
     let perCpu: ReadonlySet<string> | undefined;
     const stackParams = this.opts.stackParams?.(t.name, t.file);
@@ -92,7 +88,7 @@ export class LocalAccesses {
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
       const direct = DIRECT_PATH.exec(e.loc.text);
-      if (direct && (stack ??= this.stackObjects(t)).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
+      if (direct && (stack ??= new Set(stackObjects(bodyText() ?? '').keys())).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
       // A member of what a caller-stack parameter points to, touched by the function itself
       // (a callee's names are its own); not what a pointer member of it points to.
       const member = stackParams && paramMember(t, e, stackParams);
@@ -109,7 +105,7 @@ export class LocalAccesses {
       const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
       if (cpu) { out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`); continue; }
       // Through a local that points to the running CPU's copy (the function's own names only).
-      if (!e.via?.length && (perCpu ??= this.perCpuPointers(t)).has(e.loc.root)) out.set(e.id, `per-CPU data of the running CPU (\`${e.loc.root}\` points to its copy)`);
+      if (!e.via?.length && (perCpu ??= perCpuPointers(bodyText() ?? '')).has(e.loc.root)) out.set(e.id, `per-CPU data of the running CPU (\`${e.loc.root}\` points to its copy)`);
     }
     return out;
   }

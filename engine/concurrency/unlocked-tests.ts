@@ -93,13 +93,7 @@ function releasedBetween(t: Thread, lock: LockEvent, e: Event): boolean {
  * whether the condition is true when the two are equal.
  */
 function comparison(cond: Cond, test: Access): { value: string; equal: boolean } | undefined {
-  let s = cond.text.replace(/\s+/g, '');
-  let negated = false;
-  for (let last = ''; last !== s;) {
-    last = s;
-    if (s.startsWith('!')) { negated = !negated; s = s.slice(1); }
-    s = s.replace(/^(?:un)?likely\((.*)\)$/, '$1').replace(/^\((.*)\)$/, '$1');
-  }
+  const { core: s, negated } = unwrapped(cond.text);
   const m = /^(.+?)(==|!=)(.+)$/.exec(s);
   if (!m || /&&|\|\||\?|[=!]=/.test(m[1]! + m[3]!)) return undefined;
   const read = normalized(test.text);
@@ -124,13 +118,22 @@ function sameTest(t: Thread, a: Cond, b: Cond): boolean {
   return normalized(a.text) === normalized(b.text);
 }
 
+/** A condition's text without spaces, and without the negations, likely()/unlikely() and parentheses around it. */
 export function normalized(text: string): string {
+  return unwrapped(text).core;
+}
+
+/** What `normalized()` leaves, and whether an odd number of `!` was taken off on the way. */
+function unwrapped(text: string): { core: string; negated: boolean } {
   let s = text.replace(/\s+/g, '');
+  let negated = false;
   for (let last = ''; last !== s;) {
     last = s;
-    s = s.replace(/^!+/, '').replace(/^(?:un)?likely\((.*)\)$/, '$1').replace(/^\((.*)\)$/, '$1');
+    const bangs = /^!*/.exec(s)![0].length;
+    negated = negated !== (bangs % 2 === 1);
+    s = s.slice(bangs).replace(/^(?:un)?likely\((.*)\)$/, '$1').replace(/^\((.*)\)$/, '$1');
   }
-  return s;
+  return { core: s, negated };
 }
 
 /**

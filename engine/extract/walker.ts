@@ -55,19 +55,16 @@ export class Walker {
   private readonly gotoStates = new Map<string, LockState[]>();
   /** Set when the statement before a label left the block for good (`return`, `goto`). */
   private fallthroughDead = false;
-  /** Exit-guard depth at each enclosing switch, so a case does not inherit the last case's break. */
-  private readonly switchMarks: number[] = [];
   /**
-   * Per enclosing switch, the arms that do not fall through (they end in break, return or
-   * continue), each as the guard "not that arm": the arms after one never share a path with it.
+   * One frame per enclosing switch:
+   * - `mark`: the exit-guard depth at the switch, so a case does not inherit the last case's break;
+   * - `arms`: the arms that do not fall through (they end in break, return or continue), each as
+   *   the guard "not that arm": the arms after one never share a path with it;
+   * - `head`: the lock state at the switch, and `left`: whether the arm walked last left the
+   *   switch (break, return, continue, goto): a case is entered from the head, and from the arm
+   *   before it only when that one falls through.
    */
-  private readonly switchArms: Guard[][] = [];
-  /**
-   * Per enclosing switch, the lock state at its head and whether the arm walked last left the
-   * switch (break, return, continue, goto): a case is entered from the head, and from the arm
-   * before it only when that one falls through.
-   */
-  private readonly switchEntries: Array<{ readonly head: LockState; left: boolean }> = [];
+  private readonly switches: Array<{ readonly mark: number; readonly arms: Guard[]; readonly head: LockState; left: boolean }> = [];
   state: LockState = { held: [], irqsOff: false, irqStack: [] };
   /** A lock a call took on the object it returns, until the statement assigns it (owner-locks.ts). */
   pendingOwner: PendingOwner | undefined;
@@ -277,38 +274,34 @@ export class Walker {
         const cond = this.newCond('switch', c ?? node, c ? this.eval(c) : new Set());
         const body = node.childForFieldName('body');
         const mark = this.exitGuards.length;
-        this.switchMarks.push(mark);
-        this.switchArms.push([]);
         const head = this.snapshot();
-        this.switchEntries.push({ head, left: false });
+        this.switches.push({ mark, arms: [], head, left: false });
         if (body) this.withGuard({ cond, value: true }, () => this.walk(body));
-        this.switchEntries.pop();
+        this.switches.pop();
         // After the switch: the state of the head (no case taken, or an arm that broke out with
         // its locks balanced) and of the last arm's end, locks held on both.
         this.restore(mergeStates(head, this.snapshot()));
-        this.switchArms.pop();
-        this.switchMarks.pop();
         this.closeLoopExits(mark);
         return undefined;
       }
       case 'case_statement': {
         // Each case starts afresh: a break in the previous case does not guard this one.
-        this.closeLoopExits(this.switchMarks[this.switchMarks.length - 1] ?? -1);
+        const sw = this.switches[this.switches.length - 1];
+        this.closeLoopExits(sw?.mark ?? -1);
         const value = node.childForFieldName('value');
-        const closed = this.switchArms[this.switchArms.length - 1];
+        const closed = sw?.arms;
         const arm = closed ? this.newCond('switch', value ?? node, new Set()) : undefined;
         const guards = [...(closed ?? []), ...(arm !== undefined ? [{ cond: arm, value: true }] : [])];
         // The locks of the switch's head, not of the arm before (one case's lock is not held in
         // the next: kvm_vm_ioctl(), do_event_channel_op()); with those of the arm before as well
         // when it falls through into this one.
-        const entry = this.switchEntries[this.switchEntries.length - 1];
-        if (entry) this.restore(entry.left ? entry.head : mergeStates(entry.head, this.snapshot()));
+        if (sw) this.restore(sw.left ? sw.head : mergeStates(sw.head, this.snapshot()));
         let exit: Exit;
         const body = (): void => { for (const k of kids(node)) if (!value || k.id !== value.id) exit = exit ?? this.walk(k); };
         guards.reduceRight<() => void>((inner, g) => () => this.withGuard(g, inner), body)();
         // A goto may land in a later arm; break, return and continue leave them all behind.
         if (closed && arm !== undefined && (exit === 'break' || exit === 'return' || exit === 'continue')) closed.push({ cond: arm, value: false });
-        if (entry) entry.left = exit !== undefined;
+        if (sw) sw.left = exit !== undefined;
         return exit === 'break' ? undefined : exit;
       }
       case 'return_statement': {
