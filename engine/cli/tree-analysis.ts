@@ -1,13 +1,15 @@
 // The analysis workers of whole-tree mode (tree-check-worker.ts): started as soon as the tree's
-// facts are known, so that each builds its model of the tree while the main thread builds its
-// own and triages the documents; then handed the documents to analyse, one at a time.
+// facts are known; each builds its model of the tree, the first also triages the documents with
+// its model (tree-triage.ts); then they are handed the documents to analyse, one at a time.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TreeFacts } from '../concurrency/index';
 import type { Arch } from '../checks/types';
 import type { Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
+import type { ModelStats } from '../concurrency/model';
 import type { TreeReport } from './tree-check';
+import type { Triage } from './tree-triage';
 import { TreeSchedule } from './tree-schedule';
 
 export interface TreeWorkerJob {
@@ -18,6 +20,10 @@ export interface TreeWorkerJob {
   readonly os?: Os;
   /** Files the tree's Kbuild builds for fewer architectures than all (cli/kbuild-files.ts). */
   readonly builtFor: Readonly<Record<string, readonly string[]>>;
+  /** The tree's source files, for the triage. */
+  readonly documents: readonly string[];
+  /** This worker triages the documents (the first one). */
+  readonly triages?: boolean;
 }
 
 /** Old-generation bound of each analysis worker (see startAnalysis). */
@@ -31,15 +37,18 @@ const WORKER_HEAP_MB = 640;
  */
 const WORKER_YOUNG_MB = 64;
 
-/** What a worker and the main thread say to each other: a document to analyse, or none left. */
+/**
+ * What a worker and the main thread say to each other: a document to analyse, or none left;
+ * ready (the model built), with the triage and the model's size from the first worker.
+ */
 export type TreeWorkerRequest = { readonly file: string } | { readonly done: true };
-export type TreeWorkerReply = { readonly ready: true } | { readonly report: TreeReport };
+export type TreeWorkerReply = { readonly ready: true; readonly triage?: Triage & { readonly model: ModelStats } } | { readonly report: TreeReport };
 
 export interface AnalysisPool {
+  /** The first worker's triage of the documents, and its model's size. */
+  readonly triage: Promise<Triage & { readonly model: ModelStats }>;
   /** Analyses the documents (each once) and resolves with their reports, in no set order. */
   analyse(documents: readonly string[]): Promise<TreeReport[]>;
-  /** What `f` returns; if it throws, the workers are stopped first (none would be told to end). */
-  unlessThrows<T>(f: () => T): T;
 }
 
 /**
@@ -56,10 +65,12 @@ export function startAnalysis(job: TreeWorkerJob, workers: number): AnalysisPool
   const waiting: Array<() => void> = [];
   const reports: TreeReport[] = [];
   const threads: Worker[] = [];
+  let triaged: (t: Triage & { readonly model: ModelStats }) => void = () => undefined;
+  const triage = new Promise<Triage & { readonly model: ModelStats }>((resolve) => { triaged = resolve; });
   const started = Array.from({ length: n }, (_, i) => new Promise<void>((resolve, reject) => {
     // V8 lets an idle-looking heap grow to gigabytes of garbage before collecting it; a bound per
     // worker makes it collect sooner (what a document keeps alive is far below it).
-    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { ...job, triages: i === 0 } satisfies TreeWorkerJob, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     threads.push(w);
     const send = (): void => {
       if (!schedule) { waiting.push(send); return; }
@@ -68,28 +79,27 @@ export function startAnalysis(job: TreeWorkerJob, workers: number): AnalysisPool
     };
     w.on('message', (m: TreeWorkerReply) => {
       if ('report' in m) reports.push(m.report);
+      else if (m.triage) triaged(m.triage);
       send();
     });
     w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`analysis worker stopped with exit code ${code}`))));
     w.once('error', reject);
   }));
   const finished = Promise.all(started).then(() => reports);
-  // A worker that fails before the documents are named is reported by analyse(), not as an
-  // unhandled rejection.
+  // A worker that fails before the documents are named is reported by the triage or by
+  // analyse(), not as an unhandled rejection.
   finished.catch(() => undefined);
   return {
+    // A worker that stops before triaging rejects it (else the caller would wait for ever), and
+    // the others are stopped: none would be told to end.
+    triage: Promise.race([triage, finished.then(() => { throw new Error('analysis workers stopped before the triage'); })]).catch((err: unknown) => {
+      for (const w of threads) void w.terminate();
+      throw err;
+    }),
     analyse: (documents) => {
       schedule = new TreeSchedule([...documents].sort(), n, (d) => size.get(d) ?? 0);
       for (const go of waiting.splice(0)) go();
       return finished;
-    },
-    unlessThrows: (f) => {
-      try {
-        return f();
-      } catch (err) {
-        for (const w of threads) void w.terminate();
-        throw err;
-      }
     },
   };
 }

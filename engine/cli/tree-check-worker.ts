@@ -11,6 +11,7 @@ import { summarizeThreads } from '../pair/summary';
 import type { Analysis, Finding, Problem } from '../checks/types';
 import type { TreeReport } from './tree-check';
 import type { TreeWorkerJob, TreeWorkerReply, TreeWorkerRequest } from './tree-analysis';
+import { triage } from './tree-triage';
 
 void (async () => {
   const job = workerData as TreeWorkerJob;
@@ -82,7 +83,9 @@ void (async () => {
     }
     void analyse(m.file).then((report) => port.postMessage({ report } satisfies TreeWorkerReply));
   });
-  port.postMessage({ ready: true } satisfies TreeWorkerReply);
+  // The first worker triages the documents with the model it has just built (tree-triage.ts).
+  const triaged = job.triages ? { ...triage(job.documents, job.summaries, peers), model: oracle.model.stats() } : undefined;
+  port.postMessage({ ready: true, ...(triaged ? { triage: triaged } : {}) } satisfies TreeWorkerReply);
 })();
 
 /**

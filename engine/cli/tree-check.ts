@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename } from 'node:path';
-import { ConcurrencyModel, TreePeers, type TreeFacts } from '../concurrency/index';
+import type { TreeFacts } from '../concurrency/index';
+import type { ModelStats } from '../concurrency/model';
 import { lockPointerWrappers, structGetters, treeDefinitions, wrappersOf, type LockPointerWrapper } from '../concurrency/lock-wrappers';
 import { wrappedPrimitives } from '../concurrency/wrapper-primitives';
 import { lockTestsOf, unreadLockTests, type LockTestKnowledge } from '../concurrency/lock-predicates';
@@ -50,7 +51,7 @@ export interface TreeCheckResult {
   readonly lines: number;
   readonly files: number;
   readonly wrappers: number;
-  readonly model: { functions: number; withEntryLocks: number; bootOnly: number; owned: number };
+  readonly model: ModelStats;
   readonly timings: Record<string, number>;
 }
 
@@ -178,13 +179,10 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const { kb, summaries, facts } = await indexedTree(o, files, workers, lap);
   const documents = files.filter((f) => f.endsWith('.c'));
   const builtFor = builtForFiles(o.dirs, documents);
-  // The analysis workers build their own model of the tree while this thread builds its one
-  // and triages: the documents to analyse are handed out once triage has named them.
-  const pool = startAnalysis({ summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor }, Math.min(workers, documents.length));
-  const { model, triaged, todo } = pool.unlessThrows(() => {
-    const m = new ConcurrencyModel(facts);
-    return { model: m, ...triage(documents, summaries, m) };
-  });
+  // The analysis workers build their own model of the tree, and the first of them triages the
+  // documents with it (tree-triage.ts): this thread builds none.
+  const pool = startAnalysis({ summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor, documents }, Math.min(workers, documents.length));
+  const { triaged, todo, model } = await pool.triage;
   lap('model');
   const analysed = await pool.analyse(todo);
   const reports = onceEach([...triaged, ...analysed].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0)));
@@ -192,7 +190,7 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   return {
     reports, files: documents.length, wrappers: kb.wrappers,
     lines: summaries.filter((s) => s.path.endsWith('.c')).reduce((n, s) => n + s.lines, 0),
-    model: model.stats(), timings,
+    model, timings,
   };
 }
 
@@ -210,30 +208,6 @@ function onceEach(reports: TreeReport[]): TreeReport[] {
     });
     return findings.length === r.analysis.findings.length ? r : { ...r, analysis: { ...r.analysis, findings } };
   });
-}
-
-/**
- * What the index alone decides: files with nothing that can give a finding (TreePeers.mayReport)
- * and files past the work bound (TreePeers.tooLarge) are reported without being read again; the
- * rest are analysed.
- */
-function triage(documents: readonly string[], summaries: readonly FileSummary[], model: ConcurrencyModel): { triaged: TreeReport[]; todo: string[] } {
-  const peers = new TreePeers(summaries, model);
-  const indexed = new Map(summaries.map((s) => [s.path, s]));
-  const triaged: TreeReport[] = [];
-  const todo: string[] = [];
-  for (const file of documents) {
-    const entry = indexed.get(file);
-    if (entry && !peers.mayReport(entry)) { triaged.push({ file, analysis: { findings: [], notes: [], problems: [] }, excluded: {}, skipped: true }); continue; }
-    const events = entry && peers.tooLarge(entry);
-    if (events) {
-      const message = `unsupported: ${basename(file)}: not judged: budget: its functions have ${events} events with callees inlined, more than the ${TreePeers.MAX_DOCUMENT_EVENTS} whole-tree mode analyses in one file`;
-      triaged.push({ file, analysis: { findings: [], notes: [], problems: [{ severity: 'warning', line: 1, col: 1, message }] }, excluded: {} });
-      continue;
-    }
-    todo.push(file);
-  }
-  return { triaged, todo };
 }
 
 /** Counts per code (warnings and above, and all), per 1,000 lines, and what the model ruled out. */

@@ -197,6 +197,34 @@ function stackAddress(arg: string, onStack: ReadonlyMap<string, { readonly array
   return onStack.get(arg)?.array ?? false;
 }
 
+/**
+ * What whole-tree mode asks of a document's own functions to choose its peers (relevant.ts),
+ * each field as functionFacts() gives it: the rest of the facts (construction, lock summaries,
+ * parameters) need the file's text and cost most of the time.
+ */
+export type PairingFacts = Pick<FunctionFacts, 'name' | 'orders' | 'marked' | 'splitUpdates' | 'unlockedTests'> & { readonly callees: ReadonlySet<string> };
+
+export function pairingFacts(t: Thread): PairingFacts {
+  const callees = new Set<string>();
+  for (const e of t.events) {
+    if (e.via?.length || e.kind !== 'CALL' || e.resolution === 'kb') continue;
+    callees.add(e.callee);
+    // A hypercall runs its function on this CPU: on VHE directly, on nVHE through its handler.
+    const hyp = HYP_CALLS.has(e.callee) ? /^[A-Za-z_]\w*$/.exec(e.args[0]?.replace(/\s+/g, '') ?? '')?.[0] : undefined;
+    if (hyp) { callees.add(hyp); callees.add(hypHandler(hyp)); }
+  }
+  const mine = t.events.filter(ownOrKb);
+  const split = splitUpdated(t);
+  const tested = [...new Set(unlockedTests(t).flatMap((u) => matchKeys(u.test.loc)))].sort();
+  return {
+    name: t.name, callees,
+    orders: mine.some((e) => ordersMemory(e)),
+    marked: [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort(),
+    ...(split.length ? { splitUpdates: split } : {}),
+    ...(tested.length ? { unlockedTests: tested } : {}),
+  };
+}
+
 export function functionFacts(t: Thread, lines: readonly string[]): FunctionFacts {
   const seen = new Set<string>();
   const calls: CallSite[] = [];
@@ -243,9 +271,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const takesOnly = [...locked].some((k) => !unlocked.has(k));
   const releasesOnly = [...unlocked].some((k) => !locked.has(k));
   const wrapper = takesOnly && !releasesOnly ? 'lock' : releasesOnly && !takesOnly ? 'unlock' : undefined;
-  const mine = t.events.filter(ownOrKb);
-  const orders = mine.some((e) => ordersMemory(e));
-  const marked = [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort();
+  const { orders, marked, splitUpdates: split = [], unlockedTests: tested = [] } = pairingFacts(t);
   const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
     && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
   const fixed = fixedParams(t, body);
@@ -256,8 +282,6 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   ])].sort();
   const asserts = [...new Set((t.callerHolds ?? []).map((h) => h.lock.key))].sort();
   const atomic = atomicallyUpdated(t);
-  const split = splitUpdated(t);
-  const tested = [...new Set(unlockedTests(t).flatMap((u) => matchKeys(u.test.loc)))].sort();
   const locks = [...new Set(t.events.flatMap((e) => (e.kind === 'LOCK' || e.kind === 'UNLOCK' ? [e.lock.key] : [])))].sort();
   const takes = takenLocks(t, drops);
   const lockedBy = Object.fromEntries(locks.map((k) => [k, [...new Set(t.events.flatMap((e) => ((e.kind === 'LOCK' || e.kind === 'UNLOCK') && e.lock.key === k ? [e.prim ?? ''] : [])))].sort()]));

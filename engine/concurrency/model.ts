@@ -463,9 +463,20 @@ export class ConcurrencyModel {
   }
 
   /** Counts for reports and benchmarks. */
-  stats(): { functions: number; withEntryLocks: number; bootOnly: number; owned: number; runningParams: number; stackParams: number; constructionParams: number } {
+  stats(): ModelStats {
     return { functions: this.defined.size, withEntryLocks: this.entry.size, bootOnly: this.boot.size, owned: this.owner.size, runningParams: this.running.size, stackParams: this.onStack.size, constructionParams: this.building.size };
   }
+}
+
+/** How much the model knows, for --stats. */
+export interface ModelStats {
+  readonly functions: number;
+  readonly withEntryLocks: number;
+  readonly bootOnly: number;
+  readonly owned: number;
+  readonly runningParams: number;
+  readonly stackParams: number;
+  readonly constructionParams: number;
 }
 
 /**

@@ -9,7 +9,7 @@
 // non-atomic-rmw.
 import type { Thread } from '../extract/types';
 import type { FileSummary } from '../pair/summary';
-import { functionFacts, type FunctionFacts } from './facts';
+import { pairingFacts, type FunctionFacts, type PairingFacts } from './facts';
 import type { ConcurrencyModel } from './model';
 import { otherArchitectures } from './arch';
 import { LockSummaries } from './lock-summaries';
@@ -85,7 +85,7 @@ export class TreePeers {
    * one of those calls it (its body is inlined), never paired.
    */
   relevantPeers(document: readonly Thread[], summaries: ReadonlyArray<{ keys: readonly string[]; locks: readonly string[] }>): PeerFile[] {
-    return this.peersOf(document[0]?.file, document.map((t, i) => ({ facts: functionFacts(t, []), keys: summaries[i]!.keys, locks: summaries[i]!.locks })));
+    return this.peersOf(document[0]?.file, document.map((t, i) => ({ facts: pairingFacts(t), keys: summaries[i]!.keys, locks: summaries[i]!.locks })));
   }
 
   /**
@@ -116,10 +116,10 @@ export class TreePeers {
     // (or which takes the held lock again).
     if (file.functions.some((f) => this.throughCalls(file.path, f.name)
       .some((o) => o.held === o.taken.key || this.opposite(file.path, o.taken.key, o.held).length > 0))) return true;
-    return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: facts[i]!, ...f }))).some((p) => p.path !== file.path);
+    return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: { ...facts[i]!, callees: new Set(facts[i]!.calls.map((c) => c.callee)) }, ...f }))).some((p) => p.path !== file.path);
   }
 
-  private peersOf(path: string | undefined, fns: ReadonlyArray<{ facts: FunctionFacts; keys: readonly string[]; locks: readonly string[]; orders?: ReadonlyArray<readonly [string, string]> }>): PeerFile[] {
+  private peersOf(path: string | undefined, fns: ReadonlyArray<{ facts: PairingFacts; keys: readonly string[]; locks: readonly string[]; orders?: ReadonlyArray<readonly [string, string]> }>): PeerFile[] {
     const out = new Map<string, Set<string>>();
     const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
     for (const fn of fns) {
@@ -161,8 +161,8 @@ export class TreePeers {
         return any;
       };
       updaters(mine.name, path, mine.splitUpdates ?? []);
-      for (const c of mine.calls) {
-        for (const h of this.splitInHeaders.get(c.callee) ?? []) {
+      for (const callee of mine.callees) {
+        for (const h of this.splitInHeaders.get(callee) ?? []) {
           if (!otherArchitectures(path, h.file) && updaters(h.facts.name, h.file, h.facts.splitUpdates ?? [])) want(h.file, h.facts.name);
         }
       }

@@ -69,12 +69,16 @@ function staleUse(t: Thread, a: { lock: LockEvent; test: Access; cond: Cond; bra
   const nullTest = zero !== undefined && a.branch === zero.nonzero;
   const cmp = zero ? undefined : comparison(a.cond, a.test);
   const compared = cmp && a.branch !== cmp.equal ? cmp.value : undefined;
-  for (const e of t.events) {
-    if (e.id <= a.lock.id || !e.held.includes(key) || (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW')) continue;
+  if (!nullTest && compared === undefined) return undefined;
+  // Events are numbered in program order: only those after the acquisition can be under it.
+  for (let id = a.lock.id + 1; id < t.events.length; id++) {
+    const e = t.events[id]!;
+    if (!e.held.includes(key) || (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW')) continue;
     // In the critical section the guarded lock opens, on the branch the test chose.
-    if (!e.guards.some((g) => g.cond === a.cond.id && g.value === a.branch) || releasedBetween(t, a.lock, e)) continue;
-    if (nullTest && e.loc.key !== loc && through(e.loc.key, loc) && !guardedBy(e, readsLoc)) return e;
-    if (compared !== undefined && e.kind === 'W' && e.loc.key === loc && e.value !== undefined && normalized(e.value) === compared && !guardedBy(e, (c) => sameTest(t, c, a.cond))) return e;
+    if (!e.guards.some((g) => g.cond === a.cond.id && g.value === a.branch)) continue;
+    const acts = (nullTest && e.loc.key !== loc && through(e.loc.key, loc) && !guardedBy(e, readsLoc))
+      || (compared !== undefined && e.kind === 'W' && e.loc.key === loc && e.value !== undefined && normalized(e.value) === compared && !guardedBy(e, (c) => sameTest(t, c, a.cond)));
+    if (acts && !releasedBetween(t, a.lock, e)) return e;
   }
   return undefined;
 }
