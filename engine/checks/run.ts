@@ -162,7 +162,7 @@ export function checkDocument(input: CheckInput): Analysis {
   ], faultById);
   const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
   const problems = [...(images?.problems ?? []), ...extracted, ...tooLarge, ...unjudgedProblems(ctx), ...lostWakeupProblems(ctx)];
-  const functions = functionCoverage(ctx, { threads: docAll, judgedElsewhere: differential.judged });
+  const functions = functionCoverage(ctx, { threads: docAll, judgedElsewhere: differential.judged, findings });
   return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems, functions };
 }
 

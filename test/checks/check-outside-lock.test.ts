@@ -114,6 +114,19 @@ test('check-outside-lock in a patch: moving the test out of the lock is a warnin
   assert.equal(movedOut.split('\n')[f[0]!.place.range.line - 1], '+    if ( !d->fifo )');
 });
 
+test('coverage: a function only check-outside-lock judged counts as judged, and says its ordering was not', async () => {
+  const a = await check({ file, text: compareThenSet(false), os: 'xen' });
+  const fn = a.functions?.find((f) => f.function === 'set_version');
+  assert.equal(fn?.judged, true, JSON.stringify(a.functions));
+  assert.match(fn!.reason ?? '', /^judged by check-outside-lock only; ordering not judged: /);
+  // Control: the same function with the comparison repeated under the lock has no finding, and
+  // nothing else judged it.
+  const quiet = await check({ file, text: compareThenSet(true), os: 'xen' });
+  const same = quiet.functions?.find((f) => f.function === 'set_version');
+  assert.equal(same?.judged, false, JSON.stringify(quiet.functions));
+  assert.doesNotMatch(same!.reason ?? '', /judged by/);
+});
+
 test('per-CPU pointers: a local set only from a this-CPU accessor; not one set elsewhere too, nor another CPU\'s copy', () => {
   assert.deepEqual([...perCpuPointers('struct foreign_vmcs *fv;\n    fv = &this_cpu(foreign_vmcs);\n    if ( fv->v == v )\n')], ['fv']);
   assert.deepEqual([...perCpuPointers('struct ring *r = per_cpu_ptr(&rings, smp_processor_id());\n')], ['r']);
