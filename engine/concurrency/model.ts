@@ -183,21 +183,26 @@ export class ConcurrencyModel {
       const into = defs.flatMap((f) => f.storesInto ?? []);
       if (into.length) this.storing.set(id, into);
     }
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const [id, defs] of this.byName) {
-        for (const f of defs) {
-          for (const c of f.calls) {
-            for (const [arg, param] of c.passes ?? []) {
-              // New memory of the caller's own, or inside the object passed, publishes nothing yet.
-              const self = c.built?.find((b) => b.arg === arg)?.root;
-              const owned = (c.built ?? []).filter((b) => b.alloc !== undefined || b.root === self).map((b) => b.arg);
-              if (!this.publishesAt({ callee: c.callee, arg, owned }, f.file)) continue;
-              const mine = this.publishing.get(id) ?? this.publishing.set(id, new Set()).get(id)!;
-              if (!mine.has(param)) { mine.add(param); changed = true; }
-            }
+    // Each call passing a parameter on, with what it owns, read once (the rounds asked again).
+    const handOns: Array<{ id: string; file?: string; hand: Pick<Handed, 'callee' | 'arg' | 'owned'>; param: number }> = [];
+    for (const [id, defs] of this.byName) {
+      for (const f of defs) {
+        for (const c of f.calls) {
+          for (const [arg, param] of c.passes ?? []) {
+            // New memory of the caller's own, or inside the object passed, publishes nothing yet.
+            const self = c.built?.find((b) => b.arg === arg)?.root;
+            const owned = (c.built ?? []).filter((b) => b.alloc !== undefined || b.root === self).map((b) => b.arg);
+            handOns.push({ id, ...(f.file !== undefined ? { file: f.file } : {}), hand: { callee: c.callee, arg, owned }, param });
           }
         }
+      }
+    }
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const { id, file, hand, param } of handOns) {
+        if (!this.publishesAt(hand, file)) continue;
+        const mine = this.publishing.get(id) ?? this.publishing.set(id, new Set()).get(id)!;
+        if (!mine.has(param)) { mine.add(param); changed = true; }
       }
     }
   }
@@ -232,13 +237,18 @@ export class ConcurrencyModel {
   ): Map<string, Set<number>> {
     const cur = new Map<string, Set<number>>();
     for (const name of this.defined) if (this.closed(name) && this.fixed.get(name)!.size > 0) cur.set(name, new Set(this.fixed.get(name)));
+    // What each call site passes does not change while the fixpoint is sought: asked once per
+    // site, and each function's sites gathered once (the rounds asked them per parameter).
+    const sitesOf = new Map<string, Array<{ site: Caller; direct: readonly number[]; passes: ReadonlyArray<readonly [number, number]> }>>();
+    const selfCalls = new Map<string, Caller[]>();
+    for (const c of this.selfCalls) (selfCalls.get(c.name) ?? selfCalls.set(c.name, []).get(c.name)!).push(c);
+    for (const name of cur.keys()) sitesOf.set(name, [...this.callers.get(name)!, ...(selfCalls.get(name) ?? [])].map((site) => ({ site, direct: direct(site), passes: passes(site) })));
     for (let changed = true; changed;) {
       changed = false;
       for (const [name, ps] of cur) {
         for (const p of [...ps]) {
-          const sites = [...this.callers.get(name)!, ...this.selfCalls.filter((c) => c.name === name)];
-          const ok = sites.every((c) => direct(c).includes(p)
-            || passes(c).some(([arg, param]) => arg === p && (cur.get(c.name)?.has(param) ?? false)));
+          const ok = sitesOf.get(name)!.every((c) => c.direct.includes(p)
+            || c.passes.some(([arg, param]) => arg === p && (cur.get(c.site.name)?.has(param) ?? false)));
           if (!ok) { ps.delete(p); changed = true; }
         }
       }
@@ -287,7 +297,8 @@ export class ConcurrencyModel {
 
   /** Callers are all in view: defined here, called here, never used as a value. */
   private closed(id: string): boolean {
-    return this.defined.has(id) && !this.escaped.has(id.replace(/@.*$/, '')) && (this.callers.get(id)?.length ?? 0) > 0;
+    const at = id.indexOf('@');
+    return this.defined.has(id) && !this.escaped.has(at < 0 ? id : id.slice(0, at)) && (this.callers.get(id)?.length ?? 0) > 0;
   }
 
   /**
@@ -337,10 +348,11 @@ export class ConcurrencyModel {
     // null: not yet constrained by any call site (the top of the lattice, "every lock").
     const cur = new Map<string, Set<string> | null>();
     for (const name of this.defined) cur.set(name, this.closed(name) ? null : new Set());
+    // The closed functions in name order, every round the same: sorted once.
+    const closed = [...this.defined].sort().filter((name) => this.closed(name));
     for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
       changed = false;
-      for (const name of [...this.defined].sort()) {
-        if (!this.closed(name)) continue;
+      for (const name of closed) {
         const sites: Array<Set<string>> = [];
         for (const c of this.callers.get(name)!) {
           const callerEntry = cur.get(c.name) ?? new Set<string>();
