@@ -15,7 +15,7 @@ import { atomicallyUpdated, splitUpdated } from './updates';
 import { unlockedTests } from './unlocked-tests';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
-export const FACTS_VERSION = 22;
+export const FACTS_VERSION = 23;
 
 export interface CallSite {
   readonly callee: string;

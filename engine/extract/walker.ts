@@ -758,8 +758,17 @@ function derefKey(base: Place, scope: Scope): string {
 const PLAIN_INTEGER = /^(?:const\s+|volatile\s+)*(?:(?:unsigned|signed)\s+)?(?:char|short|int|long|long\s+long|long\s+int|unsigned|signed|bool|_Bool|bool_t|size_t|u?int(?:8|16|32|64)_t|[us](?:8|16|32|64)|uint|ulong)$/;
 
 function mergeStates(a: LockState, b: LockState): LockState {
-  // Locks held after a branch are those held on both arms (the checks see each arm's events).
-  return { held: a.held.filter((k) => b.held.includes(k)), irqsOff: a.irqsOff && b.irqsOff, irqStack: a.irqStack };
+  // Locks held after a branch are those held on both arms (the checks see each arm's events),
+  // each as many times as on both: a key held twice on one arm (two domains' locks keyed alike)
+  // and once on the other is held once after.
+  const other = [...b.held];
+  const held = a.held.filter((k) => {
+    const i = other.indexOf(k);
+    if (i < 0) return false;
+    other.splice(i, 1);
+    return true;
+  });
+  return { held, irqsOff: a.irqsOff && b.irqsOff, irqStack: a.irqStack };
 }
 
 const EXPRESSIONS = new Set([
