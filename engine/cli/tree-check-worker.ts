@@ -15,7 +15,15 @@ import { triage } from './tree-triage';
 
 void (async () => {
   const job = workerData as TreeWorkerJob;
+  // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
+  // documents that cost the most; never part of the report.
+  const traceFile = process.env.HVBARRIER_TREE_TRACE;
+  const trace = traceFile ? (line: string): void => { appendFileSync(traceFile, `${line}\n`); } : undefined;
+  // Where a worker's start goes (the model phase waits for the first worker's triage).
+  const since = Date.now();
+  const lap = (what: string): void => trace?.(`worker ${what} after ${Date.now() - since}ms t=${process.uptime().toFixed(1)}s`);
   const parser = await initCParser();
+  lap('parser');
   const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
   // What a function declares on its own stack is read from its file's text (a few files kept).
   const texts = new Map<string, string | undefined>();
@@ -38,10 +46,7 @@ void (async () => {
   const listings = new Map(job.summaries.map((s) => [s.path, s.listing]));
   const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 160_000, listings: (path) => listings.get(path), judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model, oracle.lockSummaries);
-  // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
-  // documents that cost the most; never part of the report.
-  const traceFile = process.env.HVBARRIER_TREE_TRACE;
-  const trace = traceFile ? (line: string): void => { appendFileSync(traceFile, `${line}\n`); } : undefined;
+  lap('model');
   // HVBARRIER_TREE_TRACE_EXCLUDED=REGEX: also one line per pairing ruled out for a reason kind it matches.
   const traceKinds = process.env.HVBARRIER_TREE_TRACE_EXCLUDED ? new RegExp(process.env.HVBARRIER_TREE_TRACE_EXCLUDED) : undefined;
   const analyse = async (file: string): Promise<TreeReport> => {
@@ -85,6 +90,7 @@ void (async () => {
   });
   // The first worker triages the documents with the model it has just built (tree-triage.ts).
   const triaged = job.triages ? { ...triage(job.documents, job.summaries, peers), model: oracle.model.stats() } : undefined;
+  lap('ready');
   port.postMessage({ ready: true, ...(triaged ? { triage: triaged } : {}) } satisfies TreeWorkerReply);
 })();
 

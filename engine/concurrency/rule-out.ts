@@ -210,16 +210,33 @@ function isPublish(e: Event): boolean {
   return e.prim !== undefined && RCU_PUBLISH.has(e.prim);
 }
 
+/**
+ * A per-CPU reason (the running CPU's copy) holds only when the other side reaches the location
+ * as its running CPU's copy too: `per_cpu(timers, cpu)` is another CPU's copy, which that CPU
+ * may be using as its own (Xen inserts into another CPU's timer heap under its lock). Other
+ * local reasons (a stack, an object under construction) are no one else's whatever they do.
+ */
+function ownCopyOnBoth(why: string, e: Event, other: SideView | undefined, a: RuleOutAsk): boolean {
+  if (!why.startsWith('per-CPU') || !other || !('loc' in e)) return true;
+  return [other.first, other.second].every((o) => !o || !('loc' in o) || o.loc.key !== e.loc.key || (a.local.why(other.thread, o)?.startsWith('per-CPU') ?? false));
+}
+
+/** Why the update `x` is local, when it is (see ownCopyOnBoth), against the update `y`. */
+function localApart(x: End, y: End, a: RuleOutAsk): string | undefined {
+  const why = a.local.why(x.t, x.e);
+  return why && ownCopyOnBoth(why, x.e, { thread: y.t, first: y.e, second: y.e }, a) ? why : undefined;
+}
+
 export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
   const real = sides.filter((s) => !s.synthesized);
   if (real.length === 2) {
     const never = a.neverConcurrent(real[0]!.thread, real[1]!.thread);
     if (never) return never;
   }
-  for (const s of real) {
+  for (const [i, s] of real.entries()) {
     for (const e of [s.first, s.second]) {
       const why = e && a.local.why(s.thread, e);
-      if (why) return why;
+      if (why && ownCopyOnBoth(why, e, real.length === 2 ? real[1 - i] : undefined, a)) return why;
     }
   }
   if (real.length !== 2) return undefined;
@@ -282,7 +299,7 @@ function updatesOf(t: Thread): Map<string, { readonly at: Event; readonly plain:
 export function updatesApart(x: End, y: End, a: RuleOutAsk): string | undefined {
   const sides: readonly SideView[] = [{ thread: x.t, first: x.e, second: x.e }, { thread: y.t, first: y.e, second: y.e }];
   return a.neverConcurrent(x.t, y.t)
-    ?? a.local.why(x.t, x.e) ?? a.local.why(y.t, y.e)
+    ?? localApart(x, y, a) ?? localApart(y, x, a)
     ?? lockedEdge(sides, a) ?? lockIdentityUnknown(sides, a) ?? distinctVcpus(sides, a)
     ?? (a.launcherOf ? launchedAfter(sides, a.launcherOf) : undefined);
 }

@@ -85,6 +85,35 @@ int ring_consume(unsigned int cpu)
   assert.notDeepEqual((await checkFixtureTree({ 'a.c': tpl('per_cpu_ptr(&rings, cpu)->') })).warnings, []);
 });
 
+test('per-CPU data: the running CPU\'s own copy is shared with code on another CPU that reaches it by CPU number', async () => {
+  // The publisher fills its own CPU's ring; a consumer reads some CPU's ring by number (as Xen
+  // inserts into another CPU's timer heap): that CPU may be the publisher's, so the cycle stands.
+  const mixed = (reader: string): string => `struct ring { int data; int ready; };
+static DEFINE_PER_CPU(struct ring, rings);
+void ring_publish(void)
+{
+    struct ring *r = &this_cpu(rings);
+
+    r->data = 1;
+    smp_wmb();
+    r->ready = 1;
+}
+int ring_consume(unsigned int cpu)
+{
+    struct ring *r = ${reader};
+
+    if (r->ready)
+        return r->data;
+    return 0;
+}
+`;
+  assert.notDeepEqual((await checkFixtureTree({ 'a.c': mixed('&per_cpu(rings, cpu)') })).warnings, []);
+  // Control: both on their running CPU's copy.
+  const own = await checkFixtureTree({ 'a.c': mixed('&this_cpu(rings)') });
+  assert.deepEqual(own.warnings, []);
+  assert.ok((own.excluded['per-cpu'] ?? 0) > 0, JSON.stringify(own));
+});
+
 test('paused vCPU: the pause excludes code running as that vCPU, not other CPUs writing it', async () => {
   const reader = `struct vcpu { int data; int ready; };
 int read_ctx(struct vcpu *v)
