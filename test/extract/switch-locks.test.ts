@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { storeTo as store, xenThread as thread } from './helpers';
 
 /**
- * The first case takes two locks of one type on one path and releases one: after it the walk
- * holds one of them (a path the code really leaves locked, as an inlined callee's double lock
- * of two domains' `event_lock` can be read).
+ * The first case takes two locks of one type and releases one: after it the walk holds one of
+ * them (as an inlined callee's double lock of two domains' `event_lock`, keyed alike, reads
+ * when the second unlock is one the walk cannot follow).
  */
 const dispatcher = (fallthrough: boolean): string => `
 long op(struct domain *d, struct domain *e, int cmd, int n)
@@ -17,8 +17,7 @@ long op(struct domain *d, struct domain *e, int cmd, int n)
     {
     case 1:
         spin_lock(&d->lock);
-        if ( n )
-            spin_lock(&e->lock);
+        spin_lock(&e->lock);
         d->a = 1;
         spin_unlock(&d->lock);
         ${fallthrough ? '/* fall through */' : 'break;'}
