@@ -64,8 +64,8 @@ export function lockOrderInversion(ctx: CheckContext, patch?: LockOrderPatch): F
   // tracked by guards alone, and in a dispatcher's thousand-case switch (kvm_vm_ioctl()) one
   // case's fact-held lock was seen held in another.
   const definite = (e: Edge): boolean => e.taken.classes.length <= 1 && e.held.lock.classes.length <= 1;
-  let abbaList: Edge[] | undefined;
-  const abba = (): Edge[] => (abbaList ??= edgesUpTo(ctx.all.length).filter((e) => definite(e) && (patch !== undefined || (!e.held.lock.fact && !e.taken.fact))));
+  let abbaEdges: AbbaEdges | undefined;
+  const abba = (): AbbaEdges => (abbaEdges ??= abbaIndex(edgesUpTo(ctx.all.length).filter((e) => definite(e) && (patch !== undefined || (!e.held.lock.fact && !e.taken.fact)))));
   // One finding per statement: the gravest shape among the orders it creates, the shortest path first.
   const byStmt = new Map<string, Edge[]>();
   const documentNames = new Set(ctx.document.map((t) => t.name));
@@ -177,15 +177,33 @@ function reacquired(ctx: CheckContext, f: { a: Edge; id: string; b: Edge; retake
   };
 }
 
+/** The edges that may pair as ABBA, by their [held, taken] keys (each document edge asks for its opposite). */
+interface AbbaEdges {
+  readonly has: ReadonlySet<Edge>;
+  readonly byOrder: ReadonlyMap<string, readonly Edge[]>;
+}
+
+const orderKey = (held: string, taken: string): string => `${held}\0${taken}`;
+
+/** Indexed once per document; each list keeps the edges' order. */
+function abbaIndex(edges: readonly Edge[]): AbbaEdges {
+  const byOrder = new Map<string, Edge[]>();
+  for (const e of edges) {
+    const k = orderKey(e.held.lock.key, e.taken.key);
+    (byOrder.get(k) ?? byOrder.set(k, []).get(k)!).push(e);
+  }
+  return { has: new Set(edges), byOrder };
+}
+
 /** Two paths with the same two locks in opposite orders. */
-function inversion(ctx: CheckContext, a: Edge, id: string, abba: () => readonly Edge[], out: ReadonlyMap<string, Finding>, here: readonly Edge[]): Finding | undefined {
+function inversion(ctx: CheckContext, a: Edge, id: string, abba: () => AbbaEdges, out: ReadonlyMap<string, Finding>, here: readonly Edge[]): Finding | undefined {
   const { held, taken } = a;
   if (held.lock.key === taken.key) return undefined;
-  const edges = abba();
-  if (!edges.includes(a)) return undefined;
+  const index = abba();
+  if (!index.has.has(a)) return undefined;
   const serialized = (b: Edge): boolean => a.holding.some((k) => k !== held.lock.key && k !== taken.key && b.holding.some((j) => mayBeOne(k, j)));
   const bothRead = (b: Edge): boolean => (taken.mode === 'read' && b.held.lock.mode === 'read') || (held.lock.mode === 'read' && b.taken.mode === 'read');
-  const opposite = edges.filter((o) => o.held.lock.key === taken.key && o.taken.key === held.lock.key && o.thread !== a.thread && !serialized(o) && !bothRead(o) && sameBuild(a.arch, o.arch));
+  const opposite = (index.byOrder.get(orderKey(taken.key, held.lock.key)) ?? []).filter((o) => o.thread !== a.thread && !serialized(o) && !bothRead(o) && sameBuild(a.arch, o.arch));
   // Whole-tree mode knows which functions run only while the system boots, before other CPUs
   // run anything else: two paths one of which is boot code never wait for each other. A path
   // that retakes a lock it holds deadlocks its own CPU all the same, at boot too.

@@ -4,7 +4,7 @@
 // code, exclusive callers) and from each function's own events (local.ts: per-CPU data, paused
 // vCPUs). Patch mode does not ask: it keeps its own rules (differential judgement).
 import type { Event, Thread } from '../extract/types';
-import { functionFacts, paramMember, type FunctionFacts } from './facts';
+import { isMarked, ordersMemory, ownOrKb, paramMember } from './facts';
 import { isSharedAccess } from '../pair/peers';
 import { otherArchitectures } from './arch';
 import { LocalAccesses } from './local';
@@ -91,12 +91,18 @@ export class TreeConcurrency implements ConcurrencyOracle {
     this.caps = { perFunction: caps?.perFunction ?? MAX_CYCLES_PER_FUNCTION, perDocument: caps?.perDocument ?? MAX_CYCLES_PER_DOCUMENT };
   }
 
-  private readonly facts = new WeakMap<Thread, FunctionFacts>();
+  private readonly evidence = new WeakMap<Thread, boolean>();
 
-  private factsOf(t: Thread): FunctionFacts {
-    let f = this.facts.get(t);
-    if (!f) this.facts.set(t, (f = functionFacts(t, [])));
-    return f;
+  /**
+   * The function orders memory itself or marks an access of its own: its facts' `orders`, or
+   * a `marked` location (facts.ts), read from its events alone. Asked for every pair pairing
+   * considers; building the whole facts (regular expressions over every call) only for this
+   * was most of pairing's time on a new peer.
+   */
+  private showsEvidence(t: Thread): boolean {
+    let shows = this.evidence.get(t);
+    if (shows === undefined) this.evidence.set(t, (shows = t.events.some((e) => ownOrKb(e) && (ordersMemory(e) || (isMarked(e) && 'loc' in e)))));
+    return shows;
   }
 
   private document: string | undefined;
@@ -135,9 +141,7 @@ export class TreeConcurrency implements ConcurrencyOracle {
     const never = this.model.neverConcurrent(a.name, b.name, { a: a.file, b: b.file });
     if (never) return never;
     // No cycle between them can show evidence (see excludes): not worth pairing.
-    const fa = this.factsOf(a);
-    const fb = this.factsOf(b);
-    return fa.orders || fb.orders || fa.marked.length > 0 || fb.marked.length > 0 ? undefined : 'neither orders memory nor marks an access of its own';
+    return this.showsEvidence(a) || this.showsEvidence(b) ? undefined : 'neither orders memory nor marks an access of its own';
   }
 
   runsOnlyAtBoot(name: string, file?: string): boolean {

@@ -78,6 +78,11 @@ export class ConcurrencyModel {
   /** [p, q] per function: it stores parameter p's object into what parameter q points to. */
   private readonly storing = new Map<string, ReadonlyArray<readonly [number, number]>>();
   private readonly selfCalls: Caller[] = [];
+  /**
+   * Functions whose callers are all in view: defined here, called here, never used as a value.
+   * Fixed once every call is in, and asked in every round of every fixpoint below.
+   */
+  private readonly closedIds: ReadonlySet<string>;
   /** Every definition's model name, by function name. */
   private readonly ids = new Map<string, string[]>();
   private readonly readLocks = new Set<string>();
@@ -138,6 +143,7 @@ export class ConcurrencyModel {
         }
       }
     }
+    this.closedIds = new Set([...this.defined].filter((id) => !this.escaped.has(id.replace(/@.*$/, '')) && (this.callers.get(id)?.length ?? 0) > 0));
     this.solveAssertedLocks();
     this.solveEntryLocks();
     this.solveBootOnly();
@@ -183,8 +189,10 @@ export class ConcurrencyModel {
       const into = defs.flatMap((f) => f.storesInto ?? []);
       if (into.length) this.storing.set(id, into);
     }
-    // Each call passing a parameter on, with what it owns, read once (the rounds asked again).
-    const handOns: Array<{ id: string; file?: string; hand: Pick<Handed, 'callee' | 'arg' | 'owned'>; param: number }> = [];
+    // Each passing, read once in the order the rounds visit them: who passes which parameter to
+    // which callee, and whether the callee stores it (storing is fixed, so that part of
+    // publishesAt is too; only what callees publish grows).
+    const passings: Array<{ readonly id: string; readonly callee: string; readonly arg: number; readonly param: number; readonly stores: boolean }> = [];
     for (const [id, defs] of this.byName) {
       for (const f of defs) {
         for (const c of f.calls) {
@@ -192,15 +200,16 @@ export class ConcurrencyModel {
             // New memory of the caller's own, or inside the object passed, publishes nothing yet.
             const self = c.built?.find((b) => b.arg === arg)?.root;
             const owned = (c.built ?? []).filter((b) => b.alloc !== undefined || b.root === self).map((b) => b.arg);
-            handOns.push({ id, ...(f.file !== undefined ? { file: f.file } : {}), hand: { callee: c.callee, arg, owned }, param });
+            const callee = this.idOf(c.callee, f.file);
+            passings.push({ id, callee, arg, param, stores: this.stores(callee, arg, owned) });
           }
         }
       }
     }
     for (let changed = true; changed;) {
       changed = false;
-      for (const { id, file, hand, param } of handOns) {
-        if (!this.publishesAt(hand, file)) continue;
+      for (const { id, callee, arg, param, stores } of passings) {
+        if (!stores && !this.publishing.get(callee)?.has(arg)) continue;
         const mine = this.publishing.get(id) ?? this.publishing.set(id, new Set()).get(id)!;
         if (!mine.has(param)) { mine.add(param); changed = true; }
       }
@@ -210,8 +219,12 @@ export class ConcurrencyModel {
   /** A call (in `file`) handing an object to `h.callee` as argument `h.arg` publishes it. */
   private publishesAt(h: Pick<Handed, 'callee' | 'arg' | 'owned'>, file: string | undefined): boolean {
     const id = this.idOf(h.callee, file);
-    if (this.publishing.get(id)?.has(h.arg)) return true;
-    return (this.storing.get(id) ?? []).some(([p, q]) => p === h.arg && !h.owned.includes(q));
+    return (this.publishing.get(id)?.has(h.arg) ?? false) || this.stores(id, h.arg, h.owned);
+  }
+
+  /** The function (a model id) stores its parameter `arg` into what a parameter not in `owned` points to. */
+  private stores(id: string, arg: number, owned: readonly number[]): boolean {
+    return (this.storing.get(id) ?? []).some(([p, q]) => p === arg && !owned.includes(q));
   }
 
   /** A call of `callee` made by the function `caller` (a model id) allocates. */
@@ -237,18 +250,22 @@ export class ConcurrencyModel {
   ): Map<string, Set<number>> {
     const cur = new Map<string, Set<number>>();
     for (const name of this.defined) if (this.closed(name) && this.fixed.get(name)!.size > 0) cur.set(name, new Set(this.fixed.get(name)));
-    // What each call site passes does not change while the fixpoint is sought: asked once per
-    // site, and each function's sites gathered once (the rounds asked them per parameter).
-    const sitesOf = new Map<string, Array<{ site: Caller; direct: readonly number[]; passes: ReadonlyArray<readonly [number, number]> }>>();
+    // What a site passes does not change while the fixpoint runs: each is read once, not in
+    // every round for every parameter (the built-object rules ask allocators and publishers).
     const selfCalls = new Map<string, Caller[]>();
     for (const c of this.selfCalls) (selfCalls.get(c.name) ?? selfCalls.set(c.name, []).get(c.name)!).push(c);
-    for (const name of cur.keys()) sitesOf.set(name, [...this.callers.get(name)!, ...(selfCalls.get(name) ?? [])].map((site) => ({ site, direct: direct(site), passes: passes(site) })));
+    const sitesOf = new Map<string, Caller[]>();
+    const sites = (name: string): Caller[] => sitesOf.get(name) ?? sitesOf.set(name, [...this.callers.get(name)!, ...(selfCalls.get(name) ?? [])]).get(name)!;
+    const directOf = new Map<Caller, readonly number[]>();
+    const passesOf = new Map<Caller, ReadonlyArray<readonly [number, number]>>();
+    const directAt = (c: Caller): readonly number[] => directOf.get(c) ?? directOf.set(c, direct(c)).get(c)!;
+    const passesAt = (c: Caller): ReadonlyArray<readonly [number, number]> => passesOf.get(c) ?? passesOf.set(c, passes(c)).get(c)!;
     for (let changed = true; changed;) {
       changed = false;
       for (const [name, ps] of cur) {
         for (const p of [...ps]) {
-          const ok = sitesOf.get(name)!.every((c) => c.direct.includes(p)
-            || c.passes.some(([arg, param]) => arg === p && (cur.get(c.site.name)?.has(param) ?? false)));
+          const ok = sites(name).every((c) => directAt(c).includes(p)
+            || passesAt(c).some(([arg, param]) => arg === p && (cur.get(c.name)?.has(param) ?? false)));
           if (!ok) { ps.delete(p); changed = true; }
         }
       }
@@ -295,10 +312,9 @@ export class ConcurrencyModel {
     return this.byName.get(id) ?? [];
   }
 
-  /** Callers are all in view: defined here, called here, never used as a value. */
+  /** Callers are all in view (closedIds). */
   private closed(id: string): boolean {
-    const at = id.indexOf('@');
-    return this.defined.has(id) && !this.escaped.has(at < 0 ? id : id.slice(0, at)) && (this.callers.get(id)?.length ?? 0) > 0;
+    return this.closedIds.has(id);
   }
 
   /**
@@ -348,17 +364,22 @@ export class ConcurrencyModel {
     // null: not yet constrained by any call site (the top of the lattice, "every lock").
     const cur = new Map<string, Set<string> | null>();
     for (const name of this.defined) cur.set(name, this.closed(name) ? null : new Set());
-    // The closed functions in name order, every round the same: sorted once.
+    // The same order every round (a round may end at the cap before the fixpoint).
     const closed = [...this.defined].sort().filter((name) => this.closed(name));
     for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
       changed = false;
       for (const name of closed) {
-        const sites: Array<Set<string>> = [];
+        // The intersection over call sites of what each holds (its locks at the call, on its
+        // entry, asserted), in the first site's order; a caller not yet constrained holds
+        // every lock. Sites are tested in place: most of them change nothing.
+        let acc: Set<string> | null = null;
         for (const c of this.callers.get(name)!) {
-          const callerEntry = cur.get(c.name) ?? new Set<string>();
-          if (callerEntry !== null) sites.push(new Set([...c.held, ...callerEntry, ...(this.asserted.get(c.name) ?? EMPTY)]));
+          const callerEntry = cur.get(c.name) ?? EMPTY;
+          if (callerEntry === null) continue;
+          const asserted = this.asserted.get(c.name) ?? EMPTY;
+          if (acc === null) acc = new Set([...c.held, ...callerEntry, ...asserted]);
+          else for (const k of acc) if (!c.held.includes(k) && !callerEntry.has(k) && !asserted.has(k)) acc.delete(k);
         }
-        const acc = sites.length === 0 ? null : sites.reduce((x, y) => new Set([...x].filter((k) => y.has(k))));
         const prev = cur.get(name);
         if (acc !== null && (prev === null || prev === undefined || prev.size !== acc.size || [...prev].some((k) => !acc!.has(k)))) {
           cur.set(name, acc);

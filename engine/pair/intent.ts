@@ -28,9 +28,16 @@ function insideOneCall(side: Side): boolean {
     && first.span.line === second.span.line && first.span.col === second.span.col;
 }
 
-/** The function orders memory itself somewhere: a barrier or an atomic of its own. */
+const orders = new WeakMap<Thread, boolean>();
+
+/**
+ * The function orders memory itself somewhere: a barrier or an atomic of its own. Asked for
+ * both sides of every scenario found; a thread's events do not change, so read once.
+ */
 function ordersMemory(t: Thread): boolean {
-  return t.events.some((e) => (e.kind === 'F' || e.kind === 'RMW') && own(e));
+  let o = orders.get(t);
+  if (o === undefined) orders.set(t, (o = t.events.some((e) => (e.kind === 'F' || e.kind === 'RMW') && own(e))));
+  return o;
 }
 
 export function showsLocklessIntent(s: Scenario): boolean {

@@ -68,14 +68,24 @@ function sharedIndex(t: Thread): Map<string, string> {
  */
 export function peersOf(t: Thread, all: readonly Thread[], byKey?: ReadonlyMap<string, readonly Thread[]>): Thread[] {
   const mine = sharedIndex(t);
-  const overlap = (u: Thread): number => {
+  // How many of u's locations meet one of t's, counted up to `enough`: walks the smaller index.
+  const overlaps = (u: Thread, enough: number): boolean => {
+    const theirs = sharedIndex(u);
     const hit = new Set<string>();
-    for (const [k, own] of sharedIndex(u)) if (mine.has(k)) hit.add(own);
-    return hit.size;
+    if (theirs.size <= mine.size) {
+      for (const [k, own] of theirs) if (mine.has(k) && hit.add(own).size >= enough) return true;
+    } else {
+      for (const k of mine.keys()) { const own = theirs.get(k); if (own !== undefined && hit.add(own).size >= enough) return true; }
+    }
+    return false;
   };
-  // With an index of who touches which key, only threads sharing a key are looked at.
-  const candidates = byKey ? [...new Set([...mine.keys()].flatMap((k) => byKey.get(k) ?? []))] : all;
-  return candidates.filter((u) => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlap(u) >= (t.partial || u.partial ? 1 : 2));
+  const peer = (u: Thread): boolean => u !== t && !(u.name === t.name && u.file === t.file && u.side === t.side) && overlaps(u, t.partial || u.partial ? 1 : 2);
+  if (!byKey) return all.filter(peer);
+  // With an index of who touches which key, only threads sharing a key are looked at, in the
+  // order their first shared key comes.
+  const candidates = new Set<Thread>();
+  for (const k of mine.keys()) for (const u of byKey.get(k) ?? []) candidates.add(u);
+  return [...candidates].filter(peer);
 }
 
 /** Threads by every match key of their shared locations, for peersOf. */

@@ -174,6 +174,44 @@ export interface EdgeView {
   readonly summary?: (name: string, from: Thread) => readonly SummarizedLock[];
 }
 
+/** What a walk reads of a thread whatever else is in view (see lockEvents). */
+interface ThreadView {
+  /** Its releases of a lock it did not take (its caller's), as the index's facts read them. */
+  readonly drops: ReturnType<typeof callerDrops>;
+  /** lockEvents per OS. */
+  readonly events: Map<Os, ReadonlyArray<{ readonly e: Event; readonly via: readonly string[] }>>;
+}
+
+/**
+ * Kept with the thread: whole-tree mode walks each peer thread again for every document it
+ * pairs with (the walk's results depend on what else is in view; this part does not).
+ */
+const threadViews = new WeakMap<Thread, ThreadView>();
+
+function threadView(t: Thread): ThreadView {
+  let v = threadViews.get(t);
+  if (!v) threadViews.set(t, (v = { drops: callerDrops(t), events: new Map() }));
+  return v;
+}
+
+/**
+ * The events a walk acts on, with the callees each comes through: acquisitions and calls, but
+ * those inside an inlined body a lock fact describes (what a fact describes is its own
+ * business) and the stand-in locks of knowledge-base functions. Most of a thread's events (its
+ * accesses) are none of these.
+ */
+function lockEvents(t: Thread, os: Os): ReadonlyArray<{ readonly e: Event; readonly via: readonly string[] }> {
+  const byOs = threadView(t).events;
+  let out = byOs.get(os);
+  if (!out) {
+    const standIn = standInLocks(t);
+    const factNames = (e: Event): boolean => (e.via ?? []).some((v) => lockFact(v.callee, os) !== undefined);
+    out = t.events.filter((e) => (e.kind === 'LOCK' || e.kind === 'CALL') && !factNames(e) && !standIn(e)).map((e) => ({ e, via: (e.via ?? []).map((v) => v.callee) }));
+    byOs.set(os, out);
+  }
+  return out;
+}
+
 /** Lock-order edges and acquisitions of every function, memoized per thread. */
 export class LockEdges {
   private readonly edgesOf = new Map<Thread, Edge[]>();
@@ -207,30 +245,42 @@ export class LockEdges {
     const released: { key: string; at: Event; retaken: Event[] }[] = [];
     const gone = (k: string, e: Event): boolean => released.some((r) => r.key === k && r.at.id < e.id && guardsWithin(r.at.guards, e.guards)
       && !r.retaken.some((x) => x.id < e.id && guardsWithin(x.guards, e.guards)));
-    const factNames = (e: Event): boolean => (e.via ?? []).some((v) => lockFact(v.callee, os) !== undefined);
     const heldAt = (e: Event): Holding[] => [
       ...e.held.flatMap((k) => (gone(k, e) ? [] : lockAt.get(k) ?? [])),
       ...facts.filter((f) => guardsWithin(f.guards, e.guards) && f.releases.every((r) => guardsContradict(r, e.guards))).map((f) => f.holding),
     ];
     // One entry per lock, path and build: a caller's summary repeats nothing.
     const seen = new Set<string>();
-    // Its releases of a lock it did not take (its caller's), as the index's facts read them.
-    const drops = callerDrops(t);
+    const { drops } = threadView(t);
     const droppedAt = (e: Event, more: readonly string[]): string[] => [...new Set([...more, ...droppedBefore(e, drops)])];
-    const take = (e: Event, lock: LockRef, via: readonly string[], arch = own, dropped: readonly string[] = [], below?: DomainPhase): void => {
-      const phase = eventPhase(t, e) ?? below;
-      const id = `${lock.key}\0${lock.text}\0${lock.mode}\0${arch ?? ''}\0${via.join('\0')}\0${dropped.join('\0')}\0${phase ?? ''}`;
-      if (!seen.has(id)) taken.push({ lock, via, event: e, ...(arch ? { arch } : {}), dropped: droppedAt(e, dropped), ...(phase ? { phase } : {}) });
-      seen.add(id);
-      if (lock.mode === 'try') return; // a trylock fails instead of waiting
+    // A call's summary brings every lock its callees take, all acquired at that one event: the
+    // event's phase and what is held there (nothing changes until the next event) are read
+    // once per event, not once per lock.
+    const phases = new Map<Event, DomainPhase | undefined>();
+    const phaseOf = (e: Event): DomainPhase | undefined => (phases.has(e) ? phases.get(e) : phases.set(e, eventPhase(t, e)).get(e));
+    const withKeys = (held: Holding[]): { held: Holding[]; holding: string[] } => ({ held, holding: [...new Set(held.map((h) => h.lock.key))] });
+    let heldEvent: Event | undefined;
+    let heldHere: Holding[] = [];
+    let undropped: { held: Holding[]; holding: string[] } | undefined;
+    const heldBy = (e: Event, dropped: readonly string[]): { held: Holding[]; holding: string[] } => {
+      if (heldEvent !== e) { heldEvent = e; heldHere = heldAt(e); undropped = undefined; }
       // A lock the callee released before this acquisition is not held at it.
-      const held = heldAt(e).filter((h) => !dropped.includes(h.lock.key));
-      const holding = [...new Set(held.map((h) => h.lock.key))];
+      return dropped.length === 0 ? (undropped ??= withKeys(heldHere)) : withKeys(heldHere.filter((h) => !dropped.includes(h.lock.key)));
+    };
+    const take = (e: Event, lock: LockRef, via: readonly string[], arch = own, dropped: readonly string[] = [], below?: DomainPhase): void => {
+      const phase = phaseOf(e) ?? below;
+      const id = `${lock.key}\0${lock.text}\0${lock.mode}\0${arch ?? ''}\0${via.join('\0')}\0${dropped.join('\0')}\0${phase ?? ''}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        taken.push({ lock, via, event: e, ...(arch ? { arch } : {}), dropped: droppedAt(e, dropped), ...(phase ? { phase } : {}) });
+      }
+      if (lock.mode === 'try') return; // a trylock fails instead of waiting
+      const { held, holding } = heldBy(e, dropped);
       // Taking a recursive lock this CPU already holds (or may: a p2m lock of any table while
       // it holds the host's) neither waits nor orders anything.
       if (lock.recursive && holding.some((k) => mayBeOne(k, lock.key))) return;
       for (const h of held) {
-        const during = phase ?? (h.event ? eventPhase(t, h.event) : undefined);
+        const during = phase ?? (h.event ? phaseOf(h.event) : undefined);
         edges.push({ thread: t, event: e, held: h, taken: lock, via, holding, ...(arch ? { arch } : {}), ...(during ? { phase: during } : {}) });
       }
     };
@@ -250,12 +300,7 @@ export class LockEdges {
         take(e, lock, [...via, ...x.via], x.arch ?? own, x.dropped, x.phase);
       }
     };
-    const standIn = standInLocks(t);
-    for (const e of t.events) {
-      // What a fact describes is its own business: not the events of its inlined body.
-      if (factNames(e)) continue;
-      const via = (e.via ?? []).map((v) => v.callee);
-      if (standIn(e)) continue;
+    for (const { e, via } of lockEvents(t, os)) {
       if (e.kind === 'LOCK') {
         const lock: LockRef = { key: e.lock.key, text: e.lock.text, mode: e.mode, recursive: false, classes: [] };
         take(e, lock, via);
@@ -263,7 +308,7 @@ export class LockEdges {
         if (!lockAt.has(e.lock.key) || lockAt.get(e.lock.key)!.byCaller) lockAt.set(e.lock.key, { lock, event: e });
         continue;
       }
-      if (e.kind !== 'CALL') continue;
+      if (e.kind !== 'CALL') continue; // (never: lockEvents keeps acquisitions and calls)
       const fact: LockFact | undefined = lockFact(e.callee, os);
       if (fact?.effect === 'calls') {
         summarize(e, this.view.body(fact.callee, t), [...via, e.callee]);
