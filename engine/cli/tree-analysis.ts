@@ -47,11 +47,12 @@ const WORKER_YOUNG_MB = 64;
  * ready (the model built), with the triage and the model's size from the first worker.
  */
 export type TreeWorkerRequest = { readonly file: string } | { readonly done: true };
-export type TreeWorkerReply = { readonly ready: true; readonly triage?: Triage & { readonly model: ModelStats } } | { readonly report: TreeReport };
+export type TriageReply = Triage & { readonly model: ModelStats };
+export type TreeWorkerReply = { readonly ready: true; readonly triage?: TriageReply } | { readonly report: TreeReport };
 
 export interface AnalysisPool {
   /** The first worker's triage of the documents, and its model's size. */
-  readonly triage: Promise<Triage & { readonly model: ModelStats }>;
+  readonly triage: Promise<TriageReply>;
   /** Analyses the documents (each once) and resolves with their reports, in no set order. */
   analyse(documents: readonly string[]): Promise<TreeReport[]>;
 }
@@ -70,8 +71,8 @@ export function startAnalysis(job: TreeWorkerJob, workers: number): AnalysisPool
   const waiting: Array<() => void> = [];
   const reports: TreeReport[] = [];
   const threads: Worker[] = [];
-  let triaged: (t: Triage & { readonly model: ModelStats }) => void = () => undefined;
-  const triage = new Promise<Triage & { readonly model: ModelStats }>((resolve) => { triaged = resolve; });
+  let triaged: (t: TriageReply) => void = () => undefined;
+  const triage = new Promise<TriageReply>((resolve) => { triaged = resolve; });
   const started = Array.from({ length: n }, (_, i) => new Promise<void>((resolve, reject) => {
     // V8 lets an idle-looking heap grow to gigabytes of garbage before collecting it; a bound per
     // worker makes it collect sooner (what a document keeps alive is far below it).

@@ -222,32 +222,45 @@ function stackAddress(arg: string, onStack: ReadonlyMap<string, { readonly array
   return onStack.get(arg)?.array ?? false;
 }
 
+/** What a function does to order memory itself, each field as functionFacts() gives it. */
+type OrderingFacts = Pick<FunctionFacts, 'orders' | 'marked' | 'splitUpdates' | 'unlockedTests'>;
+
+function orderingFacts(t: Thread): OrderingFacts {
+  const mine = t.events.filter(ownOrKb);
+  const split = splitUpdated(t);
+  const tested = [...new Set(unlockedTests(t).flatMap((u) => matchKeys(u.test.loc)))].sort();
+  return {
+    orders: mine.some((e) => ordersMemory(e)),
+    marked: [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort(),
+    ...(split.length ? { splitUpdates: split } : {}),
+    ...(tested.length ? { unlockedTests: tested } : {}),
+  };
+}
+
+/**
+ * A hypercall runs the function its first argument names on this CPU: on VHE directly, on nVHE
+ * through its handler (kb/kvm.ts HYP_CALLS). Those two, or none for another call.
+ */
+function hypCallees(callee: string, firstArg: string | undefined): string[] {
+  const hyp = HYP_CALLS.has(callee) ? /^[A-Za-z_]\w*$/.exec(firstArg?.replace(/\s+/g, '') ?? '')?.[0] : undefined;
+  return hyp ? [hyp, hypHandler(hyp)] : [];
+}
+
 /**
  * What whole-tree mode asks of a document's own functions to choose its peers (relevant.ts),
  * each field as functionFacts() gives it: the rest of the facts (construction, lock summaries,
  * parameters) need the file's text and cost most of the time.
  */
-export type PairingFacts = Pick<FunctionFacts, 'name' | 'orders' | 'marked' | 'splitUpdates' | 'unlockedTests'> & { readonly callees: ReadonlySet<string> };
+export type PairingFacts = Pick<FunctionFacts, 'name'> & OrderingFacts & { readonly callees: ReadonlySet<string> };
 
 export function pairingFacts(t: Thread): PairingFacts {
   const callees = new Set<string>();
   for (const e of t.events) {
     if (e.via?.length || e.kind !== 'CALL' || e.resolution === 'kb') continue;
     callees.add(e.callee);
-    // A hypercall runs its function on this CPU: on VHE directly, on nVHE through its handler.
-    const hyp = HYP_CALLS.has(e.callee) ? /^[A-Za-z_]\w*$/.exec(e.args[0]?.replace(/\s+/g, '') ?? '')?.[0] : undefined;
-    if (hyp) { callees.add(hyp); callees.add(hypHandler(hyp)); }
+    for (const h of hypCallees(e.callee, e.args[0])) callees.add(h);
   }
-  const mine = t.events.filter(ownOrKb);
-  const split = splitUpdated(t);
-  const tested = [...new Set(unlockedTests(t).flatMap((u) => matchKeys(u.test.loc)))].sort();
-  return {
-    name: t.name, callees,
-    orders: mine.some((e) => ordersMemory(e)),
-    marked: [...new Set(mine.flatMap((e) => (isMarked(e) && 'loc' in e ? matchKeys(e.loc) : [])))].sort(),
-    ...(split.length ? { splitUpdates: split } : {}),
-    ...(tested.length ? { unlockedTests: tested } : {}),
-  };
+  return { name: t.name, callees, ...orderingFacts(t) };
 }
 
 export function functionFacts(t: Thread, lines: readonly string[]): FunctionFacts {
@@ -281,13 +294,9 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
           ...(stack.length ? { stack } : {}), ...(always ? { always } : {}), ...(built.length ? { built } : {}), ...(dropped.length ? { dropped } : {}), ...(phase ? { phase } : {}),
         });
       }
-      // A hypercall runs its function on this CPU: on VHE directly, on nVHE through its handler.
-      const hyp = HYP_CALLS.has(e.callee) ? /^[A-Za-z_]\w*$/.exec(args[0] ?? '')?.[0] : undefined;
-      if (hyp) {
-        for (const callee of [hyp, hypHandler(hyp)]) {
-          const key = `${callee}|${e.held.join(',')}|hyp`;
-          if (!seen.has(key)) { seen.add(key); calls.push({ callee, held: [...e.held], ...(always ? { always } : {}) }); }
-        }
+      for (const callee of hypCallees(e.callee, args[0])) {
+        const key = `${callee}|${e.held.join(',')}|hyp`;
+        if (!seen.has(key)) { seen.add(key); calls.push({ callee, held: [...e.held], ...(always ? { always } : {}) }); }
       }
     } else if (e.kind === 'LOCK') locked.add(e.lock.key);
     else if (e.kind === 'UNLOCK') unlocked.add(e.lock.key);
@@ -296,7 +305,7 @@ export function functionFacts(t: Thread, lines: readonly string[]): FunctionFact
   const takesOnly = [...locked].some((k) => !unlocked.has(k));
   const releasesOnly = [...unlocked].some((k) => !locked.has(k));
   const wrapper = takesOnly && !releasesOnly ? 'lock' : releasesOnly && !takesOnly ? 'unlock' : undefined;
-  const { orders, marked, splitUpdates: split = [], unlockedTests: tested = [] } = pairingFacts(t);
+  const { orders, marked, splitUpdates: split = [], unlockedTests: tested = [] } = orderingFacts(t);
   const risky = t.events.some((e) => e.kind === 'CALL' && (e.held.length > 0 || e.irqsOff)
     && e.tags.some((g) => g === 'sleeps' || g === 'softirq' || g === 'must-not-hold-lock'));
   const fixed = fixedParams(t, body);
