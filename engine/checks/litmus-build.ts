@@ -3,6 +3,7 @@
 // under the locks it holds. The simulator then decides the bad outcome under each model.
 import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
 import type { Event, Loc, Thread } from '../extract/types';
+import { dependencyKinds } from '../extract/deps';
 import { orderingEvents } from '../pair/ordering-events';
 import type { EntryGuard } from '../pair/entry-guard';
 import { SET_VALUES, locValues, needsOld, writesTo, type LocValues } from '../pair/flag-values';
@@ -449,7 +450,7 @@ class Revisits {
 
 /** The strongest dependency from `first` to `second` (ctrl also counts when it passes through a guard). */
 function dependency(t: Thread, first: Event, second: Event): 'addr' | 'data' | 'ctrl' | undefined {
-  const direct = t.deps.filter((d) => d.from === first.id && d.to === second.id).map((d) => d.kind);
+  const direct = dependencyKinds(t, first, second);
   for (const k of ['addr', 'data', 'ctrl'] as const) if (direct.includes(k)) return k;
   const guarded = second.guards.some((g) => t.conds.find((c) => c.id === g.cond)?.reads.includes(first.id));
   return guarded ? 'ctrl' : undefined;

@@ -39,7 +39,7 @@ function barrierBeside(s: SideView, at: 'first' | 'second', full: boolean): bool
   const inGap = gap.filter((e) => isSharedAccess(e) && (end.kind === 'R' ? e.kind !== 'W' : e.kind !== 'R'));
   if (inGap.length === 0) return true;
   // Only then the dependencies, which a large function has thousands of.
-  const addressFrom = new Set(s.thread.deps.filter((d) => d.kind === 'addr' && d.to === end.id).map((d) => d.from));
+  const addressFrom = new Set(s.thread.valueDeps.filter((d) => d.kind === 'addr' && d.to === end.id).map((d) => d.from));
   return inGap.every((e) => addressFrom.has(e.id));
 }
 

@@ -274,7 +274,7 @@ function updatesOf(t: Thread): Map<string, { readonly at: Event; readonly plain:
   const byId = new Map(t.events.map((e) => [e.id, e] as const));
   const out = new Map<string, { at: Event; plain: boolean }>();
   updatesMemo.set(t, out);
-  for (const d of t.deps) {
+  for (const d of t.valueDeps) {
     if (d.kind !== 'data') continue;
     const r = byId.get(d.from);
     const w = byId.get(d.to);

@@ -44,7 +44,7 @@ export function splitUpdates(t: Thread, splitOn: (name: string) => SplitOn | und
   if (hit) return hit;
   const out: SplitUpdate[] = [];
   const fromRead = new Map<number, number[]>();
-  for (const d of t.deps) if (d.kind === 'data') (fromRead.get(d.to) ?? fromRead.set(d.to, []).get(d.to)!).push(d.from);
+  for (const d of t.valueDeps) if (d.kind === 'data') (fromRead.get(d.to) ?? fromRead.set(d.to, []).get(d.to)!).push(d.from);
   const events = t.events;
   for (const e of events) {
     if (!('loc' in e) || e.loc.cpuLocal || !writtenHere(e)) continue;

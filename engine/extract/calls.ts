@@ -367,11 +367,10 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
     const zeroTest = cond.zeroTest && zeroRead !== undefined ? { ...cond.zeroTest, read: zeroRead } : undefined;
     w.conds[mapped.id] = { ...rest, reads, ...(params.length > 0 ? { params } : {}), ...(bitTest ? { bitTest } : {}), ...(zeroTest ? { zeroTest } : {}) };
   }
-  for (const d of callee.deps) {
-    if (d.kind === 'ctrl') continue;
+  for (const d of callee.valueDeps) {
     const from = idMap[d.from];
     const to = idMap[d.to];
-    if (from !== undefined && to !== undefined) w.deps.push({ kind: d.kind, from, to });
+    if (from !== undefined && to !== undefined) w.valueDeps.push({ kind: d.kind, from, to });
   }
   return callee.returns ? inCaller(callee.returns) : new Set();
 }

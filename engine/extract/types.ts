@@ -145,6 +145,9 @@ export interface Dep {
   readonly to: number;
 }
 
+/** A dependency carried by a value: the address or the data of the later event. */
+export type ValueDep = Dep & { readonly kind: 'addr' | 'data' };
+
 /**
  * A lock the function's caller holds, known from an assertion in its body
  * (`ASSERT(spin_is_locked(&v->lock))`, `lockdep_assert_held(&kvm->lock)`): the function runs
@@ -180,7 +183,11 @@ export interface Thread {
   readonly params: readonly { readonly name: string; readonly type: string }[];
   readonly events: readonly Event[];
   readonly conds: readonly Cond[];
-  readonly deps: readonly Dep[];
+  /**
+   * Address and data dependencies, sorted by target, then source. Control dependencies are not
+   * listed: they follow from each access's guards and the conditions' reads (extract/deps.ts).
+   */
+  readonly valueDeps: readonly ValueDep[];
   /** Locks held by the caller (present only when some are), in the order they are asserted. */
   readonly callerHolds?: readonly CallerHeld[];
   /**

@@ -5,7 +5,8 @@ import { kids, operatorBetween, parts, textOf, typeOf, type SyntaxNode } from '.
 import type { Problem } from '../patch/types';
 import { spanOf, type SourceMap } from './spans';
 import { compact, oneLine, paramTaint, Scope, splitTaint } from './scope';
-import type { CallerHeld, Cond, Dep, Event, EventBody, Guard, Loc, Span, Thread, ViaFrame } from './types';
+import type { CallerHeld, Cond, Event, EventBody, Guard, Loc, Span, Thread, ValueDep, ViaFrame } from './types';
+import { byTargetThenSource } from './deps';
 import type { CallContext } from './calls';
 import { applyCallerHolds } from './lock-asserts';
 import { nullArm, type PendingOwner } from './owner-locks';
@@ -44,7 +45,7 @@ export interface WalkerEnv {
 export class Walker {
   readonly events: Event[] = [];
   readonly conds: Cond[] = [];
-  readonly deps: Dep[] = [];
+  readonly valueDeps: ValueDep[] = [];
   /** Locks the body asserts held (see lock-asserts.ts), applied to the events in finish(). */
   readonly heldAssertions: CallerHeld[] = [];
   private readonly guards: Guard[] = [];
@@ -149,7 +150,7 @@ export class Walker {
   private guardsNow: Guard[] | undefined;
 
   addDeps(kind: 'addr' | 'data', from: Iterable<number>, to: number): void {
-    for (const f of from) if (f < to) this.deps.push({ kind, from: f, to });
+    for (const f of from) if (f < to) this.valueDeps.push({ kind, from: f, to });
   }
 
   private applyLockEffect(body: EventBody): void {
@@ -696,38 +697,13 @@ export class Walker {
     this.problem('warning', `unsupported: ${name} at ${p.line}:${p.col}${why ? ` ${why}` : ''}`, node);
   }
 
-  finish(meta: Omit<Thread, 'events' | 'conds' | 'deps' | 'callerHolds'>): Thread {
-    const deps = [...this.deps];
-    // Control dependencies are made only here, one per (read, access): an access's guards often
-    // name the same reads many times over (inlined callees nest deep). Events share their guards
-    // arrays (currentGuards()), so the reads one array's conditions name are listed once per
-    // array, each once (marked[from] === that array's stamp), and each access takes those before it.
-    const marked = new Int32Array(this.events.length);
-    const readsUnder = new Map<readonly Guard[], number[]>();
-    let stamp = 0;
-    for (const e of this.events) {
-      if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
-      let reads = readsUnder.get(e.guards);
-      if (!reads) {
-        reads = [];
-        stamp--;
-        for (const g of e.guards) {
-          for (const from of this.conds[g.cond]?.reads ?? []) {
-            if (marked[from] !== stamp) {
-              marked[from] = stamp;
-              reads.push(from);
-            }
-          }
-        }
-        readsUnder.set(e.guards, reads);
-      }
-      for (const from of reads) if (from < e.id) deps.push({ kind: 'ctrl', from, to: e.id });
-    }
-    deps.sort((a, b) => a.to - b.to || a.from - b.from || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  finish(meta: Omit<Thread, 'events' | 'conds' | 'valueDeps' | 'callerHolds'>): Thread {
+    // Control dependencies are not listed (see deps.ts): they follow from the guards.
+    const valueDeps = [...this.valueDeps].sort(byTargetThenSource);
     const { events, holds } = applyCallerHolds(this.events, this.heldAssertions);
     const returns = splitTaint(this.returned);
     return {
-      ...meta, events, conds: this.conds, deps, ...(holds.length > 0 ? { callerHolds: holds } : {}),
+      ...meta, events, conds: this.conds, valueDeps, ...(holds.length > 0 ? { callerHolds: holds } : {}),
       ...(returns.reads.length + returns.params.length > 0 ? { returns } : {}),
       ...(this.pointerValues.size > 0 ? { pointerValues: Object.fromEntries(this.pointerValues) } : {}),
     };

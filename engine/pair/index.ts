@@ -2,6 +2,7 @@
 // (in the document or the workspace tree), and synthesized observers where no peer reads what
 // a function publishes.
 import { bitWrite, storedZero } from '../extract/bits';
+import { dependencies, dependencyKinds } from '../extract/deps';
 import type { ConcurrencyOracle } from '../concurrency/index';
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
@@ -34,7 +35,7 @@ export function sideSignature(s: Side): string {
     // Revisits are in the test too: which location, and what depends on what.
     ...revisitSignature(s, o.revisits),
   ];
-  const dep = s.first ? s.thread.deps.filter((d) => d.from === s.first!.id && d.to === s.second.id).map((d) => d.kind).sort().join('+') : '';
+  const dep = s.first ? dependencyKinds(s.thread, s.first, s.second).sort().join('+') : '';
   const guarded = s.first && s.second.guards.some((g) => s.thread.conds.find((c) => c.id === g.cond)?.reads.includes(s.first!.id)) ? 'g' : '';
   const entry = s.entryGuard ? `|entry:${s.entryGuard.by}` : '';
   return `${ev(s.first)}|${mid.join(',')}|${ev(s.second)}|${dep}${guarded}${entry}`;
@@ -45,7 +46,7 @@ function revisitSignature(s: Side, revisits: readonly Event[]): string[] {
   if (revisits.length === 0 || !s.first) return [];
   const at = new Map([s.first, ...revisits, s.second].map((e, i) => [e.id, i]));
   const firstKey = 'loc' in s.first ? s.first.loc.key : '';
-  const deps = s.thread.deps.filter((d) => at.has(d.from) && at.has(d.to) && at.get(d.to)! > 0 && (at.get(d.from)! > 0 || at.get(d.to)! <= revisits.length));
+  const deps = dependencies(s.thread, new Set(at.keys())).filter((d) => at.get(d.to)! > 0 && (at.get(d.from)! > 0 || at.get(d.to)! <= revisits.length));
   return [
     ...revisits.map((e) => `${e.kind}:${'annot' in e ? e.annot : ''}:${'loc' in e && e.loc.key === firstKey ? 'x' : 'y'}`),
     ...deps.map((d) => `${d.kind}:${at.get(d.from)}>${at.get(d.to)}`),
@@ -65,7 +66,8 @@ function threadShape(t: Thread): string {
     s = JSON.stringify([
       t.events.map((e) => [e.kind, 'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : '', 'annot' in e ? e.annot : '', e.kind === 'F' ? e.fence : '', e.guards, e.held, e.via?.length ?? 0, bitWrite(e) ?? storedZero(e) ?? '']),
       // Which bit a branch tests, and which way, decides what a branch on a flag needs (flag-values.ts).
-      t.deps, t.conds.map((c) => [c.reads, c.bitTest ?? '', c.zeroTest ?? '']), (t.callerHolds ?? []).map((h) => [h.lock.key, h.mode]),
+      // Control dependencies are not listed, but follow from the guards and conditions' reads here.
+      t.valueDeps, t.conds.map((c) => [c.reads, c.bitTest ?? '', c.zeroTest ?? '']), (t.callerHolds ?? []).map((h) => [h.lock.key, h.mode]),
     ]);
     shapeCache.set(t, s);
   }
@@ -83,7 +85,7 @@ function outline(t: Thread): string {
   let s = outlineCache.get(t);
   if (s === undefined) {
     const ends = [...t.events.slice(0, 3), ...t.events.slice(-3)].map((e) => `${e.kind}:${'loc' in e ? e.loc.key : 'lock' in e ? e.lock.key : ''}`);
-    s = `${t.events.length}|${t.deps.length}|${t.conds.length}|${t.callerHolds?.length ?? 0}|${ends.join('|')}`;
+    s = `${t.events.length}|${t.valueDeps.length}|${t.conds.length}|${t.callerHolds?.length ?? 0}|${ends.join('|')}`;
     outlineCache.set(t, s);
   }
   return s;

@@ -13,7 +13,7 @@ function access(id: number, kind: 'R' | 'W', text: string): Event {
 }
 
 function thread(name: string, events: Event[]): Thread {
-  return { name, partial: false, span, params: [], events, conds: [], deps: [] };
+  return { name, partial: false, span, params: [], events, conds: [], valueDeps: [] };
 }
 
 // Message passing: the writer stores data then flag, the reader loads flag then data.

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractC, extractFragments } from '../../engine/extract/index';
 import { locationKeys, lockOrders } from '../../engine/extract/query';
+import { dependencies } from '../../engine/extract/deps';
 import { compatible } from '../../engine/pair/peers';
 import type { Profile } from '../../engine/kb/types';
 import type { Fragment, HunkLine } from '../../engine/patch/types';
@@ -183,7 +184,7 @@ for (const c of CASES) {
     assert.ok(t, 'function found');
     assert.deepEqual(t.events.map(brief), c.events);
     if (c.deps) {
-      const deps = t.deps.map((d) => `${d.kind} e${d.from}>e${d.to}`);
+      const deps = dependencies(t).map((d) => `${d.kind} e${d.from}>e${d.to}`);
       for (const d of c.deps) assert.ok(deps.includes(d), `expected dep ${d} in ${deps.join(', ')}`);
     }
   });

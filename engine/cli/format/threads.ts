@@ -1,6 +1,7 @@
 // Threads → text for `hvbarrier extract` (and the golden tests): one header line per function,
 // one line per event in program order, then conditions and dependencies.
 import type { CallerHeld, Cond, Event, Thread } from '../../extract/types';
+import { dependencies } from '../../extract/deps';
 
 function detail(e: Event): string {
   switch (e.kind) {
@@ -50,7 +51,8 @@ export function formatThread(t: Thread): string {
   const head = `${t.name}(${t.params.map((p) => p.type.endsWith("*") ? `${p.type}${p.name}` : `${p.type} ${p.name}`).join(', ')})${t.partial ? ' [fragment]' : ''} ${where ? where + ' ' : ''}${t.span.line}:${t.span.col}`;
   const lines = [head, ...(t.callerHolds ?? []).map(callerLine), ...t.events.map((e) => eventLine(t, e))];
   if (t.conds.length) lines.push(...t.conds.map(condLine));
-  if (t.deps.length) lines.push(`  deps ${t.deps.map((d) => `${d.kind} e${d.from}>e${d.to}`).join(', ')}`);
+  const deps = dependencies(t);
+  if (deps.length) lines.push(`  deps ${deps.map((d) => `${d.kind} e${d.from}>e${d.to}`).join(', ')}`);
   return lines.join('\n');
 }
 
