@@ -37,14 +37,15 @@ void (async () => {
   const oracle = new TreeConcurrency(job.facts, textOf);
   // Parsed trees cost about forty times their text and a thread with its callees inlined up to
   // a kilobyte per event, so what is kept is bounded: a few parsed chunks, and the threads of the
-  // files read lately (peers come back for the next documents: see file-memo.ts) up to 160,000
-  // events (120,000 before inlined events shared their guards, frames and held locks: every
-  // re-walk of a peer let go was the memo's eviction, none a callee that changed); the
+  // files read lately (peers come back for the next documents: see file-memo.ts) up to 240,000
+  // events (120,000 before inlined events shared their guards, frames and held locks, 160,000
+  // before control dependencies were read off the guards instead of listed, and inlined guards
+  // shared: every re-walk of a peer let go was the memo's eviction, none a callee that changed); the
   // text-keyed thread cache of the editor is off (the memo serves whole files). The
   // index says where each file's functions are, so a peer is parsed only for what is walked.
   // Verdicts of one document are rarely asked again by the next (their keys name the threads).
   const listings = new Map(job.summaries.map((s) => [s.path, s.listing]));
-  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 160_000, listings: (path) => listings.get(path), judgements: { verdicts: 2000, simulations: 2000 } });
+  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 240_000, listings: (path) => listings.get(path), judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model, oracle.lockSummaries);
   lap('model');
   // HVBARRIER_TREE_TRACE_EXCLUDED=REGEX: also one line per pairing ruled out for a reason kind it matches.

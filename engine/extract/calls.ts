@@ -309,13 +309,21 @@ function inline(w: Walker, c: { callee: Thread; args: readonly SyntaxNode[]; nod
   // frames it was reached through, this call first; the locks held at the call, then the
   // callee's (rewritten), each once. Each is made once per distinct input, not per event.
   const guardsFor = new Map<readonly Guard[], Guard[]>();
+  // One guard object per mapped condition and way, shared by every array that has it (guards
+  // are compared by content): a callee's guard is in as many arrays as the branches under it.
+  const mappedGuard = new Map<Guard, Guard>();
   const guardsOf = (own: readonly Guard[]): Guard[] => {
     let out = guardsFor.get(own);
     if (!out) {
       out = [...outerGuards];
       for (const g of own) {
-        const cond = condMap.get(g.cond);
-        if (cond !== undefined) out.push({ cond, value: g.value });
+        let mapped = mappedGuard.get(g);
+        if (!mapped) {
+          const cond = condMap.get(g.cond);
+          if (cond === undefined) continue;
+          mappedGuard.set(g, (mapped = { cond, value: g.value }));
+        }
+        out.push(mapped);
       }
       guardsFor.set(own, out);
     }
