@@ -1,7 +1,9 @@
-// The analysis workers of whole-tree mode (tree-check-worker.ts): started as soon as the tree's
-// facts are known; each builds its model of the tree, the first also triages the documents with
+// The analysis workers of whole-tree mode (tree-check-worker.ts): started with the index, so
+// that they have loaded their code and the C parser when the tree's facts are known; then each
+// is handed the job, builds its model of the tree, the first also triages the documents with
 // its model (tree-triage.ts); then they are handed the documents to analyse, one at a time.
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { TreeFacts } from '../concurrency/index';
 import type { Arch } from '../checks/types';
@@ -22,8 +24,12 @@ export interface TreeWorkerJob {
   readonly builtFor: Readonly<Record<string, readonly string[]>>;
   /** The tree's source files, for the triage. */
   readonly documents: readonly string[];
+}
+
+/** What a worker is started with, before the job is known. */
+export interface TreeWorkerStart {
   /** This worker triages the documents (the first one). */
-  readonly triages?: boolean;
+  readonly triages: boolean;
 }
 
 /**
@@ -47,10 +53,22 @@ const WORKER_YOUNG_MB = 64;
  * ready (the model built), with the triage and the model's size from the first worker.
  */
 export type TreeWorkerRequest = { readonly file: string } | { readonly done: true };
+/**
+ * The first message to a worker: the job, serialized once (v8.serialize) into memory both
+ * workers read. Passed as an object, it was cloned once per worker on the main thread (17 MB
+ * on Xen's xen/, 0.65 s each) while the workers waited.
+ */
+export interface TreeWorkerJobMessage {
+  readonly job: SharedArrayBuffer;
+}
 export type TriageReply = Triage & { readonly model: ModelStats };
 export type TreeWorkerReply = { readonly ready: true; readonly triage?: TriageReply } | { readonly report: TreeReport };
 
 export interface AnalysisPool {
+  /** Hands every worker the job (once the index and the tree's facts are known). */
+  begin(job: TreeWorkerJob): void;
+  /** Stops the workers (when the index fails, the job never comes). */
+  stop(): void;
   /** The first worker's triage of the documents, and its model's size. */
   readonly triage: Promise<TriageReply>;
   /** Analyses the documents (each once) and resolves with their reports, in no set order. */
@@ -64,9 +82,9 @@ export interface AnalysisPool {
  * them. Each document's result depends on nothing but the tree, so who took what never changes
  * the report.
  */
-export function startAnalysis(job: TreeWorkerJob, workers: number): AnalysisPool {
+export function startAnalysis(workers: number): AnalysisPool {
   const n = Math.max(1, workers);
-  const size = new Map(job.summaries.map((s) => [s.path, s.lines]));
+  let size = new Map<string, number>();
   let schedule: TreeSchedule | undefined;
   const waiting: Array<() => void> = [];
   const reports: TreeReport[] = [];
@@ -76,7 +94,7 @@ export function startAnalysis(job: TreeWorkerJob, workers: number): AnalysisPool
   const started = Array.from({ length: n }, (_, i) => new Promise<void>((resolve, reject) => {
     // V8 lets an idle-looking heap grow to gigabytes of garbage before collecting it; a bound per
     // worker makes it collect sooner (what a document keeps alive is far below it).
-    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { ...job, triages: i === 0 } satisfies TreeWorkerJob, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const w = new Worker(join(__dirname, 'tree-check-worker.js'), { workerData: { triages: i === 0 } satisfies TreeWorkerStart, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     threads.push(w);
     const send = (): void => {
       if (!schedule) { waiting.push(send); return; }
@@ -95,11 +113,20 @@ export function startAnalysis(job: TreeWorkerJob, workers: number): AnalysisPool
   // A worker that fails before the documents are named is reported by the triage or by
   // analyse(), not as an unhandled rejection.
   finished.catch(() => undefined);
+  const stop = (): void => { for (const w of threads) void w.terminate(); };
   return {
+    begin: (job) => {
+      size = new Map(job.summaries.map((s) => [s.path, s.lines]));
+      const bytes = serialize(job);
+      const shared = new SharedArrayBuffer(bytes.length);
+      new Uint8Array(shared).set(bytes);
+      for (const w of threads) w.postMessage({ job: shared } satisfies TreeWorkerJobMessage);
+    },
+    stop,
     // A worker that stops before triaging rejects it (else the caller would wait for ever), and
     // the others are stopped: none would be told to end.
     triage: Promise.race([triage, finished.then(() => { throw new Error('analysis workers stopped before the triage'); })]).catch((err: unknown) => {
-      for (const w of threads) void w.terminate();
+      stop();
       throw err;
     }),
     analyse: (documents) => {

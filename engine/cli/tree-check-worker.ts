@@ -2,6 +2,7 @@
 // time, against the whole tree's index, asking the tree's concurrency model, and posts each
 // analysis back.
 import { appendFileSync, readFileSync } from 'node:fs';
+import { deserialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache } from '../analysis-cache';
 import { analyzeDocument } from '../analyze';
@@ -10,11 +11,12 @@ import { MAX_CYCLES_PER_DOCUMENT, MAX_CYCLES_PER_FUNCTION, MAX_TREE_ACCESSES, Tr
 import { summarizeThreads } from '../pair/summary';
 import type { Analysis, Finding, Problem } from '../checks/types';
 import type { TreeReport } from './tree-check';
-import type { TreeWorkerJob, TreeWorkerReply, TreeWorkerRequest } from './tree-analysis';
+import type { TreeWorkerJob, TreeWorkerJobMessage, TreeWorkerReply, TreeWorkerRequest, TreeWorkerStart } from './tree-analysis';
 import { triage } from './tree-triage';
 
 void (async () => {
-  const job = workerData as TreeWorkerJob;
+  const start = workerData as TreeWorkerStart;
+  const port = parentPort!;
   // HVBARRIER_TREE_TRACE=FILE: one line per document appended to FILE (time, heap, peers), to find the
   // documents that cost the most; never part of the report.
   const traceFile = process.env.HVBARRIER_TREE_TRACE;
@@ -24,6 +26,11 @@ void (async () => {
   const lap = (what: string): void => trace?.(`worker ${what} after ${Date.now() - since}ms t=${process.uptime().toFixed(1)}s`);
   const parser = await initCParser();
   lap('parser');
+  // Started with the index: the job comes once the tree's facts are known (tree-analysis.ts).
+  const job = await new Promise<TreeWorkerJob>((resolve) => {
+    port.once('message', (m: TreeWorkerJobMessage) => resolve(deserialize(Buffer.from(m.job)) as TreeWorkerJob));
+  });
+  lap('job');
   const read = (path: string): string | undefined => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
   // What a function declares on its own stack is read from its file's text (a few files kept).
   const texts = new Map<string, string | undefined>();
@@ -80,7 +87,6 @@ void (async () => {
     return { file, analysis: slim({ ...analysis, problems: [...analysis.problems, ...capped] }), excluded };
   };
   // One document at a time, asked for when the last one is done (see tree-schedule.ts).
-  const port = parentPort!;
   port.on('message', (m: TreeWorkerRequest) => {
     if ('done' in m) {
       trace?.(`cache ${JSON.stringify(cache.stats())}`);
@@ -90,7 +96,7 @@ void (async () => {
     void analyse(m.file).then((report) => port.postMessage({ report } satisfies TreeWorkerReply));
   });
   // The first worker triages the documents with the model it has just built (tree-triage.ts).
-  const triaged = job.triages ? { ...triage(job.documents, job.summaries, peers), model: oracle.model.stats() } : undefined;
+  const triaged = start.triages ? { ...triage(job.documents, job.summaries, peers), model: oracle.model.stats() } : undefined;
   lap('ready');
   port.postMessage({ ready: true, ...(triaged ? { triage: triaged } : {}) } satisfies TreeWorkerReply);
 })();

@@ -176,12 +176,21 @@ export async function checkTree(o: TreeCheckOptions): Promise<TreeCheckResult> {
   const lap = (name: string): void => { const now = Date.now(); timings[name] = now - t; t = now; };
   const files = [...new Set(o.dirs.flatMap((d) => listTree(d)))].sort();
   const workers = Math.max(1, o.workers ?? cpus().length);
-  const { kb, summaries, facts } = await indexedTree(o, files, workers, lap);
   const documents = files.filter((f) => f.endsWith('.c'));
+  // The analysis workers start now and get ready (code, C parser) while the tree is indexed;
+  // they build their own model of the tree, and the first of them triages the documents with
+  // it (tree-triage.ts): this thread builds none.
+  const pool = startAnalysis(Math.min(workers, documents.length));
+  let indexed: Awaited<ReturnType<typeof indexedTree>>;
+  try {
+    indexed = await indexedTree(o, files, workers, lap);
+  } catch (err) {
+    pool.stop();
+    throw err;
+  }
+  const { kb, summaries, facts } = indexed;
   const builtFor = builtForFiles(o.dirs, documents);
-  // The analysis workers build their own model of the tree, and the first of them triages the
-  // documents with it (tree-triage.ts): this thread builds none.
-  const pool = startAnalysis({ summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor, documents }, Math.min(workers, documents.length));
+  pool.begin({ summaries, facts, kbConfigText: kb.text, arch: o.arch, os: o.os, builtFor, documents });
   const { triaged, todo, model } = await pool.triage;
   lap('model');
   const analysed = await pool.analyse(todo);
