@@ -39,8 +39,18 @@ function rootOf(arg: string): string {
 /** `seg.attr`, `regs[2].x`: a path from a variable through members and elements only. */
 const DIRECT_PATH = /^([A-Za-z_]\w*)(?:\.\w+|\[[^\]]*\])+$/;
 
+/**
+ * What makes an access local, and how it reads in a finding's explanation. The kind decides
+ * (rule-out.ts asks whether both sides reach per-CPU data as their running CPU's copy); the
+ * text is for people.
+ */
+export interface LocalReason {
+  readonly kind: 'own-stack' | 'caller-stack' | 'construction' | 'per-cpu';
+  readonly text: string;
+}
+
 export class LocalAccesses {
-  private readonly memo = new WeakMap<Thread, Map<number, string>>();
+  private readonly memo = new WeakMap<Thread, Map<number, LocalReason>>();
   private readonly pausedMemo = new WeakMap<Thread, Map<number, string>>();
 
   /**
@@ -61,7 +71,7 @@ export class LocalAccesses {
   }
 
   /** Why event `e` of `t` cannot race with another CPU, or undefined. */
-  why(t: Thread, e: Event): string | undefined {
+  why(t: Thread, e: Event): LocalReason | undefined {
     let m = this.memo.get(t);
     if (!m) this.memo.set(t, (m = this.compute(t)));
     return m.get(e.id);
@@ -74,8 +84,8 @@ export class LocalAccesses {
     return m.get(e.id);
   }
 
-  private compute(t: Thread): Map<number, string> {
-    const out = new Map<number, string>();
+  private compute(t: Thread): Map<number, LocalReason> {
+    const out = new Map<number, LocalReason>();
     const own = ownCalls(t);
     const cpuCalls = own.filter((c) => THIS_CPU.test(c.callee) || (PER_CPU.test(c.callee) && SELF_CPU.test((c.args[1] ?? '').replace(/\s+/g, ''))));
     // Read from the body's text, once, when an access first asks.
@@ -88,24 +98,24 @@ export class LocalAccesses {
     for (const e of t.events) {
       if (e.kind !== 'R' && e.kind !== 'W' && e.kind !== 'RMW') continue;
       const direct = DIRECT_PATH.exec(e.loc.text);
-      if (direct && (stack ??= new Set(stackObjects(bodyText() ?? '').keys())).has(direct[1]!)) { out.set(e.id, `\`${direct[1]}\` is an object on ${t.name}()'s own stack`); continue; }
+      if (direct && (stack ??= new Set(stackObjects(bodyText() ?? '').keys())).has(direct[1]!)) { out.set(e.id, { kind: 'own-stack', text: `\`${direct[1]}\` is an object on ${t.name}()'s own stack` }); continue; }
       // A member of what a caller-stack parameter points to, touched by the function itself
       // (a callee's names are its own); not what a pointer member of it points to.
       const member = stackParams && paramMember(t, e, stackParams);
       if (member !== undefined) {
-        out.set(e.id, `\`${member}\` points to an object on the stack of ${t.name}()'s callers, whose address no other CPU is given`);
+        out.set(e.id, { kind: 'caller-stack', text: `\`${member}\` points to an object on the stack of ${t.name}()'s callers, whose address no other CPU is given` });
         continue;
       }
       const built = building && paramMember(t, e, building);
       if (built !== undefined) {
-        out.set(e.id, `\`${built}\` points to an object under construction: ${t.name}()'s callers allocated it and have not yet made it reachable by other CPUs`);
+        out.set(e.id, { kind: 'construction', text: `\`${built}\` points to an object under construction: ${t.name}()'s callers allocated it and have not yet made it reachable by other CPUs` });
         continue;
       }
       // Inside the accessor's arguments (the per-CPU variable's name), or through its result.
       const cpu = cpuCalls.find((c) => inside(e.span, c.span) || e.loc.text.startsWith(`${c.callee}(`));
-      if (cpu) { out.set(e.id, `per-CPU data of the running CPU (${cpu.callee}())`); continue; }
+      if (cpu) { out.set(e.id, { kind: 'per-cpu', text: `per-CPU data of the running CPU (${cpu.callee}())` }); continue; }
       // Through a local that points to the running CPU's copy (the function's own names only).
-      if (!e.via?.length && (perCpu ??= perCpuPointers(bodyText() ?? '')).has(e.loc.root)) out.set(e.id, `per-CPU data of the running CPU (\`${e.loc.root}\` points to its copy)`);
+      if (!e.via?.length && (perCpu ??= perCpuPointers(bodyText() ?? '')).has(e.loc.root)) out.set(e.id, { kind: 'per-cpu', text: `per-CPU data of the running CPU (\`${e.loc.root}\` points to its copy)` });
     }
     return out;
   }

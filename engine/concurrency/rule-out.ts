@@ -3,7 +3,7 @@
 // the two sides where they communicate. Each oracle says what "never at once" and "held" mean.
 import type { Event, Thread } from '../extract/types';
 import type { SideView } from './index';
-import type { LocalAccesses } from './local';
+import type { LocalAccesses, LocalReason } from './local';
 import { launchedAfter } from './launch';
 
 export interface RuleOutAsk {
@@ -216,15 +216,15 @@ function isPublish(e: Event): boolean {
  * may be using as its own (Xen inserts into another CPU's timer heap under its lock). Other
  * local reasons (a stack, an object under construction) are no one else's whatever they do.
  */
-function ownCopyOnBoth(why: string, e: Event, other: SideView | undefined, a: RuleOutAsk): boolean {
-  if (!why.startsWith('per-CPU') || !other || !('loc' in e)) return true;
-  return [other.first, other.second].every((o) => !o || !('loc' in o) || o.loc.key !== e.loc.key || (a.local.why(other.thread, o)?.startsWith('per-CPU') ?? false));
+function ownCopyOnBoth(why: LocalReason, e: Event, other: SideView | undefined, a: RuleOutAsk): boolean {
+  if (why.kind !== 'per-cpu' || !other || !('loc' in e)) return true;
+  return [other.first, other.second].every((o) => !o || !('loc' in o) || o.loc.key !== e.loc.key || a.local.why(other.thread, o)?.kind === 'per-cpu');
 }
 
 /** Why the update `x` is local, when it is (see ownCopyOnBoth), against the update `y`. */
 function localApart(x: End, y: End, a: RuleOutAsk): string | undefined {
   const why = a.local.why(x.t, x.e);
-  return why && ownCopyOnBoth(why, x.e, { thread: y.t, first: y.e, second: y.e }, a) ? why : undefined;
+  return why && ownCopyOnBoth(why, x.e, { thread: y.t, first: y.e, second: y.e }, a) ? why.text : undefined;
 }
 
 export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | undefined {
@@ -236,7 +236,7 @@ export function ruledOut(sides: readonly SideView[], a: RuleOutAsk): string | un
   for (const [i, s] of real.entries()) {
     for (const e of [s.first, s.second]) {
       const why = e && a.local.why(s.thread, e);
-      if (why && ownCopyOnBoth(why, e, real.length === 2 ? real[1 - i] : undefined, a)) return why;
+      if (why && ownCopyOnBoth(why, e, real.length === 2 ? real[1 - i] : undefined, a)) return why.text;
     }
   }
   if (real.length !== 2) return undefined;
