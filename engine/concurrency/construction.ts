@@ -18,7 +18,7 @@
 // and functions that return what one of them returned).
 import type { Thread } from '../extract/types';
 import { escapeRe } from '../c/lexical';
-import { callArgs } from './lock-paths';
+import { CAST, callsOf, FunctionText, IDENT } from './function-text';
 import { PUBLISHED_ONLY_BY, PUBLISHERS, type Publication } from '../kb/lifecycle';
 
 /** An argument that points into an object under construction, as far as the caller's text shows. */
@@ -61,8 +61,6 @@ interface Assigned { readonly callee: string; readonly at: number }
  */
 export interface Handed { readonly root: string; readonly callee: string; readonly arg: number; readonly owned: readonly number[] }
 
-const IDENT = String.raw`[A-Za-z_]\w*`;
-const CAST = String.raw`(?:\(\s*(?:const\s+)?(?:struct\s+)?\w+[\s*]*\)\s*)?`;
 
 /**
  * `code`: the function's text from its first line, comments and strings blanked (same length,
@@ -76,10 +74,11 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
   const members = callResults(code, String.raw`\b(${IDENT}(?:\s*(?:->|\.)\s*\w+)+)`);
   const params = new Map(t.params.flatMap((p, i) => (p.name ? [[p.name, i] as const] : [])));
   const publishedOnlyBy = Object.hasOwn(PUBLISHED_ONLY_BY, t.name) ? PUBLISHED_ONLY_BY[t.name] : undefined;
+  const text = new FunctionText(code);
   const publications = new Map<string, readonly number[]>();
   const publishedAt = (name: string): readonly number[] => {
     let p = publications.get(name);
-    if (!p) publications.set(name, (p = publication(code, name, publishedOnlyBy).offsets));
+    if (!p) publications.set(name, (p = publication(text, name, publishedOnlyBy).offsets));
     return p;
   };
   const ctx = { locals, members, params, publishedAt };
@@ -122,7 +121,7 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
   const publishes: number[] = [];
   const storesInto: Array<readonly [number, number]> = [];
   for (const [name, i] of params) {
-    const { offsets, into } = publication(code, name, undefined, true);
+    const { offsets, into } = publication(text, name, undefined, true);
     if (offsets.length) publishes.push(i);
     for (const q of new Set(into)) if (params.has(q)) storesInto.push([i, params.get(q)!]);
   }
@@ -148,10 +147,26 @@ function callResults(code: string, target: string): Map<string, Assigned> {
     else twice.add(name);
   }
   // A local also changed by `x += ...`, `x++` or a second plain assignment is not the result.
+  // Asked only of names whose last word stands before such an operator or whose first word
+  // after `++`/`--`: one scan of the text instead of one per name.
+  const changed = out.size > 0 ? changedWords(code) : undefined;
   for (const name of [...out.keys()]) {
+    if (!changed!.before.has(/\w+$/.exec(name)?.[0] ?? '') && !changed!.after.has(/^\w+/.exec(name)?.[0] ?? '')) continue;
     if (new RegExp(String.raw`(?<![\w.>]\s*)\b${escapeRe(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escapeRe(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escapeRe(name)}\b`).test(code)) out.delete(name);
   }
   return out;
+}
+
+/**
+ * The words a compound assignment, `++` or `--` may change: each last word before one of them
+ * (`x` of `p->x |= m`, `i++`), each first word after `++` or `--` (`--p->n`).
+ */
+function changedWords(code: string): { before: Set<string>; after: Set<string> } {
+  const before = new Set<string>();
+  const after = new Set<string>();
+  for (const m of code.matchAll(/\b(\w+)(?=\s*(?:(?:[-+*\/%&|^]|<<|>>)=|\+\+|--))/g)) before.add(m[1]!);
+  for (const m of code.matchAll(/(?:\+\+|--)(?=\s*(\w+))/g)) after.add(m[1]!);
+  return { before, after };
 }
 
 /**
@@ -161,18 +176,18 @@ function callResults(code: string, target: string): Map<string, Assigned> {
  * an argument; only the named call for a knowledge-base constructor. A local that is itself
  * stored away later is not followed (escape through locals is not seen).
  */
-function publication(code: string, name: string, onlyBy: Publication | undefined, summary = false): { offsets: number[]; into: string[] } {
+function publication(text: FunctionText, name: string, onlyBy: Publication | undefined, summary = false): { offsets: number[]; into: string[] } {
+  const { code } = text;
   const out: number[] = [];
   const into: string[] = [];
-  const inside = String.raw`(?:&\s*\(?\s*${name}\b[^,;)]*|${name})`;
   if (onlyBy === undefined) {
-    for (const m of stores(code, inside)) {
+    for (const m of text.stores(name)) {
       // The left side starts on the assignment's own line (not a `#endif` above it).
       const lhs = m.lhs.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
       if (DECLARATION.test(lhs)) continue;
       const root = /^[*(\s]*([A-Za-z_]\w*)/.exec(lhs)?.[1];
-      if (root === undefined || root === name || declaredLocal(code, root)) continue;
-      if (!isGlobal(code, root)) {
+      if (root === undefined || root === name || text.declaredLocal(root)) continue;
+      if (!text.isGlobal(root)) {
         // A parameter variable itself is no memory; what it points to is published when that
         // object is: the caller knows (summary), or it is the caller's own, which may be
         // anywhere (`d->vcpu[i] = v` publishes v).
@@ -188,56 +203,16 @@ function publication(code: string, name: string, onlyBy: Publication | undefined
     return { offsets: out, into };
   }
   const carriers = onlyBy !== undefined ? { [onlyBy.call]: PUBLISHERS[onlyBy.call] } : PUBLISHERS;
-  const call = new RegExp(String.raw`\b(${Object.keys(carriers).join('|')})\s*\(`, 'g');
   const mentions = new RegExp(String.raw`\b${name}\b`);
-  for (let m = call.exec(code); m; m = call.exec(code)) {
-    const carried = carriers[m[1]!];
-    const args = callArgs(code.slice(m.index + m[0].length));
-    if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(m.index);
+  for (const { index, callee, args } of onlyBy !== undefined ? callsOf(code, [onlyBy.call]) : text.publishingCalls()) {
+    const carried = carriers[callee];
+    if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(index);
   }
   return { offsets: out.sort((a, b) => a - b), into };
 }
 
-/** What may stand left of a store's `=` (a variable, members, elements, a dereference). */
-const LHS_CHAR = /[\w\]\[\)>.\s*-]/;
-
-/**
- * Assignments of `value` (a pattern): where each starts and its left side, as the pattern
- * `([\w\]\[\)>.\s*-]*?)(?<![=!<>+\-*\/%&|^])=(?!=)\s*CAST(value)\s*[;,)]` matches them, left to
- * right. Its lazy left side made the engine try every offset of a function's text against
- * every character after it up to the next `=`, once per variable (a fifth of the index's
- * time); the left side holds no `=`, so it is the run of its characters just before the `=`
- * the rest matches at, from the end of the previous match on.
- */
-function stores(code: string, value: string): Array<{ index: number; lhs: string }> {
-  // The `=` first, what may not stand before it looked behind it: the engine skips to each `=`.
-  const re = new RegExp(String.raw`=(?<![=!<>+\-*/%&|^]=)(?!=)\s*${CAST}(?:${value})\s*[;,)]`, 'g');
-  const out: Array<{ index: number; lhs: string }> = [];
-  let last = 0;
-  for (let m = re.exec(code); m; m = re.exec(code)) {
-    let start = m.index;
-    while (start > last && LHS_CHAR.test(code[start - 1]!)) start--;
-    out.push({ index: start, lhs: code.slice(start, m.index) });
-    last = re.lastIndex;
-  }
-  return out;
-}
-
-/** Not a local and not one of the function's parameters: the header names those. */
-function isGlobal(code: string, name: string): boolean {
-  const header = code.slice(0, code.indexOf('{') >= 0 ? code.indexOf('{') : code.length);
-  return !new RegExp(String.raw`\b${name}\s*[,)\[]`).test(header);
-}
-
 /** `struct foo *p`, `unsigned long x`: the left side declares a local. */
 const DECLARATION = /^(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)\**\s*[A-Za-z_]\w*$/;
-
-/** The function body declares `name` as a local (`struct vcpu *v, *prev;`, `int i = 0;`). */
-function declaredLocal(code: string, name: string): boolean {
-  // In the body: a parameter on a header line of its own looks like a declaration too.
-  const body = code.indexOf('{') >= 0 ? code.slice(code.indexOf('{')) : code;
-  return new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'm').test(body);
-}
 
 /** `&x->a.b[i]`, `x`, `p->ptr`: a root variable, then members and elements. */
 const ARG_PATH = new RegExp(String.raw`^(&)?\(?(${IDENT})((?:->\w+|\.\w+|\[[^\]]*\])*)\)?$`);

@@ -212,7 +212,10 @@ function runningLocals(body: string): Set<string> {
 /** Parameters the body never assigns (nor takes the address of, which would let a callee). */
 function fixedParams(t: Thread, body: string): number[] {
   if (body === '') return [];
-  return t.params.flatMap((p, i) => (p.name && assignments(body, p.name) === 0 && !new RegExp(String.raw`&\s*${p.name}\b(?!\s*->)`).test(body) ? [i] : []));
+  // `&p` (not `&p->x`): the whole word after `&`, read once for all parameters.
+  const addressed = new Set<string>();
+  for (const m of body.matchAll(/&\s*(\w+)\b(?!\s*->)/g)) addressed.add(m[1]!);
+  return t.params.flatMap((p, i) => (p.name && assignments(body, p.name) === 0 && !addressed.has(p.name) ? [i] : []));
 }
 
 /** `&x`, `&x[i]`, `&x.f`, or an array `x` itself, where `x` is an object on the caller's stack. */

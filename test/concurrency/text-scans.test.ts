@@ -1,0 +1,88 @@
+// The concurrency facts read a function's text once for all its variables where they used to
+// run one regex per variable (function-text.ts, stack-objects.ts, facts.ts fixedParams,
+// construction.ts callResults). Each scan must find what the per-variable pattern it replaced
+// found: those patterns are spelled out here as the reference, on texts that make the two
+// ways part (matches that overlap, words inside longer words, comparisons, casts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CAST, FunctionText } from '../../engine/concurrency/function-text';
+import { stackObjects } from '../../engine/concurrency/stack-objects';
+import { functionFacts } from '../../engine/concurrency/facts';
+import { initCParser } from '../../engine/c/init';
+import { extractC } from '../../engine/extract/index';
+
+/** The pattern FunctionText.stores() replaced, run for one name. */
+function storesByPattern(code: string, name: string): Array<{ index: number; lhs: string }> {
+  const re = new RegExp(String.raw`([\w\]\[\)>.\s*-]*?)(?<![=!<>+\-*/%&|^])=(?!=)\s*${CAST}(?:&\s*\(?\s*${name}\b[^,;)]*|${name})\s*[;,)]`, 'g');
+  return [...code.matchAll(re)].map((m) => ({ index: m.index!, lhs: m[1]! }));
+}
+
+const STORE_TEXTS = [
+  'p->a = &x->y = q;\ng = x; h = (struct foo *)x, k = &(x)->f;',
+  'a == x; b != x; c <= x; d += x; e = x + 1; f = xx; f2 = x_;',
+  'r->slot[i] = x;\n#endif\n    s->next = &x->list;\nt = &x',
+  'u = ( const struct ring * ) x ; v = &( x )->m; w = (x); y = &xx->m;',
+  'q->p = x, q->o = (struct z)&x->l;\nreturn x;',
+  'a = &x->b = x; c = &q[x] = q;',
+];
+
+test('function text: stores found by one scan of the text are those the per-name pattern found', () => {
+  for (const code of STORE_TEXTS) {
+    const text = new FunctionText(code);
+    for (const name of ['x', 'q', 'xx', 'y', 'm']) assert.deepEqual(text.stores(name), storesByPattern(code, name), `${name} in ${JSON.stringify(code)}`);
+  }
+  assert.deepEqual(new FunctionText(STORE_TEXTS[0]!).stores('x').map((s) => s.lhs.trim()), ['p->a', 'g', 'h', 'k']);
+});
+
+/** The pattern stackObjects() used per object for an address stored or handed over (its launchers shortened). */
+function handedByPattern(body: string, name: string): boolean {
+  const addr = String.raw`&\s*\(?\s*${name}\b`;
+  if (new RegExp(String.raw`(?<![=!<>])=\s*${addr}`).test(body)) return true;
+  return [...body.matchAll(/\b(?:on_selected_cpus|stop_machine\w*)\s*\(([^;]*)/g)].some((m) => new RegExp(addr).test(m[1]!));
+}
+
+test('stack objects: those whose address is stored or handed over are the ones the per-name pattern finds', () => {
+  const decls = '    struct ring snap, snapshot, s2;\n    int i, out[4];\n';
+  for (const use of [
+    'on_selected_cpus(mask, fn, &( snap ), 0);', 'x = &snapshot; ok = (p == &snap);', 'q->r = & (s2).m; stop_machine_run(f, &i, 1);',
+    'on_selected_cpus(mask, fn, &snapshot, 0);', 'y <= &snap;', 'z = out;',
+  ]) {
+    const body = decls + use + '\n';
+    const expected = ['snap', 'snapshot', 's2', 'i', 'out'].filter((n) => !handedByPattern(body, n)).sort();
+    assert.deepEqual([...stackObjects(body).keys()].sort(), expected, use);
+  }
+});
+
+test('fixed parameters: `&p` takes the parameter\'s address, `&p->x` and `&pp` do not', async () => {
+  const parser = await initCParser();
+  const code = `int f(struct s *p, struct s *pp, int n, int m)
+{
+    g(&p->x, &pp, & n);
+    h(&p
+        ->y, &m->z);
+    return 0;
+}
+`;
+  const [t] = extractC(parser, { text: code, profile: { os: 'xen' } }).value;
+  assert.deepEqual(functionFacts(t!, code.split('\n')).fixedParams, [0, 3]);
+});
+
+test('allocated locals: one changed by a compound assignment, ++ or -- is not the allocation\'s result', async () => {
+  const parser = await initCParser();
+  const fn = (change: string): string => `struct s *f(void)
+{
+    struct s *p, *pq;
+    p = xzalloc(struct s);
+    pq = NULL;
+    ${change}
+    return p;
+}
+`;
+  const returns = (change: string): readonly string[] | undefined => {
+    const code = fn(change);
+    const [t] = extractC(parser, { text: code, profile: { os: 'xen' } }).value;
+    return functionFacts(t!, code.split('\n')).returnsFrom;
+  };
+  assert.deepEqual(returns('pq++; pq += 2; --pq;'), ['xzalloc']);
+  for (const change of ['p += 2;', 'p++;', '-- p;', 'p <<= 1;']) assert.equal(returns(change), undefined, change);
+});
