@@ -16,7 +16,7 @@
 // Facts only record what the text says: which allocating call a local or a pointer member comes
 // from. Which calls allocate is the model's question (model.ts: the knowledge base's allocators
 // and functions that return what one of them returned).
-import type { Thread } from '../extract/types';
+import type { Event, Thread } from '../extract/types';
 import { escapeRe } from '../c/lexical';
 import { CAST, callsOf, FunctionText, IDENT } from './function-text';
 import { PUBLISHED_ONLY_BY, PUBLISHERS, type Publication } from '../kb/lifecycle';
@@ -83,11 +83,12 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
   };
   const ctx = { locals, members, params, publishedAt };
   // Each call with its arguments (spaces out) and what each points into, judged once at the call.
-  const calls = t.events.flatMap((e) => (e.kind === 'CALL' && e.resolution !== 'kb' && !e.via?.length ? [{ e, at: offsetOf(e.span.line, e.span.col) }] : []))
-    .map(({ e, at }) => {
-      const args = e.args.map((a) => { const text = a.replace(/\s+/g, ''); return { text, built: builtArg(text, at, ctx) }; });
-      return { e, at, args };
-    });
+  const calls: Array<{ e: Extract<Event, { kind: 'CALL' }>; at: number; args: Array<{ text: string; built: ReturnType<typeof builtArg> }> }> = [];
+  for (const e of t.events) {
+    if (e.kind !== 'CALL' || e.resolution === 'kb' || e.via?.length) continue;
+    const at = offsetOf(e.span.line, e.span.col);
+    calls.push({ e, at, args: e.args.map((a) => { const text = a.replace(/\s+/g, ''); return { text, built: builtArg(text, at, ctx) }; }) });
+  }
   // A call's arguments that are the object itself or inside it, or inside an object this function
   // allocated and has not published: storing the object there publishes nothing yet. (One of its
   // callers' objects is not known to be unpublished here.)

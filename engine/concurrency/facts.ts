@@ -13,6 +13,7 @@ import { constructionFacts, type BuiltArg, type Handed } from './construction';
 import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
 import { atomicallyUpdated, splitUpdated } from './updates';
 import { unlockedTests } from './unlocked-tests';
+import { wordsAt } from './function-text';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
 export const FACTS_VERSION = 23;
@@ -175,19 +176,18 @@ export function assignments(body: string, name: string): number {
   // counted ends, as the pattern's matches never overlap (`o-- - o` is one).
   let n = 0;
   let consumed = 0;
-  const word = new RegExp(String.raw`\b${name}\b`, 'g');
-  for (let m = word.exec(body); m; m = word.exec(body)) {
-    let before = m.index - 1;
+  for (const at of wordsAt(body, name)) {
+    let before = at - 1;
     while (before >= 0 && /\s/.test(body[before]!)) before--;
     const op = before >= 1 ? body.slice(before - 1, before + 1) : '';
     if ((op === '++' || op === '--') && before - 1 >= consumed) {
       n++;
-      consumed = m.index + name.length;
+      consumed = at + name.length;
       continue;
     }
     // Not a member (`x->v`, `x.v`) nor the second word of a declaration.
     if (before >= 0 && /[\w.>]/.test(body[before]!)) continue;
-    ASSIGNED_AFTER.lastIndex = m.index + name.length;
+    ASSIGNED_AFTER.lastIndex = at + name.length;
     if (ASSIGNED_AFTER.test(body)) {
       n++;
       consumed = ASSIGNED_AFTER.lastIndex;
@@ -205,6 +205,8 @@ const ASSIGNED_AFTER = /\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)/y;
  */
 function runningLocals(body: string): Set<string> {
   const out = new Set<string>();
+  // Most bodies never name `current`: the pattern would be tried at every offset for nothing.
+  if (!body.includes('current')) return out;
   for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*=\s*current\s*[;,]/g)) if (assignments(body, m[1]!) === 1) out.add(m[1]!);
   return out;
 }

@@ -83,6 +83,26 @@ export class FunctionText {
   }
 }
 
+/**
+ * Where `name` stands as a whole word (`\bname\b`), left to right. A word is found with
+ * indexOf and its ends looked at: a regex starting with `\b` was tried at every offset of the
+ * text, once per name.
+ */
+export function* wordsAt(text: string, name: string): Generator<number> {
+  if (!/^\w+$/.test(name)) {
+    for (const m of text.matchAll(new RegExp(String.raw`\b${name}\b`, 'g'))) yield m.index!;
+    return;
+  }
+  for (let i = text.indexOf(name); i >= 0;) {
+    if ((i === 0 || !WORD_CHAR.test(text[i - 1]!)) && !WORD_CHAR.test(text[i + name.length] ?? ' ')) {
+      yield i;
+      i = text.indexOf(name, i + name.length);
+    } else i = text.indexOf(name, i + 1);
+  }
+}
+
+const WORD_CHAR = /\w/;
+
 /** What must not stand just before a store's `=` (`==`, `!=`, `<=`, `+=`, ...). */
 const NOT_BEFORE_STORE = /[=!<>+\-*/%&|^]/;
 /** A store's `=` and what it stores: `&name` (an address inside its object) or `name` (group 1 or 2). */
@@ -110,5 +130,25 @@ function isGlobal(code: string, name: string): boolean {
 function declaredLocal(code: string, name: string): boolean {
   // In the body: a parameter on a header line of its own looks like a declaration too.
   const body = code.indexOf('{') >= 0 ? code.slice(code.indexOf('{')) : code;
-  return new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'm').test(body);
+  const declares = new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'my');
+  if (!/^\w+$/.test(name)) return new RegExp(declares.source, 'm').test(body);
+  // A match names the variable as a whole word, and nothing from where it starts (a line start
+  // or one of `;{}`) to that word is one of `;{}()`: it is tried only from those starts before
+  // each occurrence, not at every line and statement of the body.
+  const tried = new Set<number>();
+  for (const at of wordsAt(body, name)) {
+    let q = at - 1;
+    while (q >= 0 && !STATEMENT_EDGE.test(body[q]!)) q--;
+    const starts = q < 0 ? [0] : ';{}'.includes(body[q]!) ? [q] : [];
+    for (let nl = body.indexOf('\n', q + 1); nl >= 0 && nl < at; nl = body.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    for (const from of starts) {
+      if (tried.has(from)) continue;
+      tried.add(from);
+      declares.lastIndex = from;
+      if (declares.test(body)) return true;
+    }
+  }
+  return false;
 }
+
+const STATEMENT_EDGE = /[;{}()]/;

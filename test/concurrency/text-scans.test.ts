@@ -86,3 +86,24 @@ test('allocated locals: one changed by a compound assignment, ++ or -- is not th
   assert.deepEqual(returns('pq++; pq += 2; --pq;'), ['xzalloc']);
   for (const change of ['p += 2;', 'p++;', '-- p;', 'p <<= 1;']) assert.equal(returns(change), undefined, change);
 });
+
+/** The pattern FunctionText.declaredLocal() ran over the whole body. */
+function declaredByPattern(code: string, name: string): boolean {
+  const body = code.indexOf('{') >= 0 ? code.slice(code.indexOf('{')) : code;
+  return new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'm').test(body);
+}
+
+test('function text: declared locals are those the whole-body pattern finds', () => {
+  const texts = [
+    'int f(struct d *d, int n)\n{\n    struct vcpu *v, *prev;\n    unsigned long flags = 0, x[4];\n    d->v = v;\n    return n;\n}',
+    'void g(int a,\n       int b)\n{\n    if (a) { int c; c = b; }\n    for (i = 0; i < 3; i++) e = f(a, b);\n    const\n      struct s\n        *p = NULL;\n}',
+    'void h(void)\n{\n    return q; goto z; else y = 2; case w: ;\n    foo(bar, baz); t tt;\n    struct x xs[N] = { 0 }, ys;\n    long\n    ln;\n}',
+  ];
+  for (const code of texts) {
+    const text = new FunctionText(code);
+    for (const name of ['d', 'v', 'prev', 'flags', 'x', 'n', 'a', 'b', 'c', 'e', 'p', 'q', 'y', 'bar', 'baz', 'tt', 'xs', 'ys', 'ln', 'z', 'w', 'i']) {
+      assert.equal(text.declaredLocal(name), declaredByPattern(code, name), `${name} in ${JSON.stringify(code)}`);
+    }
+  }
+  assert.deepEqual(['v', 'prev', 'x', 'n', 'c', 'p', 'tt', 'ys', 'ln'].filter((n) => texts.some((c) => new FunctionText(c).declaredLocal(n))), ['v', 'prev', 'x', 'c', 'p', 'tt', 'ln']);
+});
