@@ -70,8 +70,8 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
   const lineStarts = [0];
   for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const offsetOf = (line: number, col: number): number => (lineStarts[line - firstLine] ?? code.length) + col;
-  const locals = callResults(code, String.raw`(?<![\w.>]\s*)\b(${IDENT})`);
-  const members = callResults(code, String.raw`\b(${IDENT}(?:\s*(?:->|\.)\s*\w+)+)`);
+  const locals = callResults(code, localAssignments(code));
+  const members = callResults(code, [...code.matchAll(MEMBER_ASSIGNMENT)].map((m) => ({ target: m[1]!, callee: m[2], call: m[3] !== undefined, at: m.index! })));
   const params = new Map(t.params.flatMap((p, i) => (p.name ? [[p.name, i] as const] : [])));
   const publishedOnlyBy = Object.hasOwn(PUBLISHED_ONLY_BY, t.name) ? PUBLISHED_ONLY_BY[t.name] : undefined;
   const text = new FunctionText(code);
@@ -136,15 +136,51 @@ const ROOT = new RegExp(String.raw`^&?\(?(${IDENT})`);
 /** An argument that is an object itself (`root`, `&root->f`, `&root[i]`), not a value read from it. */
 const SELF = new RegExp(String.raw`^(?:(${IDENT})|&\(?(${IDENT})(?:->|\.|\[).*)$`);
 
+/** An assignment: its target, the name its value starts with, whether a `(` follows that name, where the target starts. */
+interface Assignment { readonly target: string; readonly callee: string | undefined; readonly call: boolean; readonly at: number }
+
+/** What an assignment's `=` may be followed by: a cast, a name, a `(` (a call's result). */
+const VALUE = String.raw`\s*${CAST}(${IDENT})?\s*(\()?`;
+const MEMBER_ASSIGNMENT = new RegExp(String.raw`\b(${IDENT}(?:\s*(?:->|\.)\s*\w+)+)\s*=(?!=)${VALUE}`, 'g');
+const VALUE_AT = new RegExp(VALUE, 'y');
+
+/**
+ * Assignments to a plain variable, as the pattern `(?<![\w.>]\s*)\b(IDENT)\s*=(?!=)VALUE`
+ * matches them left to right: found from each `=` back to the word before it, where the pattern
+ * with its look-behind was tried at every offset of the text.
+ */
+export function* localAssignments(code: string): Generator<Assignment> {
+  let last = 0;
+  for (let eq = code.indexOf('='); eq >= 0; eq = code.indexOf('=', eq + 1)) {
+    if (code[eq + 1] === '=') continue;
+    let end = eq - 1;
+    while (end >= 0 && SPACE.test(code[end]!)) end--;
+    let start = end + 1;
+    while (start > 0 && WORD.test(code[start - 1]!)) start--;
+    // A whole word, a name (not a number), not a member nor a declaration's second word, and
+    // not inside the last match.
+    if (start > end || start < last || !/[A-Za-z_]/.test(code[start]!)) continue;
+    let before = start - 1;
+    while (before >= 0 && SPACE.test(code[before]!)) before--;
+    if (before >= 0 && /[\w.>]/.test(code[before]!)) continue;
+    VALUE_AT.lastIndex = eq + 1;
+    const v = VALUE_AT.exec(code)!;
+    last = VALUE_AT.lastIndex;
+    yield { target: code.slice(start, end + 1), callee: v[1], call: v[2] !== undefined, at: start };
+  }
+}
+
+const SPACE = /\s/;
+const WORD = /\w/;
+
 /** Targets (locals, or member paths without spaces) set exactly once, from a call's result. */
-function callResults(code: string, target: string): Map<string, Assigned> {
+function callResults(code: string, assignments: Iterable<Assignment>): Map<string, Assigned> {
   const out = new Map<string, Assigned>();
   const twice = new Set<string>();
-  const re = new RegExp(String.raw`${target}\s*=(?!=)\s*${CAST}(${IDENT})?\s*(\()?`, 'g');
-  for (let m = re.exec(code); m; m = re.exec(code)) {
-    const name = m[1]!.replace(/\s+/g, '');
+  for (const a of assignments) {
+    const name = a.target.replace(/\s+/g, '');
     if (out.has(name) || twice.has(name)) { out.delete(name); twice.add(name); continue; }
-    if (m[2] && m[3]) out.set(name, { callee: m[2], at: m.index });
+    if (a.callee && a.call) out.set(name, { callee: a.callee, at: a.at });
     else twice.add(name);
   }
   // A local also changed by `x += ...`, `x++` or a second plain assignment is not the result.

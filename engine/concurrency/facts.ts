@@ -368,9 +368,31 @@ export function addressTaken(text: string): string[] {
 /** A file's object-like macros that stand for another name (`#define a_fault a_fault_xen`). */
 export function objectRenames(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_]\w*)[ \t]*$/gm)) if (m[1] !== m[2]) out.set(m[1]!, m[2]!);
+  for (const m of directives(text, /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_]\w*)[ \t]*$/my)) if (m[1] !== m[2]) out.set(m[1]!, m[2]!);
   return out;
 }
+
+/**
+ * The matches of `directive` (sticky and multiline, `^[ \t]*#...`), left to right as its
+ * global form finds them: tried only at the lines whose first non-blank is `#`, where the
+ * global form was tried at every offset of the file.
+ */
+export function* directives(text: string, directive: RegExp): Generator<RegExpExecArray> {
+  let last = 0;
+  for (let hash = text.indexOf('#'); hash >= 0; hash = text.indexOf('#', hash + 1)) {
+    let line = hash;
+    while (line > 0 && (text[line - 1] === ' ' || text[line - 1] === '\t')) line--;
+    if (line < last || (line > 0 && !LINE_END.test(text[line - 1]!))) continue;
+    directive.lastIndex = line;
+    const m = directive.exec(text);
+    if (!m) continue;
+    last = directive.lastIndex;
+    yield m;
+  }
+}
+
+/** What ends a line for a multiline `^`. */
+const LINE_END = /[\n\r\u2028\u2029]/;
 
 const HYP_NAMED = new RegExp(String.raw`\b(?:${[...HYP_CALLS, HYP_HANDLER_TABLE].join('|')})\s*\(\s*([A-Za-z_]\w*)`, 'g');
 

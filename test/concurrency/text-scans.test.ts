@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CAST, FunctionText } from '../../engine/concurrency/function-text';
 import { stackObjects } from '../../engine/concurrency/stack-objects';
-import { functionFacts } from '../../engine/concurrency/facts';
+import { directives, functionFacts } from '../../engine/concurrency/facts';
+import { localAssignments } from '../../engine/concurrency/construction';
 import { initCParser } from '../../engine/c/init';
 import { extractC } from '../../engine/extract/index';
 
@@ -106,4 +107,25 @@ test('function text: declared locals are those the whole-body pattern finds', ()
     }
   }
   assert.deepEqual(['v', 'prev', 'x', 'n', 'c', 'p', 'tt', 'ys', 'ln'].filter((n) => texts.some((c) => new FunctionText(c).declaredLocal(n))), ['v', 'prev', 'x', 'c', 'p', 'tt', 'ln']);
+});
+
+test('assignments to plain variables: those the look-behind pattern found, from each `=` back', () => {
+  const pattern = new RegExp(String.raw`(?<![\w.>]\s*)\b([A-Za-z_]\w*)\s*=(?!=)\s*${CAST}([A-Za-z_]\w*)?\s*(\()?`, 'g');
+  for (const code of [
+    'int x = f();\n x=g (1); a.b = h(); p->q = k(); y == z; w != v; 9x = 1;',
+    'r = (struct s *) alloc (n); t =\n   u; x = = y; s += 2; u <= 3; a = b = c(); (m) = n;',
+    'v\t= current, w = *p; q = &x; _z1 = (int)y(2); if (e = f(g)) h = i;',
+  ]) {
+    const expected = [...code.matchAll(pattern)].map((m) => ({ target: m[1]!, callee: m[2], call: m[3] !== undefined, at: m.index! }));
+    assert.deepEqual([...localAssignments(code)], expected, code);
+  }
+});
+
+test('directives: the matches of a `^[ \\t]*#` pattern at lines starting with `#` are its global matches', () => {
+  const text = '#define a b\r\n  # define c  d \nx = y # z;\n#define f(a,\n#define g(x) g(x)\n a)\n\t#define h(p, q) h(q, p)\u2028#define i j\n##define k l';
+  for (const source of [String.raw`^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+(\w+)[ \t]*$`, String.raw`^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*$`]) {
+    const global = [...text.matchAll(new RegExp(source, 'gm'))].map((m) => [m.index, ...m]);
+    assert.deepEqual([...directives(text, new RegExp(source, 'my'))].map((m) => [m.index, ...m]), global, source);
+    assert.ok(global.length >= 2, source);
+  }
 });
