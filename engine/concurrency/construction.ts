@@ -18,7 +18,7 @@
 // and functions that return what one of them returned).
 import type { Event, Thread } from '../extract/types';
 import { escapeRe } from '../c/lexical';
-import { CAST, callsOf, FunctionText, IDENT } from './function-text';
+import { CAST, callsOf, FunctionText, IDENT, namedRe } from './function-text';
 import { PUBLISHED_ONLY_BY, PUBLISHERS, type Publication } from '../kb/lifecycle';
 
 /** An argument that points into an object under construction, as far as the caller's text shows. */
@@ -189,7 +189,7 @@ function callResults(code: string, assignments: Iterable<Assignment>): Map<strin
   const changed = out.size > 0 ? changedWords(code) : undefined;
   for (const name of [...out.keys()]) {
     if (!changed!.before.has(/\w+$/.exec(name)?.[0] ?? '') && !changed!.after.has(/^\w+/.exec(name)?.[0] ?? '')) continue;
-    if (new RegExp(String.raw`(?<![\w.>]\s*)\b${escapeRe(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escapeRe(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escapeRe(name)}\b`).test(code)) out.delete(name);
+    if (namedRe(String.raw`(?<![\w.>]\s*)\b${escapeRe(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escapeRe(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escapeRe(name)}\b`, '').test(code)) out.delete(name);
   }
   return out;
 }
@@ -240,7 +240,7 @@ function publication(text: FunctionText, name: string, onlyBy: Publication | und
     return { offsets: out, into };
   }
   const carriers = onlyBy !== undefined ? { [onlyBy.call]: PUBLISHERS[onlyBy.call] } : PUBLISHERS;
-  const mentions = new RegExp(String.raw`\b${name}\b`);
+  const mentions = namedRe(String.raw`\b${name}\b`, '');
   for (const { index, callee, args } of onlyBy !== undefined ? callsOf(code, [onlyBy.call]) : text.publishingCalls()) {
     const carried = carriers[callee];
     if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(index);
@@ -294,6 +294,8 @@ function builtArg(
   return { ...(local ? { alloc: local.callee } : { param }), members: via };
 }
 
+const DIRECT_CALL = new RegExp(String.raw`^(${IDENT})\s*\(`);
+
 /**
  * The calls whose result every `return` hands back (directly, or through a local set once from
  * it and not published before), NULL aside.
@@ -306,7 +308,7 @@ function returnedCalls(code: string, locals: ReadonlyMap<string, Assigned>, publ
     any = true;
     const v = m[1]!.trim().replace(/^\((.*)\)$/s, '$1').trim();
     if (/^(?:NULL|0|ERR_PTR\s*\(.*\))$/s.test(v)) continue;
-    const direct = new RegExp(String.raw`^(${IDENT})\s*\(`).exec(v);
+    const direct = DIRECT_CALL.exec(v);
     const local = locals.get(v);
     if (local && !published(v, local.at)) out.add(local.callee);
     else if (direct && /\)$/.test(v)) out.add(direct[1]!);

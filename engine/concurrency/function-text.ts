@@ -111,7 +111,8 @@ const STORE_END = /[,;)]/g;
 
 /** The calls of `names` in `code`, left to right, with their arguments. */
 export function callsOf(code: string, names: readonly string[]): Array<{ index: number; callee: string; args: string[] }> {
-  const call = new RegExp(String.raw`\b(${names.join('|')})\s*\(`, 'g');
+  const call = namedRe(String.raw`\b(${names.join('|')})\s*\(`, 'g');
+  call.lastIndex = 0;
   const out: Array<{ index: number; callee: string; args: string[] }> = [];
   for (let m = call.exec(code); m; m = call.exec(code)) out.push({ index: m.index, callee: m[1]!, args: callArgs(code.slice(m.index + m[0].length)) });
   return out;
@@ -123,15 +124,15 @@ const LHS_CHAR = /[\w\]\[\)>.\s*-]/;
 /** Not a local and not one of the function's parameters: the header names those. */
 function isGlobal(code: string, name: string): boolean {
   const header = code.slice(0, code.indexOf('{') >= 0 ? code.indexOf('{') : code.length);
-  return !new RegExp(String.raw`\b${name}\s*[,)\[]`).test(header);
+  return !namedRe(String.raw`\b${name}\s*[,)\[]`, '').test(header);
 }
 
 /** The function body declares `name` as a local (`struct vcpu *v, *prev;`, `int i = 0;`). */
 function declaredLocal(code: string, name: string): boolean {
   // In the body: a parameter on a header line of its own looks like a declaration too.
   const body = code.indexOf('{') >= 0 ? code.slice(code.indexOf('{')) : code;
-  const declares = new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'my');
-  if (!/^\w+$/.test(name)) return new RegExp(declares.source, 'm').test(body);
+  const declares = namedRe(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'my');
+  if (!/^\w+$/.test(name)) return namedRe(declares.source, 'm').test(body);
   // A match names the variable as a whole word, and nothing from where it starts (a line start
   // or one of `;{}`) to that word is one of `;{}()`: it is tried only from those starts before
   // each occurrence, not at every line and statement of the body.
@@ -152,3 +153,21 @@ function declaredLocal(code: string, name: string): boolean {
 }
 
 const STATEMENT_EDGE = /[;{}()]/;
+
+/**
+ * A pattern built around a variable's name, compiled once per worker: the same names (`d`, `v`,
+ * `p`) come back in function after function, and compiling such a pattern cost more than
+ * running it. Callers of a sticky or global one set its lastIndex before each use.
+ */
+export function namedRe(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let re = compiled.get(key);
+  if (!re) {
+    // A long-lived process (the language server) meets ever new names: start afresh now and then.
+    if (compiled.size >= 20000) compiled.clear();
+    compiled.set(key, (re = new RegExp(source, flags)));
+  }
+  return re;
+}
+
+const compiled = new Map<string, RegExp>();
