@@ -16,9 +16,9 @@
 // Facts only record what the text says: which allocating call a local or a pointer member comes
 // from. Which calls allocate is the model's question (model.ts: the knowledge base's allocators
 // and functions that return what one of them returned).
-import type { Thread } from '../extract/types';
+import type { Event, Thread } from '../extract/types';
 import { escapeRe } from '../c/lexical';
-import { callArgs } from './lock-paths';
+import { CAST, callsOf, FunctionText, IDENT, namedRe } from './function-text';
 import { PUBLISHED_ONLY_BY, PUBLISHERS, type Publication } from '../kb/lifecycle';
 
 /** An argument that points into an object under construction, as far as the caller's text shows. */
@@ -61,8 +61,6 @@ interface Assigned { readonly callee: string; readonly at: number }
  */
 export interface Handed { readonly root: string; readonly callee: string; readonly arg: number; readonly owned: readonly number[] }
 
-const IDENT = String.raw`[A-Za-z_]\w*`;
-const CAST = String.raw`(?:\(\s*(?:const\s+)?(?:struct\s+)?\w+[\s*]*\)\s*)?`;
 
 /**
  * `code`: the function's text from its first line, comments and strings blanked (same length,
@@ -72,23 +70,25 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
   const lineStarts = [0];
   for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const offsetOf = (line: number, col: number): number => (lineStarts[line - firstLine] ?? code.length) + col;
-  const locals = callResults(code, String.raw`(?<![\w.>]\s*)\b(${IDENT})`);
-  const members = callResults(code, String.raw`\b(${IDENT}(?:\s*(?:->|\.)\s*\w+)+)`);
+  const locals = callResults(code, localAssignments(code));
+  const members = callResults(code, [...code.matchAll(MEMBER_ASSIGNMENT)].map((m) => ({ target: m[1]!, callee: m[2], call: m[3] !== undefined, at: m.index! })));
   const params = new Map(t.params.flatMap((p, i) => (p.name ? [[p.name, i] as const] : [])));
   const publishedOnlyBy = Object.hasOwn(PUBLISHED_ONLY_BY, t.name) ? PUBLISHED_ONLY_BY[t.name] : undefined;
+  const text = new FunctionText(code);
   const publications = new Map<string, readonly number[]>();
   const publishedAt = (name: string): readonly number[] => {
     let p = publications.get(name);
-    if (!p) publications.set(name, (p = publication(code, name, publishedOnlyBy).offsets));
+    if (!p) publications.set(name, (p = publication(text, name, publishedOnlyBy).offsets));
     return p;
   };
   const ctx = { locals, members, params, publishedAt };
   // Each call with its arguments (spaces out) and what each points into, judged once at the call.
-  const calls = t.events.flatMap((e) => (e.kind === 'CALL' && e.resolution !== 'kb' && !e.via?.length ? [{ e, at: offsetOf(e.span.line, e.span.col) }] : []))
-    .map(({ e, at }) => {
-      const args = e.args.map((a) => { const text = a.replace(/\s+/g, ''); return { text, built: builtArg(text, at, ctx) }; });
-      return { e, at, args };
-    });
+  const calls: Array<{ e: Extract<Event, { kind: 'CALL' }>; at: number; args: Array<{ text: string; built: ReturnType<typeof builtArg> }> }> = [];
+  for (const e of t.events) {
+    if (e.kind !== 'CALL' || e.resolution === 'kb' || e.via?.length) continue;
+    const at = offsetOf(e.span.line, e.span.col);
+    calls.push({ e, at, args: e.args.map((a) => { const text = a.replace(/\s+/g, ''); return { text, built: builtArg(text, at, ctx) }; }) });
+  }
   // A call's arguments that are the object itself or inside it, or inside an object this function
   // allocated and has not published: storing the object there publishes nothing yet. (One of its
   // callers' objects is not known to be unpublished here.)
@@ -122,7 +122,7 @@ export function constructionFacts(t: Thread, code: string, firstLine: number): C
   const publishes: number[] = [];
   const storesInto: Array<readonly [number, number]> = [];
   for (const [name, i] of params) {
-    const { offsets, into } = publication(code, name, undefined, true);
+    const { offsets, into } = publication(text, name, undefined, true);
     if (offsets.length) publishes.push(i);
     for (const q of new Set(into)) if (params.has(q)) storesInto.push([i, params.get(q)!]);
   }
@@ -136,22 +136,74 @@ const ROOT = new RegExp(String.raw`^&?\(?(${IDENT})`);
 /** An argument that is an object itself (`root`, `&root->f`, `&root[i]`), not a value read from it. */
 const SELF = new RegExp(String.raw`^(?:(${IDENT})|&\(?(${IDENT})(?:->|\.|\[).*)$`);
 
+/** An assignment: its target, the name its value starts with, whether a `(` follows that name, where the target starts. */
+interface Assignment { readonly target: string; readonly callee: string | undefined; readonly call: boolean; readonly at: number }
+
+/** What an assignment's `=` may be followed by: a cast, a name, a `(` (a call's result). */
+const VALUE = String.raw`\s*${CAST}(${IDENT})?\s*(\()?`;
+const MEMBER_ASSIGNMENT = new RegExp(String.raw`\b(${IDENT}(?:\s*(?:->|\.)\s*\w+)+)\s*=(?!=)${VALUE}`, 'g');
+const VALUE_AT = new RegExp(VALUE, 'y');
+
+/**
+ * Assignments to a plain variable, as the pattern `(?<![\w.>]\s*)\b(IDENT)\s*=(?!=)VALUE`
+ * matches them left to right: found from each `=` back to the word before it, where the pattern
+ * with its look-behind was tried at every offset of the text.
+ */
+export function* localAssignments(code: string): Generator<Assignment> {
+  let last = 0;
+  for (let eq = code.indexOf('='); eq >= 0; eq = code.indexOf('=', eq + 1)) {
+    if (code[eq + 1] === '=') continue;
+    let end = eq - 1;
+    while (end >= 0 && SPACE.test(code[end]!)) end--;
+    let start = end + 1;
+    while (start > 0 && WORD.test(code[start - 1]!)) start--;
+    // A whole word, a name (not a number), not a member nor a declaration's second word, and
+    // not inside the last match.
+    if (start > end || start < last || !/[A-Za-z_]/.test(code[start]!)) continue;
+    let before = start - 1;
+    while (before >= 0 && SPACE.test(code[before]!)) before--;
+    if (before >= 0 && /[\w.>]/.test(code[before]!)) continue;
+    VALUE_AT.lastIndex = eq + 1;
+    const v = VALUE_AT.exec(code)!;
+    last = VALUE_AT.lastIndex;
+    yield { target: code.slice(start, end + 1), callee: v[1], call: v[2] !== undefined, at: start };
+  }
+}
+
+const SPACE = /\s/;
+const WORD = /\w/;
+
 /** Targets (locals, or member paths without spaces) set exactly once, from a call's result. */
-function callResults(code: string, target: string): Map<string, Assigned> {
+function callResults(code: string, assignments: Iterable<Assignment>): Map<string, Assigned> {
   const out = new Map<string, Assigned>();
   const twice = new Set<string>();
-  const re = new RegExp(String.raw`${target}\s*=(?!=)\s*${CAST}(${IDENT})?\s*(\()?`, 'g');
-  for (let m = re.exec(code); m; m = re.exec(code)) {
-    const name = m[1]!.replace(/\s+/g, '');
+  for (const a of assignments) {
+    const name = a.target.replace(/\s+/g, '');
     if (out.has(name) || twice.has(name)) { out.delete(name); twice.add(name); continue; }
-    if (m[2] && m[3]) out.set(name, { callee: m[2], at: m.index });
+    if (a.callee && a.call) out.set(name, { callee: a.callee, at: a.at });
     else twice.add(name);
   }
   // A local also changed by `x += ...`, `x++` or a second plain assignment is not the result.
+  // Asked only of names whose last word stands before such an operator or whose first word
+  // after `++`/`--`: one scan of the text instead of one per name.
+  const changed = out.size > 0 ? changedWords(code) : undefined;
   for (const name of [...out.keys()]) {
-    if (new RegExp(String.raw`(?<![\w.>]\s*)\b${escapeRe(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escapeRe(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escapeRe(name)}\b`).test(code)) out.delete(name);
+    if (!changed!.before.has(/\w+$/.exec(name)?.[0] ?? '') && !changed!.after.has(/^\w+/.exec(name)?.[0] ?? '')) continue;
+    if (namedRe(String.raw`(?<![\w.>]\s*)\b${escapeRe(name)}\s*(?:[-+*/%&|^]|<<|>>)=|\b${escapeRe(name)}\s*(?:\+\+|--)|(?:\+\+|--)\s*${escapeRe(name)}\b`, '').test(code)) out.delete(name);
   }
   return out;
+}
+
+/**
+ * The words a compound assignment, `++` or `--` may change: each last word before one of them
+ * (`x` of `p->x |= m`, `i++`), each first word after `++` or `--` (`--p->n`).
+ */
+function changedWords(code: string): { before: Set<string>; after: Set<string> } {
+  const before = new Set<string>();
+  const after = new Set<string>();
+  for (const m of code.matchAll(/\b(\w+)(?=\s*(?:(?:[-+*\/%&|^]|<<|>>)=|\+\+|--))/g)) before.add(m[1]!);
+  for (const m of code.matchAll(/(?:\+\+|--)(?=\s*(\w+))/g)) after.add(m[1]!);
+  return { before, after };
 }
 
 /**
@@ -161,18 +213,18 @@ function callResults(code: string, target: string): Map<string, Assigned> {
  * an argument; only the named call for a knowledge-base constructor. A local that is itself
  * stored away later is not followed (escape through locals is not seen).
  */
-function publication(code: string, name: string, onlyBy: Publication | undefined, summary = false): { offsets: number[]; into: string[] } {
+function publication(text: FunctionText, name: string, onlyBy: Publication | undefined, summary = false): { offsets: number[]; into: string[] } {
+  const { code } = text;
   const out: number[] = [];
   const into: string[] = [];
-  const inside = String.raw`(?:&\s*\(?\s*${name}\b[^,;)]*|${name})`;
   if (onlyBy === undefined) {
-    for (const m of stores(code, inside)) {
+    for (const m of text.stores(name)) {
       // The left side starts on the assignment's own line (not a `#endif` above it).
       const lhs = m.lhs.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
       if (DECLARATION.test(lhs)) continue;
       const root = /^[*(\s]*([A-Za-z_]\w*)/.exec(lhs)?.[1];
-      if (root === undefined || root === name || declaredLocal(code, root)) continue;
-      if (!isGlobal(code, root)) {
+      if (root === undefined || root === name || text.declaredLocal(root)) continue;
+      if (!text.isGlobal(root)) {
         // A parameter variable itself is no memory; what it points to is published when that
         // object is: the caller knows (summary), or it is the caller's own, which may be
         // anywhere (`d->vcpu[i] = v` publishes v).
@@ -188,56 +240,16 @@ function publication(code: string, name: string, onlyBy: Publication | undefined
     return { offsets: out, into };
   }
   const carriers = onlyBy !== undefined ? { [onlyBy.call]: PUBLISHERS[onlyBy.call] } : PUBLISHERS;
-  const call = new RegExp(String.raw`\b(${Object.keys(carriers).join('|')})\s*\(`, 'g');
-  const mentions = new RegExp(String.raw`\b${name}\b`);
-  for (let m = call.exec(code); m; m = call.exec(code)) {
-    const carried = carriers[m[1]!];
-    const args = callArgs(code.slice(m.index + m[0].length));
-    if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(m.index);
+  const mentions = namedRe(String.raw`\b${name}\b`, '');
+  for (const { index, callee, args } of onlyBy !== undefined ? callsOf(code, [onlyBy.call]) : text.publishingCalls()) {
+    const carried = carriers[callee];
+    if (carried === undefined ? args.some((a) => mentions.test(a)) : mentions.test(args[carried] ?? '')) out.push(index);
   }
   return { offsets: out.sort((a, b) => a - b), into };
 }
 
-/** What may stand left of a store's `=` (a variable, members, elements, a dereference). */
-const LHS_CHAR = /[\w\]\[\)>.\s*-]/;
-
-/**
- * Assignments of `value` (a pattern): where each starts and its left side, as the pattern
- * `([\w\]\[\)>.\s*-]*?)(?<![=!<>+\-*\/%&|^])=(?!=)\s*CAST(value)\s*[;,)]` matches them, left to
- * right. Its lazy left side made the engine try every offset of a function's text against
- * every character after it up to the next `=`, once per variable (a fifth of the index's
- * time); the left side holds no `=`, so it is the run of its characters just before the `=`
- * the rest matches at, from the end of the previous match on.
- */
-function stores(code: string, value: string): Array<{ index: number; lhs: string }> {
-  // The `=` first, what may not stand before it looked behind it: the engine skips to each `=`.
-  const re = new RegExp(String.raw`=(?<![=!<>+\-*/%&|^]=)(?!=)\s*${CAST}(?:${value})\s*[;,)]`, 'g');
-  const out: Array<{ index: number; lhs: string }> = [];
-  let last = 0;
-  for (let m = re.exec(code); m; m = re.exec(code)) {
-    let start = m.index;
-    while (start > last && LHS_CHAR.test(code[start - 1]!)) start--;
-    out.push({ index: start, lhs: code.slice(start, m.index) });
-    last = re.lastIndex;
-  }
-  return out;
-}
-
-/** Not a local and not one of the function's parameters: the header names those. */
-function isGlobal(code: string, name: string): boolean {
-  const header = code.slice(0, code.indexOf('{') >= 0 ? code.indexOf('{') : code.length);
-  return !new RegExp(String.raw`\b${name}\s*[,)\[]`).test(header);
-}
-
 /** `struct foo *p`, `unsigned long x`: the left side declares a local. */
 const DECLARATION = /^(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)\**\s*[A-Za-z_]\w*$/;
-
-/** The function body declares `name` as a local (`struct vcpu *v, *prev;`, `int i = 0;`). */
-function declaredLocal(code: string, name: string): boolean {
-  // In the body: a parameter on a header line of its own looks like a declaration too.
-  const body = code.indexOf('{') >= 0 ? code.slice(code.indexOf('{')) : code;
-  return new RegExp(String.raw`(?:^|[;{}])\s*(?!return\b|goto\b|case\b|else\b|do\b)(?:(?:const|volatile|unsigned|signed)\s+)*(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:[^;{}()]*?,\s*\**\s*)?${name}\b\s*(?:\[[^\]]*\]\s*)*[=;,]`, 'm').test(body);
-}
 
 /** `&x->a.b[i]`, `x`, `p->ptr`: a root variable, then members and elements. */
 const ARG_PATH = new RegExp(String.raw`^(&)?\(?(${IDENT})((?:->\w+|\.\w+|\[[^\]]*\])*)\)?$`);
@@ -282,6 +294,8 @@ function builtArg(
   return { ...(local ? { alloc: local.callee } : { param }), members: via };
 }
 
+const DIRECT_CALL = new RegExp(String.raw`^(${IDENT})\s*\(`);
+
 /**
  * The calls whose result every `return` hands back (directly, or through a local set once from
  * it and not published before), NULL aside.
@@ -294,7 +308,7 @@ function returnedCalls(code: string, locals: ReadonlyMap<string, Assigned>, publ
     any = true;
     const v = m[1]!.trim().replace(/^\((.*)\)$/s, '$1').trim();
     if (/^(?:NULL|0|ERR_PTR\s*\(.*\))$/s.test(v)) continue;
-    const direct = new RegExp(String.raw`^(${IDENT})\s*\(`).exec(v);
+    const direct = DIRECT_CALL.exec(v);
     const local = locals.get(v);
     if (local && !published(v, local.at)) out.add(local.callee);
     else if (direct && /\)$/.test(v)) out.add(direct[1]!);

@@ -13,6 +13,7 @@ import { constructionFacts, type BuiltArg, type Handed } from './construction';
 import { HYP_CALLS, HYP_HANDLER_TABLE, hypHandler } from '../kb/kvm';
 import { atomicallyUpdated, splitUpdated } from './updates';
 import { unlockedTests } from './unlocked-tests';
+import { wordsAt } from './function-text';
 
 /** Changes whenever FunctionFacts changes shape or meaning: cached indexes are rebuilt. */
 export const FACTS_VERSION = 23;
@@ -175,19 +176,18 @@ export function assignments(body: string, name: string): number {
   // counted ends, as the pattern's matches never overlap (`o-- - o` is one).
   let n = 0;
   let consumed = 0;
-  const word = new RegExp(String.raw`\b${name}\b`, 'g');
-  for (let m = word.exec(body); m; m = word.exec(body)) {
-    let before = m.index - 1;
+  for (const at of wordsAt(body, name)) {
+    let before = at - 1;
     while (before >= 0 && /\s/.test(body[before]!)) before--;
     const op = before >= 1 ? body.slice(before - 1, before + 1) : '';
     if ((op === '++' || op === '--') && before - 1 >= consumed) {
       n++;
-      consumed = m.index + name.length;
+      consumed = at + name.length;
       continue;
     }
     // Not a member (`x->v`, `x.v`) nor the second word of a declaration.
     if (before >= 0 && /[\w.>]/.test(body[before]!)) continue;
-    ASSIGNED_AFTER.lastIndex = m.index + name.length;
+    ASSIGNED_AFTER.lastIndex = at + name.length;
     if (ASSIGNED_AFTER.test(body)) {
       n++;
       consumed = ASSIGNED_AFTER.lastIndex;
@@ -205,6 +205,8 @@ const ASSIGNED_AFTER = /\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)/y;
  */
 function runningLocals(body: string): Set<string> {
   const out = new Set<string>();
+  // Most bodies never name `current`: the pattern would be tried at every offset for nothing.
+  if (!body.includes('current')) return out;
   for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*=\s*current\s*[;,]/g)) if (assignments(body, m[1]!) === 1) out.add(m[1]!);
   return out;
 }
@@ -212,7 +214,10 @@ function runningLocals(body: string): Set<string> {
 /** Parameters the body never assigns (nor takes the address of, which would let a callee). */
 function fixedParams(t: Thread, body: string): number[] {
   if (body === '') return [];
-  return t.params.flatMap((p, i) => (p.name && assignments(body, p.name) === 0 && !new RegExp(String.raw`&\s*${p.name}\b(?!\s*->)`).test(body) ? [i] : []));
+  // `&p` (not `&p->x`): the whole word after `&`, read once for all parameters.
+  const addressed = new Set<string>();
+  for (const m of body.matchAll(/&\s*(\w+)\b(?!\s*->)/g)) addressed.add(m[1]!);
+  return t.params.flatMap((p, i) => (p.name && assignments(body, p.name) === 0 && !addressed.has(p.name) ? [i] : []));
 }
 
 /** `&x`, `&x[i]`, `&x.f`, or an array `x` itself, where `x` is an object on the caller's stack. */
@@ -363,9 +368,31 @@ export function addressTaken(text: string): string[] {
 /** A file's object-like macros that stand for another name (`#define a_fault a_fault_xen`). */
 export function objectRenames(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_]\w*)[ \t]*$/gm)) if (m[1] !== m[2]) out.set(m[1]!, m[2]!);
+  for (const m of directives(text, /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_]\w*)[ \t]*$/my)) if (m[1] !== m[2]) out.set(m[1]!, m[2]!);
   return out;
 }
+
+/**
+ * The matches of `directive` (sticky and multiline, `^[ \t]*#...`), left to right as its
+ * global form finds them: tried only at the lines whose first non-blank is `#`, where the
+ * global form was tried at every offset of the file.
+ */
+export function* directives(text: string, directive: RegExp): Generator<RegExpExecArray> {
+  let last = 0;
+  for (let hash = text.indexOf('#'); hash >= 0; hash = text.indexOf('#', hash + 1)) {
+    let line = hash;
+    while (line > 0 && (text[line - 1] === ' ' || text[line - 1] === '\t')) line--;
+    if (line < last || (line > 0 && !LINE_END.test(text[line - 1]!))) continue;
+    directive.lastIndex = line;
+    const m = directive.exec(text);
+    if (!m) continue;
+    last = directive.lastIndex;
+    yield m;
+  }
+}
+
+/** What ends a line for a multiline `^`. */
+const LINE_END = /[\n\r\u2028\u2029]/;
 
 const HYP_NAMED = new RegExp(String.raw`\b(?:${[...HYP_CALLS, HYP_HANDLER_TABLE].join('|')})\s*\(\s*([A-Za-z_]\w*)`, 'g');
 

@@ -5,7 +5,7 @@
 // first access, a store, before every launch cannot close: the callback cannot miss that store.
 import type { Event, Thread } from '../extract/types';
 import { IPI_CALLBACK_LAUNCHERS, IRQ_HANDLER_INSTALLERS, type IpiCallbackLauncher } from '../kb/hv-events';
-import { objectRenames, valueUses } from './facts';
+import { directives, objectRenames, valueUses } from './facts';
 
 // An interrupt handler installed by one function starts the same way: only after the call, on
 // whichever CPU takes the interrupt, ordered after the installer's earlier stores.
@@ -36,8 +36,7 @@ export function launchedBy(e: Event, reordered?: ReadonlyMap<string, readonly nu
  */
 export function argumentOrders(text: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]*)\)[ \t]*$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (const m of directives(text, /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]*)\)[ \t]*$/my)) {
     if (m[1] !== m[3] || !LAUNCHERS.has(m[1]!)) continue;
     const params = m[2]!.split(',').map((x) => x.trim());
     const order = m[4]!.split(',').map((x) => params.indexOf(x.trim()));

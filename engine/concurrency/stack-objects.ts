@@ -17,7 +17,10 @@ export function stackObjects(body: string): Map<string, { readonly array: boolea
       if (v) out.set(v[1]!, { array: v[2]!.trim() !== '' });
     }
   }
-  for (const name of [...out.keys()]) if (handedToOtherCpus(body, name)) out.delete(name);
+  if (out.size > 0) {
+    const handed = handedToOtherCpus(body);
+    for (const name of [...out.keys()]) if (handed.has(name)) out.delete(name);
+  }
   return out;
 }
 
@@ -25,13 +28,17 @@ export function stackObjects(body: string): Map<string, { readonly array: boolea
 const HANDS_OVER = new RegExp(String.raw`\b(?:${[...IPI_CALLBACK_LAUNCHERS, ...IRQ_HANDLER_INSTALLERS].map((l) => l.name).join('|')}|stop_machine\w*|\w*(?:tasklet|timer|work|completion)_init\w*|queue_\w*work\w*)\s*\(([^;]*)`, 'g');
 
 /**
- * A stack object whose address leaves the function other than as a plain call argument: stored
+ * The variables whose address leaves the function other than as a plain call argument: stored
  * somewhere (`req->done = &done`), or handed to code that runs on other CPUs
- * (`on_selected_cpus(mask, rendezvous_fn, &r, 1)`). Other CPUs know it then.
+ * (`on_selected_cpus(mask, rendezvous_fn, &r, 1)`). Other CPUs know such a stack object then.
+ * Read once for all of a body's objects: `&name` is the whole word after `&` (and a `(`).
  */
-function handedToOtherCpus(body: string, name: string): boolean {
-  const addr = String.raw`&\s*\(?\s*${name}\b`;
-  if (new RegExp(String.raw`(?<![=!<>])=\s*${addr}`).test(body)) return true;
-  for (const m of body.matchAll(HANDS_OVER)) if (new RegExp(addr).test(m[1]!)) return true;
-  return false;
+function handedToOtherCpus(body: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of body.matchAll(STORED_ADDRESS)) out.add(m[1]!);
+  for (const m of body.matchAll(HANDS_OVER)) for (const a of m[1]!.matchAll(ADDRESS)) out.add(a[1]!);
+  return out;
 }
+
+const ADDRESS = /&\s*\(?\s*(\w+)/g;
+const STORED_ADDRESS = /(?<![=!<>])=\s*&\s*\(?\s*(\w+)/g;
