@@ -4,7 +4,7 @@
 // conditions when asked. Listed, they were five objects per event on Xen's xen/ (2.8 million
 // for the whole tree, 40% of the memory its threads held), made for every function walked and
 // asked of the few that pair.
-import type { Dep, Event, Thread } from './types';
+import type { Dep, Event, Guard, Thread } from './types';
 
 /** Whether `to` (an access) is control-dependent on the read with id `from`. */
 export function ctrlDependent(t: Thread, from: number, to: Event): boolean {
@@ -28,7 +28,9 @@ export function dependsOn(t: Thread, from: Event, to: Event): boolean {
 
 /** Whether some later event depends on `from` (a condition reading it is enough for ctrl). */
 export function hasDependents(t: Thread, from: Event): boolean {
-  return t.valueDeps.some((d) => d.from === from.id) || t.events.some((e) => ctrlDependent(t, from.id, e));
+  // A control dependency needs a condition that reads `from`: only then are the events scanned.
+  return t.valueDeps.some((d) => d.from === from.id)
+    || (t.conds.some((c) => c.reads.includes(from.id)) && t.events.some((e) => ctrlDependent(t, from.id, e)));
 }
 
 /**
@@ -39,7 +41,7 @@ export function dependencies(t: Thread, among?: ReadonlySet<number>): Dep[] {
   const out: Dep[] = among ? t.valueDeps.filter((d) => among.has(d.from) && among.has(d.to)) : [...t.valueDeps];
   // Events share their guards arrays (walker.ts currentGuards()): the reads one array's
   // conditions name are gathered once per array, each once.
-  const readsUnder = new Map<readonly Event['guards'][number][], number[]>();
+  const readsUnder = new Map<readonly Guard[], number[]>();
   const targets = among ? [...among].sort((x, y) => x - y).flatMap((id) => t.events[id] ?? []) : t.events;
   for (const e of targets) {
     if (!isAccess(e)) continue;
