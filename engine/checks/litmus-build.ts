@@ -3,7 +3,7 @@
 // under the locks it holds. The simulator then decides the bad outcome under each model.
 import type { Expr, LitmusTest, Pos, Prop, Stmt, ThreadDef } from '../litmus/ast';
 import type { Event, Loc, Thread } from '../extract/types';
-import { dependencyKinds } from '../extract/deps';
+import { dependencyKinds, guardedBy } from '../extract/deps';
 import { orderingEvents } from '../pair/ordering-events';
 import type { EntryGuard } from '../pair/entry-guard';
 import { SET_VALUES, locValues, needsOld, writesTo, type LocValues } from '../pair/flag-values';
@@ -452,6 +452,6 @@ class Revisits {
 function dependency(t: Thread, first: Event, second: Event): 'addr' | 'data' | 'ctrl' | undefined {
   const direct = dependencyKinds(t, first, second);
   for (const k of ['addr', 'data', 'ctrl'] as const) if (direct.includes(k)) return k;
-  const guarded = second.guards.some((g) => t.conds.find((c) => c.id === g.cond)?.reads.includes(first.id));
+  const guarded = guardedBy(t, first.id, second);
   return guarded ? 'ctrl' : undefined;
 }

@@ -6,11 +6,20 @@
 // asked of the few that pair.
 import type { Dep, Event, Guard, Thread } from './types';
 
-/** Whether `to` (an access) is control-dependent on the read with id `from`. */
+/** Whether `e` runs only under a condition that reads the event with id `read`. */
+export function guardedBy(t: Thread, read: number, e: Event): boolean {
+  return e.guards.some((g) => condOf(t, g.cond)?.reads.includes(read) ?? false);
+}
+
+/** Whether `to` (an access) is control-dependent on the read with id `from`: guarded by it, after it. */
 export function ctrlDependent(t: Thread, from: number, to: Event): boolean {
-  if (from >= to.id || !isAccess(to)) return false;
-  for (const g of to.guards) if (t.conds[g.cond]?.reads.includes(from)) return true;
-  return false;
+  return from < to.id && isAccess(to) && guardedBy(t, from, to);
+}
+
+/** A condition by id: its index in `conds` as extraction numbers them, else found by id. */
+function condOf(t: Thread, id: number): Thread['conds'][number] | undefined {
+  const c = t.conds[id];
+  return c?.id === id ? c : t.conds.find((x) => x.id === id);
 }
 
 /** The kinds of the dependencies from event `from` to event `to`, value ones as listed, then ctrl. */
@@ -48,7 +57,7 @@ export function dependencies(t: Thread, among?: ReadonlySet<number>): Dep[] {
     let reads = readsUnder.get(e.guards);
     if (!reads) {
       const seen = new Set<number>();
-      for (const g of e.guards) for (const r of t.conds[g.cond]?.reads ?? []) seen.add(r);
+      for (const g of e.guards) for (const r of condOf(t, g.cond)?.reads ?? []) seen.add(r);
       reads = [...seen];
       readsUnder.set(e.guards, reads);
     }

@@ -2,7 +2,7 @@
 // (in the document or the workspace tree), and synthesized observers where no peer reads what
 // a function publishes.
 import { bitWrite, storedZero } from '../extract/bits';
-import { dependencies, dependencyKinds } from '../extract/deps';
+import { dependencies, dependencyKinds, guardedBy } from '../extract/deps';
 import type { ConcurrencyOracle } from '../concurrency/index';
 import type { Event, Thread } from '../extract/types';
 import { orderingEvents } from './ordering-events';
@@ -36,7 +36,7 @@ export function sideSignature(s: Side): string {
     ...revisitSignature(s, o.revisits),
   ];
   const dep = s.first ? dependencyKinds(s.thread, s.first, s.second).sort().join('+') : '';
-  const guarded = s.first && s.second.guards.some((g) => s.thread.conds.find((c) => c.id === g.cond)?.reads.includes(s.first!.id)) ? 'g' : '';
+  const guarded = s.first && guardedBy(s.thread, s.first.id, s.second) ? 'g' : '';
   const entry = s.entryGuard ? `|entry:${s.entryGuard.by}` : '';
   return `${ev(s.first)}|${mid.join(',')}|${ev(s.second)}|${dep}${guarded}${entry}`;
 }

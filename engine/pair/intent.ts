@@ -12,7 +12,7 @@
 // A side whose two accesses both come from one call of a callee with a body in view is that
 // callee's own ordering, judged where its body is; it is not reported again at each call site.
 import type { Event, Thread } from '../extract/types';
-import { dependsOn, hasDependents } from '../extract/deps';
+import { dependsOn, guardedBy, hasDependents } from '../extract/deps';
 import type { Scenario, Side } from './scenario';
 import { ownOrKb as own } from '../concurrency/facts';
 
@@ -73,7 +73,7 @@ export function newCodeHandshake(s: Scenario, isAdded: (e: Event) => boolean): b
   const [a, b] = s.sides;
   if (common(a).some((k) => common(b).includes(k))) return false;
   const acts = (x: Side): boolean => !!x.first && (dependsOn(x.thread, x.first, x.second)
-    || x.second.guards.some((g) => x.thread.conds.find((c) => c.id === g.cond)?.reads.includes(x.first!.id)));
+    || guardedBy(x.thread, x.first.id, x.second));
   // Store buffering: each CPU stores, then loads the other's flag and decides on it.
   const decides = (x: Side): boolean => x.thread.conds.some((c) => c.reads.includes(x.second.id)) || hasDependents(x.thread, x.second);
   return s.shape === 'MP' ? acts(b) : s.shape === 'SB' ? real.every(decides) : false;

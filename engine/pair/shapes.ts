@@ -4,7 +4,7 @@
 // pair of accesses per location pair: the last data store before the flag, the first data load
 // after it, because a barrier must sit between exactly those.
 import type { Event, Loc, Thread } from '../extract/types';
-import { dependsOn } from '../extract/deps';
+import { dependsOn, guardedBy } from '../extract/deps';
 import { compatible, matchKeys, observes, sameLoc, writes } from './peers';
 import type { Scenario, Shape, Side } from './scenario';
 
@@ -162,7 +162,7 @@ export function scenarioId(shape: Shape, a: Side, b: Side): string {
  */
 function readsAsFlag(r: Thread, ry: Access, rx: Access): boolean {
   if (dependsOn(r, ry, rx)) return true;
-  if (rx.guards.some((g) => r.conds.find((c) => c.id === g.cond)?.reads.includes(ry.id))) return true;
+  if (guardedBy(r, ry.id, rx)) return true;
   if (ry.kind === 'R' && ry.annot === 'acquire') return true;
   return r.events.some((e) => e.id > ry.id && e.id < rx.id && e.kind === 'F' && compatible(e, rx));
 }
