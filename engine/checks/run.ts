@@ -58,6 +58,12 @@ export interface CheckInput {
      * name the only functions of a file that can pair with the document.
      */
     relevant?(document: readonly Thread[]): Array<string | { readonly path: string; readonly functions: ReadonlySet<string> }>;
+    /**
+     * Whole-tree mode: the document as the index extracted it. Only `functions` can take part
+     * in a finding (TreePeers.reportable()), so only they are made threads, the others walked
+     * only where one of them calls them; what the whole extraction reported is `problems`.
+     */
+    readonly document?: { readonly functions: ReadonlySet<string>; readonly problems: readonly Problem[] };
   };
   readonly arch: Arch;
   readonly os?: Os;
@@ -83,7 +89,8 @@ export function checkDocument(input: CheckInput): Analysis {
   const images = input.document.kind === 'patch' && (input.tree?.length || input.workspace)
     ? patchImages({ document: input.document, tree: input.tree ?? [], paths: input.workspace?.index.map((f) => f.path), read: input.workspace?.read })
     : undefined;
-  const document: SourceText = images ? { ...input.document, parsed: images.parsed } : input.document;
+  const indexed = input.document.kind === 'c' ? input.workspace?.document : undefined;
+  const document: SourceText = images ? { ...input.document, parsed: images.parsed } : indexed ? { ...input.document, only: indexed.functions } : input.document;
   const tree = (input.tree ?? []).filter((t) => !images?.replaced.has(t.path ?? ''));
   const sources = new Sources({ parser: input.parser, kb: input.kb, sources: [document, ...tree], os: input.os, parses: cache.parses });
   const isDocument = (t: Thread): boolean => sources.sourceOf(t)?.role === 'document' && (images?.touched(t) ?? true);
@@ -160,7 +167,7 @@ export function checkDocument(input: CheckInput): Analysis {
     ...overstrong.map((o) => ({ ...stripInternal(o), fixes: input.withoutFixes ? [] : fixer.forOverstrong(o) })),
     ...others,
   ], faultById);
-  const extracted = sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
+  const extracted = indexed ? indexed.problems : sources.extracted(0, 'generic').problems.flatMap((p) => (images ? images.problem(p, docAll) ?? [] : [p]));
   const problems = [...(images?.problems ?? []), ...extracted, ...tooLarge, ...unjudgedProblems(ctx), ...lostWakeupProblems(ctx)];
   const functions = functionCoverage(ctx, { threads: docAll, judgedElsewhere: differential.judged, findings });
   return { findings: findings.sort(byPlace), notes: notesFor(ctx), problems, functions };

@@ -20,7 +20,11 @@ export interface SourceText {
   readonly role: 'document' | 'tree';
   /** The patch already read (e.g. with whole functions rebuilt from the tree), instead of `text`. */
   readonly parsed?: ParsedInput;
-  /** Whole-tree mode: only these functions of a tree file can pair with the document. */
+  /**
+   * Whole-tree mode: only these functions of a C file are threads (of a tree file: the ones that
+   * can pair with the document; of the document: the ones that can take part in a finding).
+   * The others are walked only where one of these calls them.
+   */
   readonly only?: ReadonlySet<string>;
 }
 

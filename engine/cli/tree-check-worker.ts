@@ -51,8 +51,8 @@ void (async () => {
   // text-keyed thread cache of the editor is off (the memo serves whole files). The
   // index says where each file's functions are, so a peer is parsed only for what is walked.
   // Verdicts of one document are rarely asked again by the next (their keys name the threads).
-  const listings = new Map(job.summaries.map((s) => [s.path, s.listing]));
-  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 240_000, listings: (path) => listings.get(path), judgements: { verdicts: 2000, simulations: 2000 } });
+  const summaries = new Map(job.summaries.map((s) => [s.path, s]));
+  const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 240_000, listings: (path) => summaries.get(path)?.listing, judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model, oracle.lockSummaries);
   lap('model');
   // HVBARRIER_TREE_TRACE_EXCLUDED=REGEX: also one line per pairing ruled out for a reason kind it matches.
@@ -62,12 +62,19 @@ void (async () => {
     const t0 = Date.now();
     trace?.(`start t=${Math.round(process.uptime())}s ${file}`);
     oracle.beginDocument(file);
+    // What the index knows of the document: which of its functions can give a finding at all.
+    const summary = summaries.get(file);
+    const functions = summary?.problems && peers.reportable(summary);
+    const document = functions ? { functions, problems: summary.problems! } : undefined;
     let peerCount = 0;
     const excluded: Record<string, number> = {};
     const analysis = await analyzeDocument({
       path: file, text, kind: 'c', parser, cache,
       config: { arch: job.arch, os: job.os, kbConfigText: job.kbConfigText, builtFor: job.builtFor },
-      workspace: { index: job.summaries, read, relevant: (threads) => { const r = peers.relevantPeers(threads, summarizeThreads(threads)).filter((p) => p.path !== file); peerCount = r.length; return r; } },
+      workspace: {
+        index: job.summaries, read, ...(document ? { document } : {}),
+        relevant: (threads) => { const r = peers.relevantPeers(threads, summarizeThreads(threads)).filter((p) => p.path !== file); peerCount = r.length; return r; },
+      },
       concurrency: {
         oracle,
         excluded: (s, why) => {

@@ -10,8 +10,8 @@ import type { Os } from '../kb/index';
 import type { FileSummary } from '../pair/summary';
 
 // 4: summaries read each file's primitives for its code base (--os, else its own guess), not
-// always the Linux way.
-const CACHE_VERSION = 4;
+// always the Linux way. 5: whole-tree summaries keep what the file's extraction reported.
+const CACHE_VERSION = 5;
 
 interface CacheEntry {
   readonly size: number;

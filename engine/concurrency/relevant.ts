@@ -21,6 +21,20 @@ interface Entry {
   readonly facts: FunctionFacts;
 }
 
+/** What peersOf() reads of a function: its pairing facts, index keys and locks, own lock orders. */
+interface PairingInput {
+  readonly facts: PairingFacts;
+  readonly keys: readonly string[];
+  readonly locks: readonly string[];
+  readonly orders?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A function of the index with its facts, as mayReport() and reportable() read it. */
+interface IndexedFunction extends PairingInput {
+  readonly name: string;
+  readonly facts: FunctionFacts & PairingFacts;
+}
+
 /** A peer file and the only functions of it that can pair with the document. */
 export interface PeerFile {
   readonly path: string;
@@ -105,21 +119,55 @@ export class TreePeers {
 
   /**
    * Whether a file can give a finding at all, read from its index entry without extracting it:
-   * a function that orders memory, marks an access, nests locks or reaches a sleeping call
-   * under a lock, or a peer that can form a reportable cycle with one of its functions.
+   * a function that shows evidence of its own (ownEvidence), or a peer in another file that
+   * can form a reportable cycle with one of its functions.
    */
   mayReport(file: FileSummary): boolean {
-    const facts = file.concurrency?.functions;
-    if (!facts || facts.length !== file.functions.length) return true;
-    if (facts.some((f) => f.orders || f.marked.length > 0 || f.risky || f.unlockedTests) || file.functions.some((f) => f.locks.length > 0)) return true;
-    // An order through a call of another file, which some function takes the other way round
-    // (or which takes the held lock again).
-    if (file.functions.some((f) => this.throughCalls(file.path, f.name)
-      .some((o) => o.held === o.taken.key || this.opposite(file.path, o.taken.key, o.held).length > 0))) return true;
-    return this.peersOf(file.path, file.functions.map((f, i) => ({ facts: { ...facts[i]!, callees: new Set(facts[i]!.calls.map((c) => c.callee)) }, ...f }))).some((p) => p.path !== file.path);
+    const fns = this.indexed(file);
+    if (!fns) return true;
+    if (fns.some((fn) => this.ownEvidence(file.path, fn))) return true;
+    return this.peersOf(file.path, fns).some((p) => p.path !== file.path);
   }
 
-  private peersOf(path: string | undefined, fns: ReadonlyArray<{ facts: PairingFacts; keys: readonly string[]; locks: readonly string[]; orders?: ReadonlyArray<readonly [string, string]> }>): PeerFile[] {
+  /**
+   * The functions of a document that can take part in a finding, read from its index entry:
+   * those with evidence of their own, those with a peer (in another file or in the document),
+   * and the document's functions some other function of it wants as a peer. The rest can give
+   * no finding: analysis walks them only where a caller inlines them. Undefined when the index
+   * has no facts for the file (then every function is analysed).
+   */
+  reportable(file: FileSummary): ReadonlySet<string> | undefined {
+    const fns = this.indexed(file);
+    if (!fns) return undefined;
+    const out = new Set<string>();
+    for (const fn of fns) {
+      const peers = this.peersOf(file.path, [fn]);
+      if (peers.length > 0 || this.ownEvidence(file.path, fn)) out.add(fn.name);
+      for (const p of peers) if (p.path === file.path) p.functions.forEach((n) => out.add(n));
+    }
+    return out;
+  }
+
+  /** The file's functions with their index facts, or undefined when the index has none. */
+  private indexed(file: FileSummary): Array<IndexedFunction> | undefined {
+    const facts = file.concurrency?.functions;
+    if (!facts || facts.length !== file.functions.length) return undefined;
+    return file.functions.map((f, i) => ({ facts: { ...facts[i]!, callees: new Set(facts[i]!.calls.map((c) => c.callee)) }, ...f }));
+  }
+
+  /**
+   * A finding can start in the function alone: it orders memory, marks an access, nests locks,
+   * reaches a sleeping call under a lock or tests before taking a lock, or has an order through
+   * a call of another file that some function takes the other way round (or that takes the
+   * held lock again).
+   */
+  private ownEvidence(path: string, fn: IndexedFunction): boolean {
+    const f = fn.facts;
+    if (f.orders || f.marked.length > 0 || f.risky || f.unlockedTests || fn.locks.length > 0) return true;
+    return this.throughCalls(path, fn.name).some((o) => o.held === o.taken.key || this.opposite(path, o.taken.key, o.held).length > 0);
+  }
+
+  private peersOf(path: string | undefined, fns: ReadonlyArray<PairingInput>): PeerFile[] {
     const out = new Map<string, Set<string>>();
     const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
     for (const fn of fns) {

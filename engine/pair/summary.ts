@@ -10,6 +10,7 @@ import { lockOrders, memoryEvents } from '../extract/query';
 import type { KnowledgeBase } from '../kb/types';
 import { guessOs, type Os } from '../kb/index';
 import type { Thread } from '../extract/types';
+import type { Problem } from '../patch/types';
 import { matchKeys } from './peers';
 
 export interface FunctionSummary {
@@ -29,6 +30,11 @@ export interface FileSummary {
   readonly concurrency?: { readonly functions: readonly FunctionFacts[]; readonly addressTaken: readonly string[]; readonly launched?: Readonly<Record<string, string>> };
   /** Whole-tree mode: where the file's functions are, so a peer is never parsed whole again (extract/file-memo.ts). */
   readonly listing?: SavedListing;
+  /**
+   * Whole-tree mode: what extracting the whole file reported (generic profile, as the analysis
+   * reports it), for a document whose analysis walks only the functions that can give a finding.
+   */
+  readonly problems?: readonly Problem[];
 }
 
 export function summarizeThreads(threads: readonly Thread[]): FunctionSummary[] {
@@ -56,7 +62,10 @@ export function summarizeFile(parser: CParser, a: { path: string; text: string; 
   const lines = a.text.split('\n');
   const launched = a.concurrency ? launchedOnly(res.value, a.text) : {};
   const concurrency = a.concurrency ? { functions: res.value.map((t) => functionFacts(t, lines)), addressTaken: addressTaken(a.text), ...(Object.keys(launched).length ? { launched } : {}) } : undefined;
-  return { path: a.path, lines: lines.length, functions: summarizeThreads(res.value), ...(concurrency ? { concurrency } : {}), ...(listing ? { listing } : {}) };
+  return {
+    path: a.path, lines: lines.length, functions: summarizeThreads(res.value),
+    ...(concurrency ? { concurrency, problems: res.problems } : {}), ...(listing ? { listing } : {}),
+  };
 }
 
 /** The files whose functions share a location or a lock with the document's threads. */

@@ -11,6 +11,8 @@ export interface TreeOutcome {
   /** `code@file:line` of every warning, sorted. */
   readonly warnings: string[];
   readonly excluded: Record<string, number>;
+  /** `file:line: message` of every problem the analysed files report, sorted. */
+  readonly problems: string[];
 }
 
 export async function checkFixtureTree(files: Record<string, string>, o: { trees?: readonly string[]; os?: Os } = {}): Promise<TreeOutcome> {
@@ -26,7 +28,8 @@ export async function checkFixtureTree(files: Record<string, string>, o: { trees
     const warnings = res.reports.flatMap((r) => r.analysis.findings
       .filter((f) => f.severity === 'warning' || f.severity === 'error')
       .map((f) => `${f.code}@${(f.place.file ?? r.file).slice(dir.length + 1)}:${f.place.range.line}`)).sort();
-    return { warnings, excluded: treeSummary(res).excluded };
+    const problems = res.reports.flatMap((r) => r.analysis.problems.map((p) => `${r.file.slice(dir.length + 1)}:${p.line}: ${p.message}`)).sort();
+    return { warnings, excluded: treeSummary(res).excluded, problems };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
