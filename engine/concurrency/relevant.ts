@@ -172,13 +172,24 @@ export class TreePeers {
     const want = (file: string, name: string): void => { (out.get(file) ?? out.set(file, new Set()).get(file)!).add(name); };
     for (const fn of fns) {
       const { facts: mine, keys, locks } = fn;
-      const shared = new Map<Entry, string[]>();
-      for (const k of keys) for (const e of this.byKey.get(k) ?? []) (shared.get(e) ?? shared.set(e, []).get(e)!).push(k);
-      for (const [e, ks] of shared) {
-        // Two match keys of one location (type-rooted and by name) count once: by field path.
-        if (out.get(e.file)?.has(e.facts.name) || !twoPaths(ks) || otherArchitectures(path, e.file)) continue;
+      // The functions sharing two locations with this one. Two match keys of one location
+      // (type-rooted and by name) count once: by field path. The first shared key's path is
+      // kept per function, not the list of shared keys: asked for every function of every
+      // document, those lists were a sixth of what an analysis worker allocated.
+      const firstPath = new Map<Entry, string>();
+      const twoPaths = new Set<Entry>();
+      for (const k of keys) {
+        const p = pathOf(k);
+        for (const e of this.byKey.get(k) ?? []) {
+          const first = firstPath.get(e);
+          if (first === undefined) firstPath.set(e, p);
+          else if (first !== p) twoPaths.add(e);
+        }
+      }
+      for (const e of twoPaths) {
+        if (out.get(e.file)?.has(e.facts.name) || otherArchitectures(path, e.file)) continue;
         if (this.model.neverConcurrent(mine.name, e.facts.name, { a: path, b: e.file })) continue;
-        const intent = mine.orders || e.facts.orders || ks.some((k) => mine.marked.includes(k) || e.facts.marked.includes(k));
+        const intent = mine.orders || e.facts.orders || keys.some((k) => e.keys.has(k) && (mine.marked.includes(k) || e.facts.marked.includes(k)));
         if (intent) want(e.file, e.facts.name);
       }
       // Every function touching a location the document tests before taking a lock, for
@@ -220,12 +231,6 @@ export class TreePeers {
 }
 
 const order = (held: string, taken: string): string => `${held}\u2192${taken}`;
-
-/** Whether the keys name at least two field paths (asked for every peer function of every document). */
-function twoPaths(keys: readonly string[]): boolean {
-  const first = pathOf(keys[0]!);
-  return keys.some((k) => pathOf(k) !== first);
-}
 
 function pathOf(key: string): string {
   let p = paths.get(key);
