@@ -65,7 +65,7 @@ void (async () => {
     // What the index knows of the document: which of its functions can give a finding at all.
     const summary = summaries.get(file);
     const functions = summary?.problems && peers.reportable(summary);
-    const document = functions ? { functions, problems: summary.problems! } : undefined;
+    const document = functions && summary?.problems ? { functions, problems: summary.problems } : undefined;
     let peerCount = 0;
     const excluded: Record<string, number> = {};
     const analysis = await analyzeDocument({

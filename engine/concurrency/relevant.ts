@@ -149,7 +149,7 @@ export class TreePeers {
   }
 
   /** The file's functions with their index facts, or undefined when the index has none. */
-  private indexed(file: FileSummary): Array<IndexedFunction> | undefined {
+  private indexed(file: FileSummary): IndexedFunction[] | undefined {
     const facts = file.concurrency?.functions;
     if (!facts || facts.length !== file.functions.length) return undefined;
     return file.functions.map((f, i) => ({ facts: { ...facts[i]!, callees: new Set(facts[i]!.calls.map((c) => c.callee)) }, ...f }));
