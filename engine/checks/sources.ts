@@ -88,7 +88,7 @@ export class Sources {
     // extraction serves every profile and the file is parsed once, not three times.
     if (arch !== 'generic') {
       const generic = this.extracted(i, 'generic');
-      if (!generic.threads.some((t) => t.events.some((e) => this.archSpecific(e, i, arch)))) {
+      if (!generic.threads.some((t) => this.readsOtherwise(t, i, arch))) {
         this.cache.set(key, generic);
         return generic;
       }
@@ -96,7 +96,7 @@ export class Sources {
     const profile: Profile = { os: this.osOf(i), ...(arch === 'generic' ? {} : { arch }) };
     // Under an architecture profile, a generic thread that uses no primitive it defines
     // otherwise reads the same (the same test as above, per function): kept file memos lend it.
-    const sameAs = arch === 'generic' ? undefined : { profile: { os: this.osOf(i) }, same: (t: Thread) => !t.events.some((e) => this.archSpecific(e, i, arch)) };
+    const sameAs = arch === 'generic' ? undefined : { profile: { os: this.osOf(i) }, same: (t: Thread) => !this.readsOtherwise(t, i, arch) };
     const res = s.kind === 'patch'
       ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile, cache: this.parses })
       : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses, ...(s.only ? { only: (n: string) => s.only!.has(n) } : {}), ...(sameAs ? { sameAs } : {}) });
@@ -130,7 +130,43 @@ export class Sources {
   /** The same function extracted under another profile. */
   counterpartThread(t: Thread, arch: ArchProfile): Thread | undefined {
     const o = this.owner.get(t);
-    return o ? this.extracted(o.source, arch).threads[o.index] : undefined;
+    if (!o) return undefined;
+    // A patch's images are extracted whole: their functions are told apart by side, not by name.
+    if (arch === 'generic' || this.list[o.source]!.kind !== 'c') return this.extracted(o.source, arch).threads[o.index];
+    return this.counterpartInC(t, o, arch);
+  }
+
+  private readonly counterparts = new Map<string, Thread | undefined>();
+
+  /**
+   * A C function under an architecture profile, extracted alone. One that uses no primitive the
+   * profile defines otherwise reads the same: it is its own counterpart. Another is walked under
+   * the profile, its callees that read the same lent by the generic file memo, as an extraction
+   * of the whole file under the profile would do it. Judging asks for a few functions of a file;
+   * extracting every function of it that takes a lock (Xen's spin_lock is a full barrier on Arm)
+   * was an eighth of whole-tree mode's walks and a fifth of the events they made.
+   */
+  private counterpartInC(t: Thread, o: { source: number; index: number }, arch: 'x86' | 'arm64'): Thread | undefined {
+    const i = o.source;
+    if (!this.readsOtherwise(t, i, arch)) return t;
+    const key = `${i}|${o.index}|${arch}`;
+    if (this.counterparts.has(key)) return this.counterparts.get(key);
+    const s = this.list[i]!;
+    const sameAs = { profile: { os: this.osOf(i) }, same: (x: Thread) => !this.readsOtherwise(x, i, arch) };
+    const res = extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile: { os: this.osOf(i), arch }, cache: this.parses, only: (n: string) => n === t.name, sameAs });
+    const found = res.value.find((x) => x.name === t.name && x.span.line === t.span.line && x.span.col === t.span.col);
+    if (found) this.owner.set(found, o);
+    this.counterparts.set(key, found);
+    return found;
+  }
+
+  private readonly otherwise = { x86: new WeakMap<Thread, boolean>(), arm64: new WeakMap<Thread, boolean>() };
+
+  /** The thread uses a primitive (or callee) the knowledge base gives another meaning on `arch`. */
+  private readsOtherwise(t: Thread, i: number, arch: 'x86' | 'arm64'): boolean {
+    let r = this.otherwise[arch].get(t);
+    if (r === undefined) this.otherwise[arch].set(t, (r = t.events.some((e) => this.archSpecific(e, i, arch))));
+    return r;
   }
 
   private readonly eventIndex = new WeakMap<Thread, { keys: string[]; byKey: Map<string, Event[]> }>();
