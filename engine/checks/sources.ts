@@ -93,13 +93,11 @@ export class Sources {
         return generic;
       }
     }
-    const profile: Profile = { os: this.osOf(i), ...(arch === 'generic' ? {} : { arch }) };
-    // Under an architecture profile, a generic thread that uses no primitive it defines
-    // otherwise reads the same (the same test as above, per function): kept file memos lend it.
-    const sameAs = arch === 'generic' ? undefined : { profile: { os: this.osOf(i) }, same: (t: Thread) => !this.readsOtherwise(t, i, arch) };
+    const under = arch === 'generic' ? undefined : this.underProfile(i, arch);
+    const profile: Profile = under?.profile ?? { os: this.osOf(i) };
     const res = s.kind === 'patch'
       ? extractPatch(this.args.parser, { patch: this.parsed[i]!, kb: this.args.kb, profile, cache: this.parses })
-      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses, ...(s.only ? { only: (n: string) => s.only!.has(n) } : {}), ...(sameAs ? { sameAs } : {}) });
+      : extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile, cache: this.parses, ...(s.only ? { only: (n: string) => s.only!.has(n) } : {}), ...(under ? { sameAs: under.sameAs } : {}) });
     const out = { threads: res.value, problems: res.problems.map((p) => ({ ...p })) };
     out.threads.forEach((t, index) => this.owner.set(t, { source: i, index }));
     this.cache.set(key, out);
@@ -152,12 +150,19 @@ export class Sources {
     const key = `${i}|${o.index}|${arch}`;
     if (this.counterparts.has(key)) return this.counterparts.get(key);
     const s = this.list[i]!;
-    const sameAs = { profile: { os: this.osOf(i) }, same: (x: Thread) => !this.readsOtherwise(x, i, arch) };
-    const res = extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, profile: { os: this.osOf(i), arch }, cache: this.parses, only: (n: string) => n === t.name, sameAs });
+    const res = extractC(this.args.parser, { text: s.text, path: s.path, kb: this.args.kb, ...this.underProfile(i, arch), cache: this.parses, only: (n: string) => n === t.name });
     const found = res.value.find((x) => x.name === t.name && x.span.line === t.span.line && x.span.col === t.span.col);
     if (found) this.owner.set(found, o);
     this.counterparts.set(key, found);
     return found;
+  }
+
+  /**
+   * Source `i` read under an architecture profile. A generic thread that uses no primitive the
+   * profile defines otherwise reads the same: kept file memos lend it (`sameAs`).
+   */
+  private underProfile(i: number, arch: 'x86' | 'arm64'): { profile: Profile; sameAs: { profile: Profile; same: (t: Thread) => boolean } } {
+    return { profile: { os: this.osOf(i), arch }, sameAs: { profile: { os: this.osOf(i) }, same: (t) => !this.readsOtherwise(t, i, arch) } };
   }
 
   private readonly otherwise = { x86: new WeakMap<Thread, boolean>(), arm64: new WeakMap<Thread, boolean>() };

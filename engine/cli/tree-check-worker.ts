@@ -43,14 +43,15 @@ void (async () => {
   };
   const oracle = new TreeConcurrency(job.facts, textOf);
   // Parsed trees cost about forty times their text and a thread with its callees inlined about
-  // 600 bytes per event (Xen's whole tree: 330 MB), so what is kept is bounded: a few parsed chunks, and the threads of the
-  // files read lately (peers come back for the next documents: see file-memo.ts) up to 240,000
-  // events (120,000 before inlined events shared their guards, frames and held locks, 160,000
-  // before control dependencies were read off the guards instead of listed, and inlined guards
-  // shared: every re-walk of a peer let go was the memo's eviction, none a callee that changed); the
-  // text-keyed thread cache of the editor is off (the memo serves whole files). The
-  // index says where each file's functions are, so a peer is parsed only for what is walked.
-  // Verdicts of one document are rarely asked again by the next (their keys name the threads).
+  // 600 bytes per event (Xen's whole tree: 330 MB), so what is kept is bounded: a few parsed
+  // chunks, and the threads of the files read lately (peers come back for the next documents:
+  // see file-memo.ts) up to 240,000 events (120,000 before inlined events shared their guards,
+  // frames and held locks, 160,000 before control dependencies were read off the guards instead
+  // of listed, and inlined guards shared: every re-walk of a peer let go was the memo's
+  // eviction, none a callee that changed); the text-keyed thread cache of the editor is off (the
+  // memo serves whole files). The index says where each file's functions are, so a peer is
+  // parsed only for what is walked. Verdicts of one document are rarely asked again by the next
+  // (their keys name the threads).
   const summaries = new Map(job.summaries.map((s) => [s.path, s]));
   const cache = new AnalysisCache({ unitChars: 2 * 1024 * 1024, threadChars: 0, fileEvents: 240_000, listings: (path) => summaries.get(path)?.listing, judgements: { verdicts: 2000, simulations: 2000 } });
   const peers = new TreePeers(job.summaries, oracle.model, oracle.lockSummaries);
